@@ -1,0 +1,92 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Platform } from '../app/platform.ts';
+import { uuidv7 } from '../kernel/index.ts';
+import { installErrorHandling } from './errors.ts';
+import { installIdempotency } from './idempotency.ts';
+import { healthRoutes } from './routes/health.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+
+export interface AppOptions {
+  /** pino options, or false for no logging (tests). */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Secrets and personal data never reach the log. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+];
+
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: platform.config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON only: a text/plain body gets 415 rather than being read as a string.
+  app.removeContentTypeParser('text/plain');
+  // Keep the raw body: the idempotency hash covers it, and payment notifications are signed over it.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'netfin API',
+        version: '0.1.0',
+        description:
+          'netfin: P2P lending, consumer credit, payments and wealth management on an exact double-entry ledger. ' +
+          'Amounts are decimal strings in major units with their currency; every POST honours an Idempotency-Key; ' +
+          'every error is `{"error": {"code", "message", "details"}}`.',
+      },
+      tags: [
+        { name: 'platform', description: 'Health and API documentation' },
+        { name: 'ledger', description: 'The double-entry ledger: accounts and transfers' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  installIdempotency(app, platform.db);
+
+  await app.register(healthRoutes(platform));
+  await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
+  return app;
+}

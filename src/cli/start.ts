@@ -1,0 +1,118 @@
+import cluster from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, LOG_REDACT } from '../api/app.ts';
+import { purgeIdempotencyKeys } from '../api/idempotency.ts';
+import { type Config, ConfigError } from '../app/config.ts';
+import { openPlatform, type Platform } from '../app/platform.ts';
+
+export interface StartOptions {
+  readonly workers: number;
+}
+
+function describeDatabase(config: Config): string {
+  if (config.databaseUrl) return `PostgreSQL at ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`;
+  return config.memory
+    ? 'embedded PGlite in memory (data is lost on exit)'
+    : `embedded PGlite in ${config.dataDir}`;
+}
+
+/**
+ * `netfin start`: the API server. With --workers N it forks N processes that share the port; they
+ * keep no state outside the database, so any of them can serve any request.
+ */
+export async function start(config: Config, options: StartOptions): Promise<void> {
+  if (options.workers > 1 && !config.databaseUrl) {
+    throw new ConfigError('--workers needs DATABASE_URL: the embedded database serves one process');
+  }
+  if (options.workers > 1 && cluster.isPrimary) {
+    // Migrate once, before the workers race for it (they would serialize on the migration lock anyway).
+    const platform = await openPlatform(config);
+    await platform.close();
+    for (let i = 0; i < options.workers; i++) cluster.fork();
+    let stopping = false;
+    const stop = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    cluster.on('exit', (worker, code) => {
+      if (!stopping) {
+        console.error(`netfin: worker ${worker.process.pid} exited with ${code}; starting another`);
+        cluster.fork();
+      } else if (Object.keys(cluster.workers ?? {}).length === 0) {
+        process.exit(0);
+      }
+    });
+    console.log(`netfin: ${options.workers} workers on ${address(config)} (${describeDatabase(config)})`);
+    return;
+  }
+  await serve(config, cluster.isWorker);
+}
+
+function address(config: Config): string {
+  const host =
+    config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+async function serve(config: Config, quiet: boolean): Promise<void> {
+  const platform = await openPlatform(config);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(platform, {
+      logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  const timers = startHousekeeping(platform, app);
+  if (!quiet) {
+    console.log(`netfin listening on ${address(config)}`);
+    console.log(`  database: ${describeDatabase(config)}`);
+    console.log(
+      `  API docs: ${address(config)}/docs   OpenAPI: ${address(config)}/openapi.json   health: ${address(config)}/healthz`,
+    );
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    for (const timer of timers) clearInterval(timer);
+    try {
+      await app.close();
+      await platform.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('netfin: shutdown failed', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Background chores every process may run: each is idempotent, so several processes are fine. */
+function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Timeout[] {
+  const every = (ms: number, task: () => Promise<unknown>, name: string) => {
+    const timer = setInterval(() => {
+      task().catch((error) => app.log.error({ err: error }, `${name} failed`));
+    }, ms);
+    timer.unref();
+    return timer;
+  };
+  return [
+    every(60_000, () => platform.ledger.expirePending(), 'expiring pending transfers'),
+    every(
+      3_600_000,
+      () => purgeIdempotencyKeys(platform.db, platform.config.idempotencyTtlHours),
+      'purging idempotency keys',
+    ),
+  ];
+}

@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+export type Driver = 'pglite' | 'postgres';
+
+export interface DatabaseConfig {
+  /** postgres://... selects a PostgreSQL server through node-postgres; absent selects embedded PGlite. */
+  readonly url?: string | undefined;
+  /** Where PGlite keeps its files; `undefined` with `memory` keeps everything in memory. */
+  readonly dataDir?: string | undefined;
+  readonly memory?: boolean;
+  readonly poolSize?: number;
+  /** A schema to create (if needed) and put first on the search path: test isolation on one server. */
+  readonly schema?: string | undefined;
+  /** An application name, shown in pg_stat_activity. */
+  readonly applicationName?: string;
+}
+
+export interface Database {
+  readonly db: Kysely<any>;
+  readonly driver: Driver;
+  readonly schema: string;
+  close(): Promise<void>;
+}
+
+/**
+ * int8 → bigint and numeric → string on both drivers, so that no amount ever passes through a
+ * JavaScript number; dates stay 'YYYY-MM-DD' strings, since a JS Date would attach a time zone.
+ */
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+const NUMERIC = 1700;
+const NUMERIC_ARRAY = 1231;
+const DATE = 1082;
+const DATE_ARRAY = 1182;
+
+function parseArray<T>(text: string, parse: (element: string) => T): T[] {
+  // Arrays of numbers and dates have no quoting to worry about: "{1,2,NULL}".
+  if (text === '{}') return [];
+  return text
+    .slice(1, -1)
+    .split(',')
+    .map((element) => (element === 'NULL' ? (null as T) : parse(element)));
+}
+
+const identity = (value: string) => value;
+const toBigInt = (value: string) => BigInt(value);
+
+const pgTypeParsers: Record<number, (value: string) => unknown> = {
+  [INT8]: toBigInt,
+  [INT8_ARRAY]: (value) => parseArray(value, toBigInt),
+  [NUMERIC]: identity,
+  [NUMERIC_ARRAY]: (value) => parseArray(value, identity),
+  [DATE]: identity,
+  [DATE_ARRAY]: (value) => parseArray(value, identity),
+};
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.url ? openPostgres(config) : openPGlite(config);
+}
+
+async function openPostgres(config: DatabaseConfig): Promise<Database> {
+  const schema = config.schema ?? 'public';
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    application_name: config.applicationName ?? 'netfin',
+    ...(config.schema ? { options: `-c search_path=${quoteIdent(config.schema)}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener Node would
+  // crash the process. The next query will get a fresh connection.
+  pool.on('error', () => {});
+  if (config.schema) {
+    const client = await pool.connect();
+    try {
+      await client.query(`create schema if not exists ${quoteIdent(config.schema)}`);
+    } finally {
+      client.release();
+    }
+  }
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    driver: 'postgres',
+    schema,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite(config: DatabaseConfig): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let dataDir: string | undefined;
+  if (!config.memory) {
+    dataDir = path.resolve(config.dataDir ?? '.netfin/data');
+    mkdirSync(dataDir, { recursive: true });
+    lock = acquireDataDirLock(dataDir);
+  }
+  const parsers: Record<number, (value: string) => unknown> = { ...pgTypeParsers };
+  const pglite = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    parsers,
+    serializers: {
+      [INT8]: (value: unknown) => String(value),
+      [pgliteTypes.NUMERIC]: (value: unknown) => String(value),
+    },
+  });
+  await pglite.waitReady;
+  const schema = config.schema ?? 'public';
+  if (config.schema) {
+    await pglite.exec(
+      `create schema if not exists ${quoteIdent(config.schema)}; set search_path to ${quoteIdent(config.schema)}`,
+    );
+  }
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    driver: 'pglite',
+    schema,
+    close: async () => {
+      await db.destroy();
+      lock?.release();
+    },
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

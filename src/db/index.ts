@@ -1,0 +1,17 @@
+export { type Database, type DatabaseConfig, type Driver, openDatabase, quoteIdent } from './connect.ts';
+export { DataDirInUseError } from './data-dir-lock.ts';
+export {
+  bundledMigrations,
+  type Migration,
+  MigrationError,
+  type MigrationReport,
+  migrate,
+} from './migrate.ts';
+export {
+  type Executor,
+  inTransaction,
+  isRetryable,
+  RetryableError,
+  sqlState,
+  type TransactionOptions,
+} from './transaction.ts';

@@ -1,0 +1,177 @@
+import { AccountFlag } from './model.ts';
+
+/**
+ * netfin's chart of accounts: the `code` of every ledger account says what it is. Debit-normal
+ * accounts (assets, expenses) grow by debits; credit-normal ones (liabilities, income, equity) by
+ * credits. An account that must never go below zero on its normal side carries the matching flag:
+ * a credit-normal account gets debitsMustNotExceedCredits, a debit-normal one
+ * creditsMustNotExceedDebits. docs/ledger.md explains each entry.
+ */
+export type NormalSide = 'debit' | 'credit';
+
+export interface ChartEntry {
+  readonly code: number;
+  readonly name: string;
+  readonly normal: NormalSide;
+  readonly flags: number;
+  readonly description: string;
+}
+
+const never_negative_credit = AccountFlag.debitsMustNotExceedCredits;
+const never_negative_debit = AccountFlag.creditsMustNotExceedDebits;
+
+export const ChartOfAccounts = {
+  // Assets
+  channelCash: {
+    code: 1001,
+    name: 'channel_cash',
+    normal: 'debit',
+    flags: 0,
+    description: 'Platform cash held at one payment channel or bank (one account per channel and currency).',
+  },
+  channelClearing: {
+    code: 1002,
+    name: 'channel_clearing',
+    normal: 'debit',
+    flags: 0,
+    description:
+      'Money in transit through a channel: charged but not yet settled, or paid out but not yet confirmed.',
+  },
+  loanPrincipal: {
+    code: 1101,
+    name: 'loan_principal_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: 'Principal a borrower owes on one loan.',
+  },
+  loanInterest: {
+    code: 1102,
+    name: 'loan_interest_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: 'Interest due and unpaid on one loan.',
+  },
+  loanPenalty: {
+    code: 1103,
+    name: 'loan_penalty_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: 'Penalty interest and late fees accrued and unpaid on one loan.',
+  },
+  reserveClaim: {
+    code: 1201,
+    name: 'reserve_claim_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: "The platform's claim on a borrower after the reserve fund advanced investors' money.",
+  },
+  // Liabilities: money the platform holds for others
+  userWallet: {
+    code: 2001,
+    name: 'user_wallet',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "A customer's wallet; frozen funds are its pending debits (two-phase transfers).",
+  },
+  merchantSettlement: {
+    code: 2002,
+    name: 'merchant_settlement',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "A merchant's settlement wallet.",
+  },
+  investorNote: {
+    code: 2101,
+    name: 'investor_note_principal',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "An investor's note: their share of one loan's principal.",
+  },
+  riskReserve: {
+    code: 2201,
+    name: 'risk_reserve_fund',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: 'The risk reserve fund that advances overdue instalments to investors.',
+  },
+  fundHolding: {
+    code: 2301,
+    name: 'fund_holding',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "An investor's holding in a wealth product.",
+  },
+  suspense: {
+    code: 2901,
+    name: 'suspense',
+    normal: 'credit',
+    flags: 0,
+    description: 'Money received that cannot yet be matched to its owner (reconciliation exceptions).',
+  },
+  // Income and expense
+  feeIncome: {
+    code: 4001,
+    name: 'fee_income',
+    normal: 'credit',
+    flags: 0,
+    description: 'Borrower fees, investor service fees, transfer and withdrawal fees.',
+  },
+  penaltyIncome: {
+    code: 4002,
+    name: 'penalty_income',
+    normal: 'credit',
+    flags: 0,
+    description: 'Penalty interest and late fees collected for the platform.',
+  },
+  channelFees: {
+    code: 5001,
+    name: 'channel_fee_expense',
+    normal: 'debit',
+    flags: 0,
+    description: 'Fees the payment channels charge the platform.',
+  },
+  writeOffs: {
+    code: 5002,
+    name: 'write_off_expense',
+    normal: 'debit',
+    flags: 0,
+    description: 'Principal and interest written off as unrecoverable.',
+  },
+  // Equity and the outside world
+  equity: {
+    code: 3001,
+    name: 'platform_equity',
+    normal: 'credit',
+    flags: 0,
+    description: 'Capital the operator puts in (it seeds the risk reserve, for example).',
+  },
+  external: {
+    code: 9001,
+    name: 'external',
+    normal: 'debit',
+    flags: 0,
+    description:
+      'Money outside netfin, for tests and demonstrations only; real money enters through channel accounts.',
+  },
+} as const satisfies Record<string, ChartEntry>;
+
+export type ChartKey = keyof typeof ChartOfAccounts;
+
+const byCode = new Map<number, ChartEntry>(
+  Object.values(ChartOfAccounts).map((entry) => [entry.code, entry]),
+);
+
+export function chartEntry(code: number): ChartEntry | undefined {
+  return byCode.get(code);
+}
+
+/** The balance on the account's normal side: what a wallet holds, what a loan still owes. */
+export function normalBalance(
+  code: number,
+  balances: { debitsPosted: bigint; creditsPosted: bigint },
+): bigint {
+  const entry = byCode.get(code);
+  return entry?.normal === 'debit'
+    ? balances.debitsPosted - balances.creditsPosted
+    : balances.creditsPosted - balances.debitsPosted;
+}

@@ -1,0 +1,76 @@
+import { type Executor, inTransaction } from '../db/index.ts';
+import type { Clock } from '../kernel/index.ts';
+import { MAX_BATCH_SIZE, type TransferEventResult, type TransferInput } from './model.ts';
+import { createTransfersInTransaction } from './store.ts';
+
+interface Waiting {
+  readonly batch: readonly TransferInput[];
+  readonly resolve: (results: TransferEventResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: transfers submitted concurrently outside any transaction share one database
+ * transaction, as TigerBeetle batches everything. While a commit is running, new submissions queue;
+ * the next commit takes all of them, up to MAX_BATCH_SIZE events, keeping each caller's batch whole
+ * and its linked chains its own. Each caller gets exactly its own results, as if its batch had run
+ * alone at that point in the order. With no load a submission commits at once, so latency is one
+ * transaction; under load throughput grows with the number of callers.
+ */
+export class GroupCommitter {
+  private readonly queue: Waiting[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+    private readonly concurrency = 1,
+  ) {}
+
+  submit(batch: readonly TransferInput[]): Promise<TransferEventResult[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const group = this.take();
+      this.running++;
+      void this.commit(group).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private take(): Waiting[] {
+    const group: Waiting[] = [];
+    let events = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (group.length > 0 && events + next.batch.length > MAX_BATCH_SIZE) break;
+      group.push(this.queue.shift()!);
+      events += next.batch.length;
+    }
+    return group;
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
+    try {
+      const results = await inTransaction(this.db, (trx) =>
+        createTransfersInTransaction(
+          trx,
+          group.map((w) => w.batch),
+          this.clock.now(),
+        ),
+      );
+      group.forEach((waiting, index) => {
+        waiting.resolve(results[index]!);
+      });
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
+    }
+  }
+}

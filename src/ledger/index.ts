@@ -1,0 +1,45 @@
+/**
+ * The double-entry ledger: the one source of truth for every balance in netfin. See docs/ledger.md.
+ */
+export {
+  type ChartEntry,
+  type ChartKey,
+  ChartOfAccounts,
+  chartEntry,
+  type NormalSide,
+  normalBalance,
+} from './chart.ts';
+export {
+  ACCOUNT_FLAG_NAMES,
+  type Account,
+  type AccountEventResult,
+  AccountFlag,
+  type AccountFlagName,
+  type AccountInput,
+  CREATE_ACCOUNT_RESULTS,
+  CREATE_TRANSFER_RESULTS,
+  type CreateAccountResult,
+  type CreateTransferResult,
+  flagsFromNames,
+  flagsToNames,
+  hasFlag,
+  ID_PATTERN,
+  MAX_BATCH_SIZE,
+  MAX_TIMEOUT_SECONDS,
+  type PendingState,
+  TRANSFER_FLAG_NAMES,
+  type Transfer,
+  type TransferEventResult,
+  TransferFlag,
+  type TransferFlagName,
+  type TransferInput,
+} from './model.ts';
+export type { AccountBalance, Balances, TransferFilter } from './queries.ts';
+export {
+  type InTransaction,
+  Ledger,
+  type LedgerOptions,
+  validateAccounts,
+  validateTransfers,
+} from './service.ts';
+export type { VerifyProblem, VerifyReport } from './verify.ts';

@@ -1,0 +1,157 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/index.ts';
+import { type Account, AccountFlag, hasFlag, type Transfer, TransferFlag } from './model.ts';
+import { ACCOUNT_COLUMNS, TRANSFER_COLUMNS, type TransferDbRow, toAccountRow, toTransfer } from './store.ts';
+
+export interface Balances {
+  readonly debitsPending: bigint;
+  readonly debitsPosted: bigint;
+  readonly creditsPending: bigint;
+  readonly creditsPosted: bigint;
+}
+
+export interface AccountBalance extends Balances {
+  /** The transfer after which the account had these balances (0n: before any transfer). */
+  readonly timestamp: bigint;
+  readonly transferId: string | null;
+}
+
+export async function lookupAccounts(db: Executor, ids: readonly string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<Parameters<typeof toAccountRow>[0]>`
+    select ${ACCOUNT_COLUMNS} from ledger_accounts where id = any(${[...ids]}::text[])`.execute(db);
+  const byId = new Map(rows.rows.map((row) => [row.id, toAccountRow(row)]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+export async function lookupTransfers(db: Executor, ids: readonly string[]): Promise<Transfer[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<TransferDbRow>`
+    select ${TRANSFER_COLUMNS} from ledger_transfers where id = any(${[...ids]}::text[])`.execute(db);
+  const byId = new Map(rows.rows.map((row) => [row.id, toTransfer(row)]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+export interface TransferFilter {
+  readonly accountId: string;
+  readonly code?: number | undefined;
+  /** Inclusive bounds on created_at. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  /** Only transfers strictly after (or, reversed, before) this timestamp: the page cursor. */
+  readonly after?: bigint | undefined;
+  readonly limit: number;
+  readonly reversed?: boolean | undefined;
+}
+
+/** The transfers that debit or credit an account, in timestamp order. */
+export async function accountTransfers(db: Executor, filter: TransferFilter): Promise<Transfer[]> {
+  const direction = filter.reversed ? sql.raw('desc') : sql.raw('asc');
+  const conditions = [
+    filter.code === undefined ? sql`true` : sql`code = ${filter.code}`,
+    filter.from === undefined ? sql`true` : sql`created_at >= ${filter.from}`,
+    filter.to === undefined ? sql`true` : sql`created_at <= ${filter.to}`,
+    filter.after === undefined
+      ? sql`true`
+      : filter.reversed
+        ? sql`timestamp < ${filter.after}`
+        : sql`timestamp > ${filter.after}`,
+  ];
+  const where = sql.join(conditions, sql` and `);
+  // Two index range scans (debit side, credit side) merged, rather than one OR that scans everything.
+  const rows = await sql<TransferDbRow>`
+    select * from (
+      (select ${TRANSFER_COLUMNS} from ledger_transfers where debit_account_id = ${filter.accountId} and ${where}
+       order by timestamp ${direction} limit ${filter.limit})
+      union all
+      (select ${TRANSFER_COLUMNS} from ledger_transfers where credit_account_id = ${filter.accountId} and ${where}
+       order by timestamp ${direction} limit ${filter.limit})
+    ) as both_sides order by timestamp ${direction} limit ${filter.limit}`.execute(db);
+  return rows.rows.map(toTransfer);
+}
+
+/** Balances after each transfer, for an account with the history flag. */
+export async function accountHistory(
+  db: Executor,
+  accountId: string,
+  options: { after?: bigint | undefined; limit: number; reversed?: boolean | undefined },
+): Promise<AccountBalance[]> {
+  const direction = options.reversed ? sql.raw('desc') : sql.raw('asc');
+  const after =
+    options.after === undefined
+      ? sql`true`
+      : options.reversed
+        ? sql`timestamp < ${options.after}`
+        : sql`timestamp > ${options.after}`;
+  const rows = await sql<{
+    timestamp: bigint;
+    transfer_id: string;
+    debits_pending: bigint;
+    debits_posted: bigint;
+    credits_pending: bigint;
+    credits_posted: bigint;
+  }>`
+    select timestamp, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted
+    from ledger_account_history where account_id = ${accountId} and ${after}
+    order by timestamp ${direction} limit ${options.limit}`.execute(db);
+  return rows.rows.map((row) => ({
+    timestamp: row.timestamp,
+    transferId: row.transfer_id,
+    debitsPending: row.debits_pending,
+    debitsPosted: row.debits_posted,
+    creditsPending: row.credits_pending,
+    creditsPosted: row.credits_posted,
+  }));
+}
+
+/**
+ * An account's balances as they stood at ledger timestamp `at` (after every event up to and
+ * including it). From the history rows when the account keeps them; otherwise recomputed from the
+ * transfers and the pending transfers' resolutions, which gives the same answer more slowly.
+ */
+export async function balanceAt(db: Executor, account: Account, at: bigint): Promise<Balances> {
+  if (hasFlag(account.flags, AccountFlag.history)) {
+    const rows = await accountHistory(db, account.id, { after: at + 1n, limit: 1, reversed: true });
+    const row = rows[0];
+    // Expiries write no history row, so a pending amount that expired by `at` must still come off.
+    const expired = await expiredPendingBy(db, account.id, at, row?.timestamp ?? -1n);
+    if (!row) return { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+    return {
+      debitsPending: row.debitsPending - expired.debits,
+      debitsPosted: row.debitsPosted,
+      creditsPending: row.creditsPending - expired.credits,
+      creditsPosted: row.creditsPosted,
+    };
+  }
+  const pending = TransferFlag.pending;
+  const voided = TransferFlag.voidPendingTransfer;
+  const rows = await sql<{ dp: bigint; dpo: bigint; cp: bigint; cpo: bigint }>`
+    select
+      coalesce(sum(t.amount) filter (where t.debit_account_id = ${account.id} and t.flags & ${pending} <> 0
+        and (p.resolved_timestamp is null or p.resolved_timestamp > ${at})), 0)::int8 as dp,
+      coalesce(sum(t.amount) filter (where t.debit_account_id = ${account.id} and t.flags & ${pending | voided} = 0), 0)::int8 as dpo,
+      coalesce(sum(t.amount) filter (where t.credit_account_id = ${account.id} and t.flags & ${pending} <> 0
+        and (p.resolved_timestamp is null or p.resolved_timestamp > ${at})), 0)::int8 as cp,
+      coalesce(sum(t.amount) filter (where t.credit_account_id = ${account.id} and t.flags & ${pending | voided} = 0), 0)::int8 as cpo
+    from ledger_transfers t left join ledger_pending p on p.transfer_id = t.id
+    where (t.debit_account_id = ${account.id} or t.credit_account_id = ${account.id}) and t.timestamp <= ${at}`.execute(
+    db,
+  );
+  const row = rows.rows[0]!;
+  return { debitsPending: row.dp, debitsPosted: row.dpo, creditsPending: row.cp, creditsPosted: row.cpo };
+}
+
+async function expiredPendingBy(
+  db: Executor,
+  accountId: string,
+  at: bigint,
+  since: bigint,
+): Promise<{ debits: bigint; credits: bigint }> {
+  const rows = await sql<{ debits: bigint; credits: bigint }>`
+    select coalesce(sum(amount) filter (where debit_account_id = ${accountId}), 0)::int8 as debits,
+           coalesce(sum(amount) filter (where credit_account_id = ${accountId}), 0)::int8 as credits
+    from ledger_pending
+    where state = 'expired' and resolved_timestamp > ${since} and resolved_timestamp <= ${at}
+      and (debit_account_id = ${accountId} or credit_account_id = ${accountId})`.execute(db);
+  return rows.rows[0] ?? { debits: 0n, credits: 0n };
+}

@@ -1,0 +1,201 @@
+import { type Executor, inTransaction } from '../db/index.ts';
+import { type Clock, findCurrency, invalid } from '../kernel/index.ts';
+import { GroupCommitter } from './group-commit.ts';
+import {
+  ACCOUNT_FLAGS_MASK,
+  type Account,
+  type AccountEventResult,
+  type AccountInput,
+  ID_PATTERN,
+  MAX_BATCH_SIZE,
+  MAX_TIMEOUT_SECONDS,
+  TRANSFER_FLAGS_MASK,
+  type Transfer,
+  type TransferEventResult,
+  type TransferInput,
+} from './model.ts';
+import {
+  type AccountBalance,
+  accountHistory,
+  accountTransfers,
+  type Balances,
+  balanceAt,
+  lookupAccounts,
+  lookupTransfers,
+  type TransferFilter,
+} from './queries.ts';
+import { INT8_MAX } from './state-machine.ts';
+import {
+  createAccountsInTransaction,
+  createTransfersInTransaction,
+  expirePendingInTransaction,
+} from './store.ts';
+import { type VerifyReport, verifyLedger } from './verify.ts';
+
+export interface LedgerOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  /** Group-commit transactions in flight at once (default 1: one writer, as in TigerBeetle). */
+  readonly writers?: number;
+}
+
+export interface InTransaction {
+  /** Run inside this open transaction, so that the caller's own writes commit with the postings. */
+  readonly tx?: Executor;
+}
+
+function refuse(index: number, field: string, problem: string): never {
+  throw invalid('ledger_batch_invalid', `event ${index}: ${field} ${problem}`, { index, field, problem });
+}
+
+function checkBatchSize(length: number): void {
+  if (length > MAX_BATCH_SIZE) {
+    throw invalid('ledger_batch_too_large', `a batch holds at most ${MAX_BATCH_SIZE} events`, {
+      max: MAX_BATCH_SIZE,
+    });
+  }
+}
+
+function checkId(index: number, field: string, id: string | undefined, allowEmpty = true): void {
+  if (id === undefined || id === '') {
+    if (!allowEmpty) refuse(index, field, 'must not be empty');
+    return;
+  }
+  if (!ID_PATTERN.test(id)) refuse(index, field, 'must be 1-64 of A-Z a-z 0-9 _ : . -');
+}
+
+function checkLedger(index: number, ledger: string | undefined): void {
+  if (ledger === undefined || ledger === '') return;
+  if (!findCurrency(ledger)) refuse(index, 'ledger', 'must be a supported currency code');
+}
+
+function checkUserData(index: number, userData: string | null | undefined): void {
+  if (userData !== undefined && userData !== null && (userData.length > 128 || userData.length === 0)) {
+    refuse(index, 'userData', 'must be 1-128 characters');
+  }
+}
+
+/** Rejects a whole batch that could only come from a bug or a malformed request: nothing applies. */
+export function validateTransfers(transfers: readonly TransferInput[]): void {
+  checkBatchSize(transfers.length);
+  transfers.forEach((t, index) => {
+    checkId(index, 'id', t.id);
+    checkId(index, 'debitAccountId', t.debitAccountId);
+    checkId(index, 'creditAccountId', t.creditAccountId);
+    checkId(index, 'pendingId', t.pendingId);
+    checkLedger(index, t.ledger);
+    checkUserData(index, t.userData);
+    if (typeof t.amount !== 'bigint' || t.amount < 0n || t.amount > INT8_MAX)
+      refuse(index, 'amount', 'must be 0 to 2^63-1');
+    if (t.code !== undefined && (!Number.isInteger(t.code) || t.code < 0 || t.code > 65535))
+      refuse(index, 'code', 'must be 0-65535');
+    const timeout = t.timeoutSeconds ?? 0;
+    if (!Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {
+      refuse(index, 'timeoutSeconds', `must be 0-${MAX_TIMEOUT_SECONDS}`);
+    }
+    const flags = t.flags ?? 0;
+    if (!Number.isInteger(flags) || (flags & ~TRANSFER_FLAGS_MASK) !== 0)
+      refuse(index, 'flags', 'has unknown bits');
+  });
+}
+
+export function validateAccounts(accounts: readonly AccountInput[]): void {
+  checkBatchSize(accounts.length);
+  accounts.forEach((a, index) => {
+    checkId(index, 'id', a.id);
+    checkLedger(index, a.ledger);
+    checkUserData(index, a.userData);
+    if (!Number.isInteger(a.code) || a.code < 0 || a.code > 65535) refuse(index, 'code', 'must be 1-65535');
+    const flags = a.flags ?? 0;
+    if (!Number.isInteger(flags) || (flags & ~ACCOUNT_FLAGS_MASK) !== 0)
+      refuse(index, 'flags', 'has unknown bits');
+  });
+}
+
+/**
+ * The ledger's in-process API. Every method that writes takes an optional open transaction: pass
+ * the domain operation's transaction so its rows and its postings commit together. Without one,
+ * transfers go through the group committer and accounts get a transaction of their own.
+ */
+export class Ledger {
+  private readonly committer: GroupCommitter;
+
+  constructor(private readonly options: LedgerOptions) {
+    this.committer = new GroupCommitter(options.db, options.clock, options.writers ?? 1);
+  }
+
+  async createAccounts(
+    accounts: readonly AccountInput[],
+    options: InTransaction = {},
+  ): Promise<AccountEventResult[]> {
+    validateAccounts(accounts);
+    if (accounts.length === 0) return [];
+    const results = await inTransaction(options.tx ?? this.options.db, (trx) =>
+      createAccountsInTransaction(trx, [accounts], this.options.clock.now()),
+    );
+    return results[0]!;
+  }
+
+  async createTransfers(
+    transfers: readonly TransferInput[],
+    options: InTransaction = {},
+  ): Promise<TransferEventResult[]> {
+    validateTransfers(transfers);
+    if (transfers.length === 0) return [];
+    if (!options.tx) return this.committer.submit(transfers);
+    const results = await inTransaction(options.tx, (trx) =>
+      createTransfersInTransaction(trx, [transfers], this.options.clock.now()),
+    );
+    return results[0]!;
+  }
+
+  lookupAccounts(ids: readonly string[], options: InTransaction = {}): Promise<Account[]> {
+    return lookupAccounts(options.tx ?? this.options.db, ids);
+  }
+
+  async getAccount(id: string, options: InTransaction = {}): Promise<Account | undefined> {
+    return (await this.lookupAccounts([id], options))[0];
+  }
+
+  lookupTransfers(ids: readonly string[], options: InTransaction = {}): Promise<Transfer[]> {
+    return lookupTransfers(options.tx ?? this.options.db, ids);
+  }
+
+  accountTransfers(filter: TransferFilter, options: InTransaction = {}): Promise<Transfer[]> {
+    return accountTransfers(options.tx ?? this.options.db, filter);
+  }
+
+  accountHistory(
+    accountId: string,
+    page: { after?: bigint | undefined; limit: number; reversed?: boolean | undefined },
+    options: InTransaction = {},
+  ): Promise<AccountBalance[]> {
+    return accountHistory(options.tx ?? this.options.db, accountId, page);
+  }
+
+  balanceAt(account: Account, at: bigint, options: InTransaction = {}): Promise<Balances> {
+    return balanceAt(options.tx ?? this.options.db, account, at);
+  }
+
+  /**
+   * Releases every pending transfer whose timeout has passed, in chunks of `chunk`, each in its own
+   * transaction. Returns how many were released. Day-close calls this; so does `netfin ledger expire`.
+   */
+  async expirePending(chunk = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const released = await inTransaction(this.options.db, (trx) =>
+        expirePendingInTransaction(trx, this.options.clock.now(), chunk),
+      );
+      total += released;
+      if (released === 0) return total;
+    }
+  }
+
+  verify(): Promise<VerifyReport> {
+    return inTransaction(this.options.db, (trx) => verifyLedger(trx), {
+      isolation: 'repeatable read',
+      readOnly: true,
+    });
+  }
+}

@@ -1,0 +1,636 @@
+import { assert } from '../kernel/index.ts';
+import {
+  type AccountEventResult,
+  AccountFlag,
+  type AccountInput,
+  type CreateAccountResult,
+  type CreateTransferResult,
+  hasFlag,
+  type PendingState,
+  type Transfer,
+  type TransferEventResult,
+  TransferFlag,
+  type TransferInput,
+} from './model.ts';
+
+/**
+ * The ledger's semantics, applied in memory to a snapshot of the rows a batch needs, which the store
+ * loaded and locked beforehand. Events apply one at a time in order, each seeing the effects of those
+ * before it; a linked chain that fails is undone. The store then writes what changed.
+ *
+ * Timestamps are assigned as slots (`seq`): the store turns slot k into base + k once it knows the
+ * base, so the order of slots is the order of application.
+ */
+export const INT8_MAX = 9_223_372_036_854_775_807n;
+
+export interface AccountRow {
+  id: string;
+  ledger: string;
+  code: number;
+  userData: string | null;
+  flags: number;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+  /** -1n until the store assigns a timestamp to an account created in this batch. */
+  timestamp: bigint;
+  createdAt: Date;
+}
+
+export interface PendingRow {
+  transferId: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+  flags: number;
+  /** Wall-clock expiry in ms since the epoch, or null for never. */
+  expiresAtMs: number | null;
+  state: PendingState;
+  resolvedBy: string | null;
+  /** The slot of the post, void or expiry that resolved it in this batch. */
+  resolvedSeq: number | null;
+}
+
+export interface NewTransfer extends Omit<Transfer, 'timestamp'> {
+  seq: number;
+}
+
+export interface Snapshot {
+  readonly accounts: Map<string, AccountRow>;
+  /** Existing transfers the batch refers to (by its ids and pending ids); new ones are added. */
+  readonly transfers: Map<string, Transfer | NewTransfer>;
+  readonly pendings: Map<string, PendingRow>;
+}
+
+export interface HistoryRow {
+  accountId: string;
+  transferId: string;
+  seq: number;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+}
+
+export interface Changes {
+  readonly newAccounts: AccountRow[];
+  readonly newTransfers: NewTransfer[];
+  readonly newPendings: PendingRow[];
+  readonly resolvedPendings: Set<PendingRow>;
+  readonly touchedAccounts: Set<AccountRow>;
+  readonly history: HistoryRow[];
+  slots: number;
+}
+
+export function emptyChanges(): Changes {
+  return {
+    newAccounts: [],
+    newTransfers: [],
+    newPendings: [],
+    resolvedPendings: new Set(),
+    touchedAccounts: new Set(),
+    history: [],
+    slots: 0,
+  };
+}
+
+type Undo = () => void;
+
+const PENDING_STATE_RESULT: Record<Exclude<PendingState, 'pending'>, CreateTransferResult> = {
+  posted: 'pending_transfer_already_posted',
+  voided: 'pending_transfer_already_voided',
+  expired: 'pending_transfer_expired',
+};
+
+export class StateMachine {
+  readonly changes: Changes = emptyChanges();
+  private undo: Undo[] | undefined;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    private readonly nowMs: number,
+    private readonly createdAt: Date,
+  ) {}
+
+  // ---- chains ----------------------------------------------------------------------------
+
+  /**
+   * Runs events as TigerBeetle runs a batch: a chain starts at an event with the linked flag and
+   * ends at the next event without it. The first failure in a chain undoes the chain's earlier
+   * events and fails the rest with linked_event_failed; a chain still open at the batch's end fails
+   * with linked_event_chain_open.
+   */
+  private runChains<E extends { id: string; flags?: number }, R extends { id: string; result: string }>(
+    events: readonly E[],
+    apply: (event: E) => R,
+    fail: (event: E, result: 'linked_event_failed' | 'linked_event_chain_open') => R,
+  ): R[] {
+    const results = new Array<R>(events.length);
+    let index = 0;
+    while (index < events.length) {
+      const start = index;
+      let end = index;
+      while (end < events.length - 1 && hasFlag(events[end]!.flags ?? 0, TransferFlag.linked)) end++;
+      const open = hasFlag(events[end]!.flags ?? 0, TransferFlag.linked);
+      if (start === end && !open) {
+        results[start] = apply(events[start]!);
+        index = end + 1;
+        continue;
+      }
+      // A chain: events[start..end], with the linked flag on all but possibly the last.
+      const marks = this.mark();
+      this.undo = [];
+      let failedAt = -1;
+      for (let i = start; i <= end; i++) {
+        if (open && i === end) {
+          results[i] = fail(events[i]!, 'linked_event_chain_open');
+          failedAt = i;
+          break;
+        }
+        const result = apply(events[i]!);
+        results[i] = result;
+        if (result.result !== 'ok') {
+          failedAt = i;
+          break;
+        }
+      }
+      if (failedAt >= 0) {
+        for (const step of this.undo.reverse()) step();
+        this.rewind(marks);
+        for (let i = start; i <= end; i++) {
+          if (i === failedAt) continue;
+          results[i] = fail(
+            events[i]!,
+            i === end && open ? 'linked_event_chain_open' : 'linked_event_failed',
+          );
+        }
+      }
+      this.undo = undefined;
+      index = end + 1;
+    }
+    return results;
+  }
+
+  private mark() {
+    const c = this.changes;
+    return {
+      newAccounts: c.newAccounts.length,
+      newTransfers: c.newTransfers.length,
+      newPendings: c.newPendings.length,
+      history: c.history.length,
+      slots: c.slots,
+    };
+  }
+
+  private rewind(marks: ReturnType<StateMachine['mark']>): void {
+    const c = this.changes;
+    c.newAccounts.length = marks.newAccounts;
+    c.newTransfers.length = marks.newTransfers;
+    c.newPendings.length = marks.newPendings;
+    c.history.length = marks.history;
+    // Slots taken by undone events stay taken: timestamps are never reused, as in TigerBeetle.
+  }
+
+  private record(step: Undo): void {
+    this.undo?.push(step);
+  }
+
+  private touch(account: AccountRow): void {
+    if (!this.changes.touchedAccounts.has(account)) {
+      this.changes.touchedAccounts.add(account);
+      this.record(() => this.changes.touchedAccounts.delete(account));
+    }
+  }
+
+  private setBalances(
+    account: AccountRow,
+    dp: bigint,
+    dpo: bigint,
+    cp: bigint,
+    cpo: bigint,
+    flags = account.flags,
+  ): void {
+    const before = [
+      account.debitsPending,
+      account.debitsPosted,
+      account.creditsPending,
+      account.creditsPosted,
+      account.flags,
+    ] as const;
+    this.record(() => {
+      [
+        account.debitsPending,
+        account.debitsPosted,
+        account.creditsPending,
+        account.creditsPosted,
+        account.flags,
+      ] = before;
+    });
+    account.debitsPending = dp;
+    account.debitsPosted = dpo;
+    account.creditsPending = cp;
+    account.creditsPosted = cpo;
+    account.flags = flags;
+    this.touch(account);
+  }
+
+  private setPendingState(
+    pending: PendingRow,
+    state: PendingState,
+    resolvedBy: string | null,
+    seq: number,
+  ): void {
+    const before = [pending.state, pending.resolvedBy, pending.resolvedSeq] as const;
+    const wasResolved = this.changes.resolvedPendings.has(pending);
+    this.record(() => {
+      [pending.state, pending.resolvedBy, pending.resolvedSeq] = before;
+      if (!wasResolved) this.changes.resolvedPendings.delete(pending);
+    });
+    pending.state = state;
+    pending.resolvedBy = resolvedBy;
+    pending.resolvedSeq = seq;
+    this.changes.resolvedPendings.add(pending);
+  }
+
+  private slot(): number {
+    return this.changes.slots++;
+  }
+
+  private snapshotHistory(account: AccountRow, transferId: string, seq: number): void {
+    if (!hasFlag(account.flags, AccountFlag.history)) return;
+    this.changes.history.push({
+      accountId: account.id,
+      transferId,
+      seq,
+      debitsPending: account.debitsPending,
+      debitsPosted: account.debitsPosted,
+      creditsPending: account.creditsPending,
+      creditsPosted: account.creditsPosted,
+    });
+  }
+
+  // ---- accounts --------------------------------------------------------------------------
+
+  createAccounts(batches: readonly (readonly AccountInput[])[]): AccountEventResult[][] {
+    return batches.map((events) =>
+      this.runChains(
+        events,
+        (event) => this.createAccount(event),
+        (event, result) => ({ id: event.id, result }),
+      ),
+    );
+  }
+
+  private createAccount(input: AccountInput): AccountEventResult {
+    const result = (code: CreateAccountResult): AccountEventResult => ({ id: input.id, result: code });
+    if (input.id === '') return result('id_must_not_be_empty');
+    const flags = input.flags ?? 0;
+    const userData = input.userData ?? null;
+    const existing = this.snapshot.accounts.get(input.id);
+    if (existing) {
+      // The linked flag belongs to the event, not the account, so it is left out of the comparison.
+      if ((existing.flags & ~AccountFlag.linked) !== (flags & ~AccountFlag.linked))
+        return result('exists_with_different_flags');
+      if (existing.userData !== userData) return result('exists_with_different_user_data');
+      if (existing.ledger !== input.ledger) return result('exists_with_different_ledger');
+      if (existing.code !== input.code) return result('exists_with_different_code');
+      return result('exists');
+    }
+    if (
+      hasFlag(flags, AccountFlag.debitsMustNotExceedCredits) &&
+      hasFlag(flags, AccountFlag.creditsMustNotExceedDebits)
+    ) {
+      return result('flags_are_mutually_exclusive');
+    }
+    if (input.ledger === '') return result('ledger_must_not_be_empty');
+    if (input.code === 0) return result('code_must_not_be_zero');
+    const seq = this.slot();
+    const row: AccountRow = {
+      id: input.id,
+      ledger: input.ledger,
+      code: input.code,
+      userData,
+      flags: flags & ~AccountFlag.linked,
+      debitsPending: 0n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+      timestamp: BigInt(-1 - seq),
+      createdAt: this.createdAt,
+    };
+    this.snapshot.accounts.set(row.id, row);
+    this.record(() => this.snapshot.accounts.delete(row.id));
+    this.changes.newAccounts.push(row);
+    return { id: input.id, result: 'ok', timestamp: BigInt(seq) };
+  }
+
+  // ---- expiry ----------------------------------------------------------------------------
+
+  /** Releases a pending transfer whose timeout has passed: no new transfer, only its state changes. */
+  expire(pending: PendingRow): void {
+    assert(pending.state === 'pending', 'only a pending transfer can expire');
+    const debit = this.snapshot.accounts.get(pending.debitAccountId);
+    const credit = this.snapshot.accounts.get(pending.creditAccountId);
+    assert(debit && credit, 'expiry needs both accounts loaded');
+    const seq = this.slot();
+    this.setBalances(
+      debit,
+      debit.debitsPending - pending.amount,
+      debit.debitsPosted,
+      debit.creditsPending,
+      debit.creditsPosted,
+      hasFlag(pending.flags, TransferFlag.closingDebit) ? debit.flags & ~AccountFlag.closed : debit.flags,
+    );
+    this.setBalances(
+      credit,
+      credit.debitsPending,
+      credit.debitsPosted,
+      credit.creditsPending - pending.amount,
+      credit.creditsPosted,
+      hasFlag(pending.flags, TransferFlag.closingCredit) ? credit.flags & ~AccountFlag.closed : credit.flags,
+    );
+    this.setPendingState(pending, 'expired', null, seq);
+  }
+
+  // ---- transfers -------------------------------------------------------------------------
+
+  createTransfers(batches: readonly (readonly TransferInput[])[]): TransferEventResult[][] {
+    return batches.map((events) =>
+      this.runChains(
+        events,
+        (event) => this.createTransfer(event),
+        (event, result) => ({ id: event.id, result }),
+      ),
+    );
+  }
+
+  private createTransfer(t: TransferInput): TransferEventResult {
+    const fail = (code: CreateTransferResult): TransferEventResult => ({ id: t.id, result: code });
+    if (t.id === '') return fail('id_must_not_be_empty');
+    const flags = t.flags ?? 0;
+    const existing = this.snapshot.transfers.get(t.id);
+    if (existing) return fail(this.compareExisting(t, flags, existing));
+    if (
+      hasFlag(flags, TransferFlag.postPendingTransfer) ||
+      hasFlag(flags, TransferFlag.voidPendingTransfer)
+    ) {
+      return this.postOrVoid(t, flags);
+    }
+
+    const debitId = t.debitAccountId ?? '';
+    const creditId = t.creditAccountId ?? '';
+    const pending = hasFlag(flags, TransferFlag.pending);
+    const timeout = t.timeoutSeconds ?? 0;
+    if (debitId === '') return fail('debit_account_id_must_not_be_empty');
+    if (creditId === '') return fail('credit_account_id_must_not_be_empty');
+    if (debitId === creditId) return fail('accounts_must_be_different');
+    if ((t.pendingId ?? '') !== '') return fail('pending_id_must_be_empty');
+    if (!pending) {
+      if (timeout !== 0) return fail('timeout_reserved_for_pending_transfer');
+      if (hasFlag(flags, TransferFlag.closingDebit) || hasFlag(flags, TransferFlag.closingCredit)) {
+        return fail('closing_transfer_must_be_pending');
+      }
+    }
+    const ledger = t.ledger ?? '';
+    const code = t.code ?? 0;
+    if (ledger === '') return fail('ledger_must_not_be_empty');
+    if (code === 0) return fail('code_must_not_be_zero');
+    const balancingDebit = hasFlag(flags, TransferFlag.balancingDebit);
+    const balancingCredit = hasFlag(flags, TransferFlag.balancingCredit);
+    if (t.amount === 0n && !balancingDebit && !balancingCredit) return fail('amount_must_not_be_zero');
+
+    const dr = this.snapshot.accounts.get(debitId);
+    if (!dr) return fail('debit_account_not_found');
+    const cr = this.snapshot.accounts.get(creditId);
+    if (!cr) return fail('credit_account_not_found');
+    if (dr.ledger !== cr.ledger) return fail('accounts_must_have_the_same_ledger');
+    if (ledger !== dr.ledger) return fail('transfer_must_have_the_same_ledger_as_accounts');
+    if (hasFlag(dr.flags, AccountFlag.closed) || hasFlag(cr.flags, AccountFlag.closed))
+      return fail('account_closed');
+
+    // A balancing amount of 0 means "as much as possible"; the limits below then cut it down.
+    let amount = t.amount === 0n ? INT8_MAX : t.amount;
+    if (balancingDebit) {
+      const room = dr.creditsPosted - dr.debitsPosted - dr.debitsPending;
+      amount = minBigInt(amount, room > 0n ? room : 0n);
+      if (amount === 0n) return fail('exceeds_credits');
+    }
+    if (balancingCredit) {
+      const room = cr.debitsPosted - cr.creditsPosted - cr.creditsPending;
+      amount = minBigInt(amount, room > 0n ? room : 0n);
+      if (amount === 0n) return fail('exceeds_debits');
+    }
+
+    if (pending) {
+      if (amount + dr.debitsPending > INT8_MAX) return fail('overflows_debits_pending');
+      if (amount + cr.creditsPending > INT8_MAX) return fail('overflows_credits_pending');
+    }
+    if (amount + dr.debitsPosted > INT8_MAX) return fail('overflows_debits_posted');
+    if (amount + cr.creditsPosted > INT8_MAX) return fail('overflows_credits_posted');
+    if (amount + dr.debitsPending + dr.debitsPosted > INT8_MAX) return fail('overflows_debits');
+    if (amount + cr.creditsPending + cr.creditsPosted > INT8_MAX) return fail('overflows_credits');
+
+    if (
+      hasFlag(dr.flags, AccountFlag.debitsMustNotExceedCredits) &&
+      dr.debitsPending + dr.debitsPosted + amount > dr.creditsPosted
+    ) {
+      return fail('exceeds_credits');
+    }
+    if (
+      hasFlag(cr.flags, AccountFlag.creditsMustNotExceedDebits) &&
+      cr.creditsPending + cr.creditsPosted + amount > cr.debitsPosted
+    ) {
+      return fail('exceeds_debits');
+    }
+
+    const seq = this.slot();
+    const transfer: NewTransfer = {
+      id: t.id,
+      debitAccountId: debitId,
+      creditAccountId: creditId,
+      amount,
+      pendingId: null,
+      ledger,
+      code,
+      userData: t.userData ?? null,
+      flags,
+      timeoutSeconds: timeout,
+      createdAt: this.createdAt,
+      seq,
+    };
+    this.addTransfer(transfer);
+    if (pending) {
+      this.setBalances(
+        dr,
+        dr.debitsPending + amount,
+        dr.debitsPosted,
+        dr.creditsPending,
+        dr.creditsPosted,
+        hasFlag(flags, TransferFlag.closingDebit) ? dr.flags | AccountFlag.closed : dr.flags,
+      );
+      this.setBalances(
+        cr,
+        cr.debitsPending,
+        cr.debitsPosted,
+        cr.creditsPending + amount,
+        cr.creditsPosted,
+        hasFlag(flags, TransferFlag.closingCredit) ? cr.flags | AccountFlag.closed : cr.flags,
+      );
+      const row: PendingRow = {
+        transferId: t.id,
+        debitAccountId: debitId,
+        creditAccountId: creditId,
+        amount,
+        flags,
+        expiresAtMs: timeout > 0 ? this.nowMs + timeout * 1000 : null,
+        state: 'pending',
+        resolvedBy: null,
+        resolvedSeq: null,
+      };
+      this.snapshot.pendings.set(row.transferId, row);
+      this.record(() => this.snapshot.pendings.delete(row.transferId));
+      this.changes.newPendings.push(row);
+    } else {
+      this.setBalances(dr, dr.debitsPending, dr.debitsPosted + amount, dr.creditsPending, dr.creditsPosted);
+      this.setBalances(cr, cr.debitsPending, cr.debitsPosted, cr.creditsPending, cr.creditsPosted + amount);
+    }
+    this.snapshotHistory(dr, t.id, seq);
+    this.snapshotHistory(cr, t.id, seq);
+    return { id: t.id, result: 'ok', timestamp: BigInt(seq), amount };
+  }
+
+  private addTransfer(transfer: NewTransfer): void {
+    this.snapshot.transfers.set(transfer.id, transfer);
+    this.record(() => this.snapshot.transfers.delete(transfer.id));
+    this.changes.newTransfers.push(transfer);
+  }
+
+  private postOrVoid(t: TransferInput, flags: number): TransferEventResult {
+    const fail = (code: CreateTransferResult): TransferEventResult => ({ id: t.id, result: code });
+    const post = hasFlag(flags, TransferFlag.postPendingTransfer);
+    const exclusive =
+      TransferFlag.pending |
+      TransferFlag.balancingDebit |
+      TransferFlag.balancingCredit |
+      TransferFlag.closingDebit |
+      TransferFlag.closingCredit;
+    if ((post && hasFlag(flags, TransferFlag.voidPendingTransfer)) || (flags & exclusive) !== 0) {
+      return fail('flags_are_mutually_exclusive');
+    }
+    const pendingId = t.pendingId ?? '';
+    if (pendingId === '') return fail('pending_id_must_not_be_empty');
+    if (pendingId === t.id) return fail('pending_id_must_be_different');
+    if ((t.timeoutSeconds ?? 0) !== 0) return fail('timeout_reserved_for_pending_transfer');
+
+    const p = this.snapshot.transfers.get(pendingId);
+    if (!p) return fail('pending_transfer_not_found');
+    if (!hasFlag(p.flags, TransferFlag.pending)) return fail('pending_transfer_not_pending');
+    if ((t.debitAccountId ?? '') !== '' && t.debitAccountId !== p.debitAccountId) {
+      return fail('pending_transfer_has_different_debit_account_id');
+    }
+    if ((t.creditAccountId ?? '') !== '' && t.creditAccountId !== p.creditAccountId) {
+      return fail('pending_transfer_has_different_credit_account_id');
+    }
+    if ((t.ledger ?? '') !== '' && t.ledger !== p.ledger)
+      return fail('pending_transfer_has_different_ledger');
+    if ((t.code ?? 0) !== 0 && t.code !== p.code) return fail('pending_transfer_has_different_code');
+
+    const amount = t.amount === 0n ? p.amount : t.amount;
+    if (amount > p.amount) return fail('exceeds_pending_transfer_amount');
+    if (!post && amount < p.amount) return fail('pending_transfer_has_different_amount');
+
+    const state = this.snapshot.pendings.get(pendingId);
+    assert(state, `pending transfer ${pendingId} has no pending state`);
+    if (state.state !== 'pending') return fail(PENDING_STATE_RESULT[state.state]);
+    if (state.expiresAtMs !== null && state.expiresAtMs <= this.nowMs)
+      return fail('pending_transfer_expired');
+
+    const dr = this.snapshot.accounts.get(p.debitAccountId);
+    const cr = this.snapshot.accounts.get(p.creditAccountId);
+    assert(dr && cr, 'a post or void needs both accounts of its pending transfer loaded');
+    if (post && (hasFlag(dr.flags, AccountFlag.closed) || hasFlag(cr.flags, AccountFlag.closed))) {
+      return fail('account_closed');
+    }
+
+    const seq = this.slot();
+    this.addTransfer({
+      id: t.id,
+      debitAccountId: p.debitAccountId,
+      creditAccountId: p.creditAccountId,
+      amount,
+      pendingId,
+      ledger: p.ledger,
+      code: p.code,
+      userData: t.userData ?? p.userData,
+      flags,
+      timeoutSeconds: 0,
+      createdAt: this.createdAt,
+      seq,
+    });
+    // The whole pending amount is released; a post then moves what it posts.
+    const posted = post ? amount : 0n;
+    this.setBalances(
+      dr,
+      dr.debitsPending - p.amount,
+      dr.debitsPosted + posted,
+      dr.creditsPending,
+      dr.creditsPosted,
+      !post && hasFlag(p.flags, TransferFlag.closingDebit) ? dr.flags & ~AccountFlag.closed : dr.flags,
+    );
+    this.setBalances(
+      cr,
+      cr.debitsPending,
+      cr.debitsPosted,
+      cr.creditsPending - p.amount,
+      cr.creditsPosted + posted,
+      !post && hasFlag(p.flags, TransferFlag.closingCredit) ? cr.flags & ~AccountFlag.closed : cr.flags,
+    );
+    this.setPendingState(state, post ? 'posted' : 'voided', t.id, seq);
+    this.snapshotHistory(dr, t.id, seq);
+    this.snapshotHistory(cr, t.id, seq);
+    return { id: t.id, result: 'ok', timestamp: BigInt(seq), amount };
+  }
+
+  /** The result for a transfer whose id is taken: `exists` only if every field matches. */
+  private compareExisting(t: TransferInput, flags: number, e: Transfer | NewTransfer): CreateTransferResult {
+    // As for accounts, the linked flag describes the batch the event came in, not the transfer.
+    if ((e.flags & ~TransferFlag.linked) !== (flags & ~TransferFlag.linked))
+      return 'exists_with_different_flags';
+    if ((e.pendingId ?? '') !== (t.pendingId ?? '')) return 'exists_with_different_pending_id';
+    if (e.timeoutSeconds !== (t.timeoutSeconds ?? 0)) return 'exists_with_different_timeout';
+    const postOrVoid =
+      hasFlag(flags, TransferFlag.postPendingTransfer) || hasFlag(flags, TransferFlag.voidPendingTransfer);
+    if (!postOrVoid) {
+      if (e.debitAccountId !== (t.debitAccountId ?? '')) return 'exists_with_different_debit_account_id';
+      if (e.creditAccountId !== (t.creditAccountId ?? '')) return 'exists_with_different_credit_account_id';
+      const balancing =
+        hasFlag(flags, TransferFlag.balancingDebit) || hasFlag(flags, TransferFlag.balancingCredit);
+      // A balancing amount is an upper bound: asking again for at least what moved is the same request.
+      const differs = balancing ? t.amount !== 0n && t.amount < e.amount : t.amount !== e.amount;
+      if (differs) return 'exists_with_different_amount';
+      if (e.userData !== (t.userData ?? null)) return 'exists_with_different_user_data';
+      if (e.ledger !== (t.ledger ?? '')) return 'exists_with_different_ledger';
+      if (e.code !== (t.code ?? 0)) return 'exists_with_different_code';
+      return 'exists';
+    }
+    const p = this.snapshot.transfers.get(e.pendingId ?? '');
+    assert(p, `the pending transfer of ${e.id} must be loaded`);
+    if ((t.debitAccountId ?? '') !== '' && t.debitAccountId !== e.debitAccountId) {
+      return 'exists_with_different_debit_account_id';
+    }
+    if ((t.creditAccountId ?? '') !== '' && t.creditAccountId !== e.creditAccountId) {
+      return 'exists_with_different_credit_account_id';
+    }
+    const asked = t.amount === 0n ? p.amount : t.amount;
+    if (asked !== e.amount) return 'exists_with_different_amount';
+    if ((t.userData ?? p.userData) !== e.userData) return 'exists_with_different_user_data';
+    if ((t.ledger ?? '') !== '' && t.ledger !== e.ledger) return 'exists_with_different_ledger';
+    if ((t.code ?? 0) !== 0 && t.code !== e.code) return 'exists_with_different_code';
+    return 'exists';
+  }
+}
+
+function minBigInt(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}

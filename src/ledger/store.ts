@@ -1,0 +1,402 @@
+import { sql } from 'kysely';
+import { type Executor, RetryableError } from '../db/index.ts';
+import { assert } from '../kernel/index.ts';
+import {
+  type AccountEventResult,
+  type AccountInput,
+  type PendingState,
+  type Transfer,
+  type TransferEventResult,
+  TransferFlag,
+  type TransferInput,
+} from './model.ts';
+import {
+  type AccountRow,
+  type Changes,
+  type NewTransfer,
+  type PendingRow,
+  StateMachine,
+} from './state-machine.ts';
+
+/**
+ * The ledger on PostgreSQL. A batch loads and locks (FOR UPDATE, in id order, so concurrent batches
+ * never deadlock on each other) every account it touches, applies its events in memory with the
+ * state machine, and writes the outcome back with a handful of set-based statements, whatever the
+ * batch size. It runs inside the caller's transaction, so a domain operation and its postings
+ * commit or roll back together.
+ */
+const SLOTS_PER_BLOCK = 65536n;
+
+interface AccountDbRow {
+  id: string;
+  ledger: string;
+  code: number;
+  user_data: string | null;
+  flags: number;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+  timestamp: bigint;
+  created_at: Date;
+}
+
+export interface TransferDbRow {
+  id: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: bigint;
+  pending_id: string | null;
+  ledger: string;
+  code: number;
+  user_data: string | null;
+  flags: number;
+  timeout_seconds: number;
+  timestamp: bigint;
+  created_at: Date;
+}
+
+interface PendingDbRow {
+  transfer_id: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: bigint;
+  flags: number;
+  expires_at: Date | null;
+  state: PendingState;
+  resolved_by: string | null;
+}
+
+export const ACCOUNT_COLUMNS = sql.raw(
+  'id, ledger, code, user_data, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp, created_at',
+);
+export const TRANSFER_COLUMNS = sql.raw(
+  'id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data, flags, timeout_seconds, timestamp, created_at',
+);
+
+export function toAccountRow(row: AccountDbRow): AccountRow {
+  return {
+    id: row.id,
+    ledger: row.ledger,
+    code: row.code,
+    userData: row.user_data,
+    flags: row.flags,
+    debitsPending: row.debits_pending,
+    debitsPosted: row.debits_posted,
+    creditsPending: row.credits_pending,
+    creditsPosted: row.credits_posted,
+    timestamp: row.timestamp,
+    createdAt: row.created_at,
+  };
+}
+
+export function toTransfer(row: TransferDbRow): Transfer {
+  return {
+    id: row.id,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: row.amount,
+    pendingId: row.pending_id,
+    ledger: row.ledger,
+    code: row.code,
+    userData: row.user_data,
+    flags: row.flags,
+    timeoutSeconds: row.timeout_seconds,
+    timestamp: row.timestamp,
+    createdAt: row.created_at,
+  };
+}
+
+function toPendingRow(row: PendingDbRow): PendingRow {
+  return {
+    transferId: row.transfer_id,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: row.amount,
+    flags: row.flags,
+    expiresAtMs: row.expires_at === null ? null : row.expires_at.getTime(),
+    state: row.state,
+    resolvedBy: row.resolved_by,
+    resolvedSeq: null,
+  };
+}
+
+async function lockAccounts(
+  trx: Executor,
+  ids: Iterable<string>,
+  into: Map<string, AccountRow>,
+): Promise<void> {
+  const wanted = [...new Set(ids)].filter((id) => id !== '' && !into.has(id)).sort();
+  if (wanted.length === 0) return;
+  const rows = await sql<AccountDbRow>`
+    select ${ACCOUNT_COLUMNS} from ledger_accounts where id = any(${wanted}::text[]) order by id for update`.execute(
+    trx,
+  );
+  for (const row of rows.rows) into.set(row.id, toAccountRow(row));
+}
+
+async function loadTransfers(trx: Executor, ids: string[]): Promise<Transfer[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<TransferDbRow>`
+    select ${TRANSFER_COLUMNS} from ledger_transfers where id = any(${ids}::text[])`.execute(trx);
+  return rows.rows.map(toTransfer);
+}
+
+async function loadPendings(trx: Executor, ids: string[], into: Map<string, PendingRow>): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await sql<PendingDbRow>`
+    select transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state, resolved_by
+    from ledger_pending where transfer_id = any(${ids}::text[])`.execute(trx);
+  for (const row of rows.rows) into.set(row.transfer_id, toPendingRow(row));
+}
+
+/** Pending transfers past their expiry that touch any of these accounts. */
+async function loadExpired(trx: Executor, accountIds: string[], now: Date): Promise<PendingRow[]> {
+  const rows = await sql<PendingDbRow>`
+    select transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state, resolved_by
+    from ledger_pending
+    where state = 'pending' and expires_at <= ${now}
+      and (debit_account_id = any(${accountIds}::text[]) or credit_account_id = any(${accountIds}::text[]))
+    order by expires_at, transfer_id`.execute(trx);
+  return rows.rows.map(toPendingRow);
+}
+
+/**
+ * Creates transfers, each inner array a caller's batch with its own linked chains, in the given
+ * transaction. Results come back per batch, exactly as if the batches had run one after another.
+ */
+export async function createTransfersInTransaction(
+  trx: Executor,
+  batches: readonly (readonly TransferInput[])[],
+  now: Date,
+): Promise<TransferEventResult[][]> {
+  const ids = new Set<string>();
+  const accountIds = new Set<string>();
+  const pendingIds = new Set<string>();
+  for (const batch of batches) {
+    for (const t of batch) {
+      if (t.id !== '') ids.add(t.id);
+      if (t.debitAccountId) accountIds.add(t.debitAccountId);
+      if (t.creditAccountId) accountIds.add(t.creditAccountId);
+      if (
+        t.pendingId &&
+        (t.flags ?? 0) & (TransferFlag.postPendingTransfer | TransferFlag.voidPendingTransfer)
+      ) {
+        pendingIds.add(t.pendingId);
+      }
+    }
+  }
+  // The accounts of referenced pending transfers must be locked too; learn them before locking.
+  if (pendingIds.size > 0) {
+    for (const p of await loadTransfers(trx, [...pendingIds])) {
+      accountIds.add(p.debitAccountId);
+      accountIds.add(p.creditAccountId);
+    }
+  }
+  const accounts = new Map<string, AccountRow>();
+  await lockAccounts(trx, accountIds, accounts);
+
+  // With the accounts locked, what we read now cannot change under us (all writers lock them too).
+  const transfers = new Map<string, Transfer | NewTransfer>();
+  const existing = await loadTransfers(trx, [...new Set([...ids, ...pendingIds])]);
+  for (const t of existing) transfers.set(t.id, t);
+  const morePending = existing
+    .filter((t) => t.pendingId !== null && !transfers.has(t.pendingId))
+    .map((t) => t.pendingId!);
+  for (const t of await loadTransfers(trx, morePending)) transfers.set(t.id, t);
+  const pendings = new Map<string, PendingRow>();
+  await loadPendings(
+    trx,
+    [...transfers.values()].filter((t) => (t.flags & TransferFlag.pending) !== 0).map((t) => t.id),
+    pendings,
+  );
+  for (const t of transfers.values()) {
+    if (
+      (t.flags & TransferFlag.pending) !== 0 &&
+      (!accounts.has(t.debitAccountId) || !accounts.has(t.creditAccountId))
+    ) {
+      // A pending transfer created since we looked: start again, and lock its accounts this time.
+      throw new RetryableError(`accounts of pending transfer ${t.id} were not locked`);
+    }
+  }
+
+  const expired = await expiredOnLockedAccounts(trx, accounts, pendings, now);
+  const machine = new StateMachine({ accounts, transfers, pendings }, now.getTime(), now);
+  for (const pending of expired) machine.expire(pending);
+  const results = machine.createTransfers(batches);
+  const base = await writeChanges(trx, machine.changes);
+  return results.map((batch) =>
+    batch.map((result) =>
+      result.timestamp === undefined ? result : { ...result, timestamp: base + result.timestamp },
+    ),
+  );
+}
+
+/**
+ * Expired pending transfers on the locked accounts. Their other account may not be locked yet: lock
+ * it now. That breaks the id order, so a deadlock is possible in principle; PostgreSQL then aborts
+ * one side and the transaction helper retries it.
+ */
+async function expiredOnLockedAccounts(
+  trx: Executor,
+  accounts: Map<string, AccountRow>,
+  pendings: Map<string, PendingRow>,
+  now: Date,
+): Promise<PendingRow[]> {
+  if (accounts.size === 0) return [];
+  const expired = await loadExpired(trx, [...accounts.keys()], now);
+  if (expired.length === 0) return [];
+  await lockAccounts(
+    trx,
+    expired.flatMap((p) => [p.debitAccountId, p.creditAccountId]),
+    accounts,
+  );
+  return expired.map((row) => {
+    const known = pendings.get(row.transferId);
+    if (known) return known;
+    pendings.set(row.transferId, row);
+    return row;
+  });
+}
+
+export async function createAccountsInTransaction(
+  trx: Executor,
+  batches: readonly (readonly AccountInput[])[],
+  now: Date,
+): Promise<AccountEventResult[][]> {
+  const ids = [...new Set(batches.flatMap((batch) => batch.map((a) => a.id)).filter((id) => id !== ''))];
+  const accounts = new Map<string, AccountRow>();
+  if (ids.length > 0) {
+    const rows = await sql<AccountDbRow>`
+      select ${ACCOUNT_COLUMNS} from ledger_accounts where id = any(${ids}::text[])`.execute(trx);
+    for (const row of rows.rows) accounts.set(row.id, toAccountRow(row));
+  }
+  const machine = new StateMachine(
+    { accounts, transfers: new Map(), pendings: new Map() },
+    now.getTime(),
+    now,
+  );
+  const results = machine.createAccounts(batches);
+  const base = await writeChanges(trx, machine.changes);
+  return results.map((batch) =>
+    batch.map((result) =>
+      result.timestamp === undefined ? result : { ...result, timestamp: base + result.timestamp },
+    ),
+  );
+}
+
+/** Releases pending transfers whose timeout has passed, oldest first, at most `limit` of them. */
+export async function expirePendingInTransaction(trx: Executor, now: Date, limit: number): Promise<number> {
+  const due = await sql<{ debit_account_id: string; credit_account_id: string }>`
+    select debit_account_id, credit_account_id from ledger_pending
+    where state = 'pending' and expires_at <= ${now}
+    order by expires_at, transfer_id limit ${limit}`.execute(trx);
+  if (due.rows.length === 0) return 0;
+  const accounts = new Map<string, AccountRow>();
+  await lockAccounts(
+    trx,
+    due.rows.flatMap((row) => [row.debit_account_id, row.credit_account_id]),
+    accounts,
+  );
+  const expired = await expiredOnLockedAccounts(trx, accounts, new Map(), now);
+  const machine = new StateMachine(
+    { accounts, transfers: new Map(), pendings: new Map() },
+    now.getTime(),
+    now,
+  );
+  for (const pending of expired) machine.expire(pending);
+  await writeChanges(trx, machine.changes);
+  return expired.length;
+}
+
+/** Writes a batch's outcome; returns the timestamp base that slot numbers are added to. */
+async function writeChanges(trx: Executor, changes: Changes): Promise<bigint> {
+  if (changes.slots === 0) return 0n;
+  assert(
+    changes.slots < Number(SLOTS_PER_BLOCK),
+    'a batch cannot use more timestamp slots than a block holds',
+  );
+  const block = await sql<{ block: bigint }>`select nextval('ledger_timestamp_block') as block`.execute(trx);
+  const base = block.rows[0]!.block * SLOTS_PER_BLOCK;
+
+  if (changes.newAccounts.length > 0) {
+    const a = changes.newAccounts;
+    for (const account of a) account.timestamp = base + BigInt(-1n - account.timestamp);
+    const inserted = await sql`
+      insert into ledger_accounts (id, ledger, code, user_data, flags, debits_pending, debits_posted, credits_pending,
+                                   credits_posted, timestamp, created_at)
+      select id, ledger, code, user_data, flags, 0, 0, 0, 0, ts, ${a[0]!.createdAt}
+      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.ledger)}::text[], ${a.map((x) => x.code)}::int4[],
+                  ${a.map((x) => x.userData)}::text[], ${a.map((x) => x.flags)}::int4[], ${a.map((x) => x.timestamp)}::int8[])
+        as v(id, ledger, code, user_data, flags, ts)
+      on conflict (id) do nothing`.execute(trx);
+    if (inserted.numAffectedRows !== BigInt(a.length))
+      throw new RetryableError('an account id was taken concurrently');
+  }
+
+  if (changes.newTransfers.length > 0) {
+    const t = changes.newTransfers;
+    const inserted = await sql`
+      insert into ledger_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
+                                    flags, timeout_seconds, timestamp, created_at)
+      select id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, ${base} + seq, ${t[0]!.createdAt}
+      from unnest(${t.map((x) => x.id)}::text[], ${t.map((x) => x.debitAccountId)}::text[],
+                  ${t.map((x) => x.creditAccountId)}::text[], ${t.map((x) => x.amount)}::int8[],
+                  ${t.map((x) => x.pendingId)}::text[], ${t.map((x) => x.ledger)}::text[], ${t.map((x) => x.code)}::int4[],
+                  ${t.map((x) => x.userData)}::text[], ${t.map((x) => x.flags)}::int4[],
+                  ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.seq)}::int8[])
+        as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq)
+      on conflict (id) do nothing`.execute(trx);
+    if (inserted.numAffectedRows !== BigInt(t.length))
+      throw new RetryableError('a transfer id was taken concurrently');
+  }
+
+  if (changes.touchedAccounts.size > 0) {
+    const a = [...changes.touchedAccounts];
+    await sql`
+      update ledger_accounts as a
+      set debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo, flags = v.flags
+      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.debitsPending)}::int8[], ${a.map((x) => x.debitsPosted)}::int8[],
+                  ${a.map((x) => x.creditsPending)}::int8[], ${a.map((x) => x.creditsPosted)}::int8[],
+                  ${a.map((x) => x.flags)}::int4[]) as v(id, dp, dpo, cp, cpo, flags)
+      where a.id = v.id`.execute(trx);
+  }
+
+  if (changes.newPendings.length > 0) {
+    const p = changes.newPendings;
+    await sql`
+      insert into ledger_pending (transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state,
+                                  resolved_by, resolved_timestamp)
+      select id, dr, cr, amount, flags, case when expires_ms is null then null else to_timestamp(expires_ms / 1000.0) end,
+             state, resolved_by, case when resolved_seq is null then null else ${base} + resolved_seq end
+      from unnest(${p.map((x) => x.transferId)}::text[], ${p.map((x) => x.debitAccountId)}::text[],
+                  ${p.map((x) => x.creditAccountId)}::text[], ${p.map((x) => x.amount)}::int8[], ${p.map((x) => x.flags)}::int4[],
+                  ${p.map((x) => (x.expiresAtMs === null ? null : BigInt(x.expiresAtMs)))}::int8[], ${p.map((x) => x.state)}::text[],
+                  ${p.map((x) => x.resolvedBy)}::text[], ${p.map((x) => (x.resolvedSeq === null ? null : BigInt(x.resolvedSeq)))}::int8[])
+        as v(id, dr, cr, amount, flags, expires_ms, state, resolved_by, resolved_seq)`.execute(trx);
+  }
+
+  const resolved = [...changes.resolvedPendings].filter((p) => !changes.newPendings.includes(p));
+  if (resolved.length > 0) {
+    await sql`
+      update ledger_pending as p
+      set state = v.state, resolved_by = v.resolved_by, resolved_timestamp = ${base} + v.resolved_seq
+      from unnest(${resolved.map((x) => x.transferId)}::text[], ${resolved.map((x) => x.state)}::text[],
+                  ${resolved.map((x) => x.resolvedBy)}::text[], ${resolved.map((x) => BigInt(x.resolvedSeq ?? 0))}::int8[])
+        as v(id, state, resolved_by, resolved_seq)
+      where p.transfer_id = v.id`.execute(trx);
+  }
+
+  if (changes.history.length > 0) {
+    const h = changes.history;
+    await sql`
+      insert into ledger_account_history (account_id, timestamp, transfer_id, debits_pending, debits_posted,
+                                          credits_pending, credits_posted)
+      select account_id, ${base} + seq, transfer_id, dp, dpo, cp, cpo
+      from unnest(${h.map((x) => x.accountId)}::text[], ${h.map((x) => BigInt(x.seq))}::int8[], ${h.map((x) => x.transferId)}::text[],
+                  ${h.map((x) => x.debitsPending)}::int8[], ${h.map((x) => x.debitsPosted)}::int8[],
+                  ${h.map((x) => x.creditsPending)}::int8[], ${h.map((x) => x.creditsPosted)}::int8[])
+        as v(account_id, seq, transfer_id, dp, dpo, cp, cpo)`.execute(trx);
+  }
+  return base;
+}

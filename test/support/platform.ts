@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from '../../src/api/app.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { openPlatform, type Platform } from '../../src/app/platform.ts';
+import { openDatabase, quoteIdent } from '../../src/db/index.ts';
+import { type Clock, ManualClock } from '../../src/kernel/index.ts';
+
+/**
+ * The one fixture for integration tests: a fresh, migrated database of the test's own, on PGlite
+ * in memory, or on the PostgreSQL server named by DATABASE_URL in a schema of its own that is dropped
+ * afterwards. Real databases, never a mock of our own storage.
+ */
+export interface TestPlatform {
+  readonly platform: Platform;
+  readonly clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+export async function openTestPlatform(
+  options: { clock?: Clock; poolSize?: number } = {},
+): Promise<TestPlatform> {
+  const clock =
+    (options.clock as ManualClock | undefined) ?? new ManualClock(new Date('2026-01-05T02:00:00Z'));
+  const schema = onPostgres ? `test_${randomBytes(6).toString('hex')}` : undefined;
+  const config = loadConfig(process.env, {
+    memory: true,
+    poolSize: options.poolSize ?? 20,
+    logLevel: 'silent',
+  });
+  const platform = await openPlatform(config, {
+    clock,
+    ...(schema ? { schema } : {}),
+    applicationName: 'netfin-test',
+  });
+  return {
+    platform,
+    clock,
+    close: async () => {
+      await platform.close();
+      if (schema) await dropSchema(schema);
+    },
+  };
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
+  try {
+    await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
+
+export interface TestApp extends TestPlatform {
+  readonly app: FastifyInstance;
+}
+
+export async function openTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const base = await openTestPlatform(options);
+  const app = await buildApp(base.platform);
+  await app.ready();
+  return {
+    ...base,
+    app,
+    close: async () => {
+      await app.close();
+      await base.close();
+    },
+  };
+}
