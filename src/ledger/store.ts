@@ -210,8 +210,10 @@ export async function createTransfersInTransaction(
     [...transfers.values()].filter((t) => (t.flags & TransferFlag.pending) !== 0).map((t) => t.id),
     pendings,
   );
-  for (const t of transfers.values()) {
+  for (const id of pendingIds) {
+    const t = transfers.get(id);
     if (
+      t &&
       (t.flags & TransferFlag.pending) !== 0 &&
       (!accounts.has(t.debitAccountId) || !accounts.has(t.creditAccountId))
     ) {
