@@ -50,7 +50,7 @@ export async function start(config: Config, options: StartOptions): Promise<void
   await serve(config, cluster.isWorker);
 }
 
-function address(config: Config): string {
+function address(config: Pick<Config, 'host' | 'port'>): string {
   const host =
     config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::'
       ? 'localhost'
@@ -72,11 +72,12 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   }
   const timers = startHousekeeping(platform, app);
   if (!quiet) {
-    console.log(`netfin listening on ${address(config)}`);
+    // PORT=0 asks the system for a free port: print the one we got.
+    const bound = app.server.address();
+    const url = address({ ...config, port: typeof bound === 'object' && bound ? bound.port : config.port });
+    console.log(`netfin listening on ${url}`);
     console.log(`  database: ${describeDatabase(config)}`);
-    console.log(
-      `  API docs: ${address(config)}/docs   OpenAPI: ${address(config)}/openapi.json   health: ${address(config)}/healthz`,
-    );
+    console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
   }
 
   let closing = false;
