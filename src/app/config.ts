@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | undefined;
+  /** The PostgreSQL schema netfin's tables live in (server only). */
+  readonly schema: string | undefined;
   readonly dataDir: string;
   readonly memory: boolean;
   readonly poolSize: number;
@@ -31,6 +33,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function schemaName(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text))
+    throw new ConfigError('NETFIN_DB_SCHEMA must be a lower-case SQL identifier');
+  return text;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -45,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
+    schema: schemaName(env.NETFIN_DB_SCHEMA),
     dataDir: path.resolve(env.NETFIN_DATA_DIR || '.netfin/data'),
     memory: false,
     poolSize: integer(env, 'NETFIN_DB_POOL_SIZE', 20, 1, 1000),

@@ -31,7 +31,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     dataDir: config.dataDir,
     memory: config.memory,
     poolSize: config.poolSize,
-    schema: options.schema,
+    schema: options.schema ?? config.schema,
     applicationName: options.applicationName ?? 'netfin',
   });
   try {

@@ -1,0 +1,358 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/app/config.ts';
+import { openPlatform, type Platform } from '../src/app/platform.ts';
+import { openDatabase, quoteIdent } from '../src/db/index.ts';
+import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
+import { fmt, type Measurement, machine, rng, summarize, timed, writeSection, zipf } from './lib.ts';
+
+/**
+ * The ledger benchmark (issue: "Speed"): 10,000 funded accounts with debitsMustNotExceedCredits,
+ * accounts picked Zipf-skewed (s = 1.0); (a) batches of 8,190 through the in-process API, (b) single
+ * transfers from 64 concurrent in-process callers, (c) single transfers over HTTP from 64 concurrent
+ * connections; each beside a bare-SQL baseline doing the same inserts and balance updates.
+ */
+const ACCOUNTS = 10_000;
+const BATCH = 8190;
+const CALLERS = 64;
+
+interface Target {
+  readonly name: string;
+  readonly url: string | undefined;
+}
+
+interface Row {
+  readonly target: string;
+  readonly test: string;
+  readonly netfin: ReturnType<typeof summarize>;
+  readonly baseline: ReturnType<typeof summarize>;
+  readonly note: string;
+}
+
+const accountId = (i: number) => `bench:acct:${i}`;
+
+class Traffic {
+  private readonly random = rng(42);
+  private readonly pick = zipf(ACCOUNTS, 1.0, this.random);
+  private counter = 0;
+  constructor(private readonly prefix: string) {}
+  next(): TransferInput {
+    const debit = this.pick();
+    let credit = this.pick();
+    while (credit === debit) credit = this.pick();
+    return {
+      id: `${this.prefix}${this.counter++}`,
+      debitAccountId: accountId(debit),
+      creditAccountId: accountId(credit),
+      amount: BigInt(1 + Math.floor(this.random() * 10_000)),
+      ledger: 'CNY',
+      code: 1,
+    };
+  }
+  batch(size: number): TransferInput[] {
+    return Array.from({ length: size }, () => this.next());
+  }
+}
+
+async function setup(platform: Platform): Promise<void> {
+  const { ledger, db } = platform;
+  await ledger.createAccounts([{ id: 'bench:external', ledger: 'CNY', code: 9001 }]);
+  for (let start = 0; start < ACCOUNTS; start += BATCH) {
+    const size = Math.min(BATCH, ACCOUNTS - start);
+    await ledger.createAccounts(
+      Array.from({ length: size }, (_, i) => ({
+        id: accountId(start + i),
+        ledger: 'CNY',
+        code: 2001,
+        flags: AccountFlag.debitsMustNotExceedCredits,
+      })),
+    );
+    await ledger.createTransfers(
+      Array.from({ length: size }, (_, i) => ({
+        id: `bench:fund:${start + i}`,
+        debitAccountId: 'bench:external',
+        creditAccountId: accountId(start + i),
+        amount: 100_000_000_00n,
+        ledger: 'CNY',
+        code: 1,
+      })),
+    );
+  }
+  // The baseline's own copies of the tables: same columns, same indexes.
+  await sql`create table bench_accounts (like ledger_accounts including all)`.execute(db);
+  await sql`create table bench_transfers (like ledger_transfers including all)`.execute(db);
+  await sql`insert into bench_accounts select * from ledger_accounts`.execute(db);
+}
+
+/** Bare SQL: lock the accounts, insert the transfers, apply the summed balance changes. No checks. */
+async function bareBatch(
+  platform: Platform,
+  transfers: TransferInput[],
+  seq: { next: bigint },
+): Promise<void> {
+  const deltas = new Map<string, { debit: bigint; credit: bigint }>();
+  for (const t of transfers) {
+    const d = deltas.get(t.debitAccountId!) ?? { debit: 0n, credit: 0n };
+    d.debit += t.amount;
+    deltas.set(t.debitAccountId!, d);
+    const c = deltas.get(t.creditAccountId!) ?? { debit: 0n, credit: 0n };
+    c.credit += t.amount;
+    deltas.set(t.creditAccountId!, c);
+  }
+  const ids = [...deltas.keys()].sort();
+  const base = seq.next;
+  seq.next += BigInt(transfers.length);
+  const now = new Date();
+  await platform.db.transaction().execute(async (trx) => {
+    await sql`select id from bench_accounts where id = any(${ids}::text[]) order by id for update`.execute(
+      trx,
+    );
+    await sql`
+      insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
+                                   flags, timeout_seconds, timestamp, created_at)
+      select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
+      from unnest(${transfers.map((t) => t.id)}::text[], ${transfers.map((t) => t.debitAccountId!)}::text[],
+                  ${transfers.map((t) => t.creditAccountId!)}::text[], ${transfers.map((t) => t.amount)}::int8[])
+        with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
+    await sql`
+      update bench_accounts a set debits_posted = a.debits_posted + v.debit, credits_posted = a.credits_posted + v.credit
+      from unnest(${ids}::text[], ${ids.map((id) => deltas.get(id)!.debit)}::int8[], ${ids.map((id) => deltas.get(id)!.credit)}::int8[])
+        as v(id, debit, credit)
+      where a.id = v.id`.execute(trx);
+  });
+}
+
+async function measureBatches(
+  name: string,
+  batches: TransferInput[][],
+  apply: (b: TransferInput[]) => Promise<unknown>,
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  for (const batch of batches) latencies.push((await timed(() => apply(batch))).ms);
+  return {
+    name,
+    operations: batches.length * BATCH,
+    seconds: (performance.now() - start) / 1000,
+    latenciesMs: latencies,
+  };
+}
+
+async function measureConcurrent(
+  name: string,
+  traffic: Traffic,
+  total: number,
+  call: (t: TransferInput) => Promise<unknown>,
+): Promise<Measurement> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (issued < total) {
+        issued++;
+        const transfer = traffic.next();
+        latencies.push((await timed(() => call(transfer))).ms);
+      }
+    }),
+  );
+  return { name, operations: total, seconds: (performance.now() - start) / 1000, latenciesMs: latencies };
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
+  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'start'], {
+      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (match) resolve({ proc, port: Number(match[1]) });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+function stopServer(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.removeAllListeners('exit');
+    proc.on('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+function postJson(agent: http.Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/ledger/transfers',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function benchTarget(target: Target): Promise<Row[]> {
+  const onServer = target.url !== undefined;
+  const schema = `bench_ledger_${Date.now()}`;
+  const dataDir = onServer ? '' : mkdtempSync(path.join(tmpdir(), 'netfin-bench-'));
+  const config = loadConfig(
+    { ...process.env, DATABASE_URL: target.url ?? '' },
+    { dataDir, poolSize: 80, logLevel: 'silent' },
+  );
+  const rows: Row[] = [];
+  let platform = await openPlatform(config, onServer ? { schema } : {});
+  try {
+    console.log(`[${target.name}] setting up ${fmt(ACCOUNTS)} funded accounts`);
+    await setup(platform);
+    const { ledger } = platform;
+    const seq = { next: 10n ** 12n };
+
+    // (a) batches of 8,190
+    const batchCount = onServer ? 12 : 4;
+    const ledgerTraffic = new Traffic('bench:a:');
+    const bareTraffic = new Traffic('bench:a:');
+    await ledger.createTransfers(new Traffic('bench:warm:').batch(BATCH));
+    await bareBatch(platform, new Traffic('bench:warm:').batch(BATCH), seq);
+    const aNetfin = await measureBatches(
+      'a',
+      Array.from({ length: batchCount }, () => ledgerTraffic.batch(BATCH)),
+      (b) => ledger.createTransfers(b),
+    );
+    const aBare = await measureBatches(
+      'a-bare',
+      Array.from({ length: batchCount }, () => bareTraffic.batch(BATCH)),
+      (b) => bareBatch(platform, b, seq),
+    );
+    rows.push({
+      target: target.name,
+      test: '(a) batches of 8,190, in process',
+      netfin: summarize(aNetfin),
+      baseline: summarize(aBare),
+      note: 'latency per batch',
+    });
+    console.log(
+      `[${target.name}] (a) ${fmt(summarize(aNetfin).perSecond)}/s vs bare ${fmt(summarize(aBare).perSecond)}/s`,
+    );
+
+    // (b) 64 concurrent single-transfer callers
+    const single = onServer ? CALLERS * 150 : CALLERS * 40;
+    const bNetfin = await measureConcurrent('b', new Traffic('bench:b:'), single, async (t) => {
+      const [result] = await ledger.createTransfers([t]);
+      if (result!.result !== 'ok') throw new Error(`transfer failed: ${result!.result}`);
+    });
+    const bBare = await measureConcurrent('b-bare', new Traffic('bench:b:'), single, (t) =>
+      bareBatch(platform, [t], seq),
+    );
+    rows.push({
+      target: target.name,
+      test: `(b) single transfers, ${CALLERS} concurrent in-process callers`,
+      netfin: summarize(bNetfin),
+      baseline: summarize(bBare),
+      note: 'latency per call',
+    });
+    console.log(
+      `[${target.name}] (b) ${fmt(summarize(bNetfin).perSecond)}/s vs bare ${fmt(summarize(bBare).perSecond)}/s`,
+    );
+
+    // (c) HTTP, the server in its own process
+    await platform.close();
+    const server = await startServer({
+      ...process.env,
+      DATABASE_URL: target.url ?? '',
+      NETFIN_DB_SCHEMA: onServer ? schema : '',
+      NETFIN_DATA_DIR: dataDir,
+      NETFIN_DB_POOL_SIZE: '40',
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
+    const httpTotal = onServer ? CALLERS * 100 : CALLERS * 30;
+    const traffic = new Traffic('bench:c:');
+    const jsonOf = (t: TransferInput) =>
+      JSON.stringify({
+        transfers: [{ ...t, amount: `${t.amount / 100n}.${String(t.amount % 100n).padStart(2, '0')}` }],
+      });
+    for (let i = 0; i < 200; i++)
+      await postJson(agent, server.port, jsonOf(new Traffic(`bench:cw${i}:`).next()));
+    const cNetfin = await measureConcurrent('c', traffic, httpTotal, async (t) => {
+      const status = await postJson(agent, server.port, jsonOf(t));
+      if (status !== 200) throw new Error(`HTTP ${status}`);
+    });
+    agent.destroy();
+    await stopServer(server.proc);
+    rows.push({
+      target: target.name,
+      test: `(c) single transfers over HTTP, ${CALLERS} connections`,
+      netfin: summarize(cNetfin),
+      baseline: summarize(bBare),
+      note: 'baseline: bare SQL in process, as in (b)',
+    });
+    console.log(`[${target.name}] (c) ${fmt(summarize(cNetfin).perSecond)}/s`);
+
+    platform = await openPlatform(config, onServer ? { schema } : {});
+    const report = await platform.ledger.verify();
+    console.log(
+      `[${target.name}] ledger verify: ${report.problems.length === 0 ? 'clean' : `${report.problems.length} problems`} (${fmt(report.transfers)} transfers)`,
+    );
+    if (report.problems.length > 0) throw new Error('the ledger does not verify after the benchmark');
+  } finally {
+    await platform.close();
+    if (onServer) {
+      const admin = await openDatabase({ url: target.url, poolSize: 1 });
+      await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
+      await admin.close();
+    } else {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
+
+export async function run(): Promise<void> {
+  const targets: Target[] = [{ name: 'PGlite (embedded)', url: undefined }];
+  if (process.env.DATABASE_URL) targets.push({ name: 'PostgreSQL', url: process.env.DATABASE_URL });
+  else
+    console.log(
+      'DATABASE_URL is not set: measuring PGlite only (scripts/with-postgres.sh npm run bench -- ledger adds PostgreSQL)',
+    );
+  const rows: Row[] = [];
+  for (const target of targets) rows.push(...(await benchTarget(target)));
+  const table = rows
+    .map(
+      (r) =>
+        `| ${r.target} | ${r.test} | ${fmt(r.netfin.perSecond)} | ${fmt(r.netfin.p50, 1)} / ${fmt(r.netfin.p99, 1)} | ${fmt(r.baseline.perSecond)} | ${fmt(r.baseline.p50, 1)} / ${fmt(r.baseline.p99, 1)} | ${fmt(r.netfin.perSecond / r.baseline.perSecond, 2)} | ${r.note} |`,
+    )
+    .join('\n');
+  writeSection(
+    'ledger',
+    `## Ledger (\`npm run bench -- ledger\`)
+
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.
+
+${fmt(ACCOUNTS)} accounts with \`debitsMustNotExceedCredits\`, funded; each transfer's debit and credit accounts drawn Zipf-skewed (s = 1.0).
+The baseline does the same inserts and balance updates in bare SQL (lock the accounts in id order, insert the transfers with
+\`unnest\`, add the summed amounts to the balances) without any of the ledger's checks, in the same run, on copies of the same tables.
+Ratio = netfin ÷ baseline throughput.
+
+| database | test | netfin transfers/s | netfin p50 / p99 ms | baseline transfers/s | baseline p50 / p99 ms | ratio | note |
+|---|---|---:|---:|---:|---:|---:|---|
+${table}
+`,
+  );
+}

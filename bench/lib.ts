@@ -1,0 +1,100 @@
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run draws the same traffic. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Samples ranks 0..n-1 with probability proportional to 1/(rank+1)^s: hot accounts, as real traffic has. */
+export function zipf(n: number, s: number, random: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    total += 1 / (k + 1) ** s;
+    cdf[k] = total;
+  }
+  return () => {
+    const target = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export interface Measurement {
+  readonly name: string;
+  readonly operations: number;
+  readonly seconds: number;
+  readonly latenciesMs: number[];
+}
+
+export function summarize(m: Measurement) {
+  const sorted = [...m.latenciesMs].sort((a, b) => a - b);
+  return {
+    perSecond: m.operations / m.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const memory = Math.round(os.totalmem() / 2 ** 30);
+  let pg = '';
+  try {
+    pg = execSync('postgres --version 2>/dev/null || ls /usr/lib/postgresql 2>/dev/null', {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    // no local server binary
+  }
+  return `${os.cpus().length} × ${cpu}, ${memory} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}${pg ? `, ${pg}` : ''}`;
+}
+
+const RESULTS = path.join(import.meta.dirname, 'RESULTS.md');
+
+/** Replaces the section for `suite` in bench/RESULTS.md (creating the file if needed), keeping the others. */
+export function writeSection(suite: string, body: string): void {
+  const header =
+    '# Benchmark results\n\nWritten by `npm run bench`. Each suite rewrites its own section; figures are from the machine and date shown in the section.\n';
+  const existing = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : header;
+  const start = `<!-- suite:${suite} -->`;
+  const end = `<!-- /suite:${suite} -->`;
+  const section = `${start}\n${body.trim()}\n${end}`;
+  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
+  const next = pattern.test(existing)
+    ? existing.replace(pattern, section)
+    : `${existing.trimEnd()}\n\n${section}\n`;
+  writeFileSync(RESULTS, next.endsWith('\n') ? next : `${next}\n`);
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}

@@ -1,0 +1,17 @@
+const suites: Record<string, () => Promise<void>> = {
+  ledger: async () => (await import('./ledger.ts')).run(),
+};
+
+const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const chosen = asked.length > 0 ? asked : Object.keys(suites);
+for (const name of chosen) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown benchmark suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`== bench ${name} ==`);
+  await suite();
+}
+console.log('results written to bench/RESULTS.md');
+process.exit(0);
