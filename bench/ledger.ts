@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -188,6 +188,66 @@ function stopServer(proc: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Drives POST /v1/ledger/transfers from 64 connections: with wrk (a C load generator, from Debian's
+ * packages) when it is installed, so that the load costs the server's two cores little; otherwise
+ * from this process with node:http, which competes with the server for CPU and lowers its figure.
+ */
+async function loadOverHttp(
+  port: number,
+  seconds: number,
+): Promise<{ measurement: Measurement; tool: string }> {
+  const wrk = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (wrk.error === undefined) {
+    const script = path.join(import.meta.dirname, 'wrk-transfers.lua');
+    const url = `http://127.0.0.1:${port}/v1/ledger/transfers`;
+    spawnSync('wrk', ['-t2', `-c${CALLERS}`, '-d3s', '-s', script, url, '--', 'bench:cwarm:'], {
+      encoding: 'utf8',
+    });
+    const run = spawnSync(
+      'wrk',
+      ['-t2', `-c${CALLERS}`, `-d${seconds}s`, '--latency', '-s', script, url, '--', 'bench:c:'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const out = run.stdout;
+    const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+    const total = Number(/(\d+) requests in/.exec(out)?.[1]);
+    const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1];
+    if (!Number.isFinite(rate) || errors) throw new Error(`wrk failed or saw errors:\n${out}\n${run.stderr}`);
+    const ms = (label: string) => {
+      const match = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+      if (!match) return 0;
+      const value = Number(match[1]);
+      return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+    };
+    return {
+      measurement: {
+        name: 'c',
+        operations: total,
+        seconds: total / rate,
+        latenciesMs: [],
+        percentilesMs: { p50: ms('50'), p99: ms('99') },
+      },
+      tool: 'wrk, 2 threads',
+    };
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
+  const traffic = new Traffic('bench:c:');
+  const jsonOf = (t: TransferInput) =>
+    JSON.stringify({
+      transfers: [{ ...t, amount: `${t.amount / 100n}.${String(t.amount % 100n).padStart(2, '0')}` }],
+    });
+  for (let i = 0; i < 200; i++) await postJson(agent, port, jsonOf(new Traffic(`bench:cw${i}:`).next()));
+  const measurement = await measureConcurrent('c', traffic, CALLERS * 100, async (t) => {
+    const status = await postJson(agent, port, jsonOf(t));
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+  });
+  agent.destroy();
+  return { measurement, tool: 'node:http in the benchmark process (wrk not installed)' };
+}
+
 function postJson(agent: http.Agent, port: number, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -281,29 +341,16 @@ async function benchTarget(target: Target): Promise<Row[]> {
       NETFIN_DATA_DIR: dataDir,
       NETFIN_DB_POOL_SIZE: '40',
     });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
-    const httpTotal = onServer ? CALLERS * 100 : CALLERS * 30;
-    const traffic = new Traffic('bench:c:');
-    const jsonOf = (t: TransferInput) =>
-      JSON.stringify({
-        transfers: [{ ...t, amount: `${t.amount / 100n}.${String(t.amount % 100n).padStart(2, '0')}` }],
-      });
-    for (let i = 0; i < 200; i++)
-      await postJson(agent, server.port, jsonOf(new Traffic(`bench:cw${i}:`).next()));
-    const cNetfin = await measureConcurrent('c', traffic, httpTotal, async (t) => {
-      const status = await postJson(agent, server.port, jsonOf(t));
-      if (status !== 200) throw new Error(`HTTP ${status}`);
-    });
-    agent.destroy();
+    const { measurement: cNetfin, tool } = await loadOverHttp(server.port, onServer ? 15 : 10);
     await stopServer(server.proc);
     rows.push({
       target: target.name,
       test: `(c) single transfers over HTTP, ${CALLERS} connections`,
       netfin: summarize(cNetfin),
       baseline: summarize(bBare),
-      note: 'baseline: bare SQL in process, as in (b)',
+      note: `load from ${tool}; baseline: bare SQL in process, as in (b)`,
     });
-    console.log(`[${target.name}] (c) ${fmt(summarize(cNetfin).perSecond)}/s`);
+    console.log(`[${target.name}] (c) ${fmt(summarize(cNetfin).perSecond)}/s (${tool})`);
 
     platform = await openPlatform(config, onServer ? { schema } : {});
     const report = await platform.ledger.verify();

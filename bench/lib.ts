@@ -47,14 +47,16 @@ export interface Measurement {
   readonly operations: number;
   readonly seconds: number;
   readonly latenciesMs: number[];
+  /** Percentiles measured elsewhere (by wrk), used instead of latenciesMs. */
+  readonly percentilesMs?: { readonly p50: number; readonly p99: number };
 }
 
 export function summarize(m: Measurement) {
   const sorted = [...m.latenciesMs].sort((a, b) => a - b);
   return {
     perSecond: m.operations / m.seconds,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    p50: m.percentilesMs?.p50 ?? percentile(sorted, 50),
+    p99: m.percentilesMs?.p99 ?? percentile(sorted, 99),
   };
 }
 

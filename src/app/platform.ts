@@ -41,7 +41,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     throw error;
   }
   const clock = options.clock ?? systemClock();
-  const ledger = new Ledger({ db: database.db, clock, writers: database.driver === 'postgres' ? 2 : 1 });
+  const ledger = new Ledger({ db: database.db, clock, writers: 1 });
   return {
     config,
     db: database.db,

@@ -30,6 +30,22 @@ export class GroupCommitter {
   submit(batch: readonly TransferInput[]): Promise<TransferEventResult[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts the next commit after one turn of the event loop, so that requests whose bytes have
+   * already arrived get parsed and join it. Embedded PGlite runs queries on this thread: without the
+   * turn, a request arriving during a commit would only be read after the next one started.
+   */
+  private scheduled = false;
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -40,7 +56,7 @@ export class GroupCommitter {
       this.running++;
       void this.commit(group).finally(() => {
         this.running--;
-        this.pump();
+        this.schedule();
       });
     }
   }

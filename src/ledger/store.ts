@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { type Executor, RetryableError } from '../db/index.ts';
-import { assert } from '../kernel/index.ts';
 import {
   type AccountEventResult,
   type AccountInput,
@@ -10,13 +9,8 @@ import {
   TransferFlag,
   type TransferInput,
 } from './model.ts';
-import {
-  type AccountRow,
-  type Changes,
-  type NewTransfer,
-  type PendingRow,
-  StateMachine,
-} from './state-machine.ts';
+import { type AccountRow, type NewTransfer, type PendingRow, StateMachine } from './state-machine.ts';
+import { writeChanges } from './write.ts';
 
 /**
  * The ledger on PostgreSQL. A batch loads and locks (FOR UPDATE, in id order, so concurrent batches
@@ -25,8 +19,6 @@ import {
  * batch size. It runs inside the caller's transaction, so a domain operation and its postings
  * commit or roll back together.
  */
-const SLOTS_PER_BLOCK = 65536n;
-
 interface AccountDbRow {
   id: string;
   ledger: string;
@@ -150,8 +142,25 @@ async function loadPendings(trx: Executor, ids: string[], into: Map<string, Pend
   for (const row of rows.rows) into.set(row.transfer_id, toPendingRow(row));
 }
 
-/** Pending transfers past their expiry that touch any of these accounts. */
+/**
+ * Pending transfers past their expiry that touch any of these accounts. Normally few transfers are
+ * overdue for release (the housekeeping job releases them every minute), so all of them are read
+ * through the expiry index and filtered here; only when there are many is the search by account.
+ */
+const EXPIRED_SCAN_LIMIT = 1000;
+
 async function loadExpired(trx: Executor, accountIds: string[], now: Date): Promise<PendingRow[]> {
+  const due = await sql<PendingDbRow>`
+    select transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state, resolved_by
+    from ledger_pending
+    where state = 'pending' and expires_at <= ${now}
+    order by expires_at, transfer_id limit ${EXPIRED_SCAN_LIMIT + 1}`.execute(trx);
+  if (due.rows.length <= EXPIRED_SCAN_LIMIT) {
+    const touched = new Set(accountIds);
+    return due.rows
+      .filter((row) => touched.has(row.debit_account_id) || touched.has(row.credit_account_id))
+      .map(toPendingRow);
+  }
   const rows = await sql<PendingDbRow>`
     select transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state, resolved_by
     from ledger_pending
@@ -309,96 +318,4 @@ export async function expirePendingInTransaction(trx: Executor, now: Date, limit
   for (const pending of expired) machine.expire(pending);
   await writeChanges(trx, machine.changes);
   return expired.length;
-}
-
-/** Writes a batch's outcome; returns the timestamp base that slot numbers are added to. */
-async function writeChanges(trx: Executor, changes: Changes): Promise<bigint> {
-  if (changes.slots === 0) return 0n;
-  assert(
-    changes.slots < Number(SLOTS_PER_BLOCK),
-    'a batch cannot use more timestamp slots than a block holds',
-  );
-  const block = await sql<{ block: bigint }>`select nextval('ledger_timestamp_block') as block`.execute(trx);
-  const base = block.rows[0]!.block * SLOTS_PER_BLOCK;
-
-  if (changes.newAccounts.length > 0) {
-    const a = changes.newAccounts;
-    for (const account of a) account.timestamp = base + BigInt(-1n - account.timestamp);
-    const inserted = await sql`
-      insert into ledger_accounts (id, ledger, code, user_data, flags, debits_pending, debits_posted, credits_pending,
-                                   credits_posted, timestamp, created_at)
-      select id, ledger, code, user_data, flags, 0, 0, 0, 0, ts, ${a[0]!.createdAt}
-      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.ledger)}::text[], ${a.map((x) => x.code)}::int4[],
-                  ${a.map((x) => x.userData)}::text[], ${a.map((x) => x.flags)}::int4[], ${a.map((x) => x.timestamp)}::int8[])
-        as v(id, ledger, code, user_data, flags, ts)
-      on conflict (id) do nothing`.execute(trx);
-    if (inserted.numAffectedRows !== BigInt(a.length))
-      throw new RetryableError('an account id was taken concurrently');
-  }
-
-  if (changes.newTransfers.length > 0) {
-    const t = changes.newTransfers;
-    const inserted = await sql`
-      insert into ledger_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
-                                    flags, timeout_seconds, timestamp, created_at)
-      select id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, ${base} + seq, ${t[0]!.createdAt}
-      from unnest(${t.map((x) => x.id)}::text[], ${t.map((x) => x.debitAccountId)}::text[],
-                  ${t.map((x) => x.creditAccountId)}::text[], ${t.map((x) => x.amount)}::int8[],
-                  ${t.map((x) => x.pendingId)}::text[], ${t.map((x) => x.ledger)}::text[], ${t.map((x) => x.code)}::int4[],
-                  ${t.map((x) => x.userData)}::text[], ${t.map((x) => x.flags)}::int4[],
-                  ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.seq)}::int8[])
-        as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq)
-      on conflict (id) do nothing`.execute(trx);
-    if (inserted.numAffectedRows !== BigInt(t.length))
-      throw new RetryableError('a transfer id was taken concurrently');
-  }
-
-  if (changes.touchedAccounts.size > 0) {
-    const a = [...changes.touchedAccounts];
-    await sql`
-      update ledger_accounts as a
-      set debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo, flags = v.flags
-      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.debitsPending)}::int8[], ${a.map((x) => x.debitsPosted)}::int8[],
-                  ${a.map((x) => x.creditsPending)}::int8[], ${a.map((x) => x.creditsPosted)}::int8[],
-                  ${a.map((x) => x.flags)}::int4[]) as v(id, dp, dpo, cp, cpo, flags)
-      where a.id = v.id`.execute(trx);
-  }
-
-  if (changes.newPendings.length > 0) {
-    const p = changes.newPendings;
-    await sql`
-      insert into ledger_pending (transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state,
-                                  resolved_by, resolved_timestamp)
-      select id, dr, cr, amount, flags, case when expires_ms is null then null else to_timestamp(expires_ms / 1000.0) end,
-             state, resolved_by, case when resolved_seq is null then null else ${base} + resolved_seq end
-      from unnest(${p.map((x) => x.transferId)}::text[], ${p.map((x) => x.debitAccountId)}::text[],
-                  ${p.map((x) => x.creditAccountId)}::text[], ${p.map((x) => x.amount)}::int8[], ${p.map((x) => x.flags)}::int4[],
-                  ${p.map((x) => (x.expiresAtMs === null ? null : BigInt(x.expiresAtMs)))}::int8[], ${p.map((x) => x.state)}::text[],
-                  ${p.map((x) => x.resolvedBy)}::text[], ${p.map((x) => (x.resolvedSeq === null ? null : BigInt(x.resolvedSeq)))}::int8[])
-        as v(id, dr, cr, amount, flags, expires_ms, state, resolved_by, resolved_seq)`.execute(trx);
-  }
-
-  const resolved = [...changes.resolvedPendings].filter((p) => !changes.newPendings.includes(p));
-  if (resolved.length > 0) {
-    await sql`
-      update ledger_pending as p
-      set state = v.state, resolved_by = v.resolved_by, resolved_timestamp = ${base} + v.resolved_seq
-      from unnest(${resolved.map((x) => x.transferId)}::text[], ${resolved.map((x) => x.state)}::text[],
-                  ${resolved.map((x) => x.resolvedBy)}::text[], ${resolved.map((x) => BigInt(x.resolvedSeq ?? 0))}::int8[])
-        as v(id, state, resolved_by, resolved_seq)
-      where p.transfer_id = v.id`.execute(trx);
-  }
-
-  if (changes.history.length > 0) {
-    const h = changes.history;
-    await sql`
-      insert into ledger_account_history (account_id, timestamp, transfer_id, debits_pending, debits_posted,
-                                          credits_pending, credits_posted)
-      select account_id, ${base} + seq, transfer_id, dp, dpo, cp, cpo
-      from unnest(${h.map((x) => x.accountId)}::text[], ${h.map((x) => BigInt(x.seq))}::int8[], ${h.map((x) => x.transferId)}::text[],
-                  ${h.map((x) => x.debitsPending)}::int8[], ${h.map((x) => x.debitsPosted)}::int8[],
-                  ${h.map((x) => x.creditsPending)}::int8[], ${h.map((x) => x.creditsPosted)}::int8[])
-        as v(account_id, seq, transfer_id, dp, dpo, cp, cpo)`.execute(trx);
-  }
-  return base;
 }

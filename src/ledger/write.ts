@@ -1,0 +1,134 @@
+import { type RawBuilder, sql } from 'kysely';
+import { type Executor, RetryableError, sqlState } from '../db/index.ts';
+import { assert } from '../kernel/index.ts';
+import type { Changes } from './state-machine.ts';
+
+/**
+ * Writes a batch's outcome in one statement: data-modifying CTEs insert the new accounts,
+ * transfers, pending states and history rows, update the touched balances and resolved pending
+ * states, and take the timestamp block, in one round trip whatever the batch size. Returns the
+ * timestamp base that the batch's slot numbers are added to.
+ */
+const SLOTS_PER_BLOCK = 65536n;
+
+/** A column's values, or, when they are all equal, that one value (unnest pads the empty list with nulls). */
+function compact<T>(values: T[]): { list: T[]; only: T | null } {
+  const first = values[0];
+  return values.every((value) => value === first)
+    ? { list: [], only: first ?? null }
+    : { list: values, only: null };
+}
+
+/**
+ * The ids of a batch were checked with its accounts locked, so a duplicate key can only mean that
+ * another transaction, on other accounts, inserted the same new id meanwhile: a race that a fresh
+ * attempt resolves (it will see the id and answer `exists...`). A plain INSERT that fails on this
+ * rare race is cheaper than ON CONFLICT's speculative insertion of every row.
+ */
+function uniqueViolationIsRace(error: unknown): never {
+  if (sqlState(error) === '23505') throw new RetryableError('an id was taken by a concurrent batch');
+  throw error;
+}
+
+export async function writeChanges(trx: Executor, changes: Changes): Promise<bigint> {
+  if (changes.slots === 0) return 0n;
+  assert(
+    changes.slots < Number(SLOTS_PER_BLOCK),
+    'a batch cannot use more timestamp slots than a block holds',
+  );
+  const parts: RawBuilder<unknown>[] = [];
+  const base = sql`(select base from block)`;
+
+  if (changes.newAccounts.length > 0) {
+    const a = changes.newAccounts;
+    // The state machine numbers a new account's slot as -1 - slot until the base is known.
+    const slots = a.map((x) => -1n - x.timestamp);
+    parts.push(sql`new_accounts as (
+      insert into ledger_accounts (id, ledger, code, user_data, flags, debits_pending, debits_posted, credits_pending,
+                                   credits_posted, timestamp, created_at)
+      select id, ledger, code, user_data, flags, 0, 0, 0, 0, ${base} + slot, ${a[0]!.createdAt}::timestamptz
+      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.ledger)}::text[], ${a.map((x) => x.code)}::int4[],
+                  ${a.map((x) => x.userData)}::text[], ${a.map((x) => x.flags)}::int4[], ${slots}::int8[])
+        as v(id, ledger, code, user_data, flags, slot))`);
+  }
+
+  if (changes.newTransfers.length > 0) {
+    const t = changes.newTransfers;
+    // Columns whose values are all the same travel as one value, not as an array of 8,190 copies.
+    const pendingIds = compact(t.map((x) => x.pendingId));
+    const ledgers = compact(t.map((x) => x.ledger));
+    const codes = compact(t.map((x) => x.code));
+    const userData = compact(t.map((x) => x.userData));
+    const flags = compact(t.map((x) => x.flags));
+    const timeouts = compact(t.map((x) => x.timeoutSeconds));
+    const consecutive = t.every((x, i) => x.seq === t[0]!.seq + i);
+    parts.push(sql`new_transfers as (
+      insert into ledger_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
+                                    flags, timeout_seconds, timestamp, created_at)
+      select id, dr, cr, amount, coalesce(pending_id, ${pendingIds.only}::text), coalesce(ledger, ${ledgers.only}::text),
+             coalesce(code, ${codes.only}::int4), coalesce(user_data, ${userData.only}::text),
+             coalesce(flags, ${flags.only}::int4), coalesce(timeout, ${timeouts.only}::int4),
+             ${base} + coalesce(seq, ${BigInt(t[0]!.seq)}::int8 + ord - 1), ${t[0]!.createdAt}::timestamptz
+      from unnest(${t.map((x) => x.id)}::text[], ${t.map((x) => x.debitAccountId)}::text[],
+                  ${t.map((x) => x.creditAccountId)}::text[], ${t.map((x) => x.amount)}::int8[],
+                  ${pendingIds.list}::text[], ${ledgers.list}::text[], ${codes.list}::int4[], ${userData.list}::text[],
+                  ${flags.list}::int4[], ${timeouts.list}::int4[], ${consecutive ? [] : t.map((x) => BigInt(x.seq))}::int8[])
+        with ordinality as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq, ord))`);
+  }
+
+  if (changes.touchedAccounts.size > 0) {
+    const a = [...changes.touchedAccounts];
+    parts.push(sql`balances as (
+      update ledger_accounts as a
+      set debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo, flags = v.flags
+      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.debitsPending)}::int8[], ${a.map((x) => x.debitsPosted)}::int8[],
+                  ${a.map((x) => x.creditsPending)}::int8[], ${a.map((x) => x.creditsPosted)}::int8[],
+                  ${a.map((x) => x.flags)}::int4[]) as v(id, dp, dpo, cp, cpo, flags)
+      where a.id = v.id)`);
+  }
+
+  if (changes.newPendings.length > 0) {
+    const p = changes.newPendings;
+    parts.push(sql`new_pending as (
+      insert into ledger_pending (transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state,
+                                  resolved_by, resolved_timestamp)
+      select id, dr, cr, amount, flags, case when expires_ms is null then null else to_timestamp(expires_ms / 1000.0) end,
+             state, resolved_by, ${base} + resolved_seq
+      from unnest(${p.map((x) => x.transferId)}::text[], ${p.map((x) => x.debitAccountId)}::text[],
+                  ${p.map((x) => x.creditAccountId)}::text[], ${p.map((x) => x.amount)}::int8[], ${p.map((x) => x.flags)}::int4[],
+                  ${p.map((x) => (x.expiresAtMs === null ? null : BigInt(x.expiresAtMs)))}::int8[], ${p.map((x) => x.state)}::text[],
+                  ${p.map((x) => x.resolvedBy)}::text[], ${p.map((x) => (x.resolvedSeq === null ? null : BigInt(x.resolvedSeq)))}::int8[])
+        as v(id, dr, cr, amount, flags, expires_ms, state, resolved_by, resolved_seq))`);
+  }
+
+  const resolved = [...changes.resolvedPendings].filter((p) => !changes.newPendings.includes(p));
+  if (resolved.length > 0) {
+    parts.push(sql`resolved as (
+      update ledger_pending as p
+      set state = v.state, resolved_by = v.resolved_by, resolved_timestamp = ${base} + v.resolved_seq
+      from unnest(${resolved.map((x) => x.transferId)}::text[], ${resolved.map((x) => x.state)}::text[],
+                  ${resolved.map((x) => x.resolvedBy)}::text[], ${resolved.map((x) => BigInt(x.resolvedSeq ?? 0))}::int8[])
+        as v(id, state, resolved_by, resolved_seq)
+      where p.transfer_id = v.id)`);
+  }
+
+  if (changes.history.length > 0) {
+    const h = changes.history;
+    parts.push(sql`history as (
+      insert into ledger_account_history (account_id, timestamp, transfer_id, debits_pending, debits_posted,
+                                          credits_pending, credits_posted)
+      select account_id, ${base} + seq, transfer_id, dp, dpo, cp, cpo
+      from unnest(${h.map((x) => x.accountId)}::text[], ${h.map((x) => BigInt(x.seq))}::int8[], ${h.map((x) => x.transferId)}::text[],
+                  ${h.map((x) => x.debitsPending)}::int8[], ${h.map((x) => x.debitsPosted)}::int8[],
+                  ${h.map((x) => x.creditsPending)}::int8[], ${h.map((x) => x.creditsPosted)}::int8[])
+        as v(account_id, seq, transfer_id, dp, dpo, cp, cpo))`);
+  }
+
+  const result = await sql<{ base: bigint }>`
+    with block as (select nextval('ledger_timestamp_block') * ${SLOTS_PER_BLOCK}::int8 as base)
+    ${parts.length > 0 ? sql`, ${sql.join(parts, sql`, `)}` : sql``}
+    select base from block`
+    .execute(trx)
+    .catch(uniqueViolationIsRace);
+  return result.rows[0]!.base;
+}
