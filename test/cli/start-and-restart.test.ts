@@ -93,3 +93,55 @@ describe('netfin start', () => {
     expect(run.stderr).toContain('--workers needs DATABASE_URL');
   });
 });
+
+describe.runIf(process.env.DATABASE_URL)('netfin start --workers on PostgreSQL', () => {
+  it('serves one database from several processes and stops them all on SIGTERM', async () => {
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const schema = `workers_${randomBytes(4).toString('hex')}`;
+    const proc = spawn(process.execPath, [bin, 'start', '--workers', '2', '--port', String(port)], {
+      env: { ...env, NETFIN_DB_SCHEMA: schema },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let up = false;
+      for (let i = 0; i < 120 && !up; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      }
+      expect(up).toBe(true);
+      const ids = Array.from({ length: 40 }, (_, i) => `w:${i}`);
+      const results = await Promise.all(
+        ids.map((id) =>
+          fetch(`http://127.0.0.1:${port}/v1/ledger/accounts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': id },
+            body: JSON.stringify({ accounts: [{ id, ledger: 'CNY', code: 2001 }] }),
+          }).then((r) => r.json() as Promise<{ results: { result: string }[] }>),
+        ),
+      );
+      expect(results.every((r) => r.results[0]!.result === 'ok')).toBe(true);
+      // Two worker processes serve, children of the primary.
+      const children = spawnSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
+      expect(children.filter(Boolean).length).toBe(2);
+    } finally {
+      const code = await stop(proc);
+      expect(code).toBe(0);
+      const { openDatabase, quoteIdent } = await import('../../src/db/index.ts');
+      const { sql } = await import('kysely');
+      const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
+      await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
+      await admin.close();
+    }
+  }, 120_000);
+});
