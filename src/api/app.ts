@@ -9,9 +9,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Platform } from '../app/platform.ts';
 import { uuidv7 } from '../kernel/index.ts';
+import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
+import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 
 export interface AppOptions {
@@ -41,6 +44,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
     },
     forceCloseConnections: 'idle',
+    trustProxy: platform.config.trustProxy,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   });
@@ -73,9 +77,25 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
           'Amounts are decimal strings in major units with their currency; every POST honours an Idempotency-Key; ' +
           'every error is `{"error": {"code", "message", "details"}}`.',
       },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A session token from sign-in, or NETFIN_ADMIN_TOKEN',
+          },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'netfin_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
       tags: [
         { name: 'platform', description: 'Health and API documentation' },
-        { name: 'ledger', description: 'The double-entry ledger: accounts and transfers' },
+        { name: 'identity', description: 'Sign-up, sign-in, sessions, real-name verification, bank cards' },
+        { name: 'admin', description: 'Staff, roles and the audit log' },
+        {
+          name: 'ledger',
+          description: 'The double-entry ledger: accounts and transfers (finance and administrators)',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -84,9 +104,12 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  installAuth(app, platform);
   installIdempotency(app, platform.db);
 
   await app.register(healthRoutes(platform));
+  await app.register(identityRoutes(platform), { prefix: '/v1' });
+  await app.register(adminRoutes(platform), { prefix: '/v1/admin' });
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
   return app;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings } from '../identity/index.ts';
 
 /**
  * Every setting netfin reads from the environment, with its default. The README's configuration
@@ -16,6 +17,15 @@ export interface Config {
   readonly logLevel: string;
   readonly idempotencyTtlHours: number;
   readonly bodyLimitBytes: number;
+  /** A bearer token accepted as an administrator's (for scripts and operations); unset, none is. */
+  readonly adminToken: string | undefined;
+  /** NETFIN_DATA_KEY: the 32-byte key personal data is encrypted with, base64. */
+  readonly dataKey: Buffer | undefined;
+  /** Demo mode: the dev SMS inbox, the in-process payment gateway simulator, demo data. */
+  readonly demo: boolean;
+  /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
+  readonly trustProxy: boolean;
+  readonly identity: IdentitySettings;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +50,28 @@ function schemaName(text: string | undefined): string | undefined {
   return text;
 }
 
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+}
+
+function adminToken(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.length < 24) throw new ConfigError('NETFIN_ADMIN_TOKEN must be at least 24 characters');
+  return text;
+}
+
+function dataKey(text: string | undefined): Buffer | undefined {
+  if (text === undefined || text === '') return undefined;
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== 32)
+    throw new ConfigError('NETFIN_DATA_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  return key;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -61,6 +93,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel,
     idempotencyTtlHours: integer(env, 'NETFIN_IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
     bodyLimitBytes: integer(env, 'NETFIN_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    adminToken: adminToken(env.NETFIN_ADMIN_TOKEN),
+    dataKey: dataKey(env.NETFIN_DATA_KEY),
+    demo: boolean(env, 'NETFIN_DEMO', !databaseUrl),
+    trustProxy: boolean(env, 'NETFIN_TRUST_PROXY', false),
+    identity: {
+      ...DEFAULT_IDENTITY_SETTINGS,
+      sessionTtlHours: integer(
+        env,
+        'NETFIN_SESSION_TTL_HOURS',
+        DEFAULT_IDENTITY_SETTINGS.sessionTtlHours,
+        1,
+        24 * 90,
+      ),
+      signInMaxFailures: integer(
+        env,
+        'NETFIN_SIGN_IN_MAX_FAILURES',
+        DEFAULT_IDENTITY_SETTINGS.signInMaxFailures,
+        1,
+        100,
+      ),
+      signInLockMinutes: integer(
+        env,
+        'NETFIN_SIGN_IN_LOCK_MINUTES',
+        DEFAULT_IDENTITY_SETTINGS.signInLockMinutes,
+        1,
+        24 * 60,
+      ),
+      smsIntervalSeconds: integer(
+        env,
+        'NETFIN_SMS_INTERVAL_SECONDS',
+        DEFAULT_IDENTITY_SETTINGS.smsIntervalSeconds,
+        0,
+        3600,
+      ),
+      smsPerNumberPerDay: integer(
+        env,
+        'NETFIN_SMS_PER_NUMBER_PER_DAY',
+        DEFAULT_IDENTITY_SETTINGS.smsPerNumberPerDay,
+        1,
+        1000,
+      ),
+      smsPerIpPerDay: integer(
+        env,
+        'NETFIN_SMS_PER_IP_PER_DAY',
+        DEFAULT_IDENTITY_SETTINGS.smsPerIpPerDay,
+        1,
+        1_000_000,
+      ),
+    },
     ...overrides,
   };
 }

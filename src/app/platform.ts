@@ -1,7 +1,9 @@
 import { type Driver, type Executor, migrate, openDatabase } from '../db/index.ts';
+import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
 import type { Config } from './config.ts';
+import { resolveDataKey } from './data-key.ts';
 
 /**
  * The composition root: one database, one clock, and the contexts wired to them. The API server,
@@ -13,6 +15,7 @@ export interface Platform {
   readonly driver: Driver;
   readonly clock: Clock;
   readonly ledger: Ledger;
+  readonly identity: Identity;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,9 @@ export interface PlatformOptions {
   /** A schema of its own on a PostgreSQL server: test isolation. */
   readonly schema?: string;
   readonly applicationName?: string;
+  /** Where the development message sender writes (default: standard output). */
+  readonly log?: (line: string) => void;
+  readonly sender?: NotificationSender;
 }
 
 export async function openPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -41,13 +47,29 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     throw error;
   }
   const clock = options.clock ?? systemClock();
+  let vault: Vault;
+  try {
+    vault = new Vault(resolveDataKey(config));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const ledger = new Ledger({ db: database.db, clock, writers: 1 });
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const identity = new Identity({
+    db: database.db,
+    clock,
+    vault,
+    sender: options.sender ?? logSender(log),
+    settings: config.identity,
+  });
   return {
     config,
     db: database.db,
     driver: database.driver,
     clock,
     ledger,
+    identity,
     close: () => database.close(),
   };
 }

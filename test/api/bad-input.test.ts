@@ -1,11 +1,15 @@
+import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../support/platform.ts';
+import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 
 let t: TestApp;
+// Ledger endpoints need the finance or administrator role: these tests call them as the administrator.
+const inject = (options: InjectOptions) =>
+  t.app.inject({ ...options, headers: { ...asAdmin, ...options.headers } });
 beforeAll(async () => {
   t = await openTestApp();
-  const setup = await t.app.inject({
+  const setup = await inject({
     method: 'POST',
     url: '/v1/ledger/accounts',
     payload: {
@@ -96,7 +100,7 @@ describe('bad input to POST /v1/ledger/transfers', () => {
   it.each(cases)('%s gets a coded 4xx and writes nothing', async (_name, body, status, code) => {
     const before = await stateOfTheWorld();
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
-    const response = await t.app.inject({
+    const response = await inject({
       method: 'POST',
       url: '/v1/ledger/transfers',
       headers: { 'content-type': 'application/json', 'idempotency-key': `bad-${code}-${payload.length}` },
@@ -111,7 +115,7 @@ describe('bad input to POST /v1/ledger/transfers', () => {
   });
 
   it('answers a body that is not JSON with 415', async () => {
-    const response = await t.app.inject({
+    const response = await inject({
       method: 'POST',
       url: '/v1/ledger/transfers',
       headers: { 'content-type': 'text/plain' },
@@ -130,7 +134,7 @@ describe('bad input to POST /v1/ledger/transfers', () => {
       '/v1/ledger/accounts/bad-dst/balance?at=-1',
       '/v1/ledger/accounts/bad-dst/transfers?from=yesterday',
     ]) {
-      const response = await t.app.inject({ method: 'GET', url });
+      const response = await inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(400);
       expect(response.json().error.code, url).toMatch(/^[a-z_]+$/);
     }

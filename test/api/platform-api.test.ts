@@ -1,10 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
-import { openTestApp, type TestApp } from '../support/platform.ts';
+import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 
 let t: TestApp;
+// Ledger endpoints need the finance or administrator role: these tests call them as the administrator.
+const inject = (options: InjectOptions) =>
+  t.app.inject({ ...options, headers: { ...asAdmin, ...options.headers } });
 beforeAll(async () => {
   t = await openTestApp();
 });
@@ -12,13 +16,13 @@ afterAll(() => t.close());
 
 describe('platform endpoints', () => {
   it('answers /healthz', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/healthz' });
+    const response = await inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ status: 'ok', database: t.platform.driver });
   });
 
   it('serves a valid OpenAPI 3.1 document that lists every route', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    const response = await inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
@@ -50,19 +54,19 @@ describe('platform endpoints', () => {
   });
 
   it('serves interactive API docs at /docs', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/docs/' });
+    const response = await inject({ method: 'GET', url: '/docs/' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('swagger');
   });
 
   it('echoes a given request id and makes one up otherwise', async () => {
-    const given = await t.app.inject({
+    const given = await inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'abc-123' },
     });
     expect(given.headers['x-request-id']).toBe('abc-123');
-    const made = await t.app.inject({
+    const made = await inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'bad id with spaces' },
@@ -71,7 +75,7 @@ describe('platform endpoints', () => {
   });
 
   it('answers an unknown route with a coded 404', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    const response = await inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('route_not_found');
   });
@@ -108,7 +112,7 @@ describe('idempotency keys', () => {
       url: '/v1/ledger/transfers',
       headers: { 'idempotency-key': 'replay-1' },
     };
-    await t.app.inject({
+    await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       payload: {
@@ -130,28 +134,28 @@ describe('idempotency keys', () => {
         },
       ],
     };
-    const first = await t.app.inject({ ...request, payload: body });
-    const second = await t.app.inject({ ...request, payload: body });
+    const first = await inject({ ...request, payload: body });
+    const second = await inject({ ...request, payload: body });
     expect(first.statusCode).toBe(200);
     expect(first.json().results[0].result).toBe('ok');
     expect(second.statusCode).toBe(200);
     expect(second.body).toBe(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
     // Without the key, the ledger's own idempotency answers `exists`: proof the replay did not reach it.
-    const third = await t.app.inject({ method: 'POST', url: '/v1/ledger/transfers', payload: body });
+    const third = await inject({ method: 'POST', url: '/v1/ledger/transfers', payload: body });
     expect(third.json().results[0].result).toBe('exists');
   });
 
   it('refuses the same key with a different body', async () => {
     const before = await accountCount();
-    const first = await t.app.inject({
+    const first = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-2' },
       payload: accountsBody('idem-a'),
     });
     expect(first.statusCode).toBe(200);
-    const second = await t.app.inject({
+    const second = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-2' },
@@ -164,7 +168,7 @@ describe('idempotency keys', () => {
 
   it('saves nothing for a request that fails validation, as Stripe does, so the key can carry the corrected request', async () => {
     const bad = { accounts: [{ id: 'idem-fixed', ledger: 'CNY', code: 0 }] };
-    const first = await t.app.inject({
+    const first = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-4xx' },
@@ -172,7 +176,7 @@ describe('idempotency keys', () => {
     });
     expect(first.statusCode).toBe(400);
     const fixed = { accounts: [{ id: 'idem-fixed', ledger: 'CNY', code: 2001 }] };
-    const second = await t.app.inject({
+    const second = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-4xx' },
@@ -187,10 +191,10 @@ describe('idempotency keys', () => {
     const payload = JSON.stringify(accountsBody('idem-inflight'));
     const hash = idempotencyHash('POST', '/v1/ledger/accounts', payload);
     await sql`insert into idempotency_keys (scope, key, request_hash, state, locked_until)
-              values ('anonymous', 'k-flight', ${hash}, 'in_flight', now() + interval '1 minute')`.execute(
+              values ('admin-token', 'k-flight', ${hash}, 'in_flight', now() + interval '1 minute')`.execute(
       t.platform.db,
     );
-    const busy = await t.app.inject({
+    const busy = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-flight', 'content-type': 'application/json' },
@@ -201,7 +205,7 @@ describe('idempotency keys', () => {
     await sql`update idempotency_keys set locked_until = now() - interval '1 second' where key = 'k-flight'`.execute(
       t.platform.db,
     );
-    const retry = await t.app.inject({
+    const retry = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'k-flight', 'content-type': 'application/json' },
@@ -212,7 +216,7 @@ describe('idempotency keys', () => {
   });
 
   it('refuses a malformed key', async () => {
-    const response = await t.app.inject({
+    const response = await inject({
       method: 'POST',
       url: '/v1/ledger/accounts',
       headers: { 'idempotency-key': 'x'.repeat(256) },
@@ -225,8 +229,8 @@ describe('idempotency keys', () => {
   it('keeps keys for 24 hours and purges them after', async () => {
     const { purgeIdempotencyKeys } = await import('../../src/api/idempotency.ts');
     await sql`insert into idempotency_keys (scope, key, request_hash, state, created_at)
-              values ('anonymous', 'old', 'h', 'completed', now() - interval '25 hours'),
-                     ('anonymous', 'young', 'h', 'completed', now() - interval '23 hours')`.execute(
+              values ('admin-token', 'old', 'h', 'completed', now() - interval '25 hours'),
+                     ('admin-token', 'young', 'h', 'completed', now() - interval '23 hours')`.execute(
       t.platform.db,
     );
     await purgeIdempotencyKeys(t.platform.db, 24);

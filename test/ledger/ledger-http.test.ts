@@ -1,21 +1,25 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../support/platform.ts';
+import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 
 /** The ledger through HTTP: a wallet funded, spent, frozen and released, read back every way. */
 let t: TestApp;
+// Ledger endpoints need the finance or administrator role: these tests call them as the administrator.
+const inject = (options: InjectOptions) =>
+  t.app.inject({ ...options, headers: { ...asAdmin, ...options.headers } });
 beforeAll(async () => {
   t = await openTestApp();
 });
 afterAll(() => t.close());
 
 async function post(url: string, payload: unknown) {
-  const response = await t.app.inject({ method: 'POST', url, payload: payload as object });
+  const response = await inject({ method: 'POST', url, payload: payload as object });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
 
 async function get(url: string) {
-  return t.app.inject({ method: 'GET', url });
+  return inject({ method: 'GET', url });
 }
 
 const transfer = (id: string, debit: string, credit: string, amount: string, extra: object = {}) => ({

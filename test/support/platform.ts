@@ -5,6 +5,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform, type Platform } from '../../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../../src/db/index.ts';
+import type { IdentitySettings } from '../../src/identity/index.ts';
 import { type Clock, ManualClock } from '../../src/kernel/index.ts';
 
 /**
@@ -20,19 +21,30 @@ export interface TestPlatform {
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 
+/** The administrator's bearer token in tests, and the headers that carry it. */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const TEST_DATA_KEY = Buffer.alloc(32, 7);
+
 export async function openTestPlatform(
-  options: { clock?: Clock; poolSize?: number } = {},
+  options: { clock?: Clock; poolSize?: number; identity?: Partial<IdentitySettings> } = {},
 ): Promise<TestPlatform> {
   const clock =
     (options.clock as ManualClock | undefined) ?? new ManualClock(new Date('2026-01-05T02:00:00Z'));
   const schema = onPostgres ? `test_${randomBytes(6).toString('hex')}` : undefined;
-  const config = loadConfig(process.env, {
+  const base = loadConfig(process.env, {
     memory: true,
     poolSize: options.poolSize ?? 20,
     logLevel: 'silent',
+    adminToken: ADMIN_TOKEN,
+    dataKey: TEST_DATA_KEY,
+    demo: true,
   });
+  // Tests come from one address: the per-address SMS limits would get in their way (one test checks them).
+  const config = { ...base, identity: { ...base.identity, smsPerIpPerDay: 1_000_000, ...options.identity } };
   const platform = await openPlatform(config, {
     clock,
+    log: () => {},
     ...(schema ? { schema } : {}),
     applicationName: 'netfin-test',
   });
@@ -59,7 +71,9 @@ export interface TestApp extends TestPlatform {
   readonly app: FastifyInstance;
 }
 
-export async function openTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function openTestApp(
+  options: { clock?: Clock; identity?: Partial<IdentitySettings> } = {},
+): Promise<TestApp> {
   const base = await openTestPlatform(options);
   const app = await buildApp(base.platform);
   await app.ready();

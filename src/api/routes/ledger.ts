@@ -222,6 +222,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.post(
       '/accounts',
       {
+        config: { auth: { permission: 'ledger:write' } },
         schema: {
           tags: ['ledger'],
           summary: 'Create accounts',
@@ -260,6 +261,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.post(
       '/transfers',
       {
+        config: { auth: { permission: 'ledger:write' } },
         schema: {
           tags: ['ledger'],
           summary: 'Create transfers',
@@ -310,6 +312,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.get(
       '/accounts/:id',
       {
+        config: { auth: { permission: 'ledger:read' } },
         schema: {
           tags: ['ledger'],
           summary: 'An account and its four balances',
@@ -323,6 +326,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.get(
       '/accounts/:id/transfers',
       {
+        config: { auth: { permission: 'ledger:read' } },
         schema: {
           tags: ['ledger'],
           summary: "An account's transfers, in timestamp order",
@@ -367,6 +371,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.get(
       '/accounts/:id/history',
       {
+        config: { auth: { permission: 'ledger:read' } },
         schema: {
           tags: ['ledger'],
           summary: 'Balances after each transfer (accounts with the history flag)',
@@ -413,6 +418,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.get(
       '/accounts/:id/balance',
       {
+        config: { auth: { permission: 'ledger:read' } },
         schema: {
           tags: ['ledger'],
           summary: 'Balances as of a ledger timestamp',

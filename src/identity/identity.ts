@@ -1,0 +1,74 @@
+import type { Executor } from '../db/index.ts';
+import type { Clock } from '../kernel/index.ts';
+import { type AuditContext, type AuditEntry, audit, listAudit } from './audit.ts';
+import { Kyc } from './kyc.ts';
+import { type NotificationSender, Notifier } from './notifications.ts';
+import {
+  type CardVerifier,
+  type IdentityProvider,
+  simulatedCardVerifier,
+  simulatedIdentityProvider,
+} from './providers.ts';
+import type { Principal } from './roles.ts';
+import { listSessions, resolveSession, revokeSession } from './sessions.ts';
+import type { IdentitySettings } from './settings.ts';
+import { SmsCodes } from './sms-codes.ts';
+import { Users } from './users.ts';
+import type { Vault } from './vault.ts';
+
+export interface IdentityOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly vault: Vault;
+  readonly sender: NotificationSender;
+  readonly settings: IdentitySettings;
+  readonly identityProvider?: IdentityProvider;
+  readonly cardVerifier?: CardVerifier;
+}
+
+/** The identity context's public face: users, sessions, codes, KYC and cards, notifications, audit. */
+export class Identity {
+  readonly vault: Vault;
+  readonly notifier: Notifier;
+  readonly codes: SmsCodes;
+  readonly users: Users;
+  readonly kyc: Kyc;
+
+  constructor(private readonly options: IdentityOptions) {
+    const { db, clock, vault, settings } = options;
+    this.vault = vault;
+    this.notifier = new Notifier(db, clock, vault, options.sender);
+    this.codes = new SmsCodes(db, clock, vault, this.notifier, settings);
+    this.users = new Users(db, clock, vault, this.codes, settings);
+    this.kyc = new Kyc(
+      db,
+      clock,
+      vault,
+      this.users,
+      this.codes,
+      options.identityProvider ?? simulatedIdentityProvider,
+      options.cardVerifier ?? simulatedCardVerifier,
+      settings,
+    );
+  }
+
+  resolveSession(token: string): Promise<Principal | null> {
+    return resolveSession(this.options.db, this.options.clock, token);
+  }
+
+  listSessions(userId: string, currentSessionId: string | null) {
+    return listSessions(this.options.db, this.options.clock, userId, currentSessionId);
+  }
+
+  revokeSession(userId: string, sessionId: string) {
+    return revokeSession(this.options.db, this.options.clock, userId, sessionId);
+  }
+
+  audit(context: AuditContext, entry: AuditEntry, db: Executor = this.options.db): Promise<void> {
+    return audit(db, this.options.clock, context, entry);
+  }
+
+  listAudit(filter: Parameters<typeof listAudit>[1]) {
+    return listAudit(this.options.db, filter);
+  }
+}

@@ -1,0 +1,32 @@
+/** Identity and access: users, roles and permissions, sessions, SMS codes, KYC, bank cards, audit. */
+export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
+export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
+export { ageOn, type IdCard, parseIdCard, withCheckCharacter } from './id-card.ts';
+export { Identity, type IdentityOptions } from './identity.ts';
+export type { BankCardView } from './kyc.ts';
+export { maskCardNumber, maskIdNumber, maskName, maskPhone } from './masking.ts';
+export {
+  type InboxMessage,
+  logSender,
+  type NotificationSender,
+  type OutgoingMessage,
+} from './notifications.ts';
+export type { CardVerifier, IdentityProvider, VerificationOutcome } from './providers.ts';
+export {
+  ADMIN_TOKEN,
+  ANONYMOUS,
+  actorId,
+  allows,
+  isRole,
+  PERMISSIONS,
+  type Permission,
+  type Principal,
+  ROLES,
+  type Role,
+  STAFF_ROLES,
+} from './roles.ts';
+export type { SessionInfo } from './sessions.ts';
+export { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings, PHONE_PATTERN } from './settings.ts';
+export type { CodePurpose } from './sms-codes.ts';
+export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
+export { generateDataKey, Vault } from './vault.ts';

@@ -1,0 +1,385 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import {
+  type Clock,
+  conflict,
+  DomainError,
+  invalid,
+  notFound,
+  ruleViolation,
+  uuidv7,
+} from '../kernel/index.ts';
+import { type AuditContext, audit } from './audit.ts';
+import { identifyCard } from './bank-card.ts';
+import { ageOn, parseIdCard } from './id-card.ts';
+import { maskCardNumber } from './masking.ts';
+import { checkPaymentPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import type { CardVerifier, IdentityProvider } from './providers.ts';
+import type { IdentitySettings } from './settings.ts';
+import type { SmsCodes } from './sms-codes.ts';
+import { checkPhone, type Users } from './users.ts';
+import type { Vault } from './vault.ts';
+
+/**
+ * Real-name verification (实名认证), bank card binding (four elements and an SMS code to the
+ * card's reserved phone), and the payment password. KYC levels: 0 unverified, 1 real name verified,
+ * 2 real name and a bank card verified.
+ */
+export interface BankCardView {
+  readonly id: string;
+  readonly bankCode: string;
+  readonly maskedNumber: string;
+  readonly last4: string;
+  readonly status: string;
+  readonly isDefault: boolean;
+  readonly createdAt: Date;
+}
+
+const NAME = /^(?:[\u4e00-\u9fff]{1,20}(?:·[\u4e00-\u9fff]{1,20})*|[A-Za-z][A-Za-z .'-]{1,58}[A-Za-z])$/;
+
+export class Kyc {
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+    private readonly vault: Vault,
+    private readonly users: Users,
+    private readonly codes: SmsCodes,
+    private readonly identityProvider: IdentityProvider,
+    private readonly cardVerifier: CardVerifier,
+    private readonly settings: IdentitySettings,
+  ) {}
+
+  async verifyIdentity(userId: string, input: { realName: string; idNumber: string }, context: AuditContext) {
+    const realName = input.realName.trim();
+    if (!NAME.test(realName)) throw invalid('real_name_malformed', 'write the name as on the identity card');
+    const today = this.clock.businessDate();
+    const parsed = parseIdCard(input.idNumber, today);
+    if (!parsed.ok) throw invalid(parsed.error, 'the identity card number is not valid');
+    const user = await this.users.get(userId);
+    if (!user) throw notFound('user_not_found', 'no such user');
+    if (user.kyc_level >= 1) throw conflict('identity_already_verified', 'this account is already verified');
+    const outcome = await this.identityProvider.verifyIdentity(realName, parsed.value.number);
+    if (outcome === 'unavailable')
+      throw new DomainError(
+        'identity_provider_unavailable',
+        'unavailable',
+        'the verification service is unavailable; try again later',
+      );
+    if (outcome === 'mismatch') {
+      await audit(this.db, this.clock, context, {
+        action: 'security.identity_mismatch',
+        subjectType: 'user',
+        subjectId: userId,
+      });
+      throw ruleViolation('identity_mismatch', 'the name does not match the identity card number');
+    }
+    const idHash = this.vault.lookupHash(parsed.value.number);
+    return inTransaction(this.db, async (trx) => {
+      const updated = await sql`
+        update users set kyc_level = 1, real_name_enc = ${this.vault.encrypt(realName)}, id_number_enc = ${this.vault.encrypt(parsed.value.number)},
+               id_number_hash = ${idHash}, birth_date = ${parsed.value.birthDate}, sex = ${parsed.value.sex},
+               region_code = ${parsed.value.regionCode}, kyc_verified_at = ${this.clock.now()}
+        where id = ${userId} and kyc_level = 0 and not exists (select 1 from users other where other.id_number_hash = ${idHash})`.execute(
+        trx,
+      );
+      if (updated.numAffectedRows !== 1n)
+        throw conflict('identity_already_registered', 'this identity is already verified on another account');
+      await audit(trx, this.clock, context, {
+        action: 'user.identity_verified',
+        subjectType: 'user',
+        subjectId: userId,
+        after: { kycLevel: 1 },
+      });
+      return { kycLevel: 1, birthDate: parsed.value.birthDate, age: ageOn(parsed.value.birthDate, today) };
+    });
+  }
+
+  /** Facts about a verified person that other contexts need (risk: age, region), never the raw numbers. */
+  async identityFacts(userId: string): Promise<{
+    kycLevel: number;
+    birthDate: string | null;
+    age: number | null;
+    regionCode: string | null;
+    sex: string | null;
+  }> {
+    const rows = await sql<{
+      kyc_level: number;
+      birth_date: string | null;
+      region_code: string | null;
+      sex: string | null;
+    }>`
+      select kyc_level, birth_date, region_code, sex from users where id = ${userId}`.execute(this.db);
+    const row = rows.rows[0];
+    if (!row) throw notFound('user_not_found', 'no such user');
+    const birth = row.birth_date as Parameters<typeof ageOn>[0] | null;
+    return {
+      kycLevel: row.kyc_level,
+      birthDate: row.birth_date,
+      age: birth ? ageOn(birth, this.clock.businessDate()) : null,
+      regionCode: row.region_code,
+      sex: row.sex,
+    };
+  }
+
+  async startCardBinding(
+    userId: string,
+    input: { cardNumber: string; reservedPhone: string },
+    context: AuditContext,
+  ): Promise<BankCardView> {
+    checkPhone(input.reservedPhone);
+    const card = identifyCard(input.cardNumber);
+    if (!card.ok) throw invalid(card.error, 'the card number is not valid or its bank is not supported');
+    const user = await this.users.get(userId);
+    if (!user) throw notFound('user_not_found', 'no such user');
+    if (user.kyc_level < 1 || !user.real_name_enc || !user.id_number_enc) {
+      throw ruleViolation('identity_not_verified', 'verify your identity before binding a card');
+    }
+    const outcome = await this.cardVerifier.verifyCard({
+      realName: this.vault.decrypt(user.real_name_enc),
+      idNumber: this.vault.decrypt(user.id_number_enc),
+      cardNumber: card.value.number,
+      reservedPhone: input.reservedPhone,
+    });
+    if (outcome === 'unavailable')
+      throw new DomainError(
+        'card_verifier_unavailable',
+        'unavailable',
+        'the bank does not answer; try again later',
+      );
+    if (outcome === 'mismatch') {
+      await audit(this.db, this.clock, context, {
+        action: 'security.card_mismatch',
+        subjectType: 'user',
+        subjectId: userId,
+      });
+      throw ruleViolation(
+        'card_verification_failed',
+        'the card, name, identity number and reserved phone do not match the bank’s records',
+      );
+    }
+    const cardHash = this.vault.lookupHash(card.value.number);
+    const id = uuidv7();
+    const now = this.clock.now();
+    const taken = await sql<{
+      user_id: string;
+    }>`select user_id from bank_cards where card_hash = ${cardHash} and status = 'active'`.execute(this.db);
+    if (taken.rows.length > 0)
+      throw conflict('card_already_bound', 'this card is already bound to an account');
+    await sql`
+      insert into bank_cards (id, user_id, card_hash, card_enc, last4, bank_code, reserved_phone_enc, status, created_at)
+      values (${id}, ${userId}, ${cardHash}, ${this.vault.encrypt(card.value.number)}, ${card.value.number.slice(-4)},
+              ${card.value.bank.code}, ${this.vault.encrypt(input.reservedPhone)}, 'pending_verification', ${now})`.execute(
+      this.db,
+    );
+    await this.codes.issue({ phone: input.reservedPhone, purpose: 'bind_card', subject: id, ip: context.ip });
+    return {
+      id,
+      bankCode: card.value.bank.code,
+      maskedNumber: maskCardNumber(card.value.number),
+      last4: card.value.number.slice(-4),
+      status: 'pending_verification',
+      isDefault: false,
+      createdAt: now,
+    };
+  }
+
+  async confirmCardBinding(
+    userId: string,
+    cardId: string,
+    code: string,
+    context: AuditContext,
+  ): Promise<BankCardView> {
+    const card = await this.ownCard(userId, cardId);
+    if (card.status !== 'pending_verification')
+      throw conflict('card_not_pending', 'this card is not waiting for a code');
+    await this.codes.consume({
+      phone: this.vault.decrypt(card.reserved_phone_enc),
+      purpose: 'bind_card',
+      subject: cardId,
+      code,
+    });
+    return inTransaction(this.db, async (trx) => {
+      const others = await sql<{
+        n: bigint;
+      }>`select count(*)::int8 as n from bank_cards where user_id = ${userId} and status = 'active'`.execute(
+        trx,
+      );
+      const isDefault = others.rows[0]!.n === 0n;
+      try {
+        await sql`update bank_cards set status = 'active', verified_at = ${this.clock.now()}, is_default = ${isDefault} where id = ${cardId}`.execute(
+          trx,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505')
+          throw conflict('card_already_bound', 'this card is already bound to an account');
+        throw error;
+      }
+      await sql`update users set kyc_level = greatest(kyc_level, 2) where id = ${userId}`.execute(trx);
+      await audit(trx, this.clock, context, {
+        action: 'user.card_bound',
+        subjectType: 'bank_card',
+        subjectId: cardId,
+        after: { bank: card.bank_code, last4: card.last4 },
+      });
+      return this.view({ ...card, status: 'active', is_default: isDefault });
+    });
+  }
+
+  async listCards(userId: string): Promise<BankCardView[]> {
+    const rows =
+      await sql<CardRow>`select * from bank_cards where user_id = ${userId} and status <> 'unbound' order by created_at`.execute(
+        this.db,
+      );
+    return rows.rows.map((row) => this.view(row));
+  }
+
+  async unbindCard(userId: string, cardId: string, context: AuditContext): Promise<void> {
+    await this.ownCard(userId, cardId);
+    await inTransaction(this.db, async (trx) => {
+      await sql`update bank_cards set status = 'unbound', is_default = false, unbound_at = ${this.clock.now()} where id = ${cardId}`.execute(
+        trx,
+      );
+      // Another active card becomes the default, if there is one and none is.
+      await sql`
+        update bank_cards set is_default = true where id = (
+          select id from bank_cards where user_id = ${userId} and status = 'active' order by created_at limit 1)
+        and not exists (select 1 from bank_cards where user_id = ${userId} and status = 'active' and is_default)`.execute(
+        trx,
+      );
+      await audit(trx, this.clock, context, {
+        action: 'user.card_unbound',
+        subjectType: 'bank_card',
+        subjectId: cardId,
+      });
+    });
+  }
+
+  async setDefaultCard(userId: string, cardId: string): Promise<void> {
+    const card = await this.ownCard(userId, cardId);
+    if (card.status !== 'active') throw conflict('card_not_active', 'only an active card can be the default');
+    await inTransaction(this.db, async (trx) => {
+      await sql`update bank_cards set is_default = (id = ${cardId}) where user_id = ${userId} and status = 'active'`.execute(
+        trx,
+      );
+    });
+  }
+
+  /** An active card of the user's, for a payment through a channel. */
+  async cardForPayment(
+    userId: string,
+    cardId: string,
+  ): Promise<{ id: string; bankCode: string; last4: string; reservedPhone: string }> {
+    const card = await this.ownCard(userId, cardId);
+    if (card.status !== 'active') throw conflict('card_not_active', 'this card is not active');
+    return {
+      id: card.id,
+      bankCode: card.bank_code,
+      last4: card.last4,
+      reservedPhone: this.vault.decrypt(card.reserved_phone_enc),
+    };
+  }
+
+  private async ownCard(userId: string, cardId: string): Promise<CardRow> {
+    const rows =
+      await sql<CardRow>`select * from bank_cards where id = ${cardId}::uuid and user_id = ${userId} and status <> 'unbound'`.execute(
+        this.db,
+      );
+    // Another user's card is "not found": its existence is none of the caller's business.
+    if (!rows.rows[0]) throw notFound('card_not_found', 'no such card');
+    return rows.rows[0];
+  }
+
+  private view(row: CardRow): BankCardView {
+    return {
+      id: row.id,
+      bankCode: row.bank_code,
+      maskedNumber: maskCardNumber(this.vault.decrypt(row.card_enc)),
+      last4: row.last4,
+      status: row.status,
+      isDefault: row.is_default,
+      createdAt: row.created_at,
+    };
+  }
+
+  /** Sets the 6-digit payment password; changing one needs the account password again. */
+  async setPaymentPassword(
+    userId: string,
+    input: { paymentPassword: string; accountPassword: string },
+    context: AuditContext,
+  ): Promise<void> {
+    const policy = checkPaymentPasswordPolicy(input.paymentPassword);
+    if (!policy.ok)
+      throw invalid(policy.error, 'a payment password is 6 digits, not all the same and not a run');
+    const user = await this.users.get(userId);
+    if (!user) throw notFound('user_not_found', 'no such user');
+    if (!(await verifyPassword(user.password_hash, input.accountPassword))) {
+      throw new DomainError('invalid_credentials', 'unauthenticated', 'the account password is wrong');
+    }
+    const hash = await hashPassword(input.paymentPassword);
+    await inTransaction(this.db, async (trx) => {
+      await sql`update users set payment_password_hash = ${hash}, payment_failed_attempts = 0, payment_locked_until = null where id = ${userId}`.execute(
+        trx,
+      );
+      await audit(trx, this.clock, context, {
+        action: 'security.payment_password_set',
+        subjectType: 'user',
+        subjectId: userId,
+      });
+    });
+  }
+
+  /**
+   * Checks a payment password. Wrong guesses count in a transaction of their own; after
+   * `paymentPasswordMaxFailures` the payment password is locked for `paymentPasswordLockMinutes`.
+   */
+  async checkPaymentPassword(userId: string, password: string): Promise<void> {
+    const rows = await sql<{
+      payment_password_hash: string | null;
+      payment_failed_attempts: number;
+      payment_locked_until: Date | null;
+    }>`
+      select payment_password_hash, payment_failed_attempts, payment_locked_until from users where id = ${userId}`.execute(
+      this.db,
+    );
+    const row = rows.rows[0];
+    if (!row) throw notFound('user_not_found', 'no such user');
+    if (!row.payment_password_hash)
+      throw ruleViolation('payment_password_not_set', 'set a payment password first');
+    const now = this.clock.now();
+    if (row.payment_locked_until && row.payment_locked_until > now) {
+      throw ruleViolation('payment_password_locked', 'too many wrong payment passwords; try again later', {
+        lockedUntil: row.payment_locked_until.toISOString(),
+      });
+    }
+    if (await verifyPassword(row.payment_password_hash, password)) {
+      if (row.payment_failed_attempts > 0)
+        await sql`update users set payment_failed_attempts = 0 where id = ${userId}`.execute(this.db);
+      return;
+    }
+    const result = await sql<{ payment_failed_attempts: number }>`
+      update users set payment_failed_attempts = payment_failed_attempts + 1,
+             payment_locked_until = case when payment_failed_attempts + 1 >= ${this.settings.paymentPasswordMaxFailures}
+                                         then ${new Date(now.getTime() + this.settings.paymentPasswordLockMinutes * 60_000)}::timestamptz end
+      where id = ${userId} returning payment_failed_attempts`.execute(this.db);
+    const failures = result.rows[0]?.payment_failed_attempts ?? 0;
+    if (failures >= this.settings.paymentPasswordMaxFailures) {
+      await sql`update users set payment_failed_attempts = 0 where id = ${userId}`.execute(this.db);
+      throw ruleViolation('payment_password_locked', 'too many wrong payment passwords; try again later');
+    }
+    throw ruleViolation('payment_password_incorrect', 'the payment password is incorrect', {
+      attemptsLeft: this.settings.paymentPasswordMaxFailures - failures,
+    });
+  }
+}
+
+interface CardRow {
+  id: string;
+  user_id: string;
+  card_enc: string;
+  last4: string;
+  bank_code: string;
+  reserved_phone_enc: string;
+  status: string;
+  is_default: boolean;
+  created_at: Date;
+}

@@ -1,0 +1,69 @@
+/**
+ * Roles and what they may do. A customer can borrow, invest and pay; a merchant sells; staff roles
+ * work the platform. Endpoints name a permission, never a role, so that who may do what is decided
+ * here, in one table.
+ */
+export const ROLES = [
+  'customer',
+  'merchant',
+  'risk_officer',
+  'collector',
+  'operations',
+  'finance',
+  'legal',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES: readonly Role[] = [
+  'risk_officer',
+  'collector',
+  'operations',
+  'finance',
+  'legal',
+  'admin',
+];
+
+export const PERMISSIONS = {
+  'ledger:read': ['finance', 'admin'],
+  'ledger:write': ['finance', 'admin'],
+  'staff:manage': ['admin'],
+  'audit:read': ['admin', 'legal'],
+  'users:read': ['admin', 'operations', 'risk_officer', 'collector', 'finance', 'legal'],
+  /** Read personal data in full (unmasked); every such read is audited. */
+  'pii:read': ['admin', 'legal', 'risk_officer'],
+  'payments:reconcile': ['finance', 'admin'],
+  'payments:exceptions': ['finance', 'admin'],
+  'merchant:sell': ['merchant'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function allows(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((role) => allowed.includes(role));
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is calling: a signed-in user, the operator's admin token, or nobody. */
+export interface Principal {
+  readonly kind: 'user' | 'admin_token' | 'anonymous';
+  readonly userId: string | null;
+  readonly roles: readonly Role[];
+  readonly sessionId: string | null;
+}
+
+export const ANONYMOUS: Principal = { kind: 'anonymous', userId: null, roles: [], sessionId: null };
+export const ADMIN_TOKEN: Principal = {
+  kind: 'admin_token',
+  userId: null,
+  roles: ['admin'],
+  sessionId: null,
+};
+
+/** The id recorded as the actor in the audit log and used to scope idempotency keys. */
+export function actorId(principal: Principal): string {
+  if (principal.kind === 'user') return principal.userId!;
+  return principal.kind === 'admin_token' ? 'admin-token' : 'anonymous';
+}

@@ -1,0 +1,29 @@
+/** The knobs of identity and access, with their defaults (set from the environment in src/app/config.ts). */
+export interface IdentitySettings {
+  readonly sessionTtlHours: number;
+  readonly signInMaxFailures: number;
+  readonly signInLockMinutes: number;
+  readonly smsCodeTtlSeconds: number;
+  readonly smsMaxAttempts: number;
+  readonly smsIntervalSeconds: number;
+  readonly smsPerNumberPerDay: number;
+  readonly smsPerIpPerDay: number;
+  readonly paymentPasswordMaxFailures: number;
+  readonly paymentPasswordLockMinutes: number;
+}
+
+export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
+  sessionTtlHours: 168,
+  signInMaxFailures: 5,
+  signInLockMinutes: 15,
+  smsCodeTtlSeconds: 300,
+  smsMaxAttempts: 5,
+  smsIntervalSeconds: 60,
+  smsPerNumberPerDay: 10,
+  smsPerIpPerDay: 10,
+  paymentPasswordMaxFailures: 5,
+  paymentPasswordLockMinutes: 180,
+};
+
+/** Mainland China mobile numbers: 11 digits starting 13-19. */
+export const PHONE_PATTERN = /^1[3-9]\d{9}$/;

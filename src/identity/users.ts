@@ -1,0 +1,366 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import {
+  type Clock,
+  conflict,
+  DomainError,
+  invalid,
+  notFound,
+  ruleViolation,
+  uuidv7,
+} from '../kernel/index.ts';
+import { type AuditContext, audit } from './audit.ts';
+import { maskIdNumber, maskName, maskPhone } from './masking.ts';
+import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import { isRole, type Role, STAFF_ROLES } from './roles.ts';
+import { createSession, revokeAllSessions } from './sessions.ts';
+import { type IdentitySettings, PHONE_PATTERN } from './settings.ts';
+import type { SmsCodes } from './sms-codes.ts';
+import type { Vault } from './vault.ts';
+
+export interface UserProfile {
+  readonly id: string;
+  readonly phone: string;
+  readonly displayName: string | null;
+  readonly roles: Role[];
+  readonly kycLevel: number;
+  readonly realName: string | null;
+  readonly idNumber: string | null;
+  readonly birthDate: string | null;
+  readonly hasPaymentPassword: boolean;
+  readonly isStaff: boolean;
+  readonly status: string;
+  readonly createdAt: Date;
+}
+
+export interface ClientInfo {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+interface UserRow {
+  id: string;
+  phone_enc: string;
+  password_hash: string;
+  display_name: string | null;
+  status: string;
+  failed_sign_ins: number;
+  locked_until: Date | null;
+  kyc_level: number;
+  real_name_enc: string | null;
+  id_number_enc: string | null;
+  birth_date: string | null;
+  payment_password_hash: string | null;
+  is_staff: boolean;
+  created_at: Date;
+  roles: string[] | null;
+}
+
+const USER_COLUMNS =
+  sql.raw(`u.id, u.phone_enc, u.password_hash, u.display_name, u.status, u.failed_sign_ins, u.locked_until,
+  u.kyc_level, u.real_name_enc, u.id_number_enc, u.birth_date, u.payment_password_hash, u.is_staff, u.created_at,
+  (select array_agg(role order by role) from user_roles r where r.user_id = u.id) as roles`);
+
+export function checkPhone(phone: string): string {
+  if (!PHONE_PATTERN.test(phone))
+    throw invalid('phone_malformed', 'a mainland mobile number has 11 digits and starts with 13-19');
+  return phone;
+}
+
+export class Users {
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+    private readonly vault: Vault,
+    private readonly codes: SmsCodes,
+    private readonly settings: IdentitySettings,
+  ) {}
+
+  private async findByPhone(db: Executor, phone: string): Promise<UserRow | undefined> {
+    const rows =
+      await sql<UserRow>`select ${USER_COLUMNS} from users u where u.phone_hash = ${this.vault.lookupHash(phone)}`.execute(
+        db,
+      );
+    return rows.rows[0];
+  }
+
+  async get(userId: string, db: Executor = this.db): Promise<UserRow | undefined> {
+    const rows = await sql<UserRow>`select ${USER_COLUMNS} from users u where u.id = ${userId}`.execute(db);
+    return rows.rows[0];
+  }
+
+  /** The profile as its owner (or a role allowed to read personal data) sees it; masked otherwise. */
+  async profile(userId: string, options: { unmasked: boolean }): Promise<UserProfile> {
+    const row = await this.get(userId);
+    if (!row) throw notFound('user_not_found', 'no such user');
+    const phone = this.vault.decrypt(row.phone_enc);
+    const realName = row.real_name_enc ? this.vault.decrypt(row.real_name_enc) : null;
+    const idNumber = row.id_number_enc ? this.vault.decrypt(row.id_number_enc) : null;
+    return {
+      id: row.id,
+      phone: options.unmasked ? phone : maskPhone(phone),
+      displayName: row.display_name,
+      roles: (row.roles ?? []).filter(isRole) as Role[],
+      kycLevel: row.kyc_level,
+      realName: realName === null ? null : options.unmasked ? realName : maskName(realName),
+      idNumber: idNumber === null ? null : options.unmasked ? idNumber : maskIdNumber(idNumber),
+      birthDate: row.birth_date,
+      hasPaymentPassword: row.payment_password_hash !== null,
+      isStaff: row.is_staff,
+      status: row.status,
+      createdAt: row.created_at,
+    };
+  }
+
+  /** The user's phone number in full, for sending them messages. */
+  async phoneOf(userId: string, db: Executor = this.db): Promise<string> {
+    const row = await this.get(userId, db);
+    if (!row) throw notFound('user_not_found', 'no such user');
+    return this.vault.decrypt(row.phone_enc);
+  }
+
+  async userIdByPhone(phone: string): Promise<string | undefined> {
+    return (await this.findByPhone(this.db, phone))?.id;
+  }
+
+  private async insertUser(
+    trx: Executor,
+    input: {
+      phone: string;
+      passwordHash: string;
+      displayName: string | null;
+      roles: Role[];
+      isStaff: boolean;
+      grantedBy: string;
+    },
+  ): Promise<string> {
+    const id = uuidv7();
+    const now = this.clock.now();
+    const inserted = await sql`
+      insert into users (id, phone_hash, phone_enc, password_hash, display_name, created_at, is_staff)
+      values (${id}, ${this.vault.lookupHash(input.phone)}, ${this.vault.encrypt(input.phone)}, ${input.passwordHash},
+              ${input.displayName}, ${now}, ${input.isStaff})
+      on conflict (phone_hash) do nothing`.execute(trx);
+    if (inserted.numAffectedRows !== 1n)
+      throw conflict('phone_already_registered', 'this mobile number already has an account');
+    for (const role of input.roles) {
+      await sql`insert into user_roles (user_id, role, granted_at, granted_by) values (${id}, ${role}, ${now}, ${input.grantedBy})`.execute(
+        trx,
+      );
+    }
+    return id;
+  }
+
+  async signUp(
+    input: { phone: string; password: string; code: string; displayName?: string | undefined },
+    client: ClientInfo,
+  ): Promise<{ userId: string; token: string; expiresAt: Date }> {
+    checkPhone(input.phone);
+    const policy = checkPasswordPolicy(input.password);
+    if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
+    if (await this.findByPhone(this.db, input.phone))
+      throw conflict('phone_already_registered', 'this mobile number already has an account');
+    await this.codes.consume({ phone: input.phone, purpose: 'sign_up', code: input.code });
+    const passwordHash = await hashPassword(input.password);
+    return inTransaction(this.db, async (trx) => {
+      const userId = await this.insertUser(trx, {
+        phone: input.phone,
+        passwordHash,
+        displayName: input.displayName ?? null,
+        roles: ['customer'],
+        isStaff: false,
+        grantedBy: 'sign-up',
+      });
+      const session = await createSession(trx, this.clock, userId, this.settings.sessionTtlHours, client);
+      await audit(
+        trx,
+        this.clock,
+        { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: client.ip },
+        {
+          action: 'user.signed_up',
+          subjectType: 'user',
+          subjectId: userId,
+        },
+      );
+      return { userId, ...session };
+    });
+  }
+
+  /**
+   * Signs in with phone and password. After `signInMaxFailures` wrong passwords in a row the account
+   * is locked for `signInLockMinutes`; the same error answers an unknown number and a wrong password.
+   */
+  async signIn(
+    input: { phone: string; password: string },
+    client: ClientInfo,
+  ): Promise<{ userId: string; token: string; expiresAt: Date }> {
+    checkPhone(input.phone);
+    const user = await this.findByPhone(this.db, input.phone);
+    const now = this.clock.now();
+    if (!user) {
+      await burnVerification(input.password);
+      throw new DomainError(
+        'invalid_credentials',
+        'unauthenticated',
+        'the mobile number or the password is wrong',
+      );
+    }
+    const context: AuditContext = {
+      principal: { kind: 'user', userId: user.id, roles: [], sessionId: null },
+      ip: client.ip,
+    };
+    if (user.locked_until && user.locked_until > now) {
+      await audit(this.db, this.clock, context, {
+        action: 'security.sign_in_refused_locked',
+        subjectType: 'user',
+        subjectId: user.id,
+      });
+      throw new DomainError('account_locked', 'rule', 'too many wrong passwords; try again later', {
+        lockedUntil: user.locked_until.toISOString(),
+      });
+    }
+    if (user.status !== 'active')
+      throw new DomainError('account_disabled', 'forbidden', 'this account is disabled');
+    if (!(await verifyPassword(user.password_hash, input.password))) {
+      const failures = user.failed_sign_ins + 1;
+      const lock = failures >= this.settings.signInMaxFailures;
+      await inTransaction(this.db, async (trx) => {
+        await sql`
+          update users set failed_sign_ins = ${lock ? 0 : failures},
+                 locked_until = ${lock ? new Date(now.getTime() + this.settings.signInLockMinutes * 60_000) : null}
+          where id = ${user.id}`.execute(trx);
+        await audit(trx, this.clock, context, {
+          action: lock ? 'security.account_locked' : 'security.sign_in_failed',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { failures },
+        });
+      });
+      throw new DomainError(
+        'invalid_credentials',
+        'unauthenticated',
+        'the mobile number or the password is wrong',
+      );
+    }
+    return inTransaction(this.db, async (trx) => {
+      await sql`update users set failed_sign_ins = 0, locked_until = null where id = ${user.id}`.execute(trx);
+      const session = await createSession(trx, this.clock, user.id, this.settings.sessionTtlHours, client);
+      await audit(trx, this.clock, context, {
+        action: 'security.signed_in',
+        subjectType: 'user',
+        subjectId: user.id,
+      });
+      return { userId: user.id, ...session };
+    });
+  }
+
+  async resetPassword(
+    input: { phone: string; code: string; newPassword: string },
+    client: ClientInfo,
+  ): Promise<void> {
+    checkPhone(input.phone);
+    const policy = checkPasswordPolicy(input.newPassword);
+    if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
+    await this.codes.consume({ phone: input.phone, purpose: 'reset_password', code: input.code });
+    const user = await this.findByPhone(this.db, input.phone);
+    if (!user)
+      throw ruleViolation('sms_code_expired', 'the code has expired or was never sent; ask for a new one');
+    const passwordHash = await hashPassword(input.newPassword);
+    await inTransaction(this.db, async (trx) => {
+      await sql`update users set password_hash = ${passwordHash}, failed_sign_ins = 0, locked_until = null where id = ${user.id}`.execute(
+        trx,
+      );
+      await revokeAllSessions(trx, this.clock, user.id);
+      await audit(
+        trx,
+        this.clock,
+        { principal: { kind: 'anonymous', userId: null, roles: [], sessionId: null }, ip: client.ip },
+        {
+          action: 'security.password_reset',
+          subjectType: 'user',
+          subjectId: user.id,
+        },
+      );
+    });
+  }
+
+  /** An administrator creates a staff member with roles. */
+  async createStaff(
+    input: { phone: string; password: string; displayName: string; roles: Role[] },
+    context: AuditContext,
+  ): Promise<string> {
+    checkPhone(input.phone);
+    const policy = checkPasswordPolicy(input.password);
+    if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
+    if (input.roles.length === 0 || !input.roles.every((role) => STAFF_ROLES.includes(role))) {
+      throw invalid('staff_roles_invalid', `staff roles are ${STAFF_ROLES.join(', ')}`);
+    }
+    const passwordHash = await hashPassword(input.password);
+    return inTransaction(this.db, async (trx) => {
+      const id = await this.insertUser(trx, {
+        phone: input.phone,
+        passwordHash,
+        displayName: input.displayName,
+        roles: input.roles,
+        isStaff: true,
+        grantedBy: context.principal.userId ?? context.principal.kind,
+      });
+      await audit(trx, this.clock, context, {
+        action: 'staff.created',
+        subjectType: 'user',
+        subjectId: id,
+        after: { roles: input.roles, displayName: input.displayName },
+      });
+      return id;
+    });
+  }
+
+  /** Replaces a user's roles (administrators only; the route checks the permission). */
+  async setRoles(userId: string, roles: Role[], context: AuditContext): Promise<Role[]> {
+    return inTransaction(this.db, async (trx) => {
+      const user = await this.get(userId, trx);
+      if (!user) throw notFound('user_not_found', 'no such user');
+      const before = (user.roles ?? []).filter(isRole) as Role[];
+      if (!user.is_staff && roles.some((role) => STAFF_ROLES.includes(role))) {
+        throw ruleViolation(
+          'staff_roles_need_staff_account',
+          'staff roles go to staff accounts, created by an administrator',
+        );
+      }
+      await sql`delete from user_roles where user_id = ${userId}`.execute(trx);
+      for (const role of roles) {
+        await sql`insert into user_roles (user_id, role, granted_at, granted_by)
+                  values (${userId}, ${role}, ${this.clock.now()}, ${context.principal.userId ?? context.principal.kind})`.execute(
+          trx,
+        );
+      }
+      await audit(trx, this.clock, context, {
+        action: 'user.roles_changed',
+        subjectType: 'user',
+        subjectId: userId,
+        before: { roles: before },
+        after: { roles },
+      });
+      return roles;
+    });
+  }
+
+  /** Grants one role if the user lacks it (becoming a merchant, for example). */
+  async grantRole(trx: Executor, userId: string, role: Role, grantedBy: string): Promise<void> {
+    await sql`insert into user_roles (user_id, role, granted_at, granted_by) values (${userId}, ${role}, ${this.clock.now()}, ${grantedBy})
+              on conflict do nothing`.execute(trx);
+  }
+
+  async list(filter: {
+    before?: string | undefined;
+    limit: number;
+    role?: Role | undefined;
+  }): Promise<UserProfile[]> {
+    const rows = await sql<{ id: string }>`
+      select u.id from users u
+      where ${filter.before === undefined ? sql`true` : sql`u.id < ${filter.before}::uuid`}
+        and ${filter.role === undefined ? sql`true` : sql`exists (select 1 from user_roles r where r.user_id = u.id and r.role = ${filter.role})`}
+      order by u.id desc limit ${filter.limit}`.execute(this.db);
+    return Promise.all(rows.rows.map((row) => this.profile(row.id, { unmasked: false })));
+  }
+}
