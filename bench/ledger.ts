@@ -17,6 +17,8 @@ import { fmt, type Measurement, machine, rng, summarize, timed, writeSection, zi
  * connections; each beside a bare-SQL baseline doing the same inserts and balance updates.
  */
 const ACCOUNTS = 10_000;
+const BENCH_DATA_KEY = Buffer.alloc(32, 9);
+const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const BATCH = 8190;
 const CALLERS = 64;
 
@@ -201,12 +203,27 @@ async function loadOverHttp(
   if (wrk.error === undefined) {
     const script = path.join(import.meta.dirname, 'wrk-transfers.lua');
     const url = `http://127.0.0.1:${port}/v1/ledger/transfers`;
-    spawnSync('wrk', ['-t2', `-c${CALLERS}`, '-d3s', '-s', script, url, '--', 'bench:cwarm:'], {
-      encoding: 'utf8',
-    });
+    spawnSync(
+      'wrk',
+      ['-t2', `-c${CALLERS}`, '-d3s', '-s', script, url, '--', 'bench:cwarm:', BENCH_ADMIN_TOKEN],
+      {
+        encoding: 'utf8',
+      },
+    );
     const run = spawnSync(
       'wrk',
-      ['-t2', `-c${CALLERS}`, `-d${seconds}s`, '--latency', '-s', script, url, '--', 'bench:c:'],
+      [
+        '-t2',
+        `-c${CALLERS}`,
+        `-d${seconds}s`,
+        '--latency',
+        '-s',
+        script,
+        url,
+        '--',
+        'bench:c:',
+        BENCH_ADMIN_TOKEN,
+      ],
       {
         encoding: 'utf8',
       },
@@ -257,7 +274,11 @@ function postJson(agent: http.Agent, port: number, body: string): Promise<number
         method: 'POST',
         path: '/v1/ledger/transfers',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
+        },
       },
       (response) => {
         response.resume();
@@ -275,7 +296,7 @@ async function benchTarget(target: Target): Promise<Row[]> {
   const dataDir = onServer ? '' : mkdtempSync(path.join(tmpdir(), 'netfin-bench-'));
   const config = loadConfig(
     { ...process.env, DATABASE_URL: target.url ?? '' },
-    { dataDir, poolSize: 80, logLevel: 'silent' },
+    { dataDir, poolSize: 80, logLevel: 'silent', dataKey: BENCH_DATA_KEY, adminToken: BENCH_ADMIN_TOKEN },
   );
   const rows: Row[] = [];
   let platform = await openPlatform(config, onServer ? { schema } : {});
@@ -340,6 +361,8 @@ async function benchTarget(target: Target): Promise<Row[]> {
       NETFIN_DB_SCHEMA: onServer ? schema : '',
       NETFIN_DATA_DIR: dataDir,
       NETFIN_DB_POOL_SIZE: '40',
+      NETFIN_DATA_KEY: BENCH_DATA_KEY.toString('base64'),
+      NETFIN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     });
     const { measurement: cNetfin, tool } = await loadOverHttp(server.port, onServer ? 15 : 10);
     await stopServer(server.proc);

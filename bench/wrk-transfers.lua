@@ -23,9 +23,10 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local counter, prefix = 0, ""
+local counter, prefix, token = 0, "", ""
 function init(args)
   prefix = (args[1] or "bench:c:") .. tid .. ":"
+  token = args[2] or ""
   math.randomseed(tid * 7919)
 end
 
@@ -38,5 +39,5 @@ function request()
   local body = string.format(
     '{"transfers":[{"id":"%s%d","debitAccountId":"bench:acct:%d","creditAccountId":"bench:acct:%d","amount":"%d.%02d","ledger":"CNY","code":1}]}',
     prefix, counter, debit, credit, math.floor(cents / 100), cents % 100)
-  return wrk.format("POST", "/v1/ledger/transfers", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/v1/ledger/transfers", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
 end

@@ -8,7 +8,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Platform } from '../app/platform.ts';
-import { uuidv7 } from '../kernel/index.ts';
+import { isStorableText, uuidv7 } from '../kernel/index.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
@@ -20,6 +20,16 @@ import { ledgerRoutes } from './routes/ledger.ts';
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+}
+
+function storable(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return isStorableText(value);
+  if (depth > 64) return false;
+  if (Array.isArray(value)) return value.every((item) => storable(item, depth + 1));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([key, item]) => isStorableText(key) && storable(item, depth + 1));
+  }
+  return true;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -57,7 +67,14 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = body as string;
-    parseJson(request, body as string, done);
+    parseJson(request, body as string, (error, value) => {
+      if (error) return done(error);
+      // PostgreSQL text holds neither NUL nor unpaired surrogates: refuse them here, for every field.
+      if (!storable(value, 0)) {
+        return done(Object.assign(new Error('text_malformed'), { statusCode: 400, code: 'text_malformed' }));
+      }
+      done(null, value);
+    });
   });
 
   app.addHook('onRequest', async (request, reply) => {

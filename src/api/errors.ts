@@ -69,6 +69,11 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
     code: 'invalid_content_length',
     message: 'the Content-Length does not match the body',
   },
+  text_malformed: {
+    status: 400,
+    code: 'text_malformed',
+    message: 'a string holds a NUL character or an unpaired surrogate, which cannot be stored',
+  },
   FST_ERR_BAD_URL: { status: 400, code: 'malformed_url', message: 'the URL is malformed' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'malformed_request', message: 'the request is malformed' },
 };

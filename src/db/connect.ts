@@ -70,7 +70,13 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     connectionString: config.url,
     max: config.poolSize ?? 10,
     application_name: config.applicationName ?? 'netfin',
-    ...(config.schema ? { options: `-c search_path=${quoteIdent(config.schema)}` } : {}),
+    // A lock held too long is a bug (a transaction waiting on itself through another connection, say):
+    // fail it after 30 s rather than hang; and end sessions left idle inside a transaction.
+    options: [
+      '-c lock_timeout=30000',
+      '-c idle_in_transaction_session_timeout=300000',
+      ...(config.schema ? [`-c search_path=${quoteIdent(config.schema)}`] : []),
+    ].join(' '),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,

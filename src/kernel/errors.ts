@@ -47,3 +47,11 @@ export function unwrapOrInvalid<T>(result: Result<T, string>, message?: string, 
   if (result.ok) return result.value;
   throw invalid(result.error, message, details);
 }
+
+/**
+ * Text PostgreSQL can store: no NUL character, and no unpaired UTF-16 surrogate (which would come
+ * back as U+FFFD and no longer compare equal to what was sent).
+ */
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+}

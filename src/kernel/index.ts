@@ -37,6 +37,7 @@ export {
   type ErrorKind,
   err,
   invalid,
+  isStorableText,
   notFound,
   ok,
   type Result,

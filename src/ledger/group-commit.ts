@@ -86,7 +86,12 @@ export class GroupCommitter {
         waiting.resolve(results[index]!);
       });
     } catch (error) {
-      for (const waiting of group) waiting.reject(error);
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      // One caller's batch may have caused it: run each alone, so that only that caller gets the error.
+      for (const waiting of group) await this.commit([waiting]);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { type Account, AccountFlag, hasFlag, type Transfer, TransferFlag } from './model.ts';
+import { INT8_MAX } from './state-machine.ts';
 import { ACCOUNT_COLUMNS, TRANSFER_COLUMNS, type TransferDbRow, toAccountRow, toTransfer } from './store.ts';
 
 export interface Balances {
@@ -110,6 +111,8 @@ export async function accountHistory(
  * transfers and the pending transfers' resolutions, which gives the same answer more slowly.
  */
 export async function balanceAt(db: Executor, account: Account, at: bigint): Promise<Balances> {
+  // No timestamp reaches 2^63 - 1, so "at or before the largest" is "before it", and at + 1 stays in range.
+  if (at >= INT8_MAX) at = INT8_MAX - 1n;
   if (hasFlag(account.flags, AccountFlag.history)) {
     const rows = await accountHistory(db, account.id, { after: at + 1n, limit: 1, reversed: true });
     const row = rows[0];

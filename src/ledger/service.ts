@@ -1,5 +1,5 @@
 import { type Executor, inTransaction } from '../db/index.ts';
-import { type Clock, findCurrency, invalid } from '../kernel/index.ts';
+import { type Clock, findCurrency, invalid, isStorableText } from '../kernel/index.ts';
 import { GroupCommitter } from './group-commit.ts';
 import {
   ACCOUNT_FLAGS_MASK,
@@ -70,9 +70,10 @@ function checkLedger(index: number, ledger: string | undefined): void {
 }
 
 function checkUserData(index: number, userData: string | null | undefined): void {
-  if (userData !== undefined && userData !== null && (userData.length > 128 || userData.length === 0)) {
-    refuse(index, 'userData', 'must be 1-128 characters');
-  }
+  if (userData === undefined || userData === null) return;
+  if (userData.length > 128 || userData.length === 0) refuse(index, 'userData', 'must be 1-128 characters');
+  if (!isStorableText(userData))
+    refuse(index, 'userData', 'must be valid Unicode text without NUL characters');
 }
 
 /** Rejects a whole batch that could only come from a bug or a malformed request: nothing applies. */

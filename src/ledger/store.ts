@@ -231,9 +231,8 @@ export async function createTransfersInTransaction(
     }
   }
 
-  const expired = await expiredOnLockedAccounts(trx, accounts, pendings, now);
+  await releaseExpired(trx, accounts, await expiredOnLockedAccounts(trx, accounts, pendings, now), now);
   const machine = new StateMachine({ accounts, transfers, pendings }, now.getTime(), now);
-  for (const pending of expired) machine.expire(pending);
   const results = machine.createTransfers(batches);
   const base = await writeChanges(trx, machine.changes);
   return results.map((batch) =>
@@ -268,6 +267,29 @@ async function expiredOnLockedAccounts(
     pendings.set(row.transferId, row);
     return row;
   });
+}
+
+/**
+ * Releases expired pending transfers, in chunks that each fit one timestamp block, so that a backlog
+ * of any size (after downtime, say) is worked off rather than wedging the accounts it touches.
+ */
+const EXPIRY_CHUNK = 30_000;
+
+async function releaseExpired(
+  trx: Executor,
+  accounts: Map<string, AccountRow>,
+  expired: PendingRow[],
+  now: Date,
+): Promise<void> {
+  for (let start = 0; start < expired.length; start += EXPIRY_CHUNK) {
+    const machine = new StateMachine(
+      { accounts, transfers: new Map(), pendings: new Map() },
+      now.getTime(),
+      now,
+    );
+    for (const pending of expired.slice(start, start + EXPIRY_CHUNK)) machine.expire(pending);
+    await writeChanges(trx, machine.changes);
+  }
 }
 
 export async function createAccountsInTransaction(
@@ -309,13 +331,7 @@ export async function expirePendingInTransaction(trx: Executor, now: Date, limit
     due.rows.flatMap((row) => [row.debit_account_id, row.credit_account_id]),
     accounts,
   );
-  const expired = await expiredOnLockedAccounts(trx, accounts, new Map(), now);
-  const machine = new StateMachine(
-    { accounts, transfers: new Map(), pendings: new Map() },
-    now.getTime(),
-    now,
-  );
-  for (const pending of expired) machine.expire(pending);
-  await writeChanges(trx, machine.changes);
+  const expired = (await expiredOnLockedAccounts(trx, accounts, new Map(), now)).slice(0, limit);
+  await releaseExpired(trx, accounts, expired, now);
   return expired.length;
 }

@@ -58,7 +58,7 @@ export async function verifyLedger(db: Executor, maxProblems = 100): Promise<Ver
       from ledger_transfers t left join ledger_pending p on p.transfer_id = t.id
     ),
     computed as (
-      select account_id, sum(dp)::int8 as dp, sum(dpo)::int8 as dpo, sum(cp)::int8 as cp, sum(cpo)::int8 as cpo
+      select account_id, sum(dp) as dp, sum(dpo) as dpo, sum(cp) as cp, sum(cpo) as cpo
       from moves group by account_id
     )
     select a.id,
@@ -140,7 +140,7 @@ export async function verifyLedger(db: Executor, maxProblems = 100): Promise<Ver
              select 1 from ledger_transfers r where r.id = p.resolved_by and r.pending_id = p.transfer_id
                and ((p.state = 'posted' and r.flags & ${TransferFlag.postPendingTransfer} <> 0)
                  or (p.state = 'voided' and r.flags & ${TransferFlag.voidPendingTransfer} <> 0))
-               and r.amount <= p.amount))
+               and ((p.state = 'posted' and r.amount <= p.amount) or (p.state = 'voided' and r.amount = p.amount))))
        or (p.state in ('pending', 'expired') and p.resolved_by is not null)
     union all
     select r.id, 'a post or void whose pending transfer does not name it'

@@ -101,7 +101,8 @@ export async function writeChanges(trx: Executor, changes: Changes): Promise<big
         as v(id, dr, cr, amount, flags, expires_ms, state, resolved_by, resolved_seq))`);
   }
 
-  const resolved = [...changes.resolvedPendings].filter((p) => !changes.newPendings.includes(p));
+  const created = new Set(changes.newPendings);
+  const resolved = [...changes.resolvedPendings].filter((p) => !created.has(p));
   if (resolved.length > 0) {
     parts.push(sql`resolved as (
       update ledger_pending as p

@@ -93,6 +93,13 @@ const cases: [string, string | object, number, string][] = [
   ['a negative timeout', transfer({ timeoutSeconds: -1 }), 400, 'validation_failed'],
   ['a fractional code', transfer({ code: 1.5 }), 400, 'validation_failed'],
   ['an unknown flag', transfer({ flags: { teleport: true } }), 400, 'validation_failed'],
+  ['a NUL character in user data', transfer({ userData: 'a\u0000b' }), 400, 'text_malformed'],
+  [
+    'an unpaired surrogate in user data',
+    '{"transfers":[{"id":"bad-t","debitAccountId":"bad-src","creditAccountId":"bad-dst","amount":"1.00","ledger":"CNY","code":1,"userData":"\\ud800x"}]}',
+    400,
+    'text_malformed',
+  ],
   ['prototype pollution', '{"transfers": [], "__proto__": {"polluted": true}}', 400, 'malformed_json'],
 ];
 
@@ -133,6 +140,7 @@ describe('bad input to POST /v1/ledger/transfers', () => {
       '/v1/ledger/accounts/bad-dst/balance?at=99999999999999999999',
       '/v1/ledger/accounts/bad-dst/balance?at=-1',
       '/v1/ledger/accounts/bad-dst/transfers?from=yesterday',
+      '/v1/ledger/accounts/bad-dst/transfers?from=0000-01-01T00:00:00Z',
     ]) {
       const response = await inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(400);

@@ -14,7 +14,16 @@ const bin = path.join(root, 'bin/netfin.js');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'netfin-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const env = { ...process.env, NETFIN_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' };
+const ADMIN = 'cli-test-admin-token-0123456789';
+const env = {
+  ...process.env,
+  NETFIN_DATA_DIR: dataDir,
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  NETFIN_ADMIN_TOKEN: ADMIN,
+  NETFIN_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
+};
+const asAdmin = { authorization: `Bearer ${ADMIN}` };
 
 function start(args: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -56,14 +65,14 @@ describe('netfin start', () => {
     expect(health.status).toBe(200);
     const created = await fetch(`${first.url}/v1/ledger/accounts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asAdmin },
       body: JSON.stringify({ accounts: [{ id, ledger: 'CNY', code: 2001 }] }),
     });
     expect(((await created.json()) as { results: { result: string }[] }).results[0]!.result).toBe('ok');
     expect(await stop(first.proc)).toBe(0);
 
     const second = await start();
-    const account = await fetch(`${second.url}/v1/ledger/accounts/${id}`);
+    const account = await fetch(`${second.url}/v1/ledger/accounts/${id}`, { headers: asAdmin });
     expect(account.status).toBe(200);
     expect(((await account.json()) as { id: string }).id).toBe(id);
     // While it runs, a second process on the same embedded data folder is refused.
@@ -123,7 +132,7 @@ describe.runIf(process.env.DATABASE_URL)('netfin start --workers on PostgreSQL',
         ids.map((id) =>
           fetch(`http://127.0.0.1:${port}/v1/ledger/accounts`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': id },
+            headers: { 'content-type': 'application/json', 'idempotency-key': id, ...asAdmin },
             body: JSON.stringify({ accounts: [{ id, ledger: 'CNY', code: 2001 }] }),
           }).then((r) => r.json() as Promise<{ results: { result: string }[] }>),
         ),

@@ -8,7 +8,11 @@ import { AccountFlag } from '../../src/ledger/index.ts';
 
 const prefix = process.env.CRASH_PREFIX!;
 const size = Number(process.env.CRASH_BATCH ?? '8190');
-const config = loadConfig(process.env, { dataDir: process.env.CRASH_DATA_DIR ?? '', logLevel: 'silent' });
+const config = loadConfig(process.env, {
+  dataDir: process.env.CRASH_DATA_DIR ?? '',
+  logLevel: 'silent',
+  dataKey: Buffer.alloc(32, 5),
+});
 const platform = await openPlatform(
   config,
   process.env.CRASH_SCHEMA ? { schema: process.env.CRASH_SCHEMA } : {},

@@ -60,7 +60,7 @@ describe(`a process killed in the middle of a batch (${onPostgres ? 'PostgreSQL'
       const prefix = `crash${i}:`;
       const { killed, output } = await runChild(prefix, delay);
       const platform = await openPlatform(
-        loadConfig(process.env, { dataDir, logLevel: 'silent' }),
+        loadConfig(process.env, { dataDir, logLevel: 'silent', dataKey: Buffer.alloc(32, 5) }),
         schema ? { schema } : {},
       );
       try {

@@ -195,6 +195,8 @@ describe('a wallet on the ledger, over HTTP', () => {
     // Bob keeps no history, so his balance as of a timestamp is recomputed from the transfers.
     const bob = (await get(`/v1/ledger/accounts/wallet:bob/balance?at=${afterFreeze.timestamp}`)).json();
     expect(bob).toMatchObject({ creditsPending: '300.00', creditsPosted: '250.50' });
+    const atEnd = await get('/v1/ledger/accounts/wallet:alice/balance?at=9223372036854775807');
+    expect(atEnd.statusCode).toBe(200);
     const noHistory = await get('/v1/ledger/accounts/wallet:bob/history');
     expect(noHistory.statusCode).toBe(422);
     expect(noHistory.json().error.code).toBe('account_history_not_enabled');

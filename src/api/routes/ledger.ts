@@ -150,6 +150,10 @@ const timestampSchema = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,18})$/, { message: 'timestamp_malformed' })
   .refine((text) => BigInt(text) <= MINOR_MAX, { message: 'timestamp_malformed' });
+/** An ISO 8601 instant with an offset, in years the database can hold. */
+const instantSchema = z.iso
+  .datetime({ offset: true })
+  .refine((text) => Number(text.slice(0, 4)) >= 1900, { message: 'instant_out_of_range' });
 const booleanQuery = z
   .enum(['true', 'false'])
   .optional()
@@ -333,14 +337,8 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
           params: accountIdParams,
           querystring: cursorQuerySchema.extend({
             code: z.coerce.number().int().min(1).max(65535).optional(),
-            from: z.iso
-              .datetime({ offset: true })
-              .optional()
-              .describe('Only transfers created at or after this time.'),
-            to: z.iso
-              .datetime({ offset: true })
-              .optional()
-              .describe('Only transfers created at or before this time.'),
+            from: instantSchema.optional().describe('Only transfers created at or after this time.'),
+            to: instantSchema.optional().describe('Only transfers created at or before this time.'),
             reversed: booleanQuery.describe('Newest first.'),
           }),
           response: { 200: pageSchema(transferSchema), 400: errorResponseSchema, 404: errorResponseSchema },
