@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { paymentRoutes } from './routes/payments.ts';
 
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
@@ -128,5 +129,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(identityRoutes(platform), { prefix: '/v1' });
   await app.register(adminRoutes(platform), { prefix: '/v1/admin' });
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
+  await app.register(paymentRoutes(platform), { prefix: '/v1' });
   return app;
 }

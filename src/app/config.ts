@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings } from '../identity/index.ts';
+import { CNY, parseAmount } from '../kernel/index.ts';
+import { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from '../payments/index.ts';
 
 /**
  * Every setting netfin reads from the environment, with its default. The README's configuration
@@ -26,6 +28,13 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
   readonly trustProxy: boolean;
   readonly identity: IdentitySettings;
+  readonly payments: PaymentSettings;
+  /** The address people and channels reach this server at (notify URLs); unset, the listening address. */
+  readonly publicUrl: string | undefined;
+  /** A running simulated gateway to use as the 'sim' channel; unset in demo mode, one starts in-process. */
+  readonly channelSimUrl: string | undefined;
+  readonly channelSimSecret: string | undefined;
+  readonly gatewaySimPort: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +56,22 @@ function schemaName(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text))
     throw new ConfigError('NETFIN_DB_SCHEMA must be a lower-case SQL identifier');
+  return text;
+}
+
+function amount(env: NodeJS.ProcessEnv, name: string, fallback: bigint): bigint {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const parsed = parseAmount(text, CNY);
+  if (!parsed.ok) throw new ConfigError(`${name} must be an amount in yuan such as 200.00 (${parsed.error})`);
+  return parsed.value;
+}
+
+function rate(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^0(\.\d{1,8})?$/.test(text))
+    throw new ConfigError(`${name} must be a decimal rate below 1, such as 0.001`);
   return text;
 }
 
@@ -142,6 +167,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         1_000_000,
       ),
     },
+    payments: {
+      ...DEFAULT_PAYMENT_SETTINGS,
+      unverifiedPaymentLimit: amount(
+        env,
+        'NETFIN_UNVERIFIED_PAYMENT_LIMIT',
+        DEFAULT_PAYMENT_SETTINGS.unverifiedPaymentLimit,
+      ),
+      passwordFreeLimit: amount(
+        env,
+        'NETFIN_PASSWORD_FREE_LIMIT',
+        DEFAULT_PAYMENT_SETTINGS.passwordFreeLimit,
+      ),
+      passwordFreeDailyLimit: amount(
+        env,
+        'NETFIN_PASSWORD_FREE_DAILY_LIMIT',
+        DEFAULT_PAYMENT_SETTINGS.passwordFreeDailyLimit,
+      ),
+      transferPasswordThreshold: amount(
+        env,
+        'NETFIN_TRANSFER_PASSWORD_THRESHOLD',
+        DEFAULT_PAYMENT_SETTINGS.transferPasswordThreshold,
+      ),
+      withdrawalFeeRate: rate(env, 'NETFIN_WITHDRAWAL_FEE_RATE', DEFAULT_PAYMENT_SETTINGS.withdrawalFeeRate),
+      withdrawalFeeMinimum: amount(
+        env,
+        'NETFIN_WITHDRAWAL_FEE_MINIMUM',
+        DEFAULT_PAYMENT_SETTINGS.withdrawalFeeMinimum,
+      ),
+      withdrawalDailyLimit: amount(
+        env,
+        'NETFIN_WITHDRAWAL_DAILY_LIMIT',
+        DEFAULT_PAYMENT_SETTINGS.withdrawalDailyLimit,
+      ),
+    },
+    publicUrl: env.NETFIN_PUBLIC_URL || undefined,
+    channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,
+    channelSimSecret: env.NETFIN_CHANNEL_SIM_SECRET || undefined,
+    gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     ...overrides,
   };
 }

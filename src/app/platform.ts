@@ -2,7 +2,8 @@ import { type Driver, type Executor, migrate, openDatabase } from '../db/index.t
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
-import type { Config } from './config.ts';
+import { type PaymentChannel, Payments, SimChannel } from '../payments/index.ts';
+import { type Config, ConfigError } from './config.ts';
 import { resolveDataKey } from './data-key.ts';
 
 /**
@@ -16,6 +17,7 @@ export interface Platform {
   readonly clock: Clock;
   readonly ledger: Ledger;
   readonly identity: Identity;
+  readonly payments: Payments;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export interface PlatformOptions {
   /** Where the development message sender writes (default: standard output). */
   readonly log?: (line: string) => void;
   readonly sender?: NotificationSender;
+  readonly channels?: readonly PaymentChannel[];
 }
 
 export async function openPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -63,6 +66,21 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     sender: options.sender ?? logSender(log),
     settings: config.identity,
   });
+  const channels = [...(options.channels ?? [])];
+  if (config.channelSimUrl) {
+    if (!config.channelSimSecret)
+      throw new ConfigError('NETFIN_CHANNEL_SIM_SECRET is required with NETFIN_CHANNEL_SIM_URL');
+    channels.push(new SimChannel(config.channelSimUrl, config.channelSimSecret));
+  }
+  const payments = new Payments({
+    db: database.db,
+    clock,
+    ledger,
+    identity,
+    settings: config.payments,
+    channels,
+  });
+  if (config.publicUrl) payments.setPublicUrl(config.publicUrl);
   return {
     config,
     db: database.db,
@@ -70,6 +88,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     clock,
     ledger,
     identity,
+    payments,
     close: () => database.close(),
   };
 }

@@ -7,6 +7,7 @@ import { openPlatform, type Platform } from '../../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../../src/db/index.ts';
 import type { IdentitySettings } from '../../src/identity/index.ts';
 import { type Clock, ManualClock } from '../../src/kernel/index.ts';
+import { GatewaySim, type PaymentChannel, SimChannel } from '../../src/payments/index.ts';
 
 /**
  * The one fixture for integration tests: a fresh, migrated database of the test's own, on PGlite
@@ -27,7 +28,12 @@ export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const TEST_DATA_KEY = Buffer.alloc(32, 7);
 
 export async function openTestPlatform(
-  options: { clock?: Clock; poolSize?: number; identity?: Partial<IdentitySettings> } = {},
+  options: {
+    clock?: Clock;
+    poolSize?: number;
+    identity?: Partial<IdentitySettings>;
+    channels?: PaymentChannel[];
+  } = {},
 ): Promise<TestPlatform> {
   const clock =
     (options.clock as ManualClock | undefined) ?? new ManualClock(new Date('2026-01-05T02:00:00Z'));
@@ -45,6 +51,7 @@ export async function openTestPlatform(
   const platform = await openPlatform(config, {
     clock,
     log: () => {},
+    channels: options.channels ?? [],
     ...(schema ? { schema } : {}),
     applicationName: 'netfin-test',
   });
@@ -81,6 +88,50 @@ export async function openTestApp(
     ...base,
     app,
     close: async () => {
+      await app.close();
+      await base.close();
+    },
+  };
+}
+
+export interface PaymentsTestApp extends TestApp {
+  readonly sim: GatewaySim;
+  readonly url: string;
+  /** Polls until `check` is true (notifications arrive asynchronously), failing after a few seconds. */
+  waitFor(check: () => Promise<boolean>, what: string): Promise<void>;
+}
+
+/**
+ * netfin listening on a real port, with the simulated gateway as its 'sim' channel: notifications
+ * travel over HTTP, signed, as they would in production. Both share the test's clock.
+ */
+export async function openPaymentsTestApp(
+  options: { identity?: Partial<IdentitySettings> } = {},
+): Promise<PaymentsTestApp> {
+  const clock = new ManualClock(new Date('2026-01-05T02:00:00Z'));
+  const secret = 'test-sim-secret';
+  const sim = new GatewaySim({ secret, clock, retryBaseMs: 25, maxAttempts: 6 });
+  const simUrl = await sim.listen();
+  const base = await openTestPlatform({ ...options, clock, channels: [new SimChannel(simUrl, secret)] });
+  const app = await buildApp(base.platform);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  base.platform.payments.setPublicUrl(url);
+  return {
+    ...base,
+    app,
+    sim,
+    url,
+    waitFor: async (check, what) => {
+      for (let i = 0; i < 200; i++) {
+        if (await check()) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    },
+    close: async () => {
+      await sim.close();
       await app.close();
       await base.close();
     },

@@ -35,6 +35,8 @@ create table payment_orders (
   description text,
   merchant_order_no text,
   failure_code text,
+  password_free boolean not null default false, -- paid from the wallet without the payment password
+  note text,
   expires_at timestamptz,
   created_at timestamptz not null,
   updated_at timestamptz not null,

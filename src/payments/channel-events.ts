@@ -1,0 +1,86 @@
+import { inTransaction } from '../db/index.ts';
+import type { AuditContext } from '../identity/index.ts';
+import { ANONYMOUS } from '../identity/index.ts';
+import { channelOf, type PaymentsContext } from './context.ts';
+import { stalePendingOrders, updateOrder } from './orders.ts';
+import { settleOrder } from './settle.ts';
+
+/**
+ * A channel's asynchronous notification. Signature and timestamp (five minutes' tolerance) are
+ * checked over the exact bytes received; a forgery or a replay from outside the window is refused and
+ * audited; a notification seen before is acknowledged without being processed again; the amount is
+ * compared with the order's. The answer tells the channel whether to send it again.
+ */
+export async function handleNotification(
+  context: PaymentsContext,
+  channelName: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: string,
+  ip: string | null,
+): Promise<{ status: number; body: string }> {
+  const channel = context.channels.get(channelName);
+  if (!channel) return { status: 404, body: 'unknown channel' };
+  const check = channel.verifyNotification(headers, rawBody, context.clock.now());
+  if (!check.ok) {
+    const audit: AuditContext = { principal: ANONYMOUS, ip };
+    await context.identity.audit(audit, {
+      action: 'security.notification_rejected',
+      subjectType: 'channel',
+      subjectId: channelName,
+      details: { reason: check.reason },
+    });
+    return { status: check.reason === 'payload_malformed' ? 400 : 401, body: 'fail' };
+  }
+  const n = check.notification;
+  await settleOrder(context, n.orderId, {
+    status: n.status,
+    amount: n.amount,
+    channelOrderId: n.channelOrderId,
+    notification: { channel: channelName, notificationId: n.notificationId },
+  });
+  return { status: 200, body: channel.acknowledgement };
+}
+
+/**
+ * When no notification comes, ask. Orders pending longer than the configured time are queried; a
+ * channel that has never heard of one, or an order past its time, fails it (its holds are released).
+ */
+export async function pollPendingOrders(context: PaymentsContext, limit = 100): Promise<number> {
+  const now = context.clock.now();
+  const stale = await stalePendingOrders(
+    context.db,
+    new Date(now.getTime() - context.settings.pollAfterSeconds * 1000),
+    limit,
+  );
+  let settled = 0;
+  for (const order of stale) {
+    const channel = channelOf(context, order.channel);
+    let answer: Awaited<ReturnType<typeof channel.query>>;
+    try {
+      answer = await channel.query(order.id);
+    } catch {
+      continue;
+    }
+    if (answer.status === 'succeeded' || answer.status === 'failed') {
+      await settleOrder(context, order.id, {
+        status: answer.status,
+        amount: answer.amount ?? order.amount,
+        channelOrderId: answer.channelOrderId ?? null,
+        failureCode: 'channel_failed',
+      });
+      settled++;
+    } else if (answer.status === 'unknown' && order.kind !== 'withdrawal') {
+      await settleOrder(context, order.id, {
+        status: 'failed',
+        amount: order.amount,
+        channelOrderId: null,
+        failureCode: 'channel_unknown_order',
+      });
+      settled++;
+    } else {
+      // Still pending at the channel: look again later.
+      await inTransaction(context.db, (trx) => updateOrder(trx, order.id, {}, context.clock.now()));
+    }
+  }
+  return settled;
+}

@@ -1,0 +1,18 @@
+/** Third-party payment: wallets, bank-card top-up and withdrawal, transfers, merchant QR payments, reconciliation. */
+export { CURRENCY, merchantAccountId, TransferCode, walletAccountId } from './accounts.ts';
+export type { ChannelNotification, PaymentChannel, StatementLine } from './channels/channel.ts';
+export { signNotification } from './channels/signature.ts';
+export { SimChannel } from './channels/sim.ts';
+export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
+export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';
+export type { Order, OrderKind, OrderStatus } from './orders.ts';
+export {
+  type Classification,
+  type PaymentException,
+  RESOLUTIONS,
+  type ReconciliationReport,
+  type Resolution,
+} from './reconcile.ts';
+export { Payments, type PaymentsOptions } from './service.ts';
+export { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
+export type { WalletView } from './wallet.ts';

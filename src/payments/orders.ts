@@ -1,0 +1,235 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/index.ts';
+import type { PlainDate } from '../kernel/index.ts';
+
+/** Payment orders: the business record of every money movement payments makes; the ledger holds the money. */
+export type OrderKind = 'top_up' | 'withdrawal' | 'transfer' | 'merchant_payment' | 'refund';
+export type OrderStatus = 'awaiting_payment' | 'pending' | 'succeeded' | 'failed' | 'expired' | 'closed';
+
+export interface Order {
+  id: string;
+  kind: OrderKind;
+  status: OrderStatus;
+  userId: string | null;
+  counterpartyUserId: string | null;
+  merchantId: string | null;
+  parentOrderId: string | null;
+  amount: bigint;
+  fee: bigint;
+  currency: string;
+  method: 'wallet' | 'card' | null;
+  channel: string | null;
+  channelOrderId: string | null;
+  cardId: string | null;
+  description: string | null;
+  merchantOrderNo: string | null;
+  failureCode: string | null;
+  passwordFree: boolean;
+  note: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+  businessDate: string;
+}
+
+const COLUMNS =
+  sql.raw(`id, kind, status, user_id, counterparty_user_id, merchant_id, parent_order_id, amount, fee, currency,
+  method, channel, channel_order_id, card_id, description, merchant_order_no, failure_code, password_free, note, expires_at,
+  created_at, updated_at, completed_at, business_date`);
+
+interface Row {
+  id: string;
+  kind: OrderKind;
+  status: OrderStatus;
+  user_id: string | null;
+  counterparty_user_id: string | null;
+  merchant_id: string | null;
+  parent_order_id: string | null;
+  amount: bigint;
+  fee: bigint;
+  currency: string;
+  method: 'wallet' | 'card' | null;
+  channel: string | null;
+  channel_order_id: string | null;
+  card_id: string | null;
+  description: string | null;
+  merchant_order_no: string | null;
+  failure_code: string | null;
+  password_free: boolean;
+  note: string | null;
+  expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+  business_date: string;
+}
+
+function toOrder(r: Row): Order {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    userId: r.user_id,
+    counterpartyUserId: r.counterparty_user_id,
+    merchantId: r.merchant_id,
+    parentOrderId: r.parent_order_id,
+    amount: r.amount,
+    fee: r.fee,
+    currency: r.currency,
+    method: r.method,
+    channel: r.channel,
+    channelOrderId: r.channel_order_id,
+    cardId: r.card_id,
+    description: r.description,
+    merchantOrderNo: r.merchant_order_no,
+    failureCode: r.failure_code,
+    passwordFree: r.password_free,
+    note: r.note,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    completedAt: r.completed_at,
+    businessDate: r.business_date,
+  };
+}
+
+export interface NewOrder {
+  id: string;
+  kind: OrderKind;
+  status: OrderStatus;
+  userId?: string | null;
+  counterpartyUserId?: string | null;
+  merchantId?: string | null;
+  parentOrderId?: string | null;
+  amount: bigint;
+  fee?: bigint;
+  currency: string;
+  method?: 'wallet' | 'card' | null;
+  channel?: string | null;
+  cardId?: string | null;
+  description?: string | null;
+  merchantOrderNo?: string | null;
+  passwordFree?: boolean;
+  note?: string | null;
+  expiresAt?: Date | null;
+  completedAt?: Date | null;
+}
+
+export async function insertOrder(
+  trx: Executor,
+  order: NewOrder,
+  now: Date,
+  businessDate: PlainDate,
+): Promise<void> {
+  await sql`
+    insert into payment_orders (id, kind, status, user_id, counterparty_user_id, merchant_id, parent_order_id, amount, fee,
+      currency, method, channel, card_id, description, merchant_order_no, password_free, note, expires_at, created_at,
+      updated_at, completed_at, business_date)
+    values (${order.id}, ${order.kind}, ${order.status}, ${order.userId ?? null}, ${order.counterpartyUserId ?? null},
+      ${order.merchantId ?? null}, ${order.parentOrderId ?? null}, ${order.amount}, ${order.fee ?? 0n}, ${order.currency},
+      ${order.method ?? null}, ${order.channel ?? null}, ${order.cardId ?? null}, ${order.description ?? null},
+      ${order.merchantOrderNo ?? null}, ${order.passwordFree ?? false}, ${order.note ?? null}, ${order.expiresAt ?? null},
+      ${now}, ${now}, ${order.completedAt ?? null}, ${businessDate})`.execute(trx);
+}
+
+export async function getOrder(
+  db: Executor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<Order | undefined> {
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where id = ${id}::uuid ${options.lock ? sql`for update` : sql``}`.execute(
+    db,
+  );
+  return rows.rows[0] ? toOrder(rows.rows[0]) : undefined;
+}
+
+export async function updateOrder(
+  trx: Executor,
+  id: string,
+  changes: {
+    status?: OrderStatus;
+    failureCode?: string | null;
+    channelOrderId?: string | null;
+    completedAt?: Date | null;
+    userId?: string;
+    method?: 'wallet' | 'card';
+    cardId?: string | null;
+    passwordFree?: boolean;
+    channel?: string | null;
+  },
+  now: Date,
+): Promise<void> {
+  await sql`
+    update payment_orders set
+      status = coalesce(${changes.status ?? null}, status),
+      failure_code = ${changes.failureCode === undefined ? sql`failure_code` : sql`${changes.failureCode}`},
+      channel_order_id = coalesce(${changes.channelOrderId ?? null}, channel_order_id),
+      completed_at = ${changes.completedAt === undefined ? sql`completed_at` : sql`${changes.completedAt}`},
+      user_id = coalesce(${changes.userId ?? null}::uuid, user_id),
+      method = coalesce(${changes.method ?? null}, method),
+      card_id = ${changes.cardId === undefined ? sql`card_id` : sql`${changes.cardId}::uuid`},
+      channel = ${changes.channel === undefined ? sql`channel` : sql`${changes.channel}`},
+      password_free = coalesce(${changes.passwordFree ?? null}, password_free),
+      updated_at = ${now}
+    where id = ${id}::uuid`.execute(trx);
+}
+
+export interface OrderFilter {
+  readonly kind?: OrderKind | undefined;
+  readonly status?: OrderStatus | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly before?: string | undefined;
+  readonly limit: number;
+}
+
+function filters(filter: OrderFilter) {
+  return sql.join(
+    [
+      filter.kind === undefined ? sql`true` : sql`kind = ${filter.kind}`,
+      filter.status === undefined ? sql`true` : sql`status = ${filter.status}`,
+      filter.from === undefined ? sql`true` : sql`business_date >= ${filter.from}::date`,
+      filter.to === undefined ? sql`true` : sql`business_date <= ${filter.to}::date`,
+      filter.before === undefined ? sql`true` : sql`id < ${filter.before}::uuid`,
+    ],
+    sql` and `,
+  );
+}
+
+/** A user's orders: those they paid or received (transfers in, refunds to them, top-ups), newest first. */
+export async function ordersOfUser(db: Executor, userId: string, filter: OrderFilter): Promise<Order[]> {
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders
+    where (user_id = ${userId} or counterparty_user_id = ${userId}) and ${filters(filter)}
+    order by id desc limit ${filter.limit}`.execute(db);
+  return rows.rows.map(toOrder);
+}
+
+export async function ordersOfMerchant(
+  db: Executor,
+  merchantId: string,
+  filter: OrderFilter,
+): Promise<Order[]> {
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where merchant_id = ${merchantId} and ${filters(filter)}
+    order by id desc limit ${filter.limit}`.execute(db);
+  return rows.rows.map(toOrder);
+}
+
+export async function refundsOf(db: Executor, orderId: string): Promise<Order[]> {
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where parent_order_id = ${orderId} and kind = 'refund' order by id`.execute(
+    db,
+  );
+  return rows.rows.map(toOrder);
+}
+
+/** Orders waiting on a channel for longer than `olderThan`, oldest first. */
+export async function stalePendingOrders(db: Executor, olderThan: Date, limit: number): Promise<Order[]> {
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where status = 'pending' and channel is not null and updated_at < ${olderThan}
+    order by updated_at limit ${limit}`.execute(db);
+  return rows.rows.map(toOrder);
+}

@@ -1,0 +1,179 @@
+import type { Executor } from '../db/index.ts';
+import type { AuditContext, Identity } from '../identity/index.ts';
+import type { Clock } from '../kernel/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+import { handleNotification, pollPendingOrders } from './channel-events.ts';
+import type { PaymentChannel } from './channels/channel.ts';
+import type { PaymentsContext } from './context.ts';
+import * as merchant from './merchant.ts';
+import type { OrderFilter } from './orders.ts';
+import { ordersOfUser } from './orders.ts';
+import * as reconciliation from './reconcile.ts';
+import type { PaymentSettings } from './settings.ts';
+import * as wallet from './wallet.ts';
+
+export interface PaymentsOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly ledger: Ledger;
+  readonly identity: Identity;
+  readonly settings: PaymentSettings;
+  readonly channels?: readonly PaymentChannel[];
+}
+
+/**
+ * The payments context's public face: wallets, top-ups, withdrawals, transfers, merchants and QR
+ * payments, channel notifications and polling, reconciliation and exceptions. Channels can be added
+ * after start (the demo gateway is started with the server), and the public URL that channels send
+ * notifications to is known only once the server listens.
+ */
+export class Payments {
+  private readonly channels = new Map<string, PaymentChannel>();
+  private publicUrl = 'http://127.0.0.1:3000';
+  readonly context: PaymentsContext;
+
+  constructor(options: PaymentsOptions) {
+    for (const channel of options.channels ?? []) this.channels.set(channel.name, channel);
+    this.context = {
+      db: options.db,
+      clock: options.clock,
+      ledger: options.ledger,
+      identity: options.identity,
+      settings: options.settings,
+      channels: this.channels,
+      notifyUrl: (channel) => `${this.publicUrl}/v1/payments/channels/${channel}/notify`,
+    };
+  }
+
+  addChannel(channel: PaymentChannel): void {
+    this.channels.set(channel.name, channel);
+  }
+
+  setPublicUrl(url: string): void {
+    this.publicUrl = url.replace(/\/$/, '');
+  }
+
+  wallet(userId: string) {
+    return wallet.walletView(this.context, userId);
+  }
+
+  history(userId: string, filter: OrderFilter) {
+    return ordersOfUser(this.context.db, userId, filter);
+  }
+
+  order(userId: string, orderId: string) {
+    return wallet.orderOfUser(this.context, userId, orderId);
+  }
+
+  topUp(userId: string, input: { amount: bigint; cardId: string }) {
+    return wallet.topUp(this.context, userId, input);
+  }
+
+  withdraw(userId: string, input: { amount: bigint; cardId: string; paymentPassword: string }) {
+    return wallet.withdraw(this.context, userId, input);
+  }
+
+  transfer(
+    userId: string,
+    input: {
+      toPhone: string;
+      amount: bigint;
+      paymentPassword?: string | undefined;
+      note?: string | undefined;
+    },
+  ) {
+    return wallet.transfer(this.context, userId, input);
+  }
+
+  becomeMerchant(userId: string, name: string) {
+    return merchant.becomeMerchant(this.context, userId, name);
+  }
+
+  merchantOf(userId: string) {
+    return merchant.requireMerchant(this.context, userId);
+  }
+
+  createMerchantOrder(
+    userId: string,
+    input: { amount: bigint; description: string; merchantOrderNo?: string | undefined },
+  ) {
+    return merchant.createMerchantOrder(this.context, userId, input);
+  }
+
+  merchantOrders(userId: string, filter: OrderFilter) {
+    return merchant.merchantOrders(this.context, userId, filter);
+  }
+
+  merchantOrder(userId: string, orderId: string) {
+    return merchant.merchantOrder(this.context, userId, orderId);
+  }
+
+  merchantSummary(userId: string, businessDate: string) {
+    return merchant.merchantSummary(this.context, userId, businessDate);
+  }
+
+  refund(userId: string, orderId: string, input: { amount: bigint; reason?: string | undefined }) {
+    return merchant.refund(this.context, userId, orderId, input);
+  }
+
+  orderForPayer(orderId: string) {
+    return merchant.orderForPayer(this.context, orderId);
+  }
+
+  payWithWallet(payerId: string, orderId: string, input: { paymentPassword?: string | undefined }) {
+    return merchant.payWithWallet(this.context, payerId, orderId, input);
+  }
+
+  startCardPayment(payerId: string, orderId: string, input: { cardId: string }, ip: string | null) {
+    return merchant.startCardPayment(this.context, payerId, orderId, input, ip);
+  }
+
+  confirmCardPayment(payerId: string, orderId: string, input: { code: string }) {
+    return merchant.confirmCardPayment(this.context, payerId, orderId, input);
+  }
+
+  handleNotification(
+    channel: string,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string,
+    ip: string | null,
+  ) {
+    return handleNotification(this.context, channel, headers, rawBody, ip);
+  }
+
+  pollPendingOrders() {
+    return pollPendingOrders(this.context);
+  }
+
+  expireMerchantOrders() {
+    return merchant.expireMerchantOrders(this.context);
+  }
+
+  reconcile(channel: string, businessDate: string) {
+    return reconciliation.reconcile(this.context, channel, businessDate);
+  }
+
+  reconciliationLines(channel: string, businessDate: string) {
+    return reconciliation.reconciliationLines(this.context, channel, businessDate);
+  }
+
+  exceptions(filter: {
+    status?: 'open' | 'resolved' | undefined;
+    limit: number;
+    before?: string | undefined;
+  }) {
+    return reconciliation.listExceptions(this.context, filter);
+  }
+
+  resolveException(
+    id: string,
+    input: { resolution: reconciliation.Resolution; note: string },
+    audit: AuditContext,
+  ) {
+    return reconciliation.resolveException(this.context, id, input, audit);
+  }
+
+  channelNames(): string[] {
+    return [...this.channels.keys()];
+  }
+}

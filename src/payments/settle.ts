@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import { uuidv7 } from '../kernel/index.ts';
+import { TransferFlag } from '../ledger/index.ts';
+import { CURRENCY } from './accounts.ts';
+import type { PaymentsContext } from './context.ts';
+import { getOrder, type Order, updateOrder } from './orders.ts';
+
+/**
+ * Settling a channel order: the one place where the channel's answer (by notification or by query)
+ * turns into money. It runs in one transaction with the order locked, so however many times and in
+ * whatever order the answers come, each order settles once. Channel orders carry holds made when they
+ * were created (`pay:<order>:hold`, and `pay:<order>:fee-hold` for withdrawals): success posts them,
+ * failure voids them.
+ */
+export interface ChannelOutcome {
+  readonly status: 'succeeded' | 'failed';
+  readonly amount: bigint;
+  readonly channelOrderId: string | null;
+  readonly failureCode?: string;
+  /** The notification being processed, recorded once in the same transaction. */
+  readonly notification?: { channel: string; notificationId: string };
+}
+
+export type SettleResult =
+  | 'settled'
+  | 'duplicate'
+  | 'already_final'
+  | 'unknown_order'
+  | 'amount_mismatch'
+  | 'status_conflict';
+
+export async function openException(
+  trx: Executor,
+  context: PaymentsContext,
+  input: {
+    kind: string;
+    reference: string;
+    orderId?: string | null;
+    channel?: string | null;
+    details: unknown;
+  },
+): Promise<void> {
+  await sql`
+    insert into payment_exceptions (id, kind, channel, order_id, reference, details, created_at)
+    values (${uuidv7()}, ${input.kind}, ${input.channel ?? null}, ${input.orderId ?? null}, ${input.reference},
+            ${JSON.stringify(input.details, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}::jsonb, ${context.clock.now()})
+    on conflict (kind, reference) do nothing`.execute(trx);
+}
+
+const holdIds = (order: Order) =>
+  order.kind === 'withdrawal'
+    ? [`pay:${order.id}:hold`, `pay:${order.id}:fee-hold`]
+    : [`pay:${order.id}:hold`];
+
+export async function settleOrder(
+  context: PaymentsContext,
+  orderId: string,
+  outcome: ChannelOutcome,
+): Promise<SettleResult> {
+  return inTransaction(context.db, async (trx) => {
+    if (outcome.notification) {
+      const recorded = await sql`
+        insert into channel_notifications (channel, notification_id, order_id, received_at, outcome)
+        values (${outcome.notification.channel}, ${outcome.notification.notificationId}, ${isUuid(orderId) ? orderId : null},
+                ${context.clock.now()}, ${outcome.status})
+        on conflict do nothing`.execute(trx);
+      if (recorded.numAffectedRows !== 1n) return 'duplicate';
+    }
+    const order = isUuid(orderId) ? await getOrder(trx, orderId, { lock: true }) : undefined;
+    if (!order || order.channel === null) {
+      await openException(trx, context, {
+        kind: 'unknown_order',
+        reference: orderId,
+        channel: outcome.notification?.channel,
+        details: { outcome },
+      });
+      return 'unknown_order';
+    }
+    const now = context.clock.now();
+    if (order.status === 'succeeded' || order.status === 'failed' || order.status === 'closed') {
+      if (order.status !== outcome.status && !(order.status === 'failed' && outcome.status === 'failed')) {
+        await openException(trx, context, {
+          kind: 'status_conflict',
+          reference: order.id,
+          orderId: order.id,
+          channel: order.channel,
+          details: { netfin: order.status, channel: outcome.status },
+        });
+        return 'status_conflict';
+      }
+      return 'already_final';
+    }
+    if (outcome.status === 'succeeded' && outcome.amount !== order.amount) {
+      await openException(trx, context, {
+        kind: 'amount_mismatch',
+        reference: order.id,
+        orderId: order.id,
+        channel: order.channel,
+        details: {
+          orderAmount: order.amount,
+          channelAmount: outcome.amount,
+          channelOrderId: outcome.channelOrderId,
+        },
+      });
+      // Money coming in is not credited until finance has looked; money going out stays frozen.
+      if (order.kind !== 'withdrawal') {
+        await resolveHolds(context, trx, order, 'void');
+        await updateOrder(
+          trx,
+          order.id,
+          { status: 'failed', failureCode: 'amount_mismatch', completedAt: now },
+          now,
+        );
+      }
+      return 'amount_mismatch';
+    }
+    if (outcome.status === 'succeeded') {
+      await resolveHolds(context, trx, order, 'post');
+      await updateOrder(
+        trx,
+        order.id,
+        { status: 'succeeded', channelOrderId: outcome.channelOrderId, completedAt: now },
+        now,
+      );
+    } else {
+      await resolveHolds(context, trx, order, 'void');
+      await updateOrder(
+        trx,
+        order.id,
+        {
+          status: 'failed',
+          failureCode: outcome.failureCode ?? 'channel_failed',
+          channelOrderId: outcome.channelOrderId,
+          completedAt: now,
+        },
+        now,
+      );
+    }
+    return 'settled';
+  });
+}
+
+/**
+ * Posts or voids an order's holds. A hold on money coming in may have timed out before a late
+ * success: the channel has the money, so the credit is made directly instead.
+ */
+async function resolveHolds(
+  context: PaymentsContext,
+  trx: Executor,
+  order: Order,
+  how: 'post' | 'void',
+): Promise<void> {
+  const ids = holdIds(order);
+  const results = await context.ledger.createTransfers(
+    ids.map((pendingId) => ({
+      id: `${pendingId}:${how}`,
+      pendingId,
+      amount: 0n,
+      ledger: CURRENCY,
+      userData: order.id,
+      flags: how === 'post' ? TransferFlag.postPendingTransfer : TransferFlag.voidPendingTransfer,
+    })),
+    { tx: trx },
+  );
+  for (const [index, result] of results.entries()) {
+    if (result.result === 'ok' || result.result === 'exists') continue;
+    if (result.result === 'pending_transfer_expired' && how === 'post' && order.kind !== 'withdrawal') {
+      const [hold] = await context.ledger.lookupTransfers([ids[index]!], { tx: trx });
+      const late = await context.ledger.createTransfers(
+        [
+          {
+            id: `${ids[index]}:late`,
+            debitAccountId: hold!.debitAccountId,
+            creditAccountId: hold!.creditAccountId,
+            amount: hold!.amount,
+            ledger: CURRENCY,
+            code: hold!.code,
+            userData: order.id,
+          },
+        ],
+        { tx: trx },
+      );
+      if (late[0]!.result === 'ok' || late[0]!.result === 'exists') continue;
+      throw new Error(`late credit for ${order.id}: ${late[0]!.result}`);
+    }
+    if (
+      (result.result === 'pending_transfer_expired' || result.result === 'pending_transfer_already_voided') &&
+      how === 'void'
+    )
+      continue;
+    throw new Error(`settling ${order.id}: ${ids[index]} ${how}: ${result.result}`);
+  }
+}
+
+function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text);
+}
