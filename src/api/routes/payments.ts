@@ -181,17 +181,15 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(202)
-          .send(
-            orderJson(
-              await payments.topUp(userIdOf(request), {
-                amount: cny(request.body.amount),
-                cardId: request.body.cardId,
-              }),
-              userIdOf(request),
-            ),
+        reply.code(202).send(
+          orderJson(
+            await payments.topUp(userIdOf(request), {
+              amount: cny(request.body.amount),
+              cardId: request.body.cardId,
+            }),
+            userIdOf(request),
           ),
+        ),
     );
 
     app.post(
@@ -208,18 +206,16 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(202)
-          .send(
-            orderJson(
-              await payments.withdraw(userIdOf(request), {
-                amount: cny(request.body.amount),
-                cardId: request.body.cardId,
-                paymentPassword: request.body.paymentPassword,
-              }),
-              userIdOf(request),
-            ),
+        reply.code(202).send(
+          orderJson(
+            await payments.withdraw(userIdOf(request), {
+              amount: cny(request.body.amount),
+              cardId: request.body.cardId,
+              paymentPassword: request.body.paymentPassword,
+            }),
+            userIdOf(request),
           ),
+        ),
     );
 
     app.post(
@@ -241,19 +237,17 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            orderJson(
-              await payments.transfer(userIdOf(request), {
-                toPhone: request.body.toPhone,
-                amount: cny(request.body.amount),
-                paymentPassword: request.body.paymentPassword,
-                note: request.body.note,
-              }),
-              userIdOf(request),
-            ),
+        reply.code(201).send(
+          orderJson(
+            await payments.transfer(userIdOf(request), {
+              toPhone: request.body.toPhone,
+              amount: cny(request.body.amount),
+              paymentPassword: request.body.paymentPassword,
+              note: request.body.note,
+            }),
+            userIdOf(request),
           ),
+        ),
     );
 
     const merchantSchema = z
@@ -402,16 +396,14 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            orderJson(
-              await payments.refund(userIdOf(request), request.params.id, {
-                amount: cny(request.body.amount),
-                reason: request.body.reason,
-              }),
-            ),
+        reply.code(201).send(
+          orderJson(
+            await payments.refund(userIdOf(request), request.params.id, {
+              amount: cny(request.body.amount),
+              reason: request.body.reason,
+            }),
           ),
+        ),
     );
 
     app.get(
