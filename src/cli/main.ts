@@ -4,6 +4,7 @@ import { openPlatform } from '../app/platform.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
 import { ledgerCommand } from './ledger-commands.ts';
 import { configFrom, type GlobalOptions } from './options.ts';
+import { gatewaySimCommand, paymentsCommand } from './payments-commands.ts';
 import { start } from './start.ts';
 
 function positiveInteger(text: string): number {
@@ -64,6 +65,8 @@ program
   });
 
 program.addCommand(ledgerCommand(globals));
+program.addCommand(paymentsCommand(globals));
+program.addCommand(gatewaySimCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,11 @@
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
 import { type Config, ConfigError } from '../app/config.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
+import { GatewaySim, SimChannel } from '../payments/index.ts';
 
 export interface StartOptions {
   readonly workers: number;
@@ -59,7 +61,16 @@ function address(config: Pick<Config, 'host' | 'port'>): string {
 }
 
 async function serve(config: Config, quiet: boolean): Promise<void> {
-  const platform = await openPlatform(config);
+  // Demo mode without a configured gateway: the simulated one runs in this process, on its own port.
+  let sim: GatewaySim | undefined;
+  const channels = [];
+  if (config.demo && !config.channelSimUrl) {
+    const secret = config.channelSimSecret ?? randomBytes(24).toString('base64url');
+    sim = new GatewaySim({ secret, log: (line) => console.log(line) });
+    const simUrl = await sim.listen(config.gatewaySimPort, '127.0.0.1');
+    channels.push(new SimChannel(simUrl, secret));
+  }
+  const platform = await openPlatform(config, { channels });
   let app: FastifyInstance;
   try {
     app = await buildApp(platform, {
@@ -70,13 +81,18 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     await platform.close();
     throw error;
   }
+  // PORT=0 asks the system for a free port: use the one we got.
+  const bound = app.server.address();
+  const url = address({ ...config, port: typeof bound === 'object' && bound ? bound.port : config.port });
+  if (!config.publicUrl) platform.payments.setPublicUrl(url.replace('localhost', '127.0.0.1'));
   const timers = startHousekeeping(platform, app);
   if (!quiet) {
-    // PORT=0 asks the system for a free port: print the one we got.
-    const bound = app.server.address();
-    const url = address({ ...config, port: typeof bound === 'object' && bound ? bound.port : config.port });
     console.log(`netfin listening on ${url}`);
     console.log(`  database: ${describeDatabase(config)}`);
+    if (sim)
+      console.log(
+        `  demo mode: simulated payment gateway in-process; SMS codes in the log and at ${url}/v1/dev/inbox?phone=...`,
+      );
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
   }
 
@@ -88,6 +104,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     for (const timer of timers) clearInterval(timer);
     try {
       await app.close();
+      await sim?.close();
       await platform.close();
       process.exit(0);
     } catch (error) {
@@ -109,6 +126,9 @@ function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Tim
     return timer;
   };
   return [
+    every(1_000, () => platform.identity.notifier.dispatch(), 'sending notifications'),
+    every(30_000, () => platform.payments.pollPendingOrders(), 'polling channels'),
+    every(30_000, () => platform.payments.expireMerchantOrders(), 'expiring merchant orders'),
     every(60_000, () => platform.ledger.expirePending(), 'expiring pending transfers'),
     every(
       3_600_000,
