@@ -1,5 +1,6 @@
 const suites: Record<string, () => Promise<void>> = {
   ledger: async () => (await import('./ledger.ts')).run(),
+  payments: async () => (await import('./payments.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

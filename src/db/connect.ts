@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -93,13 +94,57 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       client.release();
     }
   }
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     db,
     driver: 'postgres',
     schema,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Statements with parameters become named prepared statements, one per distinct SQL text and
+ * connection: PostgreSQL then parses and plans each of netfin's queries once per connection instead of
+ * on every call, which is most of the cost of a small query. Our SQL texts are fixed templates (values
+ * always travel as parameters), so the number of distinct statements stays small; a connection that
+ * has gathered too many forgets them.
+ */
+const MAX_PREPARED_PER_CONNECTION = 500;
+
+function preparingPool(pool: pg.Pool): pg.Pool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `netfin_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      if (names.size < 10_000) names.set(text, name);
+    }
+    return name;
+  };
+  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const wrapped = Object.create(pool) as pg.Pool;
+  wrapped.connect = (async () => {
+    const client = await pool.connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const proxy = Object.create(client) as pg.PoolClient;
+    (proxy as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
+      if (typeof text !== 'string' || !values || values.length === 0) return query(text, values);
+      let seen = prepared.get(client);
+      if (!seen) {
+        seen = new Set();
+        prepared.set(client, seen);
+      }
+      if (seen.size >= MAX_PREPARED_PER_CONNECTION && !seen.has(text)) {
+        return query(text, values);
+      }
+      seen.add(text);
+      return query({ name: nameOf(text), text, values });
+    };
+    proxy.release = (error?: Error | boolean) => client.release(error);
+    return proxy;
+  }) as pg.Pool['connect'];
+  return wrapped;
 }
 
 async function openPGlite(config: DatabaseConfig): Promise<Database> {

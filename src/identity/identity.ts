@@ -10,7 +10,7 @@ import {
   simulatedIdentityProvider,
 } from './providers.ts';
 import type { Principal } from './roles.ts';
-import { listSessions, resolveSession, revokeSession } from './sessions.ts';
+import { listSessions, revokeSession, SessionResolver } from './sessions.ts';
 import type { IdentitySettings } from './settings.ts';
 import { SmsCodes } from './sms-codes.ts';
 import { Users } from './users.ts';
@@ -33,8 +33,10 @@ export class Identity {
   readonly codes: SmsCodes;
   readonly users: Users;
   readonly kyc: Kyc;
+  private readonly sessions: SessionResolver;
 
   constructor(private readonly options: IdentityOptions) {
+    this.sessions = new SessionResolver(options.db, options.clock);
     const { db, clock, vault, settings } = options;
     this.vault = vault;
     this.notifier = new Notifier(db, clock, vault, options.sender);
@@ -53,7 +55,7 @@ export class Identity {
   }
 
   resolveSession(token: string): Promise<Principal | null> {
-    return resolveSession(this.options.db, this.options.clock, token);
+    return this.sessions.resolve(token);
   }
 
   listSessions(userId: string, currentSessionId: string | null) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import type { Clock } from '../kernel/index.ts';
+import { type Clock, Coalescer } from '../kernel/index.ts';
 import { isRole, type Principal, type Role } from './roles.ts';
 
 /**
@@ -46,25 +46,54 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The principal a token stands for, or null if it is unknown, expired, revoked, or its user disabled. */
-export async function resolveSession(db: Executor, clock: Clock, token: string): Promise<Principal | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
-  const id = sessionIdOf(token);
-  const now = clock.now();
-  const rows = await sql<{ user_id: string; last_seen_at: Date; roles: string[] | null }>`
-    select s.user_id, s.last_seen_at, (select array_agg(role order by role) from user_roles r where r.user_id = s.user_id) as roles
-    from sessions s join users u on u.id = s.user_id
-    where s.id = ${id} and s.revoked_at is null and s.expires_at > ${now} and u.status = 'active'`.execute(
-    db,
-  );
-  const row = rows.rows[0];
-  if (!row) return null;
-  // Record activity at most every five minutes: a write per request would cost more than it tells.
-  if (now.getTime() - row.last_seen_at.getTime() > 300_000) {
-    await sql`update sessions set last_seen_at = ${now} where id = ${id}`.execute(db);
+/**
+ * Resolves tokens to principals: the principal a token stands for, or null if it is unknown,
+ * expired, revoked, or its user disabled. Concurrent requests' lookups are coalesced into one query,
+ * and their activity stamps into one update, so authentication costs the database one round trip per
+ * burst of requests rather than one per request.
+ */
+export class SessionResolver {
+  private readonly coalescer: Coalescer<string, Principal | null>;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+  ) {
+    this.coalescer = new Coalescer((ids) => this.fetch(ids), null);
   }
-  const roles = (row.roles ?? []).filter(isRole) as Role[];
-  return { kind: 'user', userId: row.user_id, roles, sessionId: id };
+
+  resolve(token: string): Promise<Principal | null> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return Promise.resolve(null);
+    return this.coalescer.load(sessionIdOf(token));
+  }
+
+  private async fetch(ids: string[]): Promise<Map<string, Principal | null>> {
+    const now = this.clock.now();
+    const rows = await sql<{ id: string; user_id: string; last_seen_at: Date; roles: string[] | null }>`
+      select s.id, s.user_id, s.last_seen_at,
+             (select array_agg(role order by role) from user_roles r where r.user_id = s.user_id) as roles
+      from sessions s join users u on u.id = s.user_id
+      where s.id = any(${ids}::text[]) and s.revoked_at is null and s.expires_at > ${now} and u.status = 'active'`.execute(
+      this.db,
+    );
+    // Record activity at most every five minutes: a write per request would cost more than it tells.
+    const stale = rows.rows
+      .filter((row) => now.getTime() - row.last_seen_at.getTime() > 300_000)
+      .map((row) => row.id);
+    if (stale.length > 0)
+      await sql`update sessions set last_seen_at = ${now} where id = any(${stale}::text[])`.execute(this.db);
+    return new Map(
+      rows.rows.map((row) => [
+        row.id,
+        {
+          kind: 'user' as const,
+          userId: row.user_id,
+          roles: (row.roles ?? []).filter(isRole) as Role[],
+          sessionId: row.id,
+        },
+      ]),
+    );
+  }
 }
 
 export async function listSessions(

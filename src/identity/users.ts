@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import {
   type Clock,
+  Coalescer,
   conflict,
   DomainError,
   invalid,
@@ -76,6 +77,15 @@ export class Users {
     private readonly settings: IdentitySettings,
   ) {}
 
+  // Concurrent "who has this number" lookups (transfers to a friend) share one query.
+  private readonly byPhone = new Coalescer<string, string | undefined>(async (hashes) => {
+    const rows = await sql<{ id: string; phone_hash: string }>`
+      select id, phone_hash from users where phone_hash = any(${hashes}::text[]) and status = 'active'`.execute(
+      this.db,
+    );
+    return new Map(rows.rows.map((row) => [row.phone_hash, row.id]));
+  }, undefined);
+
   private async findByPhone(db: Executor, phone: string): Promise<UserRow | undefined> {
     const rows =
       await sql<UserRow>`select ${USER_COLUMNS} from users u where u.phone_hash = ${this.vault.lookupHash(phone)}`.execute(
@@ -119,8 +129,9 @@ export class Users {
     return this.vault.decrypt(row.phone_enc);
   }
 
-  async userIdByPhone(phone: string): Promise<string | undefined> {
-    return (await this.findByPhone(this.db, phone))?.id;
+  /** The active user with this mobile number, if any. */
+  userIdByPhone(phone: string): Promise<string | undefined> {
+    return this.byPhone.load(this.vault.lookupHash(phone));
   }
 
   private async insertUser(

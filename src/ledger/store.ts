@@ -149,8 +149,15 @@ async function loadPendings(trx: Executor, ids: string[], into: Map<string, Pend
  */
 const EXPIRED_SCAN_LIMIT = 1000;
 
-async function loadExpired(trx: Executor, accountIds: string[], now: Date): Promise<PendingRow[]> {
-  const due = await sql<PendingDbRow>`
+async function loadExpired(
+  trx: Executor,
+  accountIds: string[],
+  now: Date,
+  preloaded?: PendingDbRow[],
+): Promise<PendingRow[]> {
+  const due = preloaded
+    ? { rows: preloaded }
+    : await sql<PendingDbRow>`
     select transfer_id, debit_account_id, credit_account_id, amount, flags, expires_at, state, resolved_by
     from ledger_pending
     where state = 'pending' and expires_at <= ${now}
@@ -168,6 +175,50 @@ async function loadExpired(trx: Executor, accountIds: string[], now: Date): Prom
       and (debit_account_id = any(${accountIds}::text[]) or credit_account_id = any(${accountIds}::text[]))
     order by expires_at, transfer_id`.execute(trx);
   return rows.rows.map(toPendingRow);
+}
+
+/**
+ * The transfers with these ids, and the first pending transfers due for release, in one round trip.
+ * Both are read after the accounts are locked, in one statement and so one snapshot.
+ */
+async function loadTransfersAndDue(
+  trx: Executor,
+  ids: string[],
+  now: Date,
+): Promise<{ existing: Transfer[]; due: PendingDbRow[] }> {
+  const rows = await sql<
+    TransferDbRow & {
+      kind: 't' | 'p';
+      expires_at: Date | null;
+      state: PendingState | null;
+      resolved_by: string | null;
+    }
+  >`
+    select 't' as kind, ${TRANSFER_COLUMNS}, null::timestamptz as expires_at, null::text as state, null::text as resolved_by
+    from ledger_transfers where id = any(${ids}::text[])
+    union all
+    (select 'p', transfer_id, debit_account_id, credit_account_id, amount, null, null, null, null, flags, null, null, null,
+            expires_at, state, resolved_by
+     from ledger_pending where state = 'pending' and expires_at <= ${now}
+     order by expires_at, transfer_id limit ${EXPIRED_SCAN_LIMIT + 1})`.execute(trx);
+  const existing: Transfer[] = [];
+  const due: PendingDbRow[] = [];
+  for (const row of rows.rows) {
+    if (row.kind === 't') existing.push(toTransfer(row));
+    else {
+      due.push({
+        transfer_id: row.id,
+        debit_account_id: row.debit_account_id,
+        credit_account_id: row.credit_account_id,
+        amount: row.amount,
+        flags: row.flags,
+        expires_at: row.expires_at,
+        state: row.state!,
+        resolved_by: row.resolved_by,
+      });
+    }
+  }
+  return { existing, due };
 }
 
 /**
@@ -207,7 +258,7 @@ export async function createTransfersInTransaction(
 
   // With the accounts locked, what we read now cannot change under us (all writers lock them too).
   const transfers = new Map<string, Transfer | NewTransfer>();
-  const existing = await loadTransfers(trx, [...new Set([...ids, ...pendingIds])]);
+  const { existing, due } = await loadTransfersAndDue(trx, [...new Set([...ids, ...pendingIds])], now);
   for (const t of existing) transfers.set(t.id, t);
   const morePending = existing
     .filter((t) => t.pendingId !== null && !transfers.has(t.pendingId))
@@ -231,7 +282,7 @@ export async function createTransfersInTransaction(
     }
   }
 
-  await releaseExpired(trx, accounts, await expiredOnLockedAccounts(trx, accounts, pendings, now), now);
+  await releaseExpired(trx, accounts, await expiredOnLockedAccounts(trx, accounts, pendings, now, due), now);
   const machine = new StateMachine({ accounts, transfers, pendings }, now.getTime(), now);
   const results = machine.createTransfers(batches);
   const base = await writeChanges(trx, machine.changes);
@@ -252,9 +303,10 @@ async function expiredOnLockedAccounts(
   accounts: Map<string, AccountRow>,
   pendings: Map<string, PendingRow>,
   now: Date,
+  preloadedDue?: PendingDbRow[],
 ): Promise<PendingRow[]> {
   if (accounts.size === 0) return [];
-  const expired = await loadExpired(trx, [...accounts.keys()], now);
+  const expired = await loadExpired(trx, [...accounts.keys()], now, preloadedDue);
   if (expired.length === 0) return [];
   await lockAccounts(
     trx,

@@ -3,6 +3,7 @@ import type { Identity } from '../identity/index.ts';
 import { type Clock, ruleViolation } from '../kernel/index.ts';
 import type { Ledger, TransferEventResult, TransferInput } from '../ledger/index.ts';
 import type { PaymentChannel } from './channels/channel.ts';
+import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
 
 /** What the payment operations share: storage, time, the ledger, identity, channels and settings. */
@@ -15,6 +16,8 @@ export interface PaymentsContext {
   readonly channels: ReadonlyMap<string, PaymentChannel>;
   /** The URL channels send notifications to, e.g. http://host:3000/v1/payments/channels/sim/notify. */
   notifyUrl(channel: string): string;
+  /** Hands a validated wallet-to-wallet transfer to the group committer (transfer-batch.ts). */
+  submitTransfer(order: NewOrder & { userId: string; counterpartyUserId: string }): Promise<Order>;
 }
 
 export function channelOf(context: PaymentsContext, name: string | null): PaymentChannel {

@@ -177,7 +177,7 @@ export async function createMerchantOrder(
 /** What a payer sees before paying: who, how much, for what, until when. */
 export async function orderForPayer(context: PaymentsContext, orderId: string) {
   const order = await getOrder(context.db, orderId);
-  if (!order || order.kind !== 'merchant_payment') throw notFound('order_not_found', 'no such order');
+  if (order?.kind !== 'merchant_payment') throw notFound('order_not_found', 'no such order');
   const merchant = await merchantById(context, order.merchantId!);
   return { order, merchantName: merchant.name };
 }
@@ -188,7 +188,7 @@ async function lockPayable(
   orderId: string,
 ): Promise<Order> {
   const order = await getOrder(trx, orderId, { lock: true });
-  if (!order || order.kind !== 'merchant_payment') throw notFound('order_not_found', 'no such order');
+  if (order?.kind !== 'merchant_payment') throw notFound('order_not_found', 'no such order');
   const now = context.clock.now();
   if (order.status === 'awaiting_payment' && order.expiresAt && order.expiresAt <= now) {
     throw conflict('order_expired', 'this order has expired; ask the merchant for a new one');

@@ -116,6 +116,36 @@ export interface NewOrder {
   completedAt?: Date | null;
 }
 
+/** The order as insertOrder stores it, without reading it back. */
+export function orderFromNew(order: NewOrder, now: Date, businessDate: PlainDate): Order {
+  return {
+    id: order.id,
+    kind: order.kind,
+    status: order.status,
+    userId: order.userId ?? null,
+    counterpartyUserId: order.counterpartyUserId ?? null,
+    merchantId: order.merchantId ?? null,
+    parentOrderId: order.parentOrderId ?? null,
+    amount: order.amount,
+    fee: order.fee ?? 0n,
+    currency: order.currency,
+    method: order.method ?? null,
+    channel: order.channel ?? null,
+    channelOrderId: null,
+    cardId: order.cardId ?? null,
+    description: order.description ?? null,
+    merchantOrderNo: order.merchantOrderNo ?? null,
+    failureCode: null,
+    passwordFree: order.passwordFree ?? false,
+    note: order.note ?? null,
+    expiresAt: order.expiresAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: order.completedAt ?? null,
+    businessDate,
+  };
+}
+
 export async function insertOrder(
   trx: Executor,
   order: NewOrder,
@@ -131,6 +161,26 @@ export async function insertOrder(
       ${order.method ?? null}, ${order.channel ?? null}, ${order.cardId ?? null}, ${order.description ?? null},
       ${order.merchantOrderNo ?? null}, ${order.passwordFree ?? false}, ${order.note ?? null}, ${order.expiresAt ?? null},
       ${now}, ${now}, ${order.completedAt ?? null}, ${businessDate})`.execute(trx);
+}
+
+/** Inserts many orders with one statement. */
+export async function insertOrders(
+  trx: Executor,
+  orders: NewOrder[],
+  now: Date,
+  businessDate: PlainDate,
+): Promise<void> {
+  if (orders.length === 0) return;
+  await sql`
+    insert into payment_orders (id, kind, status, user_id, counterparty_user_id, amount, currency, method, note,
+      completed_at, created_at, updated_at, business_date)
+    select id, kind, status, user_id, counterparty_user_id, amount, ${orders[0]!.currency}, method, note, completed_at,
+           ${now}::timestamptz, ${now}::timestamptz, ${businessDate}::date
+    from unnest(${orders.map((o) => o.id)}::uuid[], ${orders.map((o) => o.kind)}::text[], ${orders.map((o) => o.status)}::text[],
+                ${orders.map((o) => o.userId ?? null)}::uuid[], ${orders.map((o) => o.counterpartyUserId ?? null)}::uuid[],
+                ${orders.map((o) => o.amount)}::int8[], ${orders.map((o) => o.method ?? null)}::text[],
+                ${orders.map((o) => o.note ?? null)}::text[], ${orders.map((o) => o.completedAt?.toISOString() ?? null)}::timestamptz[])
+      as v(id, kind, status, user_id, counterparty_user_id, amount, method, note, completed_at)`.execute(trx);
 }
 
 export async function getOrder(

@@ -10,6 +10,7 @@ import type { OrderFilter } from './orders.ts';
 import { ordersOfUser } from './orders.ts';
 import * as reconciliation from './reconcile.ts';
 import type { PaymentSettings } from './settings.ts';
+import { TransferBatcher } from './transfer-batch.ts';
 import * as wallet from './wallet.ts';
 
 export interface PaymentsOptions {
@@ -31,6 +32,7 @@ export class Payments {
   private readonly channels = new Map<string, PaymentChannel>();
   private publicUrl = 'http://127.0.0.1:3000';
   readonly context: PaymentsContext;
+  private readonly transfers: TransferBatcher;
 
   constructor(options: PaymentsOptions) {
     for (const channel of options.channels ?? []) this.channels.set(channel.name, channel);
@@ -42,7 +44,9 @@ export class Payments {
       settings: options.settings,
       channels: this.channels,
       notifyUrl: (channel) => `${this.publicUrl}/v1/payments/channels/${channel}/notify`,
+      submitTransfer: (order) => this.transfers.submit(order),
     };
+    this.transfers = new TransferBatcher(this.context);
   }
 
   addChannel(channel: PaymentChannel): void {

@@ -115,16 +115,17 @@ export async function settleOrder(
       }
       return 'amount_mismatch';
     }
+    // The order is updated first and the postings come last, so that the ledger accounts (a channel's
+    // cash account is in every one of its orders) stay locked only from the posting to the commit.
     if (outcome.status === 'succeeded') {
-      await resolveHolds(context, trx, order, 'post');
       await updateOrder(
         trx,
         order.id,
         { status: 'succeeded', channelOrderId: outcome.channelOrderId, completedAt: now },
         now,
       );
+      await resolveHolds(context, trx, order, 'post');
     } else {
-      await resolveHolds(context, trx, order, 'void');
       await updateOrder(
         trx,
         order.id,
@@ -136,6 +137,7 @@ export async function settleOrder(
         },
         now,
       );
+      await resolveHolds(context, trx, order, 'void');
     }
     return 'settled';
   });

@@ -261,41 +261,18 @@ export async function transfer(
       throw ruleViolation('payment_password_required', 'this transfer needs your payment password');
     await context.identity.kyc.checkPaymentPassword(userId, input.paymentPassword);
   }
-  const id = uuidv7();
-  const now = context.clock.now();
-  await inTransaction(context.db, async (trx) => {
-    const from = await lockWallet(context, trx, userId);
-    const to = await ensureWallet(context, trx, recipient);
-    await insertOrder(
-      trx,
-      {
-        id,
-        kind: 'transfer',
-        status: 'succeeded',
-        userId,
-        counterpartyUserId: recipient,
-        amount: input.amount,
-        currency: CURRENCY,
-        method: 'wallet',
-        note: input.note ?? null,
-        completedAt: now,
-      },
-      now,
-      context.clock.businessDate(),
-    );
-    await post(context, trx, [
-      {
-        id: `pay:${id}:transfer`,
-        debitAccountId: from,
-        creditAccountId: to,
-        amount: input.amount,
-        ledger: CURRENCY,
-        code: TransferCode.transfer,
-        userData: id,
-      },
-    ]);
+  return context.submitTransfer({
+    id: uuidv7(),
+    kind: 'transfer',
+    status: 'succeeded',
+    userId,
+    counterpartyUserId: recipient,
+    amount: input.amount,
+    currency: CURRENCY,
+    method: 'wallet',
+    note: input.note ?? null,
+    completedAt: context.clock.now(),
   });
-  return (await getOrder(context.db, id))!;
 }
 
 export async function orderOfUser(context: PaymentsContext, userId: string, orderId: string): Promise<Order> {

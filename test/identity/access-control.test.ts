@@ -22,8 +22,10 @@ const PUBLIC = new Set([
   'POST /v1/auth/sign-in',
   'POST /v1/auth/password-reset',
   'GET /v1/dev/inbox',
+  // Authenticated by the channel's signature over the body instead of a session.
+  'POST /v1/payments/channels/{channel}/notify',
 ]);
-const CUSTOMER_MAY = /^(GET|POST|DELETE|PUT) \/v1\/(me|auth)\b/;
+const CUSTOMER_MAY = /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay)\b/;
 
 async function endpoints(): Promise<{ method: string; path: string; key: string }[]> {
   const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
