@@ -12,10 +12,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/netfin.js');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'netfin-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// On PostgreSQL the commands get a schema of their own, dropped afterwards.
+const cliSchema = `cli_${randomBytes(4).toString('hex')}`;
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.DATABASE_URL) {
+    const { openDatabase, quoteIdent } = await import('../../src/db/index.ts');
+    const { sql } = await import('kysely');
+    const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
+    await sql.raw(`drop schema if exists ${quoteIdent(cliSchema)} cascade`).execute(admin.db);
+    await admin.close();
+  }
+});
 
 const ADMIN = 'cli-test-admin-token-0123456789';
 const env = {
+  NETFIN_DB_SCHEMA: cliSchema,
   ...process.env,
   NETFIN_DATA_DIR: dataDir,
   PORT: '0',
