@@ -202,6 +202,13 @@ describe('a wallet on the ledger, over HTTP', () => {
     expect(noHistory.json().error.code).toBe('account_history_not_enabled');
   });
 
+  it('records every ledger write by staff in the audit log', async () => {
+    const log = await get('/v1/admin/audit?action=ledger.transfers_created&limit=500');
+    const entries = log.json().items as { actorId: string; details: { okIds: string[] } }[];
+    expect(entries.every((e) => e.actorId === 'admin-token')).toBe(true);
+    expect(entries.flatMap((e) => e.details.okIds)).toContain('topup-1');
+  });
+
   it('answers 404 for an unknown account', async () => {
     const response = await get('/v1/ledger/accounts/wallet:nobody');
     expect(response.statusCode).toBe(404);

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
@@ -216,6 +217,27 @@ const isTimestampCursor = (value: unknown): value is string =>
 export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
   const { ledger } = platform;
 
+  /** Money moved by hand is a staff action: who, when, from where, and what came of it. */
+  async function auditLedgerWrite(
+    request: FastifyRequest,
+    action: string,
+    results: { id: string; result: string }[],
+  ): Promise<void> {
+    const ok = results.filter((r) => r.result === 'ok').map((r) => r.id);
+    await platform.identity.audit(
+      { principal: request.principal, ip: request.ip },
+      {
+        action,
+        details: {
+          events: results.length,
+          ok: ok.length,
+          okIds: ok.slice(0, 50),
+          failed: results.filter((r) => r.result !== 'ok').slice(0, 50),
+        },
+      },
+    );
+  }
+
   async function requireAccount(id: string): Promise<Account> {
     const account = await ledger.getAccount(id);
     if (!account) throw notFound('account_not_found', `no ledger account ${id}`);
@@ -252,6 +274,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
             flags: flagsFromNames(AccountFlag, a.flags),
           })),
         );
+        await auditLedgerWrite(request, 'ledger.accounts_created', results);
         return {
           results: results.map((r) => ({
             id: r.id,
@@ -300,6 +323,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
           flags: flagsFromNames(TransferFlag, t.flags),
         }));
         const results = await ledger.createTransfers(inputs);
+        await auditLedgerWrite(request, 'ledger.transfers_created', results);
         return {
           results: results.map((r, index) => ({
             id: r.id,
