@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { riskRoutes } from './routes/risk.ts';
 
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
@@ -130,5 +131,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(adminRoutes(platform), { prefix: '/v1/admin' });
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
   await app.register(paymentRoutes(platform), { prefix: '/v1' });
+  await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
   return app;
 }

@@ -3,6 +3,7 @@ import { Identity, logSender, type NotificationSender, Vault } from '../identity
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
 import { type PaymentChannel, Payments, SimChannel } from '../payments/index.ts';
+import { Risk } from '../risk/index.ts';
 import { type Config, ConfigError } from './config.ts';
 import { resolveDataKey } from './data-key.ts';
 
@@ -18,6 +19,7 @@ export interface Platform {
   readonly ledger: Ledger;
   readonly identity: Identity;
   readonly payments: Payments;
+  readonly risk: Risk;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,13 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     channels,
   });
   if (config.publicUrl) payments.setPublicUrl(config.publicUrl);
+  const risk = new Risk({
+    db: database.db,
+    clock,
+    identity,
+    walletBalance: async (userId) => (await payments.wallet(userId)).balance,
+  });
+  if (options.migrate !== false) await risk.seed();
   return {
     config,
     db: database.db,
@@ -89,6 +98,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ledger,
     identity,
     payments,
+    risk,
     close: () => database.close(),
   };
 }

@@ -2,9 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../app/config.ts';
 import { openPlatform } from '../app/platform.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
+import { DomainError } from '../kernel/index.ts';
 import { ledgerCommand } from './ledger-commands.ts';
 import { configFrom, type GlobalOptions } from './options.ts';
 import { gatewaySimCommand, paymentsCommand } from './payments-commands.ts';
+import { riskCommand } from './risk-commands.ts';
 import { start } from './start.ts';
 
 function positiveInteger(text: string): number {
@@ -67,10 +69,15 @@ program
 program.addCommand(ledgerCommand(globals));
 program.addCommand(paymentsCommand(globals));
 program.addCommand(gatewaySimCommand());
+program.addCommand(riskCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  if (error instanceof DomainError) {
+    console.error(`netfin: ${error.code}: ${error.message}`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError || error instanceof MigrationError || error instanceof DataDirInUseError) {
     console.error(`netfin: ${error.message}`);
     process.exit(2);

@@ -121,6 +121,19 @@ export class Kyc {
     };
   }
 
+  /**
+   * The verified name and identity number, in clear, for the credit bureau and other sources that
+   * need them. Internal use only: never put into a response or a log.
+   */
+  async verifiedIdentity(userId: string): Promise<{ realName: string; idNumber: string } | null> {
+    const user = await this.users.get(userId);
+    if (!user || user.kyc_level < 1 || !user.real_name_enc || !user.id_number_enc) return null;
+    return {
+      realName: this.vault.decrypt(user.real_name_enc),
+      idNumber: this.vault.decrypt(user.id_number_enc),
+    };
+  }
+
   async startCardBinding(
     userId: string,
     input: { cardNumber: string; reservedPhone: string },

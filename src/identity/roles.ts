@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   'payments:reconcile': ['finance', 'admin'],
   'payments:exceptions': ['finance', 'admin'],
   'merchant:sell': ['merchant'],
+  /** Run and read credit decisions, work the review queue. */
+  'risk:decide': ['risk_officer', 'admin'],
+  /** Edit, publish and retire decision graphs and models; change risk settings. */
+  'risk:manage': ['risk_officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
