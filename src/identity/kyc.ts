@@ -122,6 +122,50 @@ export class Kyc {
   }
 
   /**
+   * Everything a credit decision needs to know about a person, in one read: KYC level, age, region,
+   * account age, and (when verified) the name, identity number and phone in clear for the bureau.
+   * Internal use only: never put the clear values into a response or a log.
+   */
+  async applicantFacts(userId: string): Promise<{
+    kycLevel: number;
+    age: number | null;
+    regionCode: string | null;
+    createdAt: Date;
+    verified: { realName: string; idNumber: string; phone: string } | null;
+  }> {
+    const rows = await sql<{
+      kyc_level: number;
+      birth_date: string | null;
+      region_code: string | null;
+      created_at: Date;
+      real_name_enc: string | null;
+      id_number_enc: string | null;
+      phone_enc: string;
+    }>`
+      select kyc_level, birth_date, region_code, created_at, real_name_enc, id_number_enc, phone_enc from users where id = ${userId}`.execute(
+      this.db,
+    );
+    const user = rows.rows[0];
+    if (!user) throw notFound('user_not_found', 'no such user');
+    const birth = user.birth_date as Parameters<typeof ageOn>[0] | null;
+    const verified =
+      user.kyc_level >= 1 && user.real_name_enc && user.id_number_enc
+        ? {
+            realName: this.vault.decrypt(user.real_name_enc),
+            idNumber: this.vault.decrypt(user.id_number_enc),
+            phone: this.vault.decrypt(user.phone_enc),
+          }
+        : null;
+    return {
+      kycLevel: user.kyc_level,
+      age: birth ? ageOn(birth, this.clock.businessDate()) : null,
+      regionCode: user.region_code,
+      createdAt: user.created_at,
+      verified,
+    };
+  }
+
+  /**
    * The verified name and identity number, in clear, for the credit bureau and other sources that
    * need them. Internal use only: never put into a response or a log.
    */

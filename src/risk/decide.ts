@@ -103,15 +103,17 @@ export interface GatheredInput {
 export async function gatherInput(deps: DecideDeps, application: CreditApplication): Promise<GatheredInput> {
   checkApplication(application);
   const { identity } = deps;
-  const [facts, verified, profile, policy] = await Promise.all([
-    identity.kyc.identityFacts(application.applicantId),
-    identity.kyc.verifiedIdentity(application.applicantId),
-    identity.users.profile(application.applicantId, { unmasked: false }),
+  const [facts, policy] = await Promise.all([
+    identity.kyc.applicantFacts(application.applicantId),
     deps.settings.policy(),
   ]);
-  const phone = verified ? await identity.users.phoneOf(application.applicantId) : null;
+  const verified = facts.verified;
   const subject: Subject | null = verified
-    ? { idNumber: verified.idNumber, phone: phone!, key: identity.vault.lookupHash(verified.idNumber) }
+    ? {
+        idNumber: verified.idNumber,
+        phone: verified.phone,
+        key: identity.vault.lookupHash(verified.idNumber),
+      }
     : null;
   const sources = subject
     ? await gather(deps.db, deps.clock, deps.sources, subject)
@@ -128,7 +130,7 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
   };
   const income = application.monthlyIncome;
   const wallet = deps.walletBalance ? await deps.walletBalance(application.applicantId).catch(() => 0n) : 0n;
-  const accountAgeDays = Math.floor((deps.clock.now().getTime() - profile.createdAt.getTime()) / 86_400_000);
+  const accountAgeDays = Math.floor((deps.clock.now().getTime() - facts.createdAt.getTime()) / 86_400_000);
   const document = {
     applicant: {
       age: facts.age ?? 0,

@@ -81,7 +81,7 @@ export async function insertDecisions(trx: Executor, rows: DecisionRow[]): Promi
                 ${rows.map((r) => r.modelVersion)}::int4[], ${rows.map((r) => r.variant)}::text[], ${rows.map((r) => r.outcome)}::text[],
                 ${rows.map((r) => r.grade)}::text[], ${rows.map((r) => r.score)}::int4[], ${rows.map((r) => r.annualRate)}::text[],
                 ${rows.map((r) => r.amount)}::int8[], ${rows.map((r) => `{${r.reasons.map((x) => `"${x.replace(/["\\]/g, '')}"`).join(',')}}`)}::text[],
-                ${rows.map((r) => json(r.result))}::text[], ${rows.map((r) => (r.trace === null ? null : json(r.trace)))}::text[],
+                ${rows.map((r) => json(r.result))}::text[], ${rows.map((r) => (r.trace === null ? null : typeof r.trace === 'string' ? r.trace : json(r.trace)))}::text[],
                 ${rows.map((r) => r.createdAt.toISOString())}::text[], ${rows.map((r) => r.businessDate)}::text[])
       as v(id, applicant_id, subject, input, sources, graph_id, graph_name, graph_version, model_id, model_version, variant, outcome,
            grade, score, annual_rate, amount, reasons, result, trace, created_at, business_date)`.execute(

@@ -14,7 +14,7 @@ import {
 } from './decide.ts';
 import { DecisionLog } from './decision-log.ts';
 import { DEFAULT_GRAPH_NAME, defaultGraph } from './default-graph.ts';
-import { RiskEngine } from './engine.ts';
+import { decodeTrace, RiskEngine } from './engine.ts';
 import { checkOutputs, type GraphDocument, nodeErrorOf, parseGraph } from './graph-validation.ts';
 import { GraphStore } from './graphs.ts';
 import { ModelStore } from './models.ts';
@@ -82,7 +82,7 @@ export class Risk {
       Record<string, unknown>
     >`select * from risk_decisions where id = ${id}::uuid`.execute(this.options.db);
     if (!rows.rows[0]) throw notFound('decision_not_found', 'no such decision');
-    return rows.rows[0];
+    return { ...rows.rows[0], trace: decodeTrace(rows.rows[0].trace) };
   }
 
   async decisionsOf(applicantId: string, limit = 20) {
@@ -94,7 +94,7 @@ export class Risk {
 
   /** Runs a logged decision again with the graph version, model and inputs it used. */
   async replay(id: string): Promise<{ same: boolean; original: unknown; replayed: unknown }> {
-    const row = (await this.decision(id)) as {
+    const row = (await this.decision(id)) as unknown as {
       graph_id: string;
       input: Record<string, unknown>;
       sources: Record<string, never>;

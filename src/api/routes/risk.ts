@@ -358,6 +358,44 @@ export function riskRoutes(platform: Platform): FastifyPluginAsyncZod {
       async () => ({ items: json(await risk.models.list()) }),
     );
 
+    app.post(
+      '/models',
+      {
+        config: { auth: { permission: 'risk:manage' } },
+        schema: {
+          tags: ['risk'],
+          summary:
+            'Add a trained scorecard (the JSON of `netfin risk train --out`) as the next version of a name',
+          description:
+            'Graphs use it through a customNode of kind "scorecard" whose config names the model; decisions pin the newest version.',
+          body: z
+            .object({
+              name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
+              model: z.record(z.string(), z.unknown()),
+              metrics: z.record(z.string(), z.unknown()).optional(),
+            })
+            .strict(),
+          response: { 201: z.record(z.string(), z.unknown()), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const stored = await risk.models.add(
+          request.body.name,
+          request.body.model,
+          request.body.metrics ?? null,
+          context(request),
+        );
+        return reply.code(201).send(
+          json({
+            id: stored.id,
+            name: stored.name,
+            version: stored.version,
+            variables: stored.model.variables.map((v) => v.name),
+          }),
+        );
+      },
+    );
+
     const reviewSchema = z.object({
       decisionId: z.string(),
       status: z.string(),

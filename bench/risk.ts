@@ -1,0 +1,249 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/app/config.ts';
+import { openPlatform, type Platform } from '../src/app/platform.ts';
+import { openDatabase, quoteIdent } from '../src/db/index.ts';
+import { withCheckCharacter } from '../src/identity/index.ts';
+import { pinModels } from '../src/risk/decide.ts';
+import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
+import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
+import { fmt, type Measurement, machine, summarize, writeSection } from './lib.ts';
+
+/**
+ * The risk benchmark (issue 5, "Speed"): decisions per second in process for the default graph with
+ * the scorecard and the simulated sources (each decision gathers, evaluates, limits and logs), beside
+ * the bare graph evaluation; p99 over HTTP; and training on lending_club.csv with 5-fold CV.
+ */
+const APPLICANTS = 200;
+const CALLERS = 64;
+const DATA_KEY = Buffer.alloc(32, 12);
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+
+async function applicants(platform: Platform): Promise<string[]> {
+  const ids: string[] = [];
+  const { identity } = platform;
+  for (let start = 0; start < APPLICANTS; start += 8) {
+    ids.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(8, APPLICANTS - start) }, async (_, k) => {
+          const i = start + k;
+          const phone = `185${String(10_000_000 + i).slice(-8)}`;
+          await identity.codes.issue({
+            phone,
+            purpose: 'sign_up',
+            ip: `10.1.${Math.floor(i / 250)}.${i % 250}`,
+          });
+          const code = /(\d{6})/.exec((await identity.notifier.inbox(phone, 1))[0]!.body)![1]!;
+          const { userId } = await identity.users.signUp(
+            { phone, password: 'bench1234', code },
+            { ip: null, userAgent: null },
+          );
+          const birth = `${1960 + (i % 40)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`;
+          await identity.kyc.verifyIdentity(
+            userId,
+            {
+              realName: '测试',
+              idNumber: withCheckCharacter(`110105${birth}${String(100 + (i % 800)).padStart(3, '0')}`),
+            },
+            { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
+          );
+          return userId;
+        }),
+      )),
+    );
+  }
+  return ids;
+}
+
+async function concurrently(total: number, call: (i: number) => Promise<void>): Promise<Measurement> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return {
+    name: 'c',
+    operations: total,
+    seconds: (performance.now() - start) / 1000,
+    latenciesMs: latencies,
+  };
+}
+
+function application(applicantId: string, i: number) {
+  return {
+    applicantId,
+    product: 'standard',
+    amount: BigInt(500_000 + (i % 50) * 10_000),
+    termMonths: 12,
+    purpose: 'bench',
+    monthlyIncome: 1_200_000n,
+    monthlyDebt: 100_000n,
+    employmentYears: 5,
+    device: `d${i % 1000}`,
+    ip: `10.9.${Math.floor(i / 250) % 250}.${i % 250}`,
+  };
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
+  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'start'], {
+      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (match) resolve({ proc, port: Number(match[1]) });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+export async function run(): Promise<void> {
+  const onServer = Boolean(process.env.DATABASE_URL);
+  const schema = `bench_risk_${Date.now()}`;
+  const dataDir = onServer ? '' : mkdtempSync(path.join(tmpdir(), 'netfin-bench-risk-'));
+  const config = loadConfig(
+    { ...process.env, NETFIN_SMS_PER_IP_PER_DAY: '1000000', NETFIN_SMS_INTERVAL_SECONDS: '0' },
+    { dataDir, poolSize: 40, logLevel: 'silent', dataKey: DATA_KEY, adminToken: ADMIN, demo: false },
+  );
+  const target = onServer ? 'PostgreSQL' : 'PGlite (embedded)';
+  const lines: string[] = [];
+  let platform = await openPlatform(config, { ...(onServer ? { schema } : {}), log: () => {} });
+  try {
+    console.log(`[${target}] ${APPLICANTS} verified applicants`);
+    const ids = await applicants(platform);
+    const { risk } = platform;
+    const total = onServer ? 6000 : 3000;
+    for (let i = 0; i < 400; i++) await risk.decide(application(ids[i % ids.length]!, i));
+    const decisions = await concurrently(total, async (i) => {
+      await risk.decide(application(ids[i % ids.length]!, i), { trace: true });
+    });
+    // Baseline: the same graph and scorecard evaluated alone, with no gathering, limits or logging.
+    const champion = await risk.graphs.champion(DEFAULT_GRAPH_NAME);
+    const pinned = await pinModels({ models: risk.models } as never, champion.content);
+    const sample = { ...SAMPLE_APPLICATIONS['good applicant']!, _models: pinned };
+    const bare = await concurrently(total, async () => {
+      await risk.engine.evaluate(champion.id, champion.content, sample, true);
+    });
+    const d = summarize(decisions);
+    const b = summarize(bare);
+    console.log(
+      `[${target}] in process: ${fmt(d.perSecond)} decisions/s (graph alone ${fmt(b.perSecond)}/s)`,
+    );
+    lines.push(
+      `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone (ZEN evaluate with trace) |`,
+    );
+    await platform.close();
+
+    const server = await startServer({
+      ...process.env,
+      NETFIN_DB_SCHEMA: onServer ? schema : '',
+      NETFIN_DATA_DIR: dataDir,
+      NETFIN_DATA_KEY: DATA_KEY.toString('base64'),
+      NETFIN_ADMIN_TOKEN: ADMIN,
+      NETFIN_DEMO: 'false',
+    });
+    const work = mkdtempSync(path.join(tmpdir(), 'netfin-bench-risk-work-'));
+    writeFileSync(path.join(work, 'ids.txt'), ids.join('\n'));
+    const script = path.join(work, 'decide.lua');
+    writeFileSync(
+      script,
+      `local ids = {}
+function init(args) for line in io.lines(args[1]) do table.insert(ids, line) end end
+local n = 0
+function request()
+  n = n + 1
+  local body = string.format('{"applicantId":"%s","amount":{"amount":"%d.00","currency":"CNY"},"termMonths":12,"purpose":"bench","monthlyIncome":{"amount":"12000.00","currency":"CNY"},"monthlyDebt":{"amount":"1000.00","currency":"CNY"},"employmentYears":5}', ids[math.random(1, #ids)], 5000 + (n % 50) * 100)
+  return wrk.format("POST", "/v1/risk/decisions", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${ADMIN}" }, body)
+end`,
+    );
+    // A steady rate rather than flat out: p99 latency is a question about a loaded, not a saturated, server.
+    const rateArgs = spawnSync('wrk', ['--version']).error
+      ? null
+      : [
+          '-t2',
+          '-c16',
+          '-d10s',
+          '--latency',
+          '-s',
+          script,
+          `http://127.0.0.1:${server.port}/v1/risk/decisions`,
+          '--',
+          path.join(work, 'ids.txt'),
+        ];
+    if (rateArgs) {
+      const out = spawnSync('wrk', rateArgs, { encoding: 'utf8' }).stdout;
+      const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const ms = (label: string) => {
+        const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+        return m
+          ? m[2] === 'us'
+            ? Number(m[1]) / 1000
+            : m[2] === 's'
+              ? Number(m[1]) * 1000
+              : Number(m[1])
+          : 0;
+      };
+      if (/Non-2xx/.test(out)) throw new Error(`HTTP decisions failed:\n${out}`);
+      console.log(`[${target}] HTTP: ${fmt(rate)}/s, p50 ${fmt(ms('50'), 1)} ms, p99 ${fmt(ms('99'), 1)} ms`);
+      lines.push(
+        `| ${target} | decisions over HTTP, 16 connections (wrk) | ${fmt(rate)} | ${fmt(ms('50'), 1)} / ${fmt(ms('99'), 1)} | | | | |`,
+      );
+    }
+    await new Promise<void>((resolve) => {
+      server.proc.removeAllListeners('exit');
+      server.proc.on('exit', () => resolve());
+      server.proc.kill('SIGTERM');
+    });
+    rmSync(work, { recursive: true, force: true });
+    platform = await openPlatform(config, { ...(onServer ? { schema } : {}), log: () => {} });
+  } finally {
+    await platform.close().catch(() => {});
+    if (onServer) {
+      const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
+      await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
+      await admin.close();
+    } else rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const data = readFileSync(path.resolve(import.meta.dirname, '../data/lending_club.csv'), 'utf8');
+  const t0 = performance.now();
+  const trained = scorecard.train({ data, target: 'Class', bad: 'bad', cv: 5, seed: 42 });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `training lending_club with 5-fold CV: ${seconds.toFixed(1)} s, CV AUC ${trained.report.cv!.aucMean.toFixed(4)}`,
+  );
+  lines.push(
+    `| (no database) | training on lending_club.csv (9,857 rows) with 5-fold CV | ${seconds.toFixed(1)} s | | | | | CV AUC ${trained.report.cv!.aucMean.toFixed(4)} ± ${trained.report.cv!.aucStd.toFixed(4)} (scikit-learn one-hot logistic regression: 0.725) |`,
+  );
+
+  writeSection(
+    'risk',
+    `## Risk (\`npm run bench -- risk\`)
+
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.
+
+${APPLICANTS} verified applicants; each decision gathers the applicant's facts, the (simulated) bureau and blacklist (cached
+per applicant after the first), velocity counts, evaluates the default graph with the scorecard node and its trace, applies
+limits and caps, and writes the decision log (group commit).
+
+| database | test | netfin /s | p50 / p99 ms | baseline /s | baseline p50 / p99 ms | ratio | note |
+|---|---|---:|---:|---:|---:|---:|---|
+${lines.join('\n')}
+`,
+  );
+}
