@@ -96,3 +96,63 @@ export async function listAudit(
     details: r.details,
   }));
 }
+
+/**
+ * Audit entries made outside a transaction, written with group commit: entries made at about the
+ * same time share one INSERT, and each caller continues only once its entry has committed. (Entries
+ * that belong to a change are written in that change's transaction instead, by `audit`.)
+ */
+export class AuditWriter {
+  private queue: { row: unknown[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+  ) {}
+
+  write(context: AuditContext, entry: AuditEntry): Promise<void> {
+    const row = [
+      uuidv7(),
+      this.clock.now().toISOString(),
+      actorId(context.principal),
+      `{${context.principal.roles.join(',')}}`,
+      entry.action,
+      entry.subjectType ?? null,
+      entry.subjectId ?? null,
+      context.ip,
+      json(entry.before),
+      json(entry.after),
+      json(entry.details),
+    ];
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.running) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
+    const group = this.queue.splice(0, 1000);
+    const column = (i: number) => group.map((g) => g.row[i] as string | null);
+    try {
+      await sql`
+        insert into audit_log (id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details)
+        select id::uuid, at::timestamptz, actor_id, actor_roles::text[], action, subject_type, subject_id, ip,
+               before::jsonb, after::jsonb, details::jsonb
+        from unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::text[],
+                    ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[], ${column(8)}::text[], ${column(9)}::text[],
+                    ${column(10)}::text[])
+          as v(id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details)`.execute(
+        this.db,
+      );
+      for (const g of group) g.resolve();
+    } catch (error) {
+      for (const g of group) g.reject(error);
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) setImmediate(() => void this.flush());
+    }
+  }
+}

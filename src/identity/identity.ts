@@ -1,6 +1,6 @@
 import type { Executor } from '../db/index.ts';
 import type { Clock } from '../kernel/index.ts';
-import { type AuditContext, type AuditEntry, audit, listAudit } from './audit.ts';
+import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -34,9 +34,11 @@ export class Identity {
   readonly users: Users;
   readonly kyc: Kyc;
   private readonly sessions: SessionResolver;
+  private readonly auditWriter: AuditWriter;
 
   constructor(private readonly options: IdentityOptions) {
     this.sessions = new SessionResolver(options.db, options.clock);
+    this.auditWriter = new AuditWriter(options.db, options.clock);
     const { db, clock, vault, settings } = options;
     this.vault = vault;
     this.notifier = new Notifier(db, clock, vault, options.sender);
@@ -66,8 +68,10 @@ export class Identity {
     return revokeSession(this.options.db, this.options.clock, userId, sessionId);
   }
 
-  audit(context: AuditContext, entry: AuditEntry, db: Executor = this.options.db): Promise<void> {
-    return audit(db, this.options.clock, context, entry);
+  /** Records an entry: in the given transaction, or, without one, with group commit. */
+  audit(context: AuditContext, entry: AuditEntry, db?: Executor): Promise<void> {
+    if (db && db !== this.options.db) return audit(db, this.options.clock, context, entry);
+    return this.auditWriter.write(context, entry);
   }
 
   listAudit(filter: Parameters<typeof listAudit>[1]) {
