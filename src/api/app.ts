@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { lendingRoutes } from './routes/lending.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
 
@@ -132,5 +133,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
   await app.register(paymentRoutes(platform), { prefix: '/v1' });
   await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
+  await app.register(lendingRoutes(platform), { prefix: '/v1' });
   return app;
 }

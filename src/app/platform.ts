@@ -2,6 +2,7 @@ import { type Driver, type Executor, migrate, openDatabase } from '../db/index.t
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
+import { Lending } from '../lending/index.ts';
 import { type PaymentChannel, Payments, SimChannel } from '../payments/index.ts';
 import { Risk } from '../risk/index.ts';
 import { type Config, ConfigError } from './config.ts';
@@ -20,6 +21,7 @@ export interface Platform {
   readonly identity: Identity;
   readonly payments: Payments;
   readonly risk: Risk;
+  readonly lending: Lending;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,11 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     walletBalance: async (userId) => (await payments.wallet(userId)).balance,
   });
-  if (options.migrate !== false) await risk.seed();
+  const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
+  if (options.migrate !== false) {
+    await risk.seed();
+    await lending.seed();
+  }
   return {
     config,
     db: database.db,
@@ -99,6 +105,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     payments,
     risk,
+    lending,
     close: () => database.close(),
   };
 }

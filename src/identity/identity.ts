@@ -13,6 +13,7 @@ import type { Principal } from './roles.ts';
 import { listSessions, revokeSession, SessionResolver } from './sessions.ts';
 import type { IdentitySettings } from './settings.ts';
 import { SmsCodes } from './sms-codes.ts';
+import { Suitability } from './suitability.ts';
 import { Users } from './users.ts';
 import type { Vault } from './vault.ts';
 
@@ -33,6 +34,7 @@ export class Identity {
   readonly codes: SmsCodes;
   readonly users: Users;
   readonly kyc: Kyc;
+  readonly suitability: Suitability;
   private readonly sessions: SessionResolver;
   private readonly auditWriter: AuditWriter;
 
@@ -44,6 +46,7 @@ export class Identity {
     this.notifier = new Notifier(db, clock, vault, options.sender);
     this.codes = new SmsCodes(db, clock, vault, this.notifier, settings);
     this.users = new Users(db, clock, vault, this.codes, settings);
+    this.suitability = new Suitability(db, clock);
     this.kyc = new Kyc(
       db,
       clock,

@@ -28,5 +28,6 @@ export {
 export type { SessionInfo } from './sessions.ts';
 export { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings, PHONE_PATTERN } from './settings.ts';
 export type { CodePurpose } from './sms-codes.ts';
+export { type Assessment, QUESTIONNAIRE, type Question, riskClassOf } from './suitability.ts';
 export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
 export { generateDataKey, Vault } from './vault.ts';

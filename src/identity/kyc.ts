@@ -126,7 +126,10 @@ export class Kyc {
    * account age, and (when verified) the name, identity number and phone in clear for the bureau.
    * Internal use only: never put the clear values into a response or a log.
    */
-  async applicantFacts(userId: string): Promise<{
+  async applicantFacts(
+    userId: string,
+    db: Executor = this.db,
+  ): Promise<{
     kycLevel: number;
     age: number | null;
     regionCode: string | null;
@@ -143,7 +146,7 @@ export class Kyc {
       phone_enc: string;
     }>`
       select kyc_level, birth_date, region_code, created_at, real_name_enc, id_number_enc, phone_enc from users where id = ${userId}`.execute(
-      this.db,
+      db,
     );
     const user = rows.rows[0];
     if (!user) throw notFound('user_not_found', 'no such user');

@@ -38,6 +38,14 @@ export const PERMISSIONS = {
   'risk:decide': ['risk_officer', 'admin'],
   /** Edit, publish and retire decision graphs and models; change risk settings. */
   'risk:manage': ['risk_officer', 'admin'],
+  /** Read loans, listings, contracts and the reserve. */
+  'lending:read': ['operations', 'finance', 'risk_officer', 'collector', 'legal', 'admin'],
+  /** Create and change loan products. */
+  'lending:manage': ['operations', 'admin'],
+  /** Second review of full listings. */
+  'lending:review': ['risk_officer', 'operations', 'admin'],
+  /** Run the lending day and fund the reserve. */
+  'lending:operate': ['operations', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

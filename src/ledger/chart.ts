@@ -58,6 +58,13 @@ export const ChartOfAccounts = {
     flags: never_negative_debit,
     description: 'Penalty interest and late fees accrued and unpaid on one loan.',
   },
+  loanFees: {
+    code: 1104,
+    name: 'loan_fee_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: 'Per-period borrower fees due and unpaid on one loan.',
+  },
   reserveClaim: {
     code: 1201,
     name: 'reserve_claim_receivable',
@@ -86,6 +93,21 @@ export const ChartOfAccounts = {
     normal: 'credit',
     flags: never_negative_credit,
     description: "An investor's note: their share of one loan's principal.",
+  },
+  loanFunding: {
+    code: 2102,
+    name: 'loan_funding',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "Investors' money for one listing: frozen bids are pending credits, posted at disbursement.",
+  },
+  loanInterestPayable: {
+    code: 2103,
+    name: 'loan_interest_payable',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description:
+      'Interest fallen due on one loan and owed to its note holders (or the reserve that advanced it).',
   },
   riskReserve: {
     code: 2201,

@@ -36,6 +36,8 @@ export async function lookupTransfers(db: Executor, ids: readonly string[]): Pro
 export interface TransferFilter {
   readonly accountId: string;
   readonly code?: number | undefined;
+  /** Any of these codes. */
+  readonly codes?: readonly number[] | undefined;
   /** Inclusive bounds on created_at. */
   readonly from?: Date | undefined;
   readonly to?: Date | undefined;
@@ -50,6 +52,7 @@ export async function accountTransfers(db: Executor, filter: TransferFilter): Pr
   const direction = filter.reversed ? sql.raw('desc') : sql.raw('asc');
   const conditions = [
     filter.code === undefined ? sql`true` : sql`code = ${filter.code}`,
+    filter.codes === undefined ? sql`true` : sql`code = any(${[...filter.codes]}::int[])`,
     filter.from === undefined ? sql`true` : sql`created_at >= ${filter.from}`,
     filter.to === undefined ? sql`true` : sql`created_at <= ${filter.to}`,
     filter.after === undefined

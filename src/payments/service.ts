@@ -2,6 +2,7 @@ import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { Ledger } from '../ledger/index.ts';
+import { ensurePlatformAccounts, FEE_INCOME_ACCOUNT } from './accounts.ts';
 import { handleNotification, pollPendingOrders } from './channel-events.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { PaymentsContext } from './context.ts';
@@ -59,6 +60,25 @@ export class Payments {
 
   wallet(userId: string) {
     return wallet.walletView(this.context, userId);
+  }
+
+  /**
+   * For other contexts that move wallet money in their own transaction (lending): makes sure the
+   * wallet exists and returns its ledger account. With `lock`, also locks the wallet row, as payments
+   * does before a debit, so that their checks and debits and payments' own are one at a time.
+   */
+  walletAccount(trx: Executor, userId: string, options: { lock?: boolean } = {}): Promise<string> {
+    return options.lock
+      ? wallet.lockWallet(this.context, trx, userId)
+      : wallet.ensureWallet(this.context, trx, userId);
+  }
+
+  /** The platform's fee income account (for CNY). */
+  readonly feeIncomeAccount = FEE_INCOME_ACCOUNT;
+
+  /** Makes sure the platform accounts exist (fee income), in the caller's transaction. */
+  ensurePlatformAccounts(trx: Executor): Promise<void> {
+    return ensurePlatformAccounts(this.context.ledger, trx, []);
   }
 
   history(userId: string, filter: OrderFilter) {

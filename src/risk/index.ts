@@ -2,7 +2,7 @@
 export type { CreditApplication, Decision } from './decide.ts';
 export { DEFAULT_GRAPH_NAME, defaultGraph } from './default-graph.ts';
 export type { GraphStatus, GraphVersion } from './graphs.ts';
-export type { Review, ReviewStatus } from './reviews.ts';
+export type { Review, ReviewListener, ReviewOutcome, ReviewStatus } from './reviews.ts';
 export * as scorecard from './scorecard/index.ts';
 export { Risk, type RiskOptions } from './service.ts';
 export { DEFAULT_POLICY, type PolicySettings } from './settings.ts';

@@ -54,7 +54,32 @@ const toReview = (r: Row): Review => ({
   updatedAt: r.updated_at,
 });
 
+/** A review that ended, as other contexts hear of it (lending lists the loan an approval allows). */
+export interface ReviewOutcome {
+  readonly decisionId: string;
+  readonly status: 'approved' | 'declined';
+  readonly amount: bigint | null;
+  readonly annualRate: string | null;
+  readonly grade: string | null;
+  readonly upfrontFeeRate: string | null;
+  readonly reason: string | null;
+}
+/**
+ * Called inside the review's transaction, so that what the listener writes commits with the review;
+ * it may return work to run after the commit.
+ */
+export type ReviewListener = (
+  outcome: ReviewOutcome,
+  trx: Executor,
+) => Promise<(() => Promise<void>) | undefined>;
+
 export class Reviews {
+  private readonly listeners: ReviewListener[] = [];
+
+  onClosed(listener: ReviewListener): void {
+    this.listeners.push(listener);
+  }
+
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
@@ -92,7 +117,7 @@ export class Reviews {
     action: string,
     change: (review: Review, trx: Executor) => Promise<{ details: unknown; message: string | null }>,
   ): Promise<Review> {
-    await inTransaction(this.db, async (trx) => {
+    const afterCommit = await inTransaction(this.db, async (trx) => {
       const review = await this.get(decisionId, trx, true);
       if (review.status === 'approved' || review.status === 'declined')
         throw conflict('review_closed', `this review is already ${review.status}`);
@@ -125,7 +150,29 @@ export class Reviews {
           body: message,
         });
       }
+      const after = await this.get(decisionId, trx);
+      if (after.status !== 'approved' && after.status !== 'declined') return [];
+      const decision = await sql<{ grade: string | null; upfront_fee_rate: string | null }>`
+        select grade, result ->> 'upfrontFeeRate' as upfront_fee_rate from risk_decisions where id = ${decisionId}::uuid`.execute(
+        trx,
+      );
+      const outcome: ReviewOutcome = {
+        decisionId,
+        status: after.status,
+        amount: after.finalAmount,
+        annualRate: after.finalRate,
+        grade: decision.rows[0]?.grade ?? null,
+        upfrontFeeRate: decision.rows[0]?.upfront_fee_rate ?? null,
+        reason: after.reason,
+      };
+      const tasks: (() => Promise<void>)[] = [];
+      for (const listener of this.listeners) {
+        const task = await listener(outcome, trx);
+        if (task) tasks.push(task);
+      }
+      return tasks;
     });
+    for (const task of afterCommit) await task();
     return this.get(decisionId);
   }
 

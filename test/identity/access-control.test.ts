@@ -24,8 +24,18 @@ const PUBLIC = new Set([
   'GET /v1/dev/inbox',
   // Authenticated by the channel's signature over the body instead of a session.
   'POST /v1/payments/channels/{channel}/notify',
+  // What anyone may read before signing up: the questionnaire, products, schedules, the markets.
+  'GET /v1/risk-questionnaire',
+  'GET /v1/lending/products',
+  'GET /v1/lending/products/{id}',
+  'GET /v1/lending/schedule-preview',
+  'GET /v1/lending/listings',
+  'GET /v1/lending/listings/{id}',
+  'GET /v1/lending/note-listings',
+  'GET /v1/lending/note-listings/{id}',
 ]);
-const CUSTOMER_MAY = /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay)\b/;
+const CUSTOMER_MAY =
+  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings))\b/;
 
 async function endpoints(): Promise<{ method: string; path: string; key: string }[]> {
   const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();

@@ -1,0 +1,125 @@
+import type { Executor } from '../db/index.ts';
+import { ruleViolation } from '../kernel/index.ts';
+import {
+  type AccountInput,
+  ChartOfAccounts,
+  type Ledger,
+  type TransferEventResult,
+  type TransferInput,
+} from '../ledger/index.ts';
+
+/**
+ * The ledger accounts lending keeps, and the codes of its transfers. Per loan: the funding account
+ * (bids), principal, interest, fee and penalty receivables, and interest payable to note holders;
+ * per note: its principal. Platform-wide: the risk reserve fund and penalty income (fee income is
+ * payments'). docs/lending.md draws the postings of each step.
+ */
+export const CURRENCY = 'CNY';
+
+export const loanAccount = {
+  funding: (loanId: string) => `loan:${loanId}:funding`,
+  principal: (loanId: string) => `loan:${loanId}:principal`,
+  interest: (loanId: string) => `loan:${loanId}:interest`,
+  fees: (loanId: string) => `loan:${loanId}:fees`,
+  penalty: (loanId: string) => `loan:${loanId}:penalty`,
+  interestPayable: (loanId: string) => `loan:${loanId}:interest-payable`,
+};
+export const noteAccountId = (noteId: string) => `note:${noteId}`;
+export const RESERVE_ACCOUNT = `platform:risk-reserve:${CURRENCY}`;
+export const PENALTY_INCOME_ACCOUNT = `platform:penalty-income:${CURRENCY}`;
+export const WRITE_OFF_ACCOUNT = `platform:write-offs:${CURRENCY}`;
+export const EQUITY_ACCOUNT = `platform:equity:${CURRENCY}`;
+
+export const LendingCode = {
+  bid: 201,
+  fundNote: 202,
+  disburse: 203,
+  upfrontFee: 204,
+  reserveContribution: 205,
+  chargeInterest: 206,
+  chargeFee: 207,
+  chargePenalty: 208,
+  repayPrincipal: 209,
+  repayInterest: 210,
+  repayFee: 211,
+  repayPenalty: 212,
+  payoutPrincipal: 213,
+  payoutInterest: 214,
+  serviceFee: 215,
+  reserveRecovery: 216,
+  advance: 218,
+  advanceClaim: 219,
+  writeOff: 220,
+  notePrincipal: 221,
+  notePrice: 222,
+  noteSellerFee: 223,
+  prepaymentFee: 224,
+  reserveSeed: 225,
+} as const;
+
+/** Codes whose credits to an investor's wallet are income from a note (interest, advances). */
+export const INVESTOR_RECEIPT_CODES = [
+  LendingCode.payoutPrincipal,
+  LendingCode.payoutInterest,
+  LendingCode.advance,
+  LendingCode.notePrice,
+] as const;
+
+function account(id: string, key: keyof typeof ChartOfAccounts, userData?: string): AccountInput {
+  const entry = ChartOfAccounts[key];
+  return { id, ledger: CURRENCY, code: entry.code, flags: entry.flags, ...(userData ? { userData } : {}) };
+}
+
+async function create(ledger: Ledger, trx: Executor, accounts: AccountInput[]): Promise<void> {
+  const results = await ledger.createAccounts(accounts, { tx: trx });
+  for (const r of results)
+    if (r.result !== 'ok' && r.result !== 'exists') throw new Error(`lending account ${r.id}: ${r.result}`);
+}
+
+export function ensurePlatformAccounts(ledger: Ledger, trx: Executor): Promise<void> {
+  return create(ledger, trx, [
+    account(RESERVE_ACCOUNT, 'riskReserve'),
+    { id: PENALTY_INCOME_ACCOUNT, ledger: CURRENCY, code: ChartOfAccounts.penaltyIncome.code },
+    { id: WRITE_OFF_ACCOUNT, ledger: CURRENCY, code: ChartOfAccounts.writeOffs.code },
+    { id: EQUITY_ACCOUNT, ledger: CURRENCY, code: ChartOfAccounts.equity.code },
+  ]);
+}
+
+export function createFundingAccount(ledger: Ledger, trx: Executor, loanId: string): Promise<void> {
+  return create(ledger, trx, [account(loanAccount.funding(loanId), 'loanFunding', loanId)]);
+}
+
+export function createLoanAccounts(ledger: Ledger, trx: Executor, loanId: string): Promise<void> {
+  return create(ledger, trx, [
+    account(loanAccount.principal(loanId), 'loanPrincipal', loanId),
+    account(loanAccount.interest(loanId), 'loanInterest', loanId),
+    account(loanAccount.fees(loanId), 'loanFees', loanId),
+    account(loanAccount.penalty(loanId), 'loanPenalty', loanId),
+    account(loanAccount.interestPayable(loanId), 'loanInterestPayable', loanId),
+  ]);
+}
+
+export function createNoteAccounts(ledger: Ledger, trx: Executor, notes: { id: string; loanId: string }[]) {
+  return create(
+    ledger,
+    trx,
+    notes.map((n) => account(noteAccountId(n.id), 'investorNote', n.loanId)),
+  );
+}
+
+/**
+ * Posts lending's transfers in the caller's transaction. A wallet that cannot cover them is the
+ * business error insufficient_funds; any other refusal is a bug and stops everything.
+ */
+export async function post(
+  ledger: Ledger,
+  trx: Executor,
+  transfers: TransferInput[],
+): Promise<TransferEventResult[]> {
+  const nonZero = transfers.filter((t) => t.amount > 0n);
+  const results = await ledger.createTransfers(nonZero, { tx: trx });
+  if (results.some((r) => r.result === 'exceeds_credits'))
+    throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
+  for (const r of results) if (r.result !== 'ok') throw new Error(`ledger refused ${r.id}: ${r.result}`);
+  return results;
+}

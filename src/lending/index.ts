@@ -1,0 +1,34 @@
+/** The P2P lending marketplace: products, schedules, listings and bids, loans and notes, servicing, the reserve, the secondary market. */
+export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
+export type { AutoInvestInput, AutoInvestRule } from './autoinvest.ts';
+export type { DaySummary } from './day.ts';
+export { bucketOf, type Loan, type LoanStatus } from './loans.ts';
+export {
+  type Application,
+  type ApplyInput,
+  type Bid,
+  PURPOSES,
+  type Purpose,
+  RISK_LEVEL_OF_GRADE,
+} from './marketplace.ts';
+export {
+  checkProductConfig,
+  DEFAULT_PRODUCTS,
+  type Product,
+  type ProductConfig,
+  productConfigSchema,
+} from './products.ts';
+export type { PayoffQuote, RepaymentResult } from './repay.ts';
+export {
+  annualPercentageRate,
+  buildSchedule,
+  type Installment,
+  REPAYMENT_METHODS,
+  type RepaymentMethod,
+  type Schedule,
+  type ScheduleInput,
+  xirr,
+} from './schedule.ts';
+export type { NoteListing } from './secondary.ts';
+export { Lending, type LendingOptions } from './service.ts';
+export type { InstallmentView, InvestorStatement, LoanView, NoteStatement } from './statements.ts';

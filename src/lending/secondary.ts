@@ -1,0 +1,313 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import {
+  addDays,
+  applyRate,
+  CNY,
+  conflict,
+  Decimal,
+  formatAmount,
+  invalid,
+  notFound,
+  type PlainDate,
+  ruleViolation,
+  uuidv7,
+} from '../kernel/index.ts';
+import { walletAccountId } from '../payments/index.ts';
+import { createNoteAccounts, LendingCode, noteAccountId, post } from './accounts.ts';
+import {
+  amountDue,
+  daysPastDue,
+  getLoan,
+  isCharged,
+  type LendingContext,
+  type LoanState,
+  loadState,
+} from './loans.ts';
+import { checkInvestor } from './marketplace.ts';
+import type { Product } from './products.ts';
+import { interestBetween } from './schedule.ts';
+import { daysBetweenDates, interestStart, transferId } from './servicing.ts';
+
+/**
+ * The secondary market (债权转让): a holder offers all or part of a note at a discount; a buyer pays
+ * the price plus the interest accrued since the last due date (so the seller keeps what the note
+ * earned while they held it, and the buyer receives the whole next instalment); the seller pays a
+ * fee; the note's principal moves to a new note of the buyer's.
+ */
+export interface NoteListing {
+  readonly id: string;
+  readonly noteId: string;
+  readonly loanId: string;
+  readonly sellerId: string;
+  readonly principal: bigint;
+  readonly discountRate: string;
+  readonly status: 'open' | 'sold' | 'withdrawn' | 'cancelled';
+  readonly reason: string | null;
+  readonly buyerId: string | null;
+  readonly price: bigint | null;
+  readonly accruedInterest: bigint | null;
+  readonly sellerFee: bigint | null;
+  readonly listedOn: PlainDate;
+  readonly expiresOn: PlainDate;
+  readonly createdAt: Date;
+}
+
+interface Row {
+  id: string;
+  note_id: string;
+  loan_id: string;
+  seller_id: string;
+  principal: bigint;
+  discount_rate: string;
+  status: NoteListing['status'];
+  reason: string | null;
+  buyer_id: string | null;
+  price: bigint | null;
+  accrued_interest: bigint | null;
+  seller_fee: bigint | null;
+  listed_on: PlainDate;
+  expires_on: PlainDate;
+  created_at: Date;
+}
+
+const toListing = (r: Row): NoteListing => ({
+  id: r.id,
+  noteId: r.note_id,
+  loanId: r.loan_id,
+  sellerId: r.seller_id,
+  principal: r.principal,
+  discountRate: r.discount_rate,
+  status: r.status,
+  reason: r.reason,
+  buyerId: r.buyer_id,
+  price: r.price,
+  accruedInterest: r.accrued_interest,
+  sellerFee: r.seller_fee,
+  listedOn: r.listed_on,
+  expiresOn: r.expires_on,
+  createdAt: r.created_at,
+});
+
+export async function getNoteListing(db: Executor, id: string, lock = false): Promise<NoteListing> {
+  const rows =
+    await sql<Row>`select * from note_listings where id = ${id}::uuid ${lock ? sql`for update` : sql``}`.execute(
+      db,
+    );
+  if (!rows.rows[0]) throw notFound('note_listing_not_found', 'no such note listing');
+  return toListing(rows.rows[0]);
+}
+
+export async function noteListings(
+  db: Executor,
+  filter: { status?: NoteListing['status']; sellerId?: string; limit: number },
+): Promise<NoteListing[]> {
+  const rows = await sql<Row>`select * from note_listings where true
+    ${filter.status ? sql`and status = ${filter.status}` : sql``}
+    ${filter.sellerId ? sql`and seller_id = ${filter.sellerId}::uuid` : sql``}
+    order by created_at desc, id desc limit ${filter.limit}`.execute(db);
+  return rows.rows.map(toListing);
+}
+
+/** Why a note cannot be traded now, or null. */
+function tradeProblem(state: LoanState, product: Product, today: PlainDate): string | null {
+  if (state.loan.status !== 'active') return 'loan_not_active';
+  if (daysPastDue(state, today).dpd > 0 || amountDue(state) > 0n) return 'loan_overdue';
+  const next = state.installments.find((i) => !isCharged(state, i.period));
+  if (!next) return 'loan_maturing';
+  if (daysBetweenDates(today, next.dueDate) < product.secondary.blackoutDays) return 'too_close_to_due_date';
+  return null;
+}
+
+const MESSAGES: Record<string, string> = {
+  loan_not_active: 'the loan is no longer active',
+  loan_overdue: 'a note of an overdue loan cannot be traded',
+  loan_maturing: 'the loan has no instalment left to fall due',
+  too_close_to_due_date: 'notes cannot be traded in the days just before a due date',
+};
+
+export function pricing(principal: bigint, discount: Decimal, product: Product) {
+  const price = applyRate(principal, new Decimal(1).minus(discount), product.rounding);
+  const fee = applyRate(price, product.secondary.sellerFeeRate, product.rounding);
+  return { price, fee };
+}
+
+/** A holder offers `principal` of their note (all of it by default) at `discountRate`. */
+export async function listNote(
+  context: LendingContext,
+  sellerId: string,
+  noteId: string,
+  input: { principal?: bigint | undefined; discountRate: string },
+): Promise<NoteListing> {
+  return inTransaction(context.db, async (trx) => {
+    const notes = await sql<{ loan_id: string; holder_id: string | null; acquired_on: PlainDate }>`
+      select loan_id, holder_id, acquired_on from loan_notes where id = ${noteId}::uuid`.execute(trx);
+    const note = notes.rows[0];
+    if (!note || note.holder_id !== sellerId) throw notFound('note_not_found', 'no such note');
+    const state = await loadState(context, trx, note.loan_id);
+    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+    const today = context.clock.businessDate();
+    const discount = new Decimal(input.discountRate);
+    if (discount.isNegative() || discount.gt(product.secondary.maxDiscount))
+      throw ruleViolation(
+        'discount_out_of_range',
+        `the discount is 0 to ${product.secondary.maxDiscount.toFixed()}`,
+      );
+    const held = state.notes.find((n) => n.id === noteId)!.principal;
+    const principal = input.principal ?? held;
+    if (principal <= 0n || principal > held)
+      throw ruleViolation('principal_out_of_range', `the note holds ${formatAmount(held, CNY)}`, {
+        held: formatAmount(held, CNY),
+      });
+    if (daysBetweenDates(note.acquired_on, today) < product.secondary.minHoldingDays)
+      throw ruleViolation(
+        'held_too_briefly',
+        `a note can be sold after ${product.secondary.minHoldingDays} days`,
+      );
+    const problem = tradeProblem(state, product, today);
+    if (problem) throw ruleViolation(problem, MESSAGES[problem]);
+    const id = uuidv7();
+    const inserted =
+      await sql`insert into note_listings (id, note_id, loan_id, seller_id, principal, discount_rate, status, listed_on, expires_on, created_at)
+      values (${id}::uuid, ${noteId}::uuid, ${note.loan_id}::uuid, ${sellerId}::uuid, ${principal}, ${discount.toFixed(6)}::numeric, 'open',
+              ${today}, ${addDays(today, product.secondary.listingDays)}, ${context.clock.now()})
+      on conflict (note_id) where status = 'open' do nothing returning id`.execute(trx);
+    if (inserted.rows.length === 0) throw conflict('note_already_listed', 'this note is already for sale');
+    return getNoteListing(trx, id);
+  });
+}
+
+export async function withdrawNoteListing(
+  context: LendingContext,
+  sellerId: string,
+  listingId: string,
+): Promise<NoteListing> {
+  return inTransaction(context.db, async (trx) => {
+    const listing = await getNoteListing(trx, listingId, true);
+    if (listing.sellerId !== sellerId) throw notFound('note_listing_not_found', 'no such note listing');
+    if (listing.status !== 'open') throw conflict('note_listing_closed', `this listing is ${listing.status}`);
+    await sql`update note_listings set status = 'withdrawn', reason = 'by_seller', closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(
+      trx,
+    );
+    return getNoteListing(trx, listingId);
+  });
+}
+
+/** What a buyer pays today: the price and the interest accrued on the principal since the last due date. */
+export async function quoteNoteListing(context: LendingContext, listingId: string) {
+  return inTransaction(context.db, async (trx) => {
+    const listing = await getNoteListing(trx, listingId);
+    const state = await loadState(context, trx, listing.loanId, false);
+    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+    const today = context.clock.businessDate();
+    const { price, fee } = pricing(listing.principal, new Decimal(listing.discountRate), product);
+    const accrued = interestBetween(
+      listing.principal,
+      new Decimal(state.loan.annualRate),
+      interestStart(state),
+      today,
+      product.dayCount,
+      product.rounding,
+    );
+    return { listing, loan: state.loan, price, accrued, sellerFee: fee, total: price + accrued };
+  });
+}
+
+/** A buyer takes a whole listing. */
+export async function buyNote(
+  context: LendingContext,
+  buyerId: string,
+  listingId: string,
+): Promise<NoteListing> {
+  const preview = await getNoteListing(context.db, listingId);
+  if (preview.sellerId === buyerId) throw ruleViolation('own_listing', 'you cannot buy your own note');
+  const loanRow = await getLoan(context.db, preview.loanId);
+  await checkInvestor(context, buyerId, loanRow);
+  return inTransaction(context.db, async (trx) => {
+    const state = await loadState(context, trx, preview.loanId);
+    const listing = await getNoteListing(trx, listingId, true);
+    if (listing.status !== 'open') throw conflict('note_listing_closed', `this listing is ${listing.status}`);
+    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+    const today = context.clock.businessDate();
+    const problem = tradeProblem(state, product, today);
+    if (problem) throw ruleViolation(problem, MESSAGES[problem]);
+    const seller = state.notes.find((n) => n.id === listing.noteId)!;
+    if (seller.principal < listing.principal) {
+      await sql`update note_listings set status = 'cancelled', reason = 'principal_repaid', closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(
+        trx,
+      );
+      throw conflict(
+        'note_listing_stale',
+        'the note has been partly repaid since it was listed; the listing is cancelled',
+      );
+    }
+    const { price, fee } = pricing(listing.principal, new Decimal(listing.discountRate), product);
+    const accrued = interestBetween(
+      listing.principal,
+      new Decimal(state.loan.annualRate),
+      interestStart(state),
+      today,
+      product.dayCount,
+      product.rounding,
+    );
+    const buyerWallet = await context.payments.walletAccount(trx, buyerId, { lock: true });
+    const noteId = uuidv7();
+    await createNoteAccounts(context.ledger, trx, [{ id: noteId, loanId: state.loan.id }]);
+    await sql`insert into loan_notes (id, loan_id, holder_id, kind, origin, parent_note_id, original_principal, acquired_on, created_at)
+      values (${noteId}::uuid, ${state.loan.id}::uuid, ${buyerId}::uuid, 'investor', 'purchase', ${listing.noteId}::uuid, ${listing.principal}, ${today}, ${context.clock.now()})`.execute(
+      trx,
+    );
+    const t = (debit: string, credit: string, amount: bigint, code: number, userData: string) => ({
+      id: transferId(),
+      debitAccountId: debit,
+      creditAccountId: credit,
+      amount,
+      ledger: 'CNY',
+      code,
+      userData,
+    });
+    await post(
+      context.ledger,
+      trx,
+      [
+        t(
+          buyerWallet,
+          walletAccountId(listing.sellerId),
+          price + accrued - fee,
+          LendingCode.notePrice,
+          listing.noteId,
+        ),
+        t(buyerWallet, context.payments.feeIncomeAccount, fee, LendingCode.noteSellerFee, listing.noteId),
+        t(
+          noteAccountId(listing.noteId),
+          noteAccountId(noteId),
+          listing.principal,
+          LendingCode.notePrincipal,
+          noteId,
+        ),
+      ].filter((x) => x.amount > 0n),
+    );
+    await sql`update note_listings set status = 'sold', buyer_id = ${buyerId}::uuid, price = ${price}, accrued_interest = ${accrued}, seller_fee = ${fee},
+              closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(trx);
+    return getNoteListing(trx, listingId);
+  });
+}
+
+/** Listings past their date are withdrawn; listings on loans that fell overdue are cancelled. */
+export async function expireNoteListings(context: LendingContext, date: PlainDate): Promise<number> {
+  const now = context.clock.now();
+  const expired =
+    await sql`update note_listings set status = 'withdrawn', reason = 'expired', closed_at = ${now}
+    where status = 'open' and expires_on < ${date} returning id`.execute(context.db);
+  const stale =
+    await sql`update note_listings nl set status = 'cancelled', reason = 'loan_not_tradable', closed_at = ${now}
+    from loans l where nl.status = 'open' and l.id = nl.loan_id and l.status <> 'active' returning nl.id`.execute(
+      context.db,
+    );
+  return expired.rows.length + stale.rows.length;
+}
+
+export function checkDiscount(text: string): void {
+  if (!/^(0|[1-9][0-9]*)(\.[0-9]{1,6})?$/.test(text))
+    throw invalid('discount_malformed', 'the discount is a decimal like "0.02"');
+}

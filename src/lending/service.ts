@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import type { AuditContext, Identity } from '../identity/index.ts';
+import { type Clock, CNY, formatAmount, invalid, type PlainDate } from '../kernel/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { Payments } from '../payments/index.ts';
+import type { Risk } from '../risk/index.ts';
+import {
+  CURRENCY,
+  EQUITY_ACCOUNT,
+  ensurePlatformAccounts,
+  LendingCode,
+  post,
+  RESERVE_ACCOUNT,
+} from './accounts.ts';
+import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
+import { lastRunDate, reserveStatus, runDay, runDays } from './day.ts';
+import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
+import * as market from './marketplace.ts';
+import { ProductStore } from './products.ts';
+import * as repay from './repay.ts';
+import * as secondary from './secondary.ts';
+import { transferId } from './servicing.ts';
+import * as statements from './statements.ts';
+
+export interface LendingOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly ledger: Ledger;
+  readonly identity: Identity;
+  readonly payments: Payments;
+  readonly risk: Risk;
+}
+
+/**
+ * The lending context's public face: products, applications and listings, bids and auto-invest,
+ * disbursement and second review, repayment and prepayment, the lending day (dues, auto-debit,
+ * penalties, reserve advances, write-offs), the secondary market, and statements.
+ */
+export class Lending {
+  readonly context: LendingContext;
+  readonly products: ProductStore;
+
+  constructor(options: LendingOptions) {
+    this.products = new ProductStore(options.db, options.clock, options.identity);
+    this.context = { ...options, products: this.products };
+    // A risk officer's approval of a referred application lists the loan, in the review's transaction.
+    options.risk.reviews.onClosed(async (outcome, trx) => {
+      const loanId = await market.listApprovedReview(this.context, trx, outcome);
+      return loanId ? async () => void (await market.runAutoInvest(this.context, loanId)) : undefined;
+    });
+  }
+
+  async seed(): Promise<void> {
+    await this.products.seed();
+    await inTransaction(this.context.db, (trx) => ensurePlatformAccounts(this.context.ledger, trx));
+  }
+
+  apply(borrowerId: string, input: market.ApplyInput) {
+    return market.apply(this.context, borrowerId, input);
+  }
+
+  application(id: string) {
+    return market.getApplication(this.context.db, id);
+  }
+
+  applications(borrowerId: string) {
+    return market.applicationsOf(this.context.db, borrowerId);
+  }
+
+  loan(id: string) {
+    return getLoan(this.context.db, id);
+  }
+
+  loans(filter: { status?: LoanStatus[]; borrowerId?: string; limit: number; before?: string }) {
+    return listLoans(this.context.db, filter);
+  }
+
+  raised(loanId: string) {
+    return market.raisedFor(this.context, this.context.db, loanId);
+  }
+
+  bids(filter: { loanId?: string; investorId?: string; limit: number }) {
+    return market.bidsOf(this.context.db, filter);
+  }
+
+  bid(investorId: string, loanId: string, amount: bigint) {
+    return market.bid(this.context, investorId, loanId, amount);
+  }
+
+  runAutoInvest(loanId: string) {
+    return market.runAutoInvest(this.context, loanId);
+  }
+
+  autoInvestRule(investorId: string) {
+    return getRule(this.context.db, investorId);
+  }
+
+  saveAutoInvestRule(investorId: string, input: AutoInvestInput) {
+    return saveRule(this.context.db, this.context.clock, investorId, input);
+  }
+
+  /** Second review (满标复审): staff approve (disburse) or reject (release every bid) a full listing. */
+  approveFull(loanId: string, audit: AuditContext) {
+    return market.disburse(this.context, loanId, audit);
+  }
+
+  rejectFull(loanId: string, reason: string, audit: AuditContext) {
+    return market.rejectFull(this.context, loanId, reason, audit);
+  }
+
+  repay(borrowerId: string, loanId: string, input: { mode: 'due' | 'next'; amount?: bigint | undefined }) {
+    return repay.repay(this.context, borrowerId, loanId, input);
+  }
+
+  payoffQuote(borrowerId: string | null, loanId: string) {
+    return repay.payoffQuote(this.context, borrowerId, loanId);
+  }
+
+  payoff(borrowerId: string, loanId: string) {
+    return repay.payoff(this.context, borrowerId, loanId);
+  }
+
+  prepay(
+    borrowerId: string,
+    loanId: string,
+    input: { principal: bigint; option: 'shorten_term' | 'lower_installment' },
+  ) {
+    return repay.prepay(this.context, borrowerId, loanId, input);
+  }
+
+  recover(borrowerId: string, loanId: string, amount: bigint) {
+    return repay.recover(this.context, borrowerId, loanId, amount);
+  }
+
+  loanView(loanId: string) {
+    return statements.loanView(this.context, loanId);
+  }
+
+  investorStatement(investorId: string) {
+    return statements.investorStatement(this.context, investorId);
+  }
+
+  borrowerStatement(borrowerId: string) {
+    return statements.borrowerStatement(this.context, borrowerId);
+  }
+
+  async contract(loanId: string) {
+    const rows = await sql<{
+      number: string;
+      terms: unknown;
+      parties: unknown;
+      digest: string;
+      signed_at: Date;
+    }>`
+      select number, terms, parties, digest, signed_at from loan_contracts where loan_id = ${loanId}::uuid`.execute(
+      this.context.db,
+    );
+    return rows.rows[0] ?? null;
+  }
+
+  listNote(
+    sellerId: string,
+    noteId: string,
+    input: { principal?: bigint | undefined; discountRate: string },
+  ) {
+    return secondary.listNote(this.context, sellerId, noteId, input);
+  }
+
+  withdrawNoteListing(sellerId: string, listingId: string) {
+    return secondary.withdrawNoteListing(this.context, sellerId, listingId);
+  }
+
+  noteListings(filter: { status?: secondary.NoteListing['status']; sellerId?: string; limit: number }) {
+    return secondary.noteListings(this.context.db, filter);
+  }
+
+  quoteNoteListing(listingId: string) {
+    return secondary.quoteNoteListing(this.context, listingId);
+  }
+
+  buyNote(buyerId: string, listingId: string) {
+    return secondary.buyNote(this.context, buyerId, listingId);
+  }
+
+  /** Runs the lending day for every date after the last one run, up to `date`. */
+  runDays(date: PlainDate) {
+    return runDays(this.context, date);
+  }
+
+  runDay(date: PlainDate) {
+    return runDay(this.context, date);
+  }
+
+  lastRunDate() {
+    return lastRunDate(this.context.db);
+  }
+
+  reserve() {
+    return reserveStatus(this.context, this.context.clock.businessDate());
+  }
+
+  /** The operator puts capital into the risk reserve fund (from platform equity). */
+  async fundReserve(amount: bigint, audit: AuditContext): Promise<void> {
+    if (amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
+    await inTransaction(this.context.db, async (trx) => {
+      await ensurePlatformAccounts(this.context.ledger, trx);
+      await post(this.context.ledger, trx, [
+        {
+          id: transferId(),
+          debitAccountId: EQUITY_ACCOUNT,
+          creditAccountId: RESERVE_ACCOUNT,
+          amount,
+          ledger: CURRENCY,
+          code: LendingCode.reserveSeed,
+        },
+      ]);
+      await this.context.identity.audit(
+        audit,
+        {
+          action: 'lending.reserve_funded',
+          subjectType: 'risk_reserve',
+          subjectId: RESERVE_ACCOUNT,
+          details: { amount: formatAmount(amount, CNY) },
+        },
+        trx,
+      );
+    });
+  }
+}

@@ -1,0 +1,732 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/index.ts';
+import { allocate, applyRate, assert, type PlainDate, uuidv7 } from '../kernel/index.ts';
+import type { TransferInput } from '../ledger/index.ts';
+import { walletAccountId } from '../payments/index.ts';
+import {
+  CURRENCY,
+  LendingCode,
+  loanAccount,
+  noteAccountId,
+  PENALTY_INCOME_ACCOUNT,
+  post,
+  RESERVE_ACCOUNT,
+  WRITE_OFF_ACCOUNT,
+} from './accounts.ts';
+import {
+  type ChargeKind,
+  chargedPeriods,
+  isCharged,
+  type LendingContext,
+  type LoanState,
+  type NoteHolding,
+  outstandingOf,
+  periodKey,
+  periodLedger,
+} from './loans.ts';
+import type { Product } from './products.ts';
+
+/**
+ * Servicing: what happens to a loan after disbursement. Each function works inside the caller's
+ * transaction on a LoanState loaded with the loan row locked, writes the journals (charges,
+ * allocations, advances) and returns the ledger transfers that move the money, which the caller
+ * posts in the same transaction.
+ *
+ * Ownership of what the borrower owes, for principal and interest of each period:
+ * - the holders (pro rata by note principal: the investors' notes, and the reserve's note for the
+ *   principal it bought outright at the full advance), or
+ * - the reserve, for what it advanced on that period.
+ * A payment on a period goes to the holders' part first, then repays the reserve's advance. Fees,
+ * penalty interest and late fees are the platform's (income recognised when charged).
+ */
+export interface Plan {
+  readonly transfers: TransferInput[];
+}
+
+export const newPlan = (): Plan => ({ transfers: [] });
+
+/** Transfer ids: unique, and increasing in the order they were planned. */
+export function transferId(): string {
+  return `l:${uuidv7()}`;
+}
+
+function transfer(
+  plan: Plan,
+  debit: string,
+  credit: string,
+  amount: bigint,
+  code: number,
+  userData?: string,
+): void {
+  assert(amount >= 0n, 'a planned transfer must not be negative');
+  if (amount === 0n) return;
+  plan.transfers.push({
+    id: transferId(),
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount,
+    ledger: CURRENCY,
+    code,
+    ...(userData ? { userData } : {}),
+  });
+}
+
+export async function commit(context: LendingContext, trx: Executor, plan: Plan): Promise<void> {
+  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers);
+  plan.transfers.length = 0;
+}
+
+const reserveNote = (state: LoanState): NoteHolding => {
+  const note = state.notes.find((n) => n.kind === 'reserve');
+  assert(note, `loan ${state.loan.id} has no reserve note`);
+  return note;
+};
+
+/** Principal the reserve's note holds beyond the periods it advanced: bought at the full advance. */
+export function reserveGeneral(state: LoanState): bigint {
+  let advancedOpen = 0n;
+  for (const [key, entry] of state.periods) {
+    if (key.endsWith(':principal')) advancedOpen += entry.advanced - entry.paidReserve;
+  }
+  const general = reserveNote(state).principal - advancedOpen;
+  assert(general >= 0n, `loan ${state.loan.id}: the reserve note holds less than it advanced`);
+  return general;
+}
+
+const setPrincipal = (note: NoteHolding, principal: bigint) => {
+  (note as { principal: bigint }).principal = principal;
+};
+
+async function insertCharge(
+  trx: Executor,
+  state: LoanState,
+  id: string,
+  period: number,
+  kind: ChargeKind,
+  amount: bigint,
+  on: PlainDate,
+  now: Date,
+): Promise<void> {
+  await sql`insert into loan_charges (id, loan_id, period, kind, amount, charged_on, created_at)
+            values (${id}, ${state.loan.id}::uuid, ${period}, ${kind}, ${amount}, ${on}, ${now})`.execute(
+    trx,
+  );
+  periodLedger(state, period, kind).charged += amount;
+}
+
+/**
+ * A period falls due (or the borrower pays it early): its principal, interest and fee become
+ * charges. Interest is accrued as owed by the borrower and owed to the holders; the fee is income.
+ */
+export async function chargePeriod(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  period: number,
+  on: PlainDate,
+  plan: Plan,
+): Promise<void> {
+  if (isCharged(state, period)) return;
+  const installment = state.installments.find((i) => i.period === period);
+  assert(installment, `loan ${state.loan.id} has no period ${period}`);
+  const now = context.clock.now();
+  const loanId = state.loan.id;
+  await insertCharge(
+    trx,
+    state,
+    `${loanId}:${period}:principal`,
+    period,
+    'principal',
+    installment.principal,
+    on,
+    now,
+  );
+  await insertCharge(
+    trx,
+    state,
+    `${loanId}:${period}:interest`,
+    period,
+    'interest',
+    installment.interest,
+    on,
+    now,
+  );
+  await insertCharge(trx, state, `${loanId}:${period}:fee`, period, 'fee', installment.fee, on, now);
+  transfer(
+    plan,
+    loanAccount.interest(loanId),
+    loanAccount.interestPayable(loanId),
+    installment.interest,
+    LendingCode.chargeInterest,
+    loanId,
+  );
+  transfer(
+    plan,
+    loanAccount.fees(loanId),
+    context.payments.feeIncomeAccount,
+    installment.fee,
+    LendingCode.chargeFee,
+    loanId,
+  );
+}
+
+/** Penalty interest for one day on each period overdue beyond the grace days, and the late fee once. */
+export async function chargePenalties(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  product: Product,
+  on: PlainDate,
+  plan: Plan,
+): Promise<bigint> {
+  const loanId = state.loan.id;
+  const now = context.clock.now();
+  let total = 0n;
+  for (const period of chargedPeriods(state)) {
+    const installment = state.installments.find((i) => i.period === period)!;
+    if (installment.dueDate >= on) continue;
+    const late = daysBetweenDates(installment.dueDate, on);
+    if (late <= product.graceDays) continue;
+    const owed =
+      outstandingOf(periodLedger(state, period, 'principal')) +
+      outstandingOf(periodLedger(state, period, 'interest'));
+    if (owed <= 0n) continue;
+    const penalty = applyRate(owed, product.penaltyDailyRate, product.rounding);
+    if (penalty > 0n) {
+      await insertCharge(
+        trx,
+        state,
+        `${loanId}:${period}:penalty:${on}`,
+        period,
+        'penalty',
+        penalty,
+        on,
+        now,
+      );
+      total += penalty;
+    }
+    if (product.lateFee > 0n && !state.periods.has(periodKey(period, 'late_fee'))) {
+      await insertCharge(
+        trx,
+        state,
+        `${loanId}:${period}:late_fee`,
+        period,
+        'late_fee',
+        product.lateFee,
+        on,
+        now,
+      );
+      total += product.lateFee;
+    }
+  }
+  transfer(
+    plan,
+    loanAccount.penalty(loanId),
+    PENALTY_INCOME_ACCOUNT,
+    total,
+    LendingCode.chargePenalty,
+    loanId,
+  );
+  return total;
+}
+
+export function daysBetweenDates(from: PlainDate, to: PlainDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export interface Allocation {
+  readonly period: number;
+  readonly kind: ChargeKind;
+  readonly amount: bigint;
+}
+
+const KINDS_OF: Record<string, ChargeKind[]> = {
+  penalty: ['penalty', 'late_fee'],
+  fee: ['fee'],
+  interest: ['interest'],
+  principal: ['principal'],
+};
+
+/** Applies `amount` to what is due by the product's waterfall; returns what went where. */
+export function waterfall(state: LoanState, product: Product, amount: bigint): Allocation[] {
+  const periods = chargedPeriods(state);
+  const kinds = product.waterfall.order.flatMap((k) => KINDS_OF[k]!);
+  const order: [number, ChargeKind][] =
+    product.waterfall.by === 'installment'
+      ? periods.flatMap((p) => kinds.map((k) => [p, k] as [number, ChargeKind]))
+      : kinds.flatMap((k) => periods.map((p) => [p, k] as [number, ChargeKind]));
+  const result: Allocation[] = [];
+  let left = amount;
+  for (const [period, kind] of order) {
+    if (left === 0n) break;
+    const entry = state.periods.get(periodKey(period, kind));
+    if (!entry) continue;
+    const take = outstandingOf(entry) < left ? outstandingOf(entry) : left;
+    if (take <= 0n) continue;
+    result.push({ period, kind, amount: take });
+    left -= take;
+  }
+  return result;
+}
+
+const PAY_CODE: Record<ChargeKind, number> = {
+  principal: LendingCode.repayPrincipal,
+  interest: LendingCode.repayInterest,
+  fee: LendingCode.repayFee,
+  penalty: LendingCode.repayPenalty,
+  late_fee: LendingCode.repayPenalty,
+};
+const RECEIVABLE: Record<ChargeKind, (loanId: string) => string> = {
+  principal: loanAccount.principal,
+  interest: loanAccount.interest,
+  fee: loanAccount.fees,
+  penalty: loanAccount.penalty,
+  late_fee: loanAccount.penalty,
+};
+
+/**
+ * Splits what the holders receive across the notes in proportion to their principal (largest
+ * remainder, so the parts add up exactly), takes the investor service fee from each note's interest,
+ * and plans the payouts. `investorsOnly` leaves the reserve's general share out: for a period the
+ * reserve advanced, what is still owed to holders is the investors' shortfall.
+ */
+export function distribute(
+  context: LendingContext,
+  state: LoanState,
+  product: Product,
+  principal: bigint,
+  interest: bigint,
+  plan: Plan,
+  investorsOnly = false,
+): void {
+  if (principal === 0n && interest === 0n) return;
+  const loanId = state.loan.id;
+  const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
+  const general = investorsOnly ? 0n : reserveGeneral(state);
+  const weights = [...investors.map((n) => n.principal), general];
+  const reserve = reserveNote(state);
+  if (weights.every((w) => w === 0n)) {
+    // Nobody but the reserve holds the loan any more (it bought every note at the full advance).
+    transfer(
+      plan,
+      noteAccountId(reserve.id),
+      RESERVE_ACCOUNT,
+      principal,
+      LendingCode.reserveRecovery,
+      loanId,
+    );
+    setPrincipal(reserve, reserve.principal - principal);
+    transfer(
+      plan,
+      loanAccount.interestPayable(loanId),
+      RESERVE_ACCOUNT,
+      interest,
+      LendingCode.reserveRecovery,
+      loanId,
+    );
+    return;
+  }
+  const principalParts = principal > 0n ? allocate(principal, weights) : weights.map(() => 0n);
+  const interestParts = interest > 0n ? allocate(interest, weights) : weights.map(() => 0n);
+  let fees = 0n;
+  investors.forEach((note, i) => {
+    const wallet = walletAccountId(note.holderId!);
+    const p = principalParts[i]!;
+    const gross = interestParts[i]!;
+    const fee = applyRate(gross, product.investorServiceFeeRate, product.rounding);
+    transfer(plan, noteAccountId(note.id), wallet, p, LendingCode.payoutPrincipal, note.id);
+    transfer(
+      plan,
+      loanAccount.interestPayable(loanId),
+      wallet,
+      gross - fee,
+      LendingCode.payoutInterest,
+      note.id,
+    );
+    setPrincipal(note, note.principal - p);
+    fees += fee;
+  });
+  const last = weights.length - 1;
+  transfer(
+    plan,
+    noteAccountId(reserve.id),
+    RESERVE_ACCOUNT,
+    principalParts[last]!,
+    LendingCode.reserveRecovery,
+    loanId,
+  );
+  setPrincipal(reserve, reserve.principal - principalParts[last]!);
+  transfer(
+    plan,
+    loanAccount.interestPayable(loanId),
+    RESERVE_ACCOUNT,
+    interestParts[last]!,
+    LendingCode.reserveRecovery,
+    loanId,
+  );
+  transfer(
+    plan,
+    loanAccount.interestPayable(loanId),
+    context.payments.feeIncomeAccount,
+    fees,
+    LendingCode.serviceFee,
+    loanId,
+  );
+}
+
+/**
+ * Takes `allocations` from the borrower's wallet: records each in the journal with its owner, moves
+ * the money off the receivables, pays the holders their share and the reserve what repays its
+ * advances.
+ */
+export async function settle(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  product: Product,
+  repaymentId: string,
+  allocations: readonly Allocation[],
+  plan: Plan,
+): Promise<void> {
+  const loanId = state.loan.id;
+  const wallet = walletAccountId(state.loan.borrowerId);
+  const fromBorrower = new Map<ChargeKind, bigint>();
+  // Per period: the holders' parts (all holders, or the investors only on an advanced period).
+  let holdersPrincipal = 0n;
+  let holdersInterest = 0n;
+  let shortfallPrincipal = 0n;
+  let shortfallInterest = 0n;
+  let reservePrincipal = 0n;
+  let reserveInterest = 0n;
+  const rows: { period: number; kind: ChargeKind; owner: string; amount: bigint }[] = [];
+  for (const a of allocations) {
+    fromBorrower.set(a.kind, (fromBorrower.get(a.kind) ?? 0n) + a.amount);
+    const entry = periodLedger(state, a.period, a.kind);
+    assert(a.amount <= outstandingOf(entry), 'an allocation must not exceed what is owed');
+    if (a.kind !== 'principal' && a.kind !== 'interest') {
+      entry.paidPlatform += a.amount;
+      rows.push({ period: a.period, kind: a.kind, owner: 'platform', amount: a.amount });
+      continue;
+    }
+    const reserveOwned = entry.advanced - entry.paidReserve;
+    const holdersOwned = outstandingOf(entry) - reserveOwned;
+    const toHolders = a.amount < holdersOwned ? a.amount : holdersOwned;
+    const toReserve = a.amount - toHolders;
+    entry.paidHolders += toHolders;
+    entry.paidReserve += toReserve;
+    if (toHolders > 0n) rows.push({ period: a.period, kind: a.kind, owner: 'investors', amount: toHolders });
+    if (toReserve > 0n) rows.push({ period: a.period, kind: a.kind, owner: 'reserve', amount: toReserve });
+    const advancedPeriod = entry.advanced > 0n;
+    if (a.kind === 'principal') {
+      if (advancedPeriod) shortfallPrincipal += toHolders;
+      else holdersPrincipal += toHolders;
+      reservePrincipal += toReserve;
+    } else {
+      if (advancedPeriod) shortfallInterest += toHolders;
+      else holdersInterest += toHolders;
+      reserveInterest += toReserve;
+    }
+  }
+  if (rows.length > 0) {
+    await sql`insert into loan_allocations (repayment_id, loan_id, period, kind, owner, amount)
+      select ${repaymentId}::uuid, ${loanId}::uuid, * from unnest(${rows.map((r) => r.period)}::int[], ${rows.map((r) => r.kind)}::text[],
+        ${rows.map((r) => r.owner)}::text[], ${rows.map((r) => r.amount.toString())}::bigint[])`.execute(trx);
+  }
+  for (const [kind, amount] of fromBorrower) {
+    transfer(plan, wallet, RECEIVABLE[kind](loanId), amount, PAY_CODE[kind], loanId);
+  }
+  const reserve = reserveNote(state);
+  transfer(
+    plan,
+    noteAccountId(reserve.id),
+    RESERVE_ACCOUNT,
+    reservePrincipal,
+    LendingCode.reserveRecovery,
+    loanId,
+  );
+  setPrincipal(reserve, reserve.principal - reservePrincipal);
+  transfer(
+    plan,
+    loanAccount.interestPayable(loanId),
+    RESERVE_ACCOUNT,
+    reserveInterest,
+    LendingCode.reserveRecovery,
+    loanId,
+  );
+  distribute(context, state, product, holdersPrincipal, holdersInterest, plan);
+  distribute(context, state, product, shortfallPrincipal, shortfallInterest, plan, true);
+}
+
+export type RepaymentKind = 'auto_debit' | 'manual' | 'prepayment' | 'payoff' | 'recovery';
+
+export async function insertRepayment(
+  context: LendingContext,
+  trx: Executor,
+  row: {
+    id: string;
+    loanId: string;
+    kind: RepaymentKind;
+    amount: bigint;
+    principalPrepaid?: bigint;
+    prepaymentInterest?: bigint;
+    prepaymentFee?: bigint;
+    option?: string | null;
+    businessDate: PlainDate;
+  },
+): Promise<void> {
+  await sql`insert into loan_repayments (id, loan_id, kind, amount, principal_prepaid, prepayment_interest, prepayment_fee, option, business_date, created_at)
+    values (${row.id}::uuid, ${row.loanId}::uuid, ${row.kind}, ${row.amount}, ${row.principalPrepaid ?? 0n}, ${row.prepaymentInterest ?? 0n},
+            ${row.prepaymentFee ?? 0n}, ${row.option ?? null}, ${row.businessDate}, ${context.clock.now()})`.execute(
+    trx,
+  );
+}
+
+/**
+ * Principal repaid ahead of its schedule (a partial prepayment or the payoff), with its interest to
+ * date: charged and paid at once as "period 0" (unscheduled), all of it to the holders.
+ */
+export async function prepayPrincipal(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  product: Product,
+  repaymentId: string,
+  principal: bigint,
+  interest: bigint,
+  on: PlainDate,
+  plan: Plan,
+): Promise<void> {
+  const loanId = state.loan.id;
+  const now = context.clock.now();
+  await insertCharge(trx, state, `${loanId}:0:principal:${repaymentId}`, 0, 'principal', principal, on, now);
+  await insertCharge(trx, state, `${loanId}:0:interest:${repaymentId}`, 0, 'interest', interest, on, now);
+  transfer(
+    plan,
+    loanAccount.interest(loanId),
+    loanAccount.interestPayable(loanId),
+    interest,
+    LendingCode.chargeInterest,
+    loanId,
+  );
+  await settle(
+    context,
+    trx,
+    state,
+    product,
+    repaymentId,
+    [
+      ...(principal > 0n ? [{ period: 0, kind: 'principal' as const, amount: principal }] : []),
+      ...(interest > 0n ? [{ period: 0, kind: 'interest' as const, amount: interest }] : []),
+    ],
+    plan,
+  );
+}
+
+export interface AdvanceResult {
+  readonly principal: bigint;
+  readonly interest: bigint;
+  readonly shortfall: bigint;
+}
+
+async function reserveAvailable(context: LendingContext, trx: Executor, plan: Plan): Promise<bigint> {
+  // What the reserve holds now, less what this plan already takes from it and not yet posted.
+  await commit(context, trx, plan);
+  const account = await context.ledger.getAccount(RESERVE_ACCOUNT, { tx: trx });
+  return account ? account.creditsPosted - account.debitsPosted - account.debitsPending : 0n;
+}
+
+/**
+ * The reserve advances a period's overdue principal and interest to the holders: each investor gets
+ * their share now (less the service fee on the interest), and their claim on that principal moves
+ * to the reserve's note. If the reserve holds less than needed, it advances what it holds, pro rata,
+ * and records the shortfall.
+ */
+export async function advancePeriod(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  product: Product,
+  period: number,
+  on: PlainDate,
+  plan: Plan,
+): Promise<AdvanceResult> {
+  const loanId = state.loan.id;
+  const ep = periodLedger(state, period, 'principal');
+  const ei = periodLedger(state, period, 'interest');
+  const holdersP = outstandingOf(ep) - (ep.advanced - ep.paidReserve);
+  const holdersI = outstandingOf(ei) - (ei.advanced - ei.paidReserve);
+  const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
+  const general = reserveGeneral(state);
+  const weights = [...investors.map((n) => n.principal), general];
+  if (holdersP + holdersI === 0n) return { principal: 0n, interest: 0n, shortfall: 0n };
+  const useWeights = weights.some((w) => w > 0n) ? weights : [...investors.map(() => 0n), 1n];
+  const pParts = allocate(holdersP, useWeights);
+  const iParts = allocate(holdersI, useWeights);
+  const needs = investors.map((_, i) => pParts[i]! + iParts[i]!);
+  const needed = needs.reduce((a, b) => a + b, 0n);
+  const available = await reserveAvailable(context, trx, plan);
+  const paying = needed <= available ? needs : needed === 0n ? needs : allocate(available, needs);
+  const reserve = reserveNote(state);
+  let advancedP = pParts[useWeights.length - 1]!; // the reserve's own general share counts as advanced
+  let advancedI = iParts[useWeights.length - 1]!;
+  let fees = 0n;
+  investors.forEach((note, i) => {
+    const pay = paying[i]!;
+    const p = pay < pParts[i]! ? pay : pParts[i]!;
+    const interest = pay - p;
+    const fee = applyRate(interest, product.investorServiceFeeRate, product.rounding);
+    transfer(plan, RESERVE_ACCOUNT, walletAccountId(note.holderId!), pay - fee, LendingCode.advance, note.id);
+    transfer(plan, noteAccountId(note.id), noteAccountId(reserve.id), p, LendingCode.advanceClaim, note.id);
+    setPrincipal(note, note.principal - p);
+    setPrincipal(reserve, reserve.principal + p);
+    fees += fee;
+    advancedP += p;
+    advancedI += interest;
+  });
+  transfer(plan, RESERVE_ACCOUNT, context.payments.feeIncomeAccount, fees, LendingCode.serviceFee, loanId);
+  const shortfall = needed - paying.reduce((a, b) => a + b, 0n);
+  ep.advanced += advancedP;
+  ei.advanced += advancedI;
+  await sql`insert into loan_advances (loan_id, period, principal, interest, shortfall, business_date, created_at)
+            values (${loanId}::uuid, ${period}, ${advancedP}, ${advancedI}, ${shortfall}, ${on}, ${context.clock.now()})`.execute(
+    trx,
+  );
+  return { principal: advancedP, interest: advancedI, shortfall };
+}
+
+/**
+ * The full advance: every charged period not yet advanced is advanced, then the reserve buys the
+ * principal still in the investors' notes (pro rata if it holds too little), recorded as period -1.
+ */
+export async function advanceAll(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  product: Product,
+  on: PlainDate,
+  plan: Plan,
+): Promise<AdvanceResult> {
+  let principal = 0n;
+  let interest = 0n;
+  let shortfall = 0n;
+  for (const period of chargedPeriods(state)) {
+    if (
+      periodLedger(state, period, 'principal').advanced > 0n ||
+      periodLedger(state, period, 'interest').advanced > 0n
+    )
+      continue;
+    const r = await advancePeriod(context, trx, state, product, period, on, plan);
+    principal += r.principal;
+    interest += r.interest;
+    shortfall += r.shortfall;
+  }
+  const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
+  const needs = investors.map((n) => n.principal);
+  const needed = needs.reduce((a, b) => a + b, 0n);
+  let bought = 0n;
+  if (needed > 0n) {
+    const available = await reserveAvailable(context, trx, plan);
+    const paying = needed <= available ? needs : allocate(available, needs);
+    const reserve = reserveNote(state);
+    investors.forEach((note, i) => {
+      const p = paying[i]!;
+      transfer(plan, RESERVE_ACCOUNT, walletAccountId(note.holderId!), p, LendingCode.advance, note.id);
+      transfer(plan, noteAccountId(note.id), noteAccountId(reserve.id), p, LendingCode.advanceClaim, note.id);
+      setPrincipal(note, note.principal - p);
+      setPrincipal(reserve, reserve.principal + p);
+    });
+    bought = paying.reduce((a, b) => a + b, 0n);
+  }
+  // Period -1 records the purchase of the principal not yet due (the periods have rows of their own).
+  await sql`insert into loan_advances (loan_id, period, principal, interest, shortfall, business_date, created_at)
+            values (${state.loan.id}::uuid, -1, ${bought}, 0, ${needed - bought}, ${on}, ${context.clock.now()})`.execute(
+    trx,
+  );
+  shortfall += needed - bought;
+  await sql`update loans set fully_advanced = ${shortfall === 0n} where id = ${state.loan.id}::uuid`.execute(
+    trx,
+  );
+  return { principal: principal + bought, interest, shortfall };
+}
+
+/**
+ * Write-off: the principal still owed and the interest receivable are cancelled against the notes
+ * and the interest payable (the holders, the reserve mostly, bear the loss); accrued fees and
+ * penalties go to the write-off expense.
+ */
+export async function writeOff(
+  context: LendingContext,
+  trx: Executor,
+  state: LoanState,
+  on: PlainDate,
+  plan: Plan,
+): Promise<{ principal: bigint; interest: bigint; charges: bigint }> {
+  const loanId = state.loan.id;
+  await commit(context, trx, plan);
+  const accounts = await context.ledger.lookupAccounts(
+    [
+      loanAccount.principal(loanId),
+      loanAccount.interest(loanId),
+      loanAccount.fees(loanId),
+      loanAccount.penalty(loanId),
+    ],
+    { tx: trx },
+  );
+  const balance = (id: string) => {
+    const a = accounts.find((x) => x.id === id);
+    return a ? a.debitsPosted - a.creditsPosted : 0n;
+  };
+  const interest = balance(loanAccount.interest(loanId));
+  const fees = balance(loanAccount.fees(loanId));
+  const penalty = balance(loanAccount.penalty(loanId));
+  let principal = 0n;
+  for (const note of state.notes) {
+    if (note.principal <= 0n) continue;
+    transfer(
+      plan,
+      noteAccountId(note.id),
+      loanAccount.principal(loanId),
+      note.principal,
+      LendingCode.writeOff,
+      note.id,
+    );
+    principal += note.principal;
+    setPrincipal(note, 0n);
+  }
+  assert(
+    principal === balance(loanAccount.principal(loanId)),
+    `loan ${loanId}: notes do not add up to the principal`,
+  );
+  transfer(
+    plan,
+    loanAccount.interestPayable(loanId),
+    loanAccount.interest(loanId),
+    interest,
+    LendingCode.writeOff,
+    loanId,
+  );
+  transfer(plan, WRITE_OFF_ACCOUNT, loanAccount.fees(loanId), fees, LendingCode.writeOff, loanId);
+  transfer(plan, WRITE_OFF_ACCOUNT, loanAccount.penalty(loanId), penalty, LendingCode.writeOff, loanId);
+  await sql`insert into loan_write_offs (loan_id, principal, interest, charges, business_date, created_at)
+            values (${loanId}::uuid, ${principal}, ${interest}, ${fees + penalty}, ${on}, ${context.clock.now()})`.execute(
+    trx,
+  );
+  await sql`update loans set status = 'written_off', closed_on = ${on} where id = ${loanId}::uuid`.execute(
+    trx,
+  );
+  return { principal, interest, charges: fees + penalty };
+}
+
+/** Principal not yet charged: the scheduled principal of every period still to fall due. */
+export function unchargedPrincipal(state: LoanState): bigint {
+  return state.installments
+    .filter((i) => !isCharged(state, i.period))
+    .reduce((sum, i) => sum + i.principal, 0n);
+}
+
+/** The date interest on uncharged principal runs from: the last charged due date, or the start. */
+export function interestStart(state: LoanState): PlainDate {
+  let start = state.loan.startDate!;
+  for (const i of state.installments) if (isCharged(state, i.period) && i.dueDate > start) start = i.dueDate;
+  return start;
+}
