@@ -10,9 +10,10 @@ import {
   investments,
   investor,
   loanOf,
+  openLendingApp,
   wallet,
 } from '../support/lending.ts';
-import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
+import { asAdmin, type TestApp } from '../support/platform.ts';
 
 /**
  * A borrower applies, the listing is funded by several investors (the last bid cut to what
@@ -21,7 +22,7 @@ import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
  */
 let t: TestApp;
 beforeAll(async () => {
-  t = await openTestApp();
+  t = await openLendingApp();
 });
 afterAll(() => t.close());
 

@@ -5,7 +5,7 @@ import { withCheckCharacter } from '../../src/identity/index.ts';
 import { CNY, formatAmount, type PlainDate, parseAmount } from '../../src/kernel/index.ts';
 import { ChartOfAccounts } from '../../src/ledger/index.ts';
 import { loanAccount, noteAccountId } from '../../src/lending/index.ts';
-import { asAdmin, type TestApp } from './platform.ts';
+import { asAdmin, openTestApp, type TestApp } from './platform.ts';
 import { signUp, type TestUser, verifiedCustomer } from './users.ts';
 
 /** Helpers for the lending scenarios: people, money in wallets, time, and the invariants. */
@@ -239,4 +239,43 @@ export async function checkInvariants(t: TestApp): Promise<void> {
       row.status === 'frozen' ? 'pending' : row.status === 'posted' ? 'posted' : 'voided',
     );
   }
+}
+
+/** An approved listing filled by `investors` equal bids (the last may be cut) and disbursed. */
+export async function fundedLoan(
+  t: TestApp,
+  options: {
+    amount?: string;
+    term?: number;
+    method?: string;
+    productId?: string;
+    investors?: number;
+    borrowerBalance?: string;
+  } = {},
+): Promise<{ loanId: string; borrower: TestUser; investors: TestUser[] }> {
+  const b = await borrower(t, options.borrowerBalance ?? '0.00');
+  const amount = options.amount ?? '10000.00';
+  const { loanId } = await applyFor(t, b, {
+    amount: cny(amount),
+    term: options.term ?? 12,
+    method: options.method ?? 'equal_installment',
+    productId: options.productId ?? 'personal',
+  });
+  const count = options.investors ?? 3;
+  const share = (minor(amount) / BigInt(count) / 5000n + 1n) * 5000n; // a multiple of 50.00 covering 1/count
+  const people: TestUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const person = await investor(t);
+    people.push(person);
+    const response = await bid(t, person, loanId, yuan(share));
+    expect(response.statusCode, response.body).toBe(201);
+  }
+  const view = await t.app.inject({ method: 'GET', url: `/v1/lending/listings/${loanId}` });
+  expect(view.json().loan.status).toBe('active');
+  return { loanId, borrower: b, investors: people };
+}
+
+/** A test app whose sessions outlive the months a lending scenario moves the clock through. */
+export function openLendingApp(): Promise<TestApp> {
+  return openTestApp({ identity: { sessionTtlHours: 24 * 3650 } });
 }
