@@ -262,7 +262,7 @@ export async function fundedLoan(
     productId: options.productId ?? 'personal',
   });
   const count = options.investors ?? 3;
-  const share = (minor(amount) / BigInt(count) / 5000n + 1n) * 5000n; // a multiple of 50.00 covering 1/count
+  const share = ((minor(amount) / BigInt(count) + 4999n) / 5000n) * 5000n; // 1/count, up to a multiple of 50.00
   const people: TestUser[] = [];
   for (let i = 0; i < count; i++) {
     const person = await investor(t);
@@ -278,4 +278,32 @@ export async function fundedLoan(
 /** A test app whose sessions outlive the months a lending scenario moves the clock through. */
 export function openLendingApp(): Promise<TestApp> {
   return openTestApp({ identity: { sessionTtlHours: 24 * 3650 } });
+}
+
+/** Takes everything available out of a wallet (as a withdrawal would). */
+export async function drain(t: TestApp, userId: string): Promise<void> {
+  const { ledger, payments, db } = t.platform;
+  await inTransaction(db, async (trx) => {
+    await ledger.createAccounts([{ id: EXTERNAL, ledger: 'CNY', code: ChartOfAccounts.external.code }], {
+      tx: trx,
+    });
+    const wallet = await payments.walletAccount(trx, userId, { lock: true });
+    const account = await ledger.getAccount(wallet, { tx: trx });
+    const available = account!.creditsPosted - account!.debitsPosted - account!.debitsPending;
+    if (available === 0n) return;
+    const [result] = await ledger.createTransfers(
+      [
+        {
+          id: `drain:${crypto.randomUUID()}`,
+          debitAccountId: wallet,
+          creditAccountId: EXTERNAL,
+          amount: available,
+          ledger: 'CNY',
+          code: 1,
+        },
+      ],
+      { tx: trx },
+    );
+    if (result!.result !== 'ok') throw new Error(`drain failed: ${result!.result}`);
+  });
 }
