@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, Decimal, type PlainDate } from '../../src/kernel/index.ts';
+import {
+  checkInvariants,
+  cny,
+  fund,
+  fundedLoan,
+  goTo,
+  investments,
+  investor,
+  loanOf,
+  openLendingApp,
+  runTo,
+  wallet,
+} from '../support/lending.ts';
+import type { TestApp } from '../support/platform.ts';
+
+/**
+ * A note sold mid-life on the secondary market (债权转让): the rules on when it may be listed, the
+ * price with the discount and the interest accrued since the last due date, the seller's fee, and
+ * the next instalment reaching the buyer.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await openLendingApp();
+});
+afterAll(() => t.close());
+
+const post = (user: { headers: Record<string, string> }, url: string, payload: object = {}) =>
+  t.app.inject({ method: 'POST', url, headers: user.headers, payload });
+
+describe('the secondary market', () => {
+  it('sells part of a note at a discount with accrued interest, and pays the buyer the next instalment', async () => {
+    const { loanId, borrower, investors } = await fundedLoan(t, {
+      amount: '12000.00',
+      term: 12,
+      investors: 3,
+    });
+    await fund(t, borrower.userId, '3000.00');
+    const [seller] = investors as [(typeof investors)[0]];
+    const note = (await investments(t, seller)).notes[0];
+    const plan = await loanOf(t, borrower, loanId);
+
+    // Held too briefly (30 days are required).
+    const early = await post(seller, `/v1/me/notes/${note.noteId}/listings`, { discountRate: '0.02' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error.code).toBe('held_too_briefly');
+
+    // After the first instalment, 10 days later: allowed.
+    await runTo(t, plan.installments[0].dueDate);
+    const listDay = addDays(plan.installments[0].dueDate as PlainDate, 10);
+    goTo(t, listDay);
+    const tooDeep = await post(seller, `/v1/me/notes/${note.noteId}/listings`, { discountRate: '0.06' });
+    expect(tooDeep.json().error.code).toBe('discount_out_of_range');
+    const held = new Decimal((await investments(t, seller)).notes[0].outstandingPrincipal);
+    const tooMuch = await post(seller, `/v1/me/notes/${note.noteId}/listings`, {
+      discountRate: '0.02',
+      principal: cny(held.plus(1).toFixed(2)),
+    });
+    expect(tooMuch.json().error.code).toBe('principal_out_of_range');
+    const listed = await post(seller, `/v1/me/notes/${note.noteId}/listings`, {
+      discountRate: '0.02',
+      principal: cny('1000.00'),
+    });
+    expect(listed.statusCode, listed.body).toBe(201);
+    const twice = await post(seller, `/v1/me/notes/${note.noteId}/listings`, { discountRate: '0.01' });
+    expect(twice.json().error.code).toBe('note_already_listed');
+
+    const quote = (
+      await t.app.inject({ method: 'GET', url: `/v1/lending/note-listings/${listed.json().id}` })
+    ).json();
+    const accrued = new Decimal(1000).times(plan.loan.annualRate).times(10).div(360).toDecimalPlaces(2);
+    expect(quote).toMatchObject({ price: '980.00', accruedInterest: accrued.toFixed(2), sellerFee: '4.90' });
+    expect(quote.total).toBe(accrued.plus(980).toFixed(2));
+
+    const buyer = await investor(t, '5000.00');
+    expect((await post(seller, `/v1/lending/note-listings/${listed.json().id}/buy`)).json().error.code).toBe(
+      'own_listing',
+    );
+    const sellerBefore = new Decimal((await wallet(t, seller)).balance.amount);
+    const bought = await post(buyer, `/v1/lending/note-listings/${listed.json().id}/buy`);
+    expect(bought.statusCode, bought.body).toBe(200);
+    expect(bought.json().status).toBe('sold');
+    expect((await wallet(t, buyer)).balance.amount).toBe(new Decimal(5000).minus(quote.total).toFixed(2));
+    expect(new Decimal((await wallet(t, seller)).balance.amount).minus(sellerBefore).toFixed(2)).toBe(
+      new Decimal(quote.total).minus('4.90').toFixed(2),
+    );
+    const sold = await post(buyer, `/v1/lending/note-listings/${listed.json().id}/buy`);
+    expect(sold.statusCode).toBe(409);
+    const buyerNotes = (await investments(t, buyer)).notes;
+    expect(buyerNotes).toHaveLength(1);
+    expect(buyerNotes[0]).toMatchObject({ origin: 'purchase', outstandingPrincipal: '1000.00' });
+    expect((await investments(t, seller)).notes[0].outstandingPrincipal).toBe(held.minus(1000).toFixed(2));
+    await checkInvariants(t);
+
+    // Within 3 days of the next due date: no new listings.
+    goTo(t, addDays(plan.installments[1].dueDate as PlainDate, -2));
+    const blackout = await post(seller, `/v1/me/notes/${note.noteId}/listings`, { discountRate: '0' });
+    expect(blackout.json().error.code).toBe('too_close_to_due_date');
+
+    // The second instalment: the buyer receives a full period's interest on the 1,000.00 (less the fee).
+    const buyerBefore = new Decimal((await wallet(t, buyer)).balance.amount);
+    await runTo(t, plan.installments[1].dueDate);
+    const statement = await investments(t, buyer);
+    expect(new Decimal(statement.interestReceived).gt(0)).toBe(true);
+    expect(new Decimal((await wallet(t, buyer)).balance.amount).gt(buyerBefore)).toBe(true);
+    await checkInvariants(t);
+  });
+
+  it('withdraws a listing by the seller, and one nobody buys when it expires', async () => {
+    const { loanId, borrower, investors } = await fundedLoan(t, {
+      amount: '6000.00',
+      term: 12,
+      investors: 2,
+    });
+    await fund(t, borrower.userId, '2000.00');
+    const plan = await loanOf(t, borrower, loanId);
+    await runTo(t, plan.installments[0].dueDate);
+    goTo(t, addDays(plan.installments[0].dueDate as PlainDate, 5));
+    const [a, b] = investors as [(typeof investors)[0], (typeof investors)[0]];
+    const noteA = (await investments(t, a)).notes[0].noteId;
+    const noteB = (await investments(t, b)).notes[0].noteId;
+    const la = (await post(a, `/v1/me/notes/${noteA}/listings`, { discountRate: '0.01' })).json();
+    const lb = (await post(b, `/v1/me/notes/${noteB}/listings`, { discountRate: '0.01' })).json();
+    const withdrawn = await post(a, `/v1/me/note-listings/${la.id}/withdraw`);
+    expect(withdrawn.json().status).toBe('withdrawn');
+    const notMine = await post(a, `/v1/me/note-listings/${lb.id}/withdraw`);
+    expect(notMine.statusCode).toBe(404);
+    await runTo(t, addDays(lb.expiresOn as PlainDate, 1));
+    const open = (await t.app.inject({ method: 'GET', url: '/v1/lending/note-listings' })).json();
+    expect(open.find((l: { id: string }) => l.id === lb.id)).toBeUndefined();
+  });
+});
