@@ -4,6 +4,7 @@ import { openPlatform } from '../app/platform.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
 import { DomainError } from '../kernel/index.ts';
 import { ledgerCommand } from './ledger-commands.ts';
+import { lendingCommand, loanCommand } from './lending-commands.ts';
 import { configFrom, type GlobalOptions } from './options.ts';
 import { gatewaySimCommand, paymentsCommand } from './payments-commands.ts';
 import { riskCommand } from './risk-commands.ts';
@@ -70,6 +71,8 @@ program.addCommand(ledgerCommand(globals));
 program.addCommand(paymentsCommand(globals));
 program.addCommand(gatewaySimCommand());
 program.addCommand(riskCommand());
+program.addCommand(loanCommand());
+program.addCommand(lendingCommand(globals));
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ export {
   type Purpose,
   RISK_LEVEL_OF_GRADE,
 } from './marketplace.ts';
+export { type PreviewInput, previewSchedule, type SchedulePreview } from './preview.ts';
 export {
   checkProductConfig,
   DEFAULT_PRODUCTS,

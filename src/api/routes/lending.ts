@@ -4,13 +4,11 @@ import type { Platform } from '../../app/platform.ts';
 import { QUESTIONNAIRE } from '../../identity/index.ts';
 import {
   CNY,
-  type Currency,
   DAY_COUNTS,
   type DayCount,
   Decimal,
   formatAmount,
   notFound,
-  type PlainDate,
   parseAmount,
   parseDate,
   plainDate,
@@ -18,9 +16,7 @@ import {
 } from '../../kernel/index.ts';
 import {
   type Application,
-  annualPercentageRate,
   type Bid,
-  buildSchedule,
   type InstallmentView,
   type Loan,
   type LoanView,
@@ -28,6 +24,7 @@ import {
   type PayoffQuote,
   type Product,
   PURPOSES,
+  previewSchedule,
   REPAYMENT_METHODS,
   type RepaymentResult,
 } from '../../lending/index.ts';
@@ -213,50 +210,6 @@ const scheduleQuery = z.object({
   upfrontFee: z.string().max(24).optional().describe('Yuan deducted at disbursement, for the APR.'),
 });
 
-export function schedulePreview(
-  q: z.infer<typeof scheduleQuery>,
-  today: PlainDate,
-  currency: Currency = CNY,
-) {
-  const principal = (parseAmount(q.principal, currency) as { ok: true; value: bigint }).value;
-  if (q.termUnit === 'day' && q.method !== 'bullet')
-    throw ruleViolation('term_unit_needs_bullet', 'a term in days repays by the bullet method');
-  const start = q.start ? plainDate(q.start) : today;
-  const schedule = buildSchedule({
-    principal,
-    annualRate: new Decimal(q.annualRate),
-    ...(q.termUnit === 'month' ? { termMonths: q.term } : { termDays: q.term }),
-    method: q.method,
-    dayCount: q.dayCount,
-    startDate: start,
-    rounding: 'half_up',
-    currency,
-  });
-  const fee = q.upfrontFee ? parseAmount(q.upfrontFee, currency) : { ok: true as const, value: 0n };
-  if (!fee.ok || fee.value >= principal)
-    throw ruleViolation('fee_out_of_range', 'the upfront fee must be below the principal');
-  const apr = annualPercentageRate(
-    principal - fee.value,
-    schedule,
-    start,
-    q.termUnit === 'month' && q.method !== 'bullet',
-  );
-  const f = (minor: bigint) => formatAmount(minor, currency);
-  return {
-    installments: schedule.installments.map((i) => ({
-      period: i.period,
-      dueDate: i.dueDate,
-      principal: f(i.principal),
-      interest: f(i.interest),
-      total: f(i.total),
-      remainingPrincipal: f(i.remainingPrincipal),
-    })),
-    totalInterest: f(schedule.totalInterest),
-    totalPayable: f(schedule.totalPayable),
-    apr: apr.toFixed(6),
-  };
-}
-
 const productJson = (p: Product) => ({
   id: p.id,
   version: p.version,
@@ -412,7 +365,7 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
           response: { 200: scheduleSchema, ...errors },
         },
       },
-      async (request) => schedulePreview(request.query, platform.clock.businessDate()),
+      async (request) => previewSchedule(request.query, platform.clock.businessDate()),
     );
 
     // Applications and listings ---------------------------------------------------------------
@@ -532,7 +485,7 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
       async (request) => {
         const loan = await lending.loan(request.params.id);
         const product = await lending.products.version(loan.productId, loan.productVersion);
-        const schedule = schedulePreview(
+        const schedule = previewSchedule(
           {
             principal: yuan(loan.amount),
             annualRate: loan.annualRate,
