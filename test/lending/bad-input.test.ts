@@ -155,8 +155,8 @@ const cases: [string, 'POST' | 'PUT' | 'GET', string, unknown, number, string][]
     'POST',
     '/v1/me/loans/:loan/repayments',
     { mode: 'due' },
-    404,
-    'loan_not_found',
+    409,
+    'loan_not_active',
   ],
   [
     'an unknown repayment mode',
