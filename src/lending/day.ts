@@ -181,18 +181,17 @@ export async function runLoanDay(
     for (const period of chargedPeriods(state)) {
       const installment = state.installments.find((i) => i.period === period)!;
       if (daysBetweenDates(installment.dueDate, date) < product.reserve.advanceInstallmentDays) continue;
+      // Once per period, even when a short reserve could advance nothing (the shortfall is recorded).
+      if (state.advancedPeriods.has(period)) continue;
       const ep = periodLedger(state, period, 'principal');
       const ei = periodLedger(state, period, 'interest');
-      if (ep.advanced > 0n || ei.advanced > 0n) continue;
       if (outstandingOf(ep) + outstandingOf(ei) === 0n) continue;
       await advancePeriod(context, trx, state, product, period, date, plan);
       counters.advances += 1;
     }
     const { dpd } = daysPastDue(state, date);
     if (dpd >= product.reserve.advanceAllDays) {
-      const all =
-        await sql`select 1 from loan_advances where loan_id = ${loanId}::uuid and period = -1`.execute(trx);
-      if (all.rows.length === 0) {
+      if (!state.advancedPeriods.has(-1)) {
         await advanceAll(context, trx, state, product, date, plan);
         counters.advances += 1;
       }

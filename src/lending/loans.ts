@@ -166,6 +166,8 @@ export interface LoanState {
   readonly installments: InstallmentRow[];
   readonly notes: NoteHolding[];
   readonly periods: Map<string, PeriodLedger>;
+  /** Periods the reserve has dealt with (a loan_advances row, even one that advanced nothing); -1: the full advance. */
+  readonly advancedPeriods: Set<number>;
   /** Principal outstanding on the ledger (account loan:<id>:principal). */
   readonly principalOutstanding: bigint;
 }
@@ -255,6 +257,7 @@ export async function loadState(
     installments,
     notes,
     periods: new Map(),
+    advancedPeriods: new Set(advances.rows.map((a) => a.period)),
     principalOutstanding: principal ? principal.debitsPosted - principal.creditsPosted : 0n,
   };
   for (const c of charges.rows) periodLedger(state, c.period, c.kind).charged += c.amount;

@@ -587,6 +587,7 @@ export async function advancePeriod(
   const shortfall = needed - paying.reduce((a, b) => a + b, 0n);
   ep.advanced += advancedP;
   ei.advanced += advancedI;
+  state.advancedPeriods.add(period);
   await sql`insert into loan_advances (loan_id, period, principal, interest, shortfall, business_date, created_at)
             values (${loanId}::uuid, ${period}, ${advancedP}, ${advancedI}, ${shortfall}, ${on}, ${context.clock.now()})`.execute(
     trx,
@@ -610,11 +611,7 @@ export async function advanceAll(
   let interest = 0n;
   let shortfall = 0n;
   for (const period of chargedPeriods(state)) {
-    if (
-      periodLedger(state, period, 'principal').advanced > 0n ||
-      periodLedger(state, period, 'interest').advanced > 0n
-    )
-      continue;
+    if (state.advancedPeriods.has(period)) continue;
     const r = await advancePeriod(context, trx, state, product, period, on, plan);
     principal += r.principal;
     interest += r.interest;
@@ -642,6 +639,7 @@ export async function advanceAll(
             values (${state.loan.id}::uuid, -1, ${bought}, 0, ${needed - bought}, ${on}, ${context.clock.now()})`.execute(
     trx,
   );
+  state.advancedPeriods.add(-1);
   shortfall += needed - bought;
   await sql`update loans set fully_advanced = ${shortfall === 0n} where id = ${state.loan.id}::uuid`.execute(
     trx,

@@ -4,7 +4,7 @@ import { inTransaction } from '../../src/db/index.ts';
 import { withCheckCharacter } from '../../src/identity/index.ts';
 import { CNY, formatAmount, type PlainDate, parseAmount } from '../../src/kernel/index.ts';
 import { ChartOfAccounts } from '../../src/ledger/index.ts';
-import { loanAccount, noteAccountId } from '../../src/lending/index.ts';
+import { LendingCode, loanAccount, noteAccountId } from '../../src/lending/index.ts';
 import { asAdmin, openTestApp, type TestApp } from './platform.ts';
 import { signUp, type TestUser, verifiedCustomer } from './users.ts';
 
@@ -214,6 +214,25 @@ export async function checkInvariants(t: TestApp): Promise<void> {
     expect(payable!.creditsPosted - payable!.debitsPosted).toBe(
       interest!.debitsPosted - interest!.creditsPosted,
     );
+    // Conservation: every unit of principal and interest the borrower paid left through the
+    // loan's notes and interest payable to the holders, the reserve or the service fee, and no more.
+    const flows = await sql<{ paid_p: bigint; out_p: bigint; paid_i: bigint; out_i: bigint }>`
+      select
+        (select coalesce(sum(amount), 0)::bigint from ledger_transfers
+          where credit_account_id = ${loanAccount.principal(loan.id)} and code = ${LendingCode.repayPrincipal}) as paid_p,
+        (select coalesce(sum(t.amount), 0)::bigint from ledger_transfers t
+          where t.debit_account_id = any(${notes.rows.map((n) => noteAccountId(n.id))}::text[])
+            and t.code = any(${[LendingCode.payoutPrincipal, LendingCode.reserveRecovery]}::int[])) as out_p,
+        (select coalesce(sum(amount), 0)::bigint from ledger_transfers
+          where credit_account_id = ${loanAccount.interest(loan.id)} and code = ${LendingCode.repayInterest}) as paid_i,
+        (select coalesce(sum(amount), 0)::bigint from ledger_transfers
+          where debit_account_id = ${loanAccount.interestPayable(loan.id)}
+            and code = any(${[LendingCode.payoutInterest, LendingCode.serviceFee, LendingCode.reserveRecovery]}::int[])) as out_i`.execute(
+      db,
+    );
+    const flow = flows.rows[0]!;
+    expect(flow.out_p, `principal of loan ${loan.id} paid out`).toBe(flow.paid_p);
+    expect(flow.out_i, `interest of loan ${loan.id} paid out`).toBe(flow.paid_i);
     // The journals: interest charged less paid equals the receivable.
     const journal = await sql<{ charged: bigint; paid: bigint }>`
       select (select coalesce(sum(amount), 0)::bigint from loan_charges where loan_id = ${loan.id} and kind = 'interest') as charged,
