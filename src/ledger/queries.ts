@@ -20,7 +20,9 @@ export interface AccountBalance extends Balances {
 export async function lookupAccounts(db: Executor, ids: readonly string[]): Promise<Account[]> {
   if (ids.length === 0) return [];
   const rows = await sql<Parameters<typeof toAccountRow>[0]>`
-    select ${ACCOUNT_COLUMNS} from ledger_accounts where id = any(${[...ids]}::text[])`.execute(db);
+    select ${ACCOUNT_COLUMNS} from ledger_accounts join unnest(${[...ids]}::text[]) as wanted(id) using (id)`.execute(
+    db,
+  );
   const byId = new Map(rows.rows.map((row) => [row.id, toAccountRow(row)]));
   return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
@@ -28,7 +30,9 @@ export async function lookupAccounts(db: Executor, ids: readonly string[]): Prom
 export async function lookupTransfers(db: Executor, ids: readonly string[]): Promise<Transfer[]> {
   if (ids.length === 0) return [];
   const rows = await sql<TransferDbRow>`
-    select ${TRANSFER_COLUMNS} from ledger_transfers where id = any(${[...ids]}::text[])`.execute(db);
+    select ${TRANSFER_COLUMNS} from ledger_transfers join unnest(${[...ids]}::text[]) as wanted(id) using (id)`.execute(
+    db,
+  );
   const byId = new Map(rows.rows.map((row) => [row.id, toTransfer(row)]));
   return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }

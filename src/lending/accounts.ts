@@ -4,6 +4,7 @@ import {
   type AccountInput,
   ChartOfAccounts,
   type Ledger,
+  MAX_BATCH_SIZE,
   type TransferEventResult,
   type TransferInput,
 } from '../ledger/index.ts';
@@ -117,7 +118,13 @@ export async function post(
   transfers: TransferInput[],
 ): Promise<TransferEventResult[]> {
   const nonZero = transfers.filter((t) => t.amount > 0n);
-  const results = await ledger.createTransfers(nonZero, { tx: trx });
+  // Lending never links its transfers, so a long plan (a listing of 10,000 bids) is posted in
+  // ledger-sized batches, all in the one transaction.
+  const results: TransferEventResult[] = [];
+  for (let start = 0; start < nonZero.length; start += MAX_BATCH_SIZE)
+    results.push(
+      ...(await ledger.createTransfers(nonZero.slice(start, start + MAX_BATCH_SIZE), { tx: trx })),
+    );
   if (results.some((r) => r.result === 'exceeds_credits'))
     throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
   for (const r of results) if (r.result !== 'ok') throw new Error(`ledger refused ${r.id}: ${r.result}`);
