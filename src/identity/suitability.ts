@@ -139,6 +139,35 @@ export class Suitability {
     };
   }
 
+  /**
+   * For many would-be investors at once: their KYC level and the class of their valid assessment
+   * (0 without one). One read, for a batch of bids.
+   */
+  async standings(
+    userIds: readonly string[],
+    db: Executor = this.db,
+  ): Promise<Map<string, { kycLevel: number; riskClass: number }>> {
+    const rows = await sql<{
+      id: string;
+      kyc_level: number;
+      level: number | null;
+      expires_on: PlainDate | null;
+    }>`
+      select u.id, u.kyc_level, a.level, a.expires_on::text as expires_on
+      from users u left join investor_assessments a on a.user_id = u.id
+      where u.id = any(${userIds}::uuid[])`.execute(db);
+    const today = this.clock.businessDate();
+    return new Map(
+      rows.rows.map((r) => [
+        r.id,
+        {
+          kycLevel: r.kyc_level,
+          riskClass: r.level !== null && r.expires_on !== null && r.expires_on >= today ? r.level : 0,
+        },
+      ]),
+    );
+  }
+
   /** The investor's class if they hold a valid assessment, else 0. */
   async validLevel(userId: string, db: Executor = this.db): Promise<number> {
     const assessment = await this.assessment(userId, db);

@@ -10,6 +10,7 @@ import {
   Decimal,
   formatAmount,
   invalid,
+  isUuid,
   notFound,
   type PlainDate,
   ruleViolation,
@@ -30,7 +31,7 @@ import {
   post,
   RESERVE_ACCOUNT,
 } from './accounts.ts';
-import { findLoan, getLoan, type LendingContext, type Loan } from './loans.ts';
+import { getLoan, type LendingContext, type Loan } from './loans.ts';
 import type { Product } from './products.ts';
 import { buildSchedule, type RepaymentMethod } from './schedule.ts';
 
@@ -394,10 +395,20 @@ export function investorCap(loan: Loan, product: Product): bigint {
 
 /** Checks that can be made before the transaction: who the investor is and what they may buy. */
 export async function checkInvestor(context: LendingContext, investorId: string, loan: Loan): Promise<void> {
+  const standing = await context.identity.suitability.standings([investorId]);
+  checkStanding(loan, investorId, standing.get(investorId));
+}
+
+/** The investor may buy into this loan: not the borrower, identity verified, risk class high enough. */
+export function checkStanding(
+  loan: Loan,
+  investorId: string,
+  standing: { kycLevel: number; riskClass: number } | undefined,
+): void {
   if (loan.borrowerId === investorId) throw ruleViolation('own_loan', 'you cannot invest in your own loan');
-  const facts = await context.identity.kyc.identityFacts(investorId);
-  if (facts.kycLevel < 1) throw ruleViolation('kyc_required', 'verify your identity before you invest');
-  const level = await context.identity.suitability.validLevel(investorId);
+  if (!standing) throw notFound('user_not_found', 'no such user');
+  if (standing.kycLevel < 1) throw ruleViolation('kyc_required', 'verify your identity before you invest');
+  const level = standing.riskClass;
   if (level === 0)
     throw ruleViolation('risk_assessment_required', 'take the risk questionnaire before you invest');
   if (level < loan.riskLevel)
@@ -411,40 +422,32 @@ export async function checkInvestor(context: LendingContext, investorId: string,
     );
 }
 
-export interface BidOutcome {
-  readonly bid: Bid;
-  readonly full: boolean;
-}
-
-/**
- * One bid, in the caller's transaction, with the listing row locked: the amount is checked against
- * the product's minimum, step and per-investor cap, cut to what remains (or refused, per product),
- * and frozen in the investor's wallet as a pending transfer into the listing's funding account.
- */
-export async function bidInTransaction(
-  context: LendingContext,
-  trx: Executor,
-  investorId: string,
-  loanId: string,
-  requested: bigint,
-  source: 'manual' | 'auto',
-  limits: { autoCap?: bigint } = {},
-): Promise<BidOutcome> {
-  const loan = await getLoan(trx, loanId, true);
+/** A listing takes bids while it is listed, unexpired, and (for manual bids) open to them. */
+export function checkListingOpen(context: LendingContext, loan: Loan, source: 'manual' | 'auto'): void {
   if (loan.status !== 'listing') throw conflict('listing_closed', 'this listing no longer takes bids');
   if (source === 'manual' && !loan.manualOpen)
     throw conflict('listing_not_open', 'auto-invest is being served first; bids open in a moment');
   if (context.clock.businessDate() > loan.expiresOn)
     throw conflict('listing_closed', 'this listing has expired');
-  const product = await context.products.version(loan.productId, loan.productVersion, trx);
-  const step = product.investmentStep;
-  const raised = await raisedFor(context, trx, loanId);
-  const remaining = loan.amount - raised;
+}
+
+/**
+ * What a bid may take of a listing: the product's minimum and step, cut to what remains (or refused,
+ * per product), and within the investor's cap given what they already hold frozen in it.
+ */
+export function sizeBid(
+  loan: Loan,
+  product: Product,
+  remaining: bigint,
+  held: bigint,
+  requested: bigint,
+  source: 'manual' | 'auto',
+  limits: { autoCap?: bigint } = {},
+): bigint {
   if (remaining <= 0n) throw conflict('listing_full', 'this listing is fully funded');
+  const step = product.investmentStep;
   const yuan = (minor: bigint) => formatAmount(minor, CNY);
-  const held = await sql<{ amount: bigint }>`select coalesce(sum(amount), 0)::bigint as amount from loan_bids
-    where loan_id = ${loanId}::uuid and investor_id = ${investorId}::uuid and status = 'frozen'`.execute(trx);
-  const cap = investorCap(loan, product) - held.rows[0]!.amount;
+  const cap = investorCap(loan, product) - held;
   let amount = requested;
   if (amount < product.minInvestment && amount !== remaining)
     throw ruleViolation(
@@ -472,6 +475,36 @@ export async function bidInTransaction(
   if (limits.autoCap !== undefined && amount > limits.autoCap) amount = roundDown(limits.autoCap, step);
   if (amount <= 0n)
     throw ruleViolation('investor_limit_exceeded', 'nothing left to invest within the limits');
+  return amount;
+}
+
+export interface BidOutcome {
+  readonly bid: Bid;
+  readonly full: boolean;
+}
+
+/**
+ * One bid, in the caller's transaction, with the listing row locked: the amount is checked against
+ * the product's minimum, step and per-investor cap, cut to what remains (or refused, per product),
+ * and frozen in the investor's wallet as a pending transfer into the listing's funding account.
+ */
+export async function bidInTransaction(
+  context: LendingContext,
+  trx: Executor,
+  investorId: string,
+  loanId: string,
+  requested: bigint,
+  source: 'manual' | 'auto',
+  limits: { autoCap?: bigint } = {},
+): Promise<BidOutcome> {
+  const loan = await getLoan(trx, loanId, true);
+  checkListingOpen(context, loan, source);
+  const product = await context.products.version(loan.productId, loan.productVersion, trx);
+  const raised = await raisedFor(context, trx, loanId);
+  const remaining = loan.amount - raised;
+  const held = await sql<{ amount: bigint }>`select coalesce(sum(amount), 0)::bigint as amount from loan_bids
+    where loan_id = ${loanId}::uuid and investor_id = ${investorId}::uuid and status = 'frozen'`.execute(trx);
+  const amount = sizeBid(loan, product, remaining, held.rows[0]!.amount, requested, source, limits);
   const wallet = await context.payments.walletAccount(trx, investorId, { lock: true });
   const id = uuidv7();
   const now = context.clock.now();
@@ -500,22 +533,13 @@ export async function bidInTransaction(
   };
 }
 
-/** A manual bid: checks, then the bid in its own transaction; a full listing is then disbursed. */
-export async function bid(
-  context: LendingContext,
-  investorId: string,
-  loanId: string,
-  requested: bigint,
-): Promise<BidOutcome> {
+/**
+ * The checks on a manual bid that need no database: the amount, and the listing's id. Everything
+ * else (the listing, the investor's standing, the money) is checked by the listing's BidQueue.
+ */
+export function checkBid(loanId: string, requested: bigint): void {
   if (requested <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
-  const loan = await findLoan(context.db, loanId);
-  if (!loan) throw notFound('loan_not_found', 'no such listing');
-  await checkInvestor(context, investorId, loan);
-  const outcome = await inTransaction(context.db, (trx) =>
-    bidInTransaction(context, trx, investorId, loanId, requested, 'manual'),
-  );
-  if (outcome.full) await afterFull(context, loanId);
-  return outcome;
+  if (!isUuid(loanId)) throw notFound('loan_not_found', 'no such listing');
 }
 
 /** A full listing goes to second review if its product asks for one, else it is disbursed now. */

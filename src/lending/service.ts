@@ -14,6 +14,7 @@ import {
   RESERVE_ACCOUNT,
 } from './accounts.ts';
 import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
+import { BidQueue } from './bid-queue.ts';
 import { lastRunDate, reserveStatus, runDay, runDays } from './day.ts';
 import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
@@ -40,10 +41,12 @@ export interface LendingOptions {
 export class Lending {
   readonly context: LendingContext;
   readonly products: ProductStore;
+  private readonly bidQueue: BidQueue;
 
   constructor(options: LendingOptions) {
     this.products = new ProductStore(options.db, options.clock, options.identity);
     this.context = { ...options, products: this.products };
+    this.bidQueue = new BidQueue(this.context);
     // A risk officer's approval of a referred application lists the loan, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
       const loanId = await market.listApprovedReview(this.context, trx, outcome);
@@ -84,8 +87,10 @@ export class Lending {
     return market.bidsOf(this.context.db, filter);
   }
 
-  bid(investorId: string, loanId: string, amount: bigint) {
-    return market.bid(this.context, investorId, loanId, amount);
+  /** A manual bid: checked, then written with the other bids arriving on the listing (BidQueue). */
+  async bid(investorId: string, loanId: string, amount: bigint) {
+    market.checkBid(loanId, amount);
+    return this.bidQueue.submit(investorId, loanId, amount);
   }
 
   runAutoInvest(loanId: string) {

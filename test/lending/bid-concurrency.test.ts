@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 let sequence = 0;
-async function quickInvestor(): Promise<TestUser> {
+async function quickInvestor(balance = '10000.00'): Promise<TestUser> {
   const user = await signUp(t);
   sequence++;
   const idNumber = withCheckCharacter(`11010819800101${String(100 + sequence).padStart(3, '0')}`);
@@ -45,7 +45,7 @@ async function quickInvestor(): Promise<TestUser> {
     payload: { answers: [4, 4, 4, 4, 4, 4, 4, 4] },
   });
   expect(assessed.statusCode).toBe(200);
-  await fund(t, user.userId, '10000.00');
+  await fund(t, user.userId, balance);
   return user;
 }
 
@@ -99,6 +99,53 @@ describe('a hot listing', () => {
       t.platform.db,
     );
     expect(released.rows[0]!.n).toBe(0n);
+    await checkInvariants(t);
+  }, 120_000);
+
+  it('answers each of many concurrent bids on its own: wallets that run short refuse some, the rest freeze exactly', async () => {
+    const b = await borrower(t);
+    const { loanId } = await applyFor(t, b, {
+      amount: cny('20000.00'),
+      term: 12,
+      monthlyIncome: cny('30000.00'),
+    });
+    // 30 investors with 600.00 each (18,000.00 in all, less than the 20,000.00 listed): 12 bids of
+    // 100.00 apiece is more than any of them holds.
+    const investors: TestUser[] = [];
+    for (let i = 0; i < 30; i++) investors.push(await quickInvestor('600.00'));
+    const responses = await Promise.all(
+      Array.from({ length: 360 }, (_, k) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/v1/lending/listings/${loanId}/bids`,
+          headers: investors[k % 30]!.headers,
+          payload: { amount: cny('100.00') },
+        }),
+      ),
+    );
+    const accepted = new Map<string, bigint>();
+    const codes = new Map<string, number>();
+    responses.forEach((r, k) => {
+      if (r.statusCode === 201) {
+        const who = investors[k % 30]!.userId;
+        accepted.set(who, (accepted.get(who) ?? 0n) + minor(r.json().bid.amount.amount));
+        return;
+      }
+      expect(r.statusCode, r.body).toBe(422);
+      const code = r.json().error.code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    });
+    // Exactly 6 bids per investor succeed, whichever arrive first.
+    expect([...codes.keys()]).toEqual(['insufficient_funds']);
+    expect(codes.get('insufficient_funds')).toBe(180);
+    for (const person of investors) {
+      expect(accepted.get(person.userId)).toBe(60000n);
+      const w = await wallet(t, person);
+      expect(w.frozen.amount).toBe('600.00');
+      expect(w.available.amount).toBe('0.00');
+    }
+    const listing = (await t.app.inject({ method: 'GET', url: `/v1/lending/listings/${loanId}` })).json();
+    expect(listing.loan.status).toBe('listing');
     await checkInvariants(t);
   }, 120_000);
 });

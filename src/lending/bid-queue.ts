@@ -1,0 +1,221 @@
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import { DomainError, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
+import { TransferFlag, type TransferInput } from '../ledger/index.ts';
+import { walletAccountId } from '../payments/index.ts';
+import { CURRENCY, LendingCode, loanAccount } from './accounts.ts';
+import { findLoan, getLoan, type LendingContext } from './loans.ts';
+import {
+  afterFull,
+  type BidOutcome,
+  bidInTransaction,
+  checkListingOpen,
+  checkStanding,
+  raisedFor,
+  sizeBid,
+} from './marketplace.ts';
+
+/**
+ * Group commit for the bids on one listing. A hot listing is one row that every bid must lock, so
+ * one transaction per bid caps a listing at one commit's worth of bids at a time. The queue takes
+ * the bids that arrive while a batch is being written and writes them together: the listing locked
+ * once, each bid sized in arrival order exactly as a lone bid would be (minimum, step, what remains,
+ * the investor's cap, the wallet's available money), the frozen amounts posted as pending transfers
+ * in one ledger call and the bids inserted in one statement, one commit. Each bid still gets its own
+ * answer. If the batch's transaction fails as a whole (the ledger refused a transfer the sizing
+ * thought possible, say, because a withdrawal got there first), every bid in it is retried alone.
+ *
+ * The row lock is what keeps a listing from overfilling: a second process with its own queue
+ * serialises on it like any other writer.
+ */
+interface Waiting {
+  readonly investorId: string;
+  readonly requested: bigint;
+  readonly resolve: (outcome: BidOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Answer = { ok: true; outcome: BidOutcome } | { ok: false; error: unknown };
+
+const MAX_BATCH = 1000;
+
+class BatchRefused extends Error {}
+
+export class BidQueue {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(private readonly context: LendingContext) {}
+
+  submit(investorId: string, loanId: string, requested: bigint): Promise<BidOutcome> {
+    return new Promise<BidOutcome>((resolve, reject) => {
+      const queue = this.queues.get(loanId);
+      const waiting = { investorId, requested, resolve, reject };
+      if (queue) {
+        queue.push(waiting);
+        return;
+      }
+      this.queues.set(loanId, [waiting]);
+      void this.drain(loanId);
+    });
+  }
+
+  private async drain(loanId: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(loanId)!;
+      if (queue.length === 0) {
+        this.queues.delete(loanId);
+        return;
+      }
+      const batch = queue.splice(0, MAX_BATCH);
+      const answers = await this.write(loanId, batch);
+      let filled = false;
+      answers.forEach((answer) => {
+        if (answer.ok && answer.outcome.full) filled = true;
+      });
+      // The bid that fills the listing answers after the disbursement, as a lone bid would.
+      // Its bid is committed whatever happens here; a disbursement that fails now is finished by
+      // the lending day, which disburses every full listing left behind.
+      if (filled) await afterFull(this.context, loanId).catch(() => undefined);
+      batch.forEach((waiting, i) => {
+        const answer = answers[i]!;
+        if (answer.ok) waiting.resolve(answer.outcome);
+        else waiting.reject(answer.error);
+      });
+    }
+  }
+
+  private async write(loanId: string, batch: Waiting[]): Promise<Answer[]> {
+    try {
+      return await inTransaction(this.context.db, (trx) => writeBatch(this.context, trx, loanId, batch));
+    } catch (error) {
+      if (batch.length === 1 && !(error instanceof BatchRefused)) return [{ ok: false, error }];
+      // One at a time, each in its own transaction.
+      const answers: Answer[] = [];
+      for (const waiting of batch) {
+        try {
+          const outcome = await inTransaction(this.context.db, async (trx) => {
+            const loan = await getLoan(trx, loanId, true);
+            const standing = await this.context.identity.suitability.standings([waiting.investorId], trx);
+            checkStanding(loan, waiting.investorId, standing.get(waiting.investorId));
+            return bidInTransaction(
+              this.context,
+              trx,
+              waiting.investorId,
+              loanId,
+              waiting.requested,
+              'manual',
+            );
+          });
+          answers.push({ ok: true, outcome });
+        } catch (error) {
+          answers.push({ ok: false, error });
+        }
+      }
+      return answers;
+    }
+  }
+}
+
+async function writeBatch(
+  context: LendingContext,
+  trx: Executor,
+  loanId: string,
+  batch: readonly Waiting[],
+): Promise<Answer[]> {
+  const loan = await findLoan(trx, loanId, true);
+  try {
+    if (!loan) throw notFound('loan_not_found', 'no such listing');
+    checkListingOpen(context, loan, 'manual');
+  } catch (error) {
+    return batch.map(() => ({ ok: false, error }));
+  }
+  const product = await context.products.version(loan.productId, loan.productVersion, trx);
+  const investors = [...new Set(batch.map((w) => w.investorId))];
+  const [standings, raised, held, wallets] = await Promise.all([
+    context.identity.suitability.standings(investors, trx),
+    raisedFor(context, trx, loanId),
+    sql<{
+      investor_id: string;
+      amount: bigint;
+    }>`select investor_id, sum(amount)::bigint as amount from loan_bids
+      where loan_id = ${loanId}::uuid and status = 'frozen' and investor_id = any(${investors}::uuid[])
+      group by investor_id`.execute(trx),
+    context.ledger.lookupAccounts(
+      investors.map((id) => walletAccountId(id)),
+      { tx: trx },
+    ),
+  ]);
+  const holding = new Map(held.rows.map((r) => [r.investor_id, r.amount]));
+  const available = new Map(
+    wallets.map((a) => [a.id, a.creditsPosted - a.debitsPosted - a.debitsPending] as const),
+  );
+  let remaining = loan.amount - raised;
+  const now = context.clock.now();
+  const answers: Answer[] = [];
+  const accepted: { id: string; investorId: string; requested: bigint; amount: bigint }[] = [];
+  for (const waiting of batch) {
+    try {
+      checkStanding(loan, waiting.investorId, standings.get(waiting.investorId));
+      const amount = sizeBid(
+        loan,
+        product,
+        remaining,
+        holding.get(waiting.investorId) ?? 0n,
+        waiting.requested,
+        'manual',
+      );
+      const wallet = walletAccountId(waiting.investorId);
+      const money = available.get(wallet) ?? 0n;
+      if (money < amount)
+        throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
+      available.set(wallet, money - amount);
+      holding.set(waiting.investorId, (holding.get(waiting.investorId) ?? 0n) + amount);
+      const id = uuidv7();
+      accepted.push({ id, investorId: waiting.investorId, requested: waiting.requested, amount });
+      const full = amount === remaining;
+      remaining -= amount;
+      answers.push({
+        ok: true,
+        outcome: {
+          bid: {
+            id,
+            loanId,
+            investorId: waiting.investorId,
+            requested: waiting.requested,
+            amount,
+            source: 'manual',
+            status: 'frozen',
+            createdAt: now,
+          },
+          full,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      answers.push({ ok: false, error });
+    }
+  }
+  if (accepted.length === 0) return answers;
+  const transfers: TransferInput[] = accepted.map((b) => ({
+    id: `bid:${b.id}`,
+    debitAccountId: walletAccountId(b.investorId),
+    creditAccountId: loanAccount.funding(loanId),
+    amount: b.amount,
+    ledger: CURRENCY,
+    code: LendingCode.bid,
+    userData: loanId,
+    flags: TransferFlag.pending,
+  }));
+  const results = await context.ledger.createTransfers(transfers, { tx: trx });
+  // Sized against balances read under this transaction; a refusal means another writer moved
+  // money in between: the whole batch is undone and each bid tried alone.
+  if (results.some((r) => r.result !== 'ok')) throw new BatchRefused();
+  await sql`insert into loan_bids (id, loan_id, investor_id, requested, amount, source, status, created_at)
+    select id, ${loanId}::uuid, investor, requested, amount, 'manual', 'frozen', ${now}
+    from unnest(${accepted.map((b) => b.id)}::uuid[], ${accepted.map((b) => b.investorId)}::uuid[],
+                ${accepted.map((b) => b.requested.toString())}::bigint[], ${accepted.map((b) => b.amount.toString())}::bigint[])
+         as t(id, investor, requested, amount)`.execute(trx);
+  if (remaining === 0n)
+    await sql`update loans set status = 'full', full_at = ${now} where id = ${loanId}::uuid`.execute(trx);
+  return answers;
+}
