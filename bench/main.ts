@@ -2,6 +2,7 @@ const suites: Record<string, () => Promise<void>> = {
   ledger: async () => (await import('./ledger.ts')).run(),
   payments: async () => (await import('./payments.ts')).run(),
   risk: async () => (await import('./risk.ts')).run(),
+  lending: async () => (await import('./lending.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

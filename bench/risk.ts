@@ -6,11 +6,11 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../src/db/index.ts';
-import { withCheckCharacter } from '../src/identity/index.ts';
 import { pinModels } from '../src/risk/decide.ts';
 import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
 import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
 import { fmt, type Measurement, machine, summarize, writeSection } from './lib.ts';
+import { verifiedUsers } from './people.ts';
 
 /**
  * The risk benchmark (issue 5, "Speed"): decisions per second in process for the default graph with
@@ -22,40 +22,8 @@ const CALLERS = 64;
 const DATA_KEY = Buffer.alloc(32, 12);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 
-async function applicants(platform: Platform): Promise<string[]> {
-  const ids: string[] = [];
-  const { identity } = platform;
-  for (let start = 0; start < APPLICANTS; start += 8) {
-    ids.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(8, APPLICANTS - start) }, async (_, k) => {
-          const i = start + k;
-          const phone = `185${String(10_000_000 + i).slice(-8)}`;
-          await identity.codes.issue({
-            phone,
-            purpose: 'sign_up',
-            ip: `10.1.${Math.floor(i / 250)}.${i % 250}`,
-          });
-          const code = /(\d{6})/.exec((await identity.notifier.inbox(phone, 1))[0]!.body)![1]!;
-          const { userId } = await identity.users.signUp(
-            { phone, password: 'bench1234', code },
-            { ip: null, userAgent: null },
-          );
-          const birth = `${1960 + (i % 40)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`;
-          await identity.kyc.verifyIdentity(
-            userId,
-            {
-              realName: '测试',
-              idNumber: withCheckCharacter(`110105${birth}${String(100 + (i % 800)).padStart(3, '0')}`),
-            },
-            { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
-          );
-          return userId;
-        }),
-      )),
-    );
-  }
-  return ids;
+function applicants(platform: Platform): Promise<string[]> {
+  return verifiedUsers(platform, APPLICANTS, { phonePrefix: '185', district: '110105', ipPrefix: '10.1' });
 }
 
 async function concurrently(total: number, call: (i: number) => Promise<void>): Promise<Measurement> {
