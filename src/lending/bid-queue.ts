@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
-import { DomainError, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
+import { conflict, DomainError, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { CURRENCY, LendingCode, loanAccount } from './accounts.ts';
@@ -22,8 +22,10 @@ import {
  * once, each bid sized in arrival order exactly as a lone bid would be (minimum, step, what remains,
  * the investor's cap, the wallet's available money), the frozen amounts posted as pending transfers
  * in one ledger call and the bids inserted in one statement, one commit. Each bid still gets its own
- * answer. If the batch's transaction fails as a whole (the ledger refused a transfer the sizing
- * thought possible, say, because a withdrawal got there first), every bid in it is retried alone.
+ * answer. If the batch's transaction is rolled back (the ledger refused a transfer the sizing
+ * thought possible, say, because a withdrawal got there first), every bid in it is retried alone; if
+ * its commit fails, whether it took effect is unknown, and every bid in it is answered with the error
+ * rather than risk placing it twice.
  *
  * The row lock is what keeps a listing from overfilling: a second process with its own queue
  * serialises on it like any other writer.
@@ -67,34 +69,54 @@ export class BidQueue {
         return;
       }
       const batch = queue.splice(0, MAX_BATCH);
-      const answers = await this.write(loanId, batch);
-      let filled = false;
-      answers.forEach((answer) => {
-        if (answer.ok && answer.outcome.full) filled = true;
-      });
-      // The bid that fills the listing answers after the disbursement, as a lone bid would.
-      // Its bid is committed whatever happens here; a disbursement that fails now is finished by
-      // the lending day, which disburses every full listing left behind.
-      if (filled) await afterFull(this.context, loanId).catch(() => undefined);
-      batch.forEach((waiting, i) => {
-        const answer = answers[i]!;
-        if (answer.ok) waiting.resolve(answer.outcome);
-        else waiting.reject(answer.error);
-      });
+      const answered = new Set<number>();
+      const answer = (i: number, result: Answer) => {
+        if (answered.has(i)) return;
+        answered.add(i);
+        if (result.ok) batch[i]!.resolve(result.outcome);
+        else batch[i]!.reject(result.error);
+      };
+      try {
+        const answers = await this.write(loanId, batch);
+        const filler = answers.findIndex((a) => a.ok && a.outcome.full);
+        answers.forEach((a, i) => {
+          if (i !== filler) answer(i, a);
+        });
+        if (filler >= 0) {
+          // The bid that filled the listing answers after the disbursement, as a lone bid would. Its
+          // bid is committed whatever happens here: a disbursement that fails now is finished by
+          // the lending day, which disburses every full listing left behind.
+          await afterFull(this.context, loanId).catch(() => undefined);
+          answer(filler, answers[filler]!);
+        }
+      } catch (error) {
+        // Not expected (write answers every bid), but no bid may wait for ever.
+        batch.forEach((_, i) => answer(i, { ok: false, error }));
+      }
     }
   }
 
   private async write(loanId: string, batch: Waiting[]): Promise<Answer[]> {
+    let written = false;
     try {
-      return await inTransaction(this.context.db, (trx) => writeBatch(this.context, trx, loanId, batch));
+      return await inTransaction(this.context.db, async (trx) => {
+        written = false;
+        const answers = await writeBatch(this.context, trx, loanId, batch);
+        written = true;
+        return answers;
+      });
     } catch (error) {
-      if (batch.length === 1 && !(error instanceof BatchRefused)) return [{ ok: false, error }];
-      // One at a time, each in its own transaction.
+      // Failing after the batch was written means the commit itself failed, and whether it took
+      // effect is unknown: retrying could place every bid twice, so each bidder is told it failed.
+      if (written || (batch.length === 1 && !(error instanceof BatchRefused)))
+        return batch.map(() => ({ ok: false, error }));
+      // Rolled back: one at a time, each in its own transaction, with the checks in the same order.
       const answers: Answer[] = [];
       for (const waiting of batch) {
         try {
           const outcome = await inTransaction(this.context.db, async (trx) => {
             const loan = await getLoan(trx, loanId, true);
+            checkListingOpen(this.context, loan, 'manual');
             const standing = await this.context.identity.suitability.standings([waiting.investorId], trx);
             checkStanding(loan, waiting.investorId, standing.get(waiting.investorId));
             return bidInTransaction(
@@ -155,6 +177,8 @@ async function writeBatch(
   const accepted: { id: string; investorId: string; requested: bigint; amount: bigint }[] = [];
   for (const waiting of batch) {
     try {
+      // Filled by an earlier bid of this batch: what a lone bid arriving now would be told.
+      if (remaining === 0n) throw conflict('listing_closed', 'this listing no longer takes bids');
       checkStanding(loan, waiting.investorId, standings.get(waiting.investorId));
       const amount = sizeBid(
         loan,
