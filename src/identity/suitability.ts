@@ -167,10 +167,4 @@ export class Suitability {
       ]),
     );
   }
-
-  /** The investor's class if they hold a valid assessment, else 0. */
-  async validLevel(userId: string, db: Executor = this.db): Promise<number> {
-    const assessment = await this.assessment(userId, db);
-    return assessment?.valid ? assessment.level : 0;
-  }
 }
