@@ -91,7 +91,7 @@ export class BidQueue {
         }
       } catch (error) {
         // Not expected (write answers every bid), but no bid may wait for ever.
-        batch.forEach((_, i) => answer(i, { ok: false, error }));
+        for (let i = 0; i < batch.length; i++) answer(i, { ok: false, error });
       }
     }
   }

@@ -160,7 +160,8 @@ export interface PayoffQuote {
   readonly asOf: PlainDate;
 }
 
-function quote(state: LoanState, product: Product, on: PlainDate): PayoffQuote {
+/** What paying the loan off on `on` costs, from a loaded state. */
+export function quote(state: LoanState, product: Product, on: PlainDate): PayoffQuote {
   const due = amountDue(state);
   const principal = unchargedPrincipal(state);
   const interestToDate = interestBetween(
@@ -370,6 +371,9 @@ async function reschedule(
   let rows: { period: number; dueDate: PlainDate; principal: bigint; interest: bigint }[];
   if (loan.termUnit === 'day') {
     rows = buildSchedule({ ...base, termDays: loan.term }).installments;
+  } else if (loan.method === 'bullet') {
+    // One instalment at maturity, whatever the option: what is left, over the whole term.
+    rows = buildSchedule({ ...base, termMonths: loan.term }).installments;
   } else {
     let n = future.length;
     if (option === 'shorten_term') {

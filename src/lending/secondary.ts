@@ -223,24 +223,17 @@ export async function buyNote(
   if (preview.sellerId === buyerId) throw ruleViolation('own_listing', 'you cannot buy your own note');
   const loanRow = await getLoan(context.db, preview.loanId);
   await checkInvestor(context, buyerId, loanRow);
-  return inTransaction(context.db, async (trx) => {
+  const outcome = await inTransaction(context.db, async (trx) => {
     const state = await loadState(context, trx, preview.loanId);
     const listing = await getNoteListing(trx, listingId, true);
     if (listing.status !== 'open') throw conflict('note_listing_closed', `this listing is ${listing.status}`);
-    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
     const today = context.clock.businessDate();
+    if (listing.expiresOn < today) throw conflict('note_listing_closed', 'this listing has expired');
+    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
     const problem = tradeProblem(state, product, today);
     if (problem) throw ruleViolation(problem, MESSAGES[problem]);
     const seller = state.notes.find((n) => n.id === listing.noteId)!;
-    if (seller.principal < listing.principal) {
-      await sql`update note_listings set status = 'cancelled', reason = 'principal_repaid', closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(
-        trx,
-      );
-      throw conflict(
-        'note_listing_stale',
-        'the note has been partly repaid since it was listed; the listing is cancelled',
-      );
-    }
+    if (seller.principal < listing.principal) return 'stale' as const;
     const { price, fee } = pricing(listing.principal, new Decimal(listing.discountRate), product);
     const accrued = interestBetween(
       listing.principal,
@@ -291,6 +284,15 @@ export async function buyNote(
               closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(trx);
     return getNoteListing(trx, listingId);
   });
+  if (outcome !== 'stale') return outcome;
+  // The note has been repaid below what was listed: the listing is cancelled (in a transaction of
+  // its own, so that the refusal does not undo it) and the buyer told why.
+  await sql`update note_listings set status = 'cancelled', reason = 'principal_repaid', closed_at = ${context.clock.now()}
+            where id = ${listingId}::uuid and status = 'open'`.execute(context.db);
+  throw conflict(
+    'note_listing_stale',
+    'the note has been partly repaid since it was listed; the listing is cancelled',
+  );
 }
 
 /** Listings past their date are withdrawn; listings on loans that fell overdue are cancelled. */

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
-import { inTransaction } from '../db/index.ts';
-import { allocate, BUSINESS_TIME_ZONE, type Decimal, dateInZone, type PlainDate } from '../kernel/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
+import {
+  allocate,
+  applyRate,
+  BUSINESS_TIME_ZONE,
+  type Decimal,
+  dateInZone,
+  type PlainDate,
+} from '../kernel/index.ts';
 import { TransferFlag } from '../ledger/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { LendingCode } from './accounts.ts';
@@ -16,8 +23,10 @@ import {
   outstandingOf,
   periodKey,
 } from './loans.ts';
-import { type PayoffQuote, payoffQuote } from './repay.ts';
+import type { Product } from './products.ts';
+import { type PayoffQuote, quote } from './repay.ts';
 import { xirr } from './schedule.ts';
+import { reserveGeneral } from './servicing.ts';
 
 /**
  * Statements, read from the ledger (what each note holds and what reached the investor's wallet)
@@ -58,19 +67,30 @@ export interface InvestorStatement {
   readonly notes: NoteStatement[];
 }
 
-/** A holder's share of a future period: by their principal against every holder's, largest remainder. */
-function shareOfFuture(state: LoanState, noteId: string) {
-  const holders = state.notes.filter((n) => n.principal > 0n);
-  const index = holders.findIndex((n) => n.id === noteId);
+/**
+ * A note's share of the periods still to fall due, as distribute() will pay them: by principal
+ * against the investors' notes and the reserve's general share (largest remainder), the interest net
+ * of the investor service fee.
+ */
+function shareOfFuture(state: LoanState, product: Product, noteId: string) {
+  const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
+  const index = investors.findIndex((n) => n.id === noteId);
   let principal = 0n;
   let interest = 0n;
   let next: NoteStatement['nextDue'] = null;
   if (index < 0) return { principal, interest, next };
-  const weights = holders.map((n) => n.principal);
+  // The holdings shrink as each period's principal is paid, and the next period is split by what is
+  // left, so the projection follows them period by period.
+  const weights = [...investors.map((n) => n.principal), reserveGeneral(state)];
   for (const installment of state.installments) {
     if (isCharged(state, installment.period)) continue;
-    const p = allocate(installment.principal, weights)[index]!;
-    const i = installment.interest > 0n ? allocate(installment.interest, weights)[index]! : 0n;
+    if (weights.every((w) => w === 0n)) break;
+    const interestParts = installment.interest > 0n ? allocate(installment.interest, weights) : null;
+    const principalParts = installment.principal > 0n ? allocate(installment.principal, weights) : null;
+    const p = principalParts?.[index] ?? 0n;
+    const gross = interestParts?.[index] ?? 0n;
+    if (principalParts) for (const [k, part] of principalParts.entries()) weights[k] = weights[k]! - part;
+    const i = gross - applyRate(gross, product.investorServiceFeeRate, product.rounding);
     principal += p;
     interest += i;
     if (!next) next = { date: installment.dueDate, principal: p, interest: i };
@@ -78,7 +98,6 @@ function shareOfFuture(state: LoanState, noteId: string) {
   return { principal, interest, next };
 }
 
-/** The holder's share of what is overdue to holders (not advanced by the reserve). */
 function overdueShare(state: LoanState, noteId: string, today: PlainDate): bigint {
   const note = state.notes.find((n) => n.id === noteId)!;
   const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
@@ -106,6 +125,20 @@ export async function investorStatement(
   investorId: string,
 ): Promise<InvestorStatement> {
   const today = context.clock.businessDate();
+  // Every read in one snapshot, so that a repayment or a sale committing meanwhile is either wholly
+  // in the statement or wholly out of it.
+  return inTransaction(context.db, (trx) => statementIn(context, trx, investorId, today), {
+    isolation: 'repeatable read',
+    readOnly: true,
+  });
+}
+
+async function statementIn(
+  context: LendingContext,
+  trx: Executor,
+  investorId: string,
+  today: PlainDate,
+): Promise<InvestorStatement> {
   const notes = await sql<{
     id: string;
     loan_id: string;
@@ -115,20 +148,23 @@ export async function investorStatement(
     parent_note_id: string | null;
   }>`
     select id, loan_id, origin, acquired_on, original_principal, parent_note_id from loan_notes
-    where holder_id = ${investorId}::uuid order by created_at`.execute(context.db);
+    where holder_id = ${investorId}::uuid order by created_at`.execute(trx);
   const wallet = walletAccountId(investorId);
-  const transfers = await context.ledger.accountTransfers({
-    accountId: wallet,
-    codes: [
-      LendingCode.payoutPrincipal,
-      LendingCode.payoutInterest,
-      LendingCode.advance,
-      LendingCode.notePrice,
-      LendingCode.noteSellerFee,
-      LendingCode.bid,
-    ],
-    limit: 100_000,
-  });
+  const transfers = await context.ledger.accountTransfers(
+    {
+      accountId: wallet,
+      codes: [
+        LendingCode.payoutPrincipal,
+        LendingCode.payoutInterest,
+        LendingCode.advance,
+        LendingCode.notePrice,
+        LendingCode.noteSellerFee,
+        LendingCode.bid,
+      ],
+      limit: 100_000,
+    },
+    { tx: trx },
+  );
   const byNote = new Map<string, { principal: bigint; interest: bigint; advanced: bigint; sale: bigint }>();
   const flows: { date: PlainDate; amount: bigint }[] = [];
   const entry = (id: string) => {
@@ -160,42 +196,47 @@ export async function investorStatement(
   }
   const states = new Map<string, LoanState>();
   const statements: NoteStatement[] = [];
-  await inTransaction(context.db, async (trx) => {
-    for (const note of notes.rows) {
-      let state = states.get(note.loan_id);
-      if (!state) {
-        state = await loadState(context, trx, note.loan_id, false);
-        states.set(note.loan_id, state);
-      }
-      const holding = state.notes.find((n) => n.id === note.id)!;
-      const future = shareOfFuture(state, note.id);
-      const received = byNote.get(note.id) ?? { principal: 0n, interest: 0n, advanced: 0n, sale: 0n };
-      statements.push({
-        noteId: note.id,
-        loanId: note.loan_id,
-        grade: state.loan.grade,
-        annualRate: state.loan.annualRate,
-        loanStatus: state.loan.status,
-        bucket: bucketOf(daysPastDue(state, today).dpd),
-        origin: note.origin,
-        acquiredOn: note.acquired_on,
-        originalPrincipal: note.original_principal,
-        outstandingPrincipal: holding.principal,
-        principalReceived: received.principal,
-        interestReceived: received.interest,
-        advancedReceived: received.advanced,
-        saleProceeds: received.sale,
-        overdue: overdueShare(state, note.id, today),
-        principalToCome: future.principal,
-        interestToCome: future.interest,
-        nextDue: future.next,
-      });
+  const products = new Map<string, Product>();
+  for (const note of notes.rows) {
+    let state = states.get(note.loan_id);
+    if (!state) {
+      state = await loadState(context, trx, note.loan_id, false);
+      states.set(note.loan_id, state);
     }
-  });
+    const key = `${state.loan.productId}@${state.loan.productVersion}`;
+    let product = products.get(key);
+    if (!product) {
+      product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+      products.set(key, product);
+    }
+    const holding = state.notes.find((n) => n.id === note.id)!;
+    const future = shareOfFuture(state, product, note.id);
+    const received = byNote.get(note.id) ?? { principal: 0n, interest: 0n, advanced: 0n, sale: 0n };
+    statements.push({
+      noteId: note.id,
+      loanId: note.loan_id,
+      grade: state.loan.grade,
+      annualRate: state.loan.annualRate,
+      loanStatus: state.loan.status,
+      bucket: bucketOf(daysPastDue(state, today).dpd),
+      origin: note.origin,
+      acquiredOn: note.acquired_on,
+      originalPrincipal: note.original_principal,
+      outstandingPrincipal: holding.principal,
+      principalReceived: received.principal,
+      interestReceived: received.interest,
+      advancedReceived: received.advanced,
+      saleProceeds: received.sale,
+      overdue: overdueShare(state, note.id, today),
+      principalToCome: future.principal,
+      interestToCome: future.interest,
+      nextDue: future.next,
+    });
+  }
   const frozen = await sql<{
     amount: bigint;
   }>`select coalesce(sum(amount), 0)::bigint as amount from loan_bids
-    where investor_id = ${investorId}::uuid and status = 'frozen'`.execute(context.db);
+    where investor_id = ${investorId}::uuid and status = 'frozen'`.execute(trx);
   const sum = (pick: (n: NoteStatement) => bigint) => statements.reduce((a, n) => a + pick(n), 0n);
   const outstanding = sum((n) => n.outstandingPrincipal);
   // XIRR: money in and out by date, and what is still held valued at its principal today.
@@ -285,7 +326,16 @@ export function scheduleView(state: LoanState, today: PlainDate): InstallmentVie
 
 export async function loanView(context: LendingContext, loanId: string): Promise<LoanView> {
   const today = context.clock.businessDate();
-  const state = await inTransaction(context.db, (trx) => loadState(context, trx, loanId, false));
+  // The loan and its payoff quote from one snapshot.
+  const { state, product } = await inTransaction(
+    context.db,
+    async (trx) => {
+      const state = await loadState(context, trx, loanId, false);
+      const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+      return { state, product };
+    },
+    { isolation: 'repeatable read', readOnly: true },
+  );
   const { dpd } = daysPastDue(state, today);
   const next = state.installments.find((i) => !isCharged(state, i.period));
   return {
@@ -296,7 +346,7 @@ export async function loanView(context: LendingContext, loanId: string): Promise
     dpd,
     bucket: bucketOf(dpd),
     nextDue: next ? { date: next.dueDate, amount: next.principal + next.interest + next.fee } : null,
-    payoff: state.loan.status === 'active' ? await payoffQuote(context, null, loanId) : null,
+    payoff: state.loan.status === 'active' ? quote(state, product, today) : null,
   };
 }
 

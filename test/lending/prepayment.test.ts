@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/kernel/index.ts';
+import { addDays, Decimal, type PlainDate } from '../../src/kernel/index.ts';
 import {
   checkInvariants,
   cny,
@@ -14,6 +14,7 @@ import {
   wallet,
 } from '../support/lending.ts';
 import type { TestApp } from '../support/platform.ts';
+import { asAdmin } from '../support/platform.ts';
 
 /**
  * Paying early: the next instalment before its date, part of what is due, a partial prepayment that
@@ -169,5 +170,44 @@ describe('prepayment and payoff', () => {
     // Nothing can be paid on a closed loan.
     const again = await post(borrower, `/v1/me/loans/${loanId}/payoff`, {});
     expect(again.statusCode).toBe(409);
+  });
+
+  it('keeps a month-term bullet loan due at maturity after a partial prepayment', async () => {
+    const personal = (await t.app.inject({ method: 'GET', url: '/v1/lending/products/personal' })).json();
+    const saved = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/lending/products/bullet-month',
+      headers: asAdmin,
+      payload: {
+        config: { ...personal.current.config, name: 'Bullet, months', terms: [6], methods: ['bullet'] },
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const { loanId, borrower } = await fundedLoan(t, {
+      amount: '6000.00',
+      term: 6,
+      method: 'bullet',
+      productId: 'bullet-month',
+    });
+    await fund(t, borrower.userId, '3000.00');
+    const before = await loanOf(t, borrower, loanId);
+    expect(before.installments).toHaveLength(1);
+    const maturity = before.installments[0].dueDate;
+    goTo(t, addDays(before.loan.startDate as PlainDate, 40));
+    const response = await post(borrower, `/v1/me/loans/${loanId}/prepayments`, {
+      principal: cny('2000.00'),
+      option: 'lower_installment',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const after = await loanOf(t, borrower, loanId);
+    const future = after.installments.filter((i: Installment) => i.status === 'scheduled');
+    // Still one instalment at the original maturity: 4,000.00 with six months of interest on it.
+    expect(future).toHaveLength(1);
+    expect(future[0].dueDate).toBe(maturity);
+    expect(future[0].principal).toBe('4000.00');
+    expect(future[0].interest).toBe(
+      new Decimal(4000).times(before.loan.annualRate).div(2).toDecimalPlaces(2).toFixed(2),
+    );
+    await checkInvariants(t);
   });
 });

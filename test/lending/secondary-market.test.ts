@@ -130,4 +130,44 @@ describe('the secondary market', () => {
     const open = (await t.app.inject({ method: 'GET', url: '/v1/lending/note-listings' })).json();
     expect(open.find((l: { id: string }) => l.id === lb.id)).toBeUndefined();
   });
+
+  it('refuses a listing past its expiry before the lending day withdraws it, and cancels one the repayments overtook', async () => {
+    const { loanId, borrower, investors } = await fundedLoan(t, {
+      amount: '6000.00',
+      term: 12,
+      investors: 2,
+    });
+    await fund(t, borrower.userId, '3000.00');
+    const plan = await loanOf(t, borrower, loanId);
+    await runTo(t, plan.installments[0].dueDate);
+    const [a, b] = investors as [(typeof investors)[0], (typeof investors)[0]];
+    const noteA = (await investments(t, a)).notes[0].noteId;
+    const noteB = (await investments(t, b)).notes[0].noteId;
+    const buyer = await investor(t, '10000.00');
+
+    // Listed 5 days after a due date, so its 7 days end before the next blackout; bought a day late.
+    goTo(t, addDays(plan.installments[0].dueDate as PlainDate, 5));
+    const late = (await post(a, `/v1/me/notes/${noteA}/listings`, { discountRate: '0.01' })).json();
+    goTo(t, addDays(late.expiresOn as PlainDate, 1));
+    const refused = await post(buyer, `/v1/lending/note-listings/${late.id}/buy`);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error.code).toBe('note_listing_closed');
+
+    // The whole of B's note listed 4 days before the next due date; the instalment is collected on
+    // the due date and repays part of the principal listed, so the purchase is refused and the
+    // listing cancelled for good.
+    goTo(t, addDays(plan.installments[1].dueDate as PlainDate, -4));
+    const whole = await post(b, `/v1/me/notes/${noteB}/listings`, { discountRate: '0' });
+    expect(whole.statusCode, whole.body).toBe(201);
+    await runTo(t, plan.installments[1].dueDate);
+    const stale = await post(buyer, `/v1/lending/note-listings/${whole.json().id}/buy`);
+    expect(stale.statusCode, stale.body).toBe(409);
+    expect(stale.json().error.code).toBe('note_listing_stale');
+    const after = (
+      await t.app.inject({ method: 'GET', url: `/v1/lending/note-listings/${whole.json().id}` })
+    ).json();
+    expect(after.listing.status).toBe('cancelled');
+    expect((await wallet(t, buyer)).balance.amount).toBe('10000.00');
+    await checkInvariants(t);
+  });
 });
