@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,17 @@ import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
-import { fmt, type Measurement, machine, rng, summarize, timed, writeSection, zipf } from './lib.ts';
+import {
+  fmt,
+  type Measurement,
+  machine,
+  rng,
+  startServer,
+  summarize,
+  timed,
+  writeSection,
+  zipf,
+} from './lib.ts';
 
 /**
  * The ledger benchmark (issue: "Speed"): 10,000 funded accounts with debitsMustNotExceedCredits,
@@ -163,23 +173,6 @@ async function measureConcurrent(
     }),
   );
   return { name, operations: total, seconds: (performance.now() - start) / 1000, latenciesMs: latencies };
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
-  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'start'], {
-      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) resolve({ proc, port: Number(match[1]) });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
 }
 
 function stopServer(proc: ChildProcess): Promise<void> {

@@ -1,4 +1,4 @@
-import { execSync } from 'node:child_process';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,4 +99,22 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   const start = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - start };
+}
+
+/** Starts `netfin start` on a free port in a child process; resolves when it is listening. */
+export function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
+  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [bin, 'start'], {
+      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (match) resolve({ proc, port: Number(match[1]) });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { ChartOfAccounts } from '../src/ledger/index.ts';
 import type { PaymentChannel } from '../src/payments/channels/channel.ts';
 import { signNotification } from '../src/payments/index.ts';
 import { ensureWallet } from '../src/payments/wallet.ts';
-import { fmt, type Measurement, machine, summarize, writeSection } from './lib.ts';
+import { fmt, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
 
 /**
  * The payments benchmark (issue 4, "Speed"): wallet-to-wallet transfers through HTTP from 64
@@ -110,23 +110,6 @@ async function setupUsers(platform: Platform): Promise<{ token: string; phone: s
     );
   }
   return users;
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
-  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'start'], {
-      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) resolve({ proc, port: Number(match[1]) });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
 }
 
 function stopServer(proc: ChildProcess): Promise<void> {

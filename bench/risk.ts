@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { pinModels } from '../src/risk/decide.ts';
 import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
 import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
-import { fmt, type Measurement, machine, summarize, writeSection } from './lib.ts';
+import { fmt, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
 import { verifiedUsers } from './people.ts';
 
 /**
@@ -61,23 +61,6 @@ function application(applicantId: string, i: number) {
     device: `d${i % 1000}`,
     ip: `10.9.${Math.floor(i / 250) % 250}.${i % 250}`,
   };
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; port: number }> {
-  const bin = path.resolve(import.meta.dirname, '../bin/netfin.js');
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bin, 'start'], {
-      env: { ...env, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (match) resolve({ proc, port: Number(match[1]) });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
 }
 
 export async function run(): Promise<void> {
