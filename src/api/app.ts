@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { lendingRoutes } from './routes/lending.ts';
+import { lendingAccountRoutes } from './routes/lending-accounts.ts';
+import { lendingStaffRoutes } from './routes/lending-staff.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
 
@@ -134,5 +136,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(paymentRoutes(platform), { prefix: '/v1' });
   await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
+  await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
+  await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   return app;
 }
