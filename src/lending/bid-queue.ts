@@ -4,16 +4,16 @@ import { conflict, DomainError, notFound, ruleViolation, uuidv7 } from '../kerne
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { CURRENCY, LendingCode, loanAccount } from './accounts.ts';
-import { findLoan, getLoan, type LendingContext } from './loans.ts';
 import {
-  afterFull,
   type BidOutcome,
   bidInTransaction,
   checkListingOpen,
   checkStanding,
   raisedFor,
   sizeBid,
-} from './marketplace.ts';
+} from './bids.ts';
+import { afterFull } from './disbursement.ts';
+import { findLoan, getLoan, type LendingContext } from './loans.ts';
 
 /**
  * Group commit for the bids on one listing. A hot listing is one row that every bid must lock, so

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { addDays, Decimal, type PlainDate } from '../kernel/index.ts';
 import { RESERVE_ACCOUNT } from './accounts.ts';
+import { afterFull, expireListing } from './disbursement.ts';
 import {
   amountDue,
   bucketOf,
@@ -12,7 +13,7 @@ import {
   outstandingOf,
   periodLedger,
 } from './loans.ts';
-import { afterFull, expireListing, runAutoInvest } from './marketplace.ts';
+import { runAutoInvest } from './marketplace.ts';
 import { closeIfRepaid, collect } from './repay.ts';
 import { expireNoteListings } from './secondary.ts';
 import {

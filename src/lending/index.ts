@@ -1,12 +1,12 @@
 /** The P2P lending marketplace: products, schedules, listings and bids, loans and notes, servicing, the reserve, the secondary market. */
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export type { AutoInvestInput, AutoInvestRule } from './autoinvest.ts';
+export type { Bid } from './bids.ts';
 export type { DaySummary } from './day.ts';
 export { bucketOf, type Loan, type LoanStatus } from './loans.ts';
 export {
   type Application,
   type ApplyInput,
-  type Bid,
   PURPOSES,
   type Purpose,
   RISK_LEVEL_OF_GRADE,

@@ -15,6 +15,7 @@ import {
 } from '../kernel/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { createNoteAccounts, LendingCode, noteAccountId, post } from './accounts.ts';
+import { checkInvestor } from './bids.ts';
 import {
   amountDue,
   daysPastDue,
@@ -24,7 +25,6 @@ import {
   type LoanState,
   loadState,
 } from './loans.ts';
-import { checkInvestor } from './marketplace.ts';
 import type { Product } from './products.ts';
 import { interestBetween } from './schedule.ts';
 import { daysBetweenDates, interestStart, transferId } from './servicing.ts';

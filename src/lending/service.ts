@@ -15,7 +15,9 @@ import {
 } from './accounts.ts';
 import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
 import { BidQueue } from './bid-queue.ts';
+import * as bids from './bids.ts';
 import { lastRunDate, reserveStatus, runDay, runDays } from './day.ts';
+import * as disbursement from './disbursement.ts';
 import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
 import { ProductStore } from './products.ts';
@@ -80,16 +82,16 @@ export class Lending {
   }
 
   raised(loanId: string) {
-    return market.raisedFor(this.context, this.context.db, loanId);
+    return bids.raisedFor(this.context, this.context.db, loanId);
   }
 
   bids(filter: { loanId?: string; investorId?: string; limit: number }) {
-    return market.bidsOf(this.context.db, filter);
+    return bids.bidsOf(this.context.db, filter);
   }
 
   /** A manual bid: checked, then written with the other bids arriving on the listing (BidQueue). */
   async bid(investorId: string, loanId: string, amount: bigint) {
-    market.checkBid(loanId, amount);
+    bids.checkBid(loanId, amount);
     return this.bidQueue.submit(investorId, loanId, amount);
   }
 
@@ -107,11 +109,11 @@ export class Lending {
 
   /** Second review (满标复审): staff approve (disburse) or reject (release every bid) a full listing. */
   approveFull(loanId: string, audit: AuditContext) {
-    return market.disburse(this.context, loanId, audit);
+    return disbursement.disburse(this.context, loanId, audit);
   }
 
   rejectFull(loanId: string, reason: string, audit: AuditContext) {
-    return market.rejectFull(this.context, loanId, reason, audit);
+    return disbursement.rejectFull(this.context, loanId, reason, audit);
   }
 
   repay(borrowerId: string, loanId: string, input: { mode: 'due' | 'next'; amount?: bigint | undefined }) {
