@@ -46,6 +46,12 @@ describe('parseAmount', () => {
 
   it('accepts a negative amount only when asked to, down to the int8 minimum', () => {
     expect(parseAmount('-0.01', CNY, { allowNegative: true })).toEqual({ ok: true, value: -1n });
+    // A negative zero is not a canonical amount (found by the round-trip property below).
+    expect(parseAmount('-0', CNY, { allowNegative: true })).toEqual({ ok: false, error: 'amount_malformed' });
+    expect(parseAmount('-0.00', CNY, { allowNegative: true })).toEqual({
+      ok: false,
+      error: 'amount_malformed',
+    });
     expect(parseAmount('-92233720368547758.08', CNY, { allowNegative: true })).toEqual({
       ok: true,
       value: MINOR_MIN,

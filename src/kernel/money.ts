@@ -46,6 +46,8 @@ export function parseAmount(
   let minor = BigInt(digits);
   if (sign === '-') {
     if (!options.allowNegative) return err('amount_must_not_be_negative');
+    // "-0" and "-0.00" name no amount that "0" does not: only the canonical form is accepted.
+    if (minor === 0n) return err('amount_malformed');
     minor = -minor;
   }
   if (minor === 0n && options.allowZero === false) return err('amount_must_be_positive');
