@@ -97,21 +97,28 @@ const setPrincipal = (note: NoteHolding, principal: bigint) => {
   (note as { principal: bigint }).principal = principal;
 };
 
-async function insertCharge(
+interface Charge {
+  readonly id: string;
+  readonly period: number;
+  readonly kind: ChargeKind;
+  readonly amount: bigint;
+}
+
+/** Records charges in the journal in one statement, and in the loaded state. */
+async function insertCharges(
   trx: Executor,
   state: LoanState,
-  id: string,
-  period: number,
-  kind: ChargeKind,
-  amount: bigint,
+  charges: readonly Charge[],
   on: PlainDate,
   now: Date,
 ): Promise<void> {
+  if (charges.length === 0) return;
   await sql`insert into loan_charges (id, loan_id, period, kind, amount, charged_on, created_at)
-            values (${id}, ${state.loan.id}::uuid, ${period}, ${kind}, ${amount}, ${on}, ${now})`.execute(
-    trx,
-  );
-  periodLedger(state, period, kind).charged += amount;
+    select id, ${state.loan.id}::uuid, period, kind, amount, ${on}, ${now}
+    from unnest(${charges.map((c) => c.id)}::text[], ${charges.map((c) => c.period)}::int[],
+                ${charges.map((c) => c.kind)}::text[], ${charges.map((c) => c.amount.toString())}::bigint[])
+      as t(id, period, kind, amount)`.execute(trx);
+  for (const c of charges) periodLedger(state, c.period, c.kind).charged += c.amount;
 }
 
 /**
@@ -131,27 +138,18 @@ export async function chargePeriod(
   assert(installment, `loan ${state.loan.id} has no period ${period}`);
   const now = context.clock.now();
   const loanId = state.loan.id;
-  await insertCharge(
+  await insertCharges(
     trx,
     state,
-    `${loanId}:${period}:principal`,
-    period,
-    'principal',
-    installment.principal,
+    (['principal', 'interest', 'fee'] as const).map((kind) => ({
+      id: `${loanId}:${period}:${kind}`,
+      period,
+      kind,
+      amount: installment[kind],
+    })),
     on,
     now,
   );
-  await insertCharge(
-    trx,
-    state,
-    `${loanId}:${period}:interest`,
-    period,
-    'interest',
-    installment.interest,
-    on,
-    now,
-  );
-  await insertCharge(trx, state, `${loanId}:${period}:fee`, period, 'fee', installment.fee, on, now);
   transfer(
     plan,
     loanAccount.interest(loanId),
@@ -182,6 +180,7 @@ export async function chargePenalties(
   const loanId = state.loan.id;
   const now = context.clock.now();
   let total = 0n;
+  const charges: Charge[] = [];
   for (const period of chargedPeriods(state)) {
     const installment = state.installments.find((i) => i.period === period)!;
     if (installment.dueDate >= on) continue;
@@ -193,32 +192,15 @@ export async function chargePenalties(
     if (owed <= 0n) continue;
     const penalty = applyRate(owed, product.penaltyDailyRate, product.rounding);
     if (penalty > 0n) {
-      await insertCharge(
-        trx,
-        state,
-        `${loanId}:${period}:penalty:${on}`,
-        period,
-        'penalty',
-        penalty,
-        on,
-        now,
-      );
+      charges.push({ id: `${loanId}:${period}:penalty:${on}`, period, kind: 'penalty', amount: penalty });
       total += penalty;
     }
     if (product.lateFee > 0n && !state.periods.has(periodKey(period, 'late_fee'))) {
-      await insertCharge(
-        trx,
-        state,
-        `${loanId}:${period}:late_fee`,
-        period,
-        'late_fee',
-        product.lateFee,
-        on,
-        now,
-      );
+      charges.push({ id: `${loanId}:${period}:late_fee`, period, kind: 'late_fee', amount: product.lateFee });
       total += product.lateFee;
     }
   }
+  await insertCharges(trx, state, charges, on, now);
   transfer(
     plan,
     loanAccount.penalty(loanId),
@@ -498,8 +480,16 @@ export async function prepayPrincipal(
 ): Promise<void> {
   const loanId = state.loan.id;
   const now = context.clock.now();
-  await insertCharge(trx, state, `${loanId}:0:principal:${repaymentId}`, 0, 'principal', principal, on, now);
-  await insertCharge(trx, state, `${loanId}:0:interest:${repaymentId}`, 0, 'interest', interest, on, now);
+  await insertCharges(
+    trx,
+    state,
+    [
+      { id: `${loanId}:0:principal:${repaymentId}`, period: 0, kind: 'principal', amount: principal },
+      { id: `${loanId}:0:interest:${repaymentId}`, period: 0, kind: 'interest', amount: interest },
+    ],
+    on,
+    now,
+  );
   transfer(
     plan,
     loanAccount.interest(loanId),
