@@ -15,17 +15,9 @@ import {
 } from './loans.ts';
 import { runAutoInvest } from './marketplace.ts';
 import { closeIfRepaid, collect } from './repay.ts';
+import { advanceAll, advancePeriod, writeOff } from './reserve.ts';
 import { expireNoteListings } from './secondary.ts';
-import {
-  advanceAll,
-  advancePeriod,
-  chargePenalties,
-  chargePeriod,
-  commit,
-  daysBetweenDates,
-  newPlan,
-  writeOff,
-} from './servicing.ts';
+import { chargePenalties, chargePeriod, commit, daysBetweenDates, newPlan } from './servicing.ts';
 
 /**
  * The lending day: for a business date, listings past their date expire (or are disbursed for what
