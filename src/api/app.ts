@@ -13,6 +13,8 @@ import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { batchRoutes } from './routes/batch.ts';
+import { collectionRoutes } from './routes/collections.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -138,5 +140,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
+  await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
+  await app.register(collectionRoutes(platform), { prefix: '/v1' });
   return app;
 }

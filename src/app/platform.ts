@@ -1,3 +1,5 @@
+import { Batch } from '../batch/index.ts';
+import { Collections } from '../collections/index.ts';
 import { type Driver, type Executor, migrate, openDatabase } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
@@ -22,6 +24,8 @@ export interface Platform {
   readonly payments: Payments;
   readonly risk: Risk;
   readonly lending: Lending;
+  readonly collections: Collections;
+  readonly batch: Batch;
   close(): Promise<void>;
 }
 
@@ -92,10 +96,21 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     walletBalance: async (userId) => (await payments.wallet(userId)).balance,
   });
   const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
+  const collections = new Collections({ db: database.db, clock, identity, lending });
+  // The day-close: each context registers its own steps; the batch knows none of them.
+  const batch = new Batch({ db: database.db, clock });
+  for (const step of [
+    ...ledger.daySteps(),
+    ...payments.daySteps(),
+    ...lending.daySteps(),
+    ...collections.daySteps(),
+  ])
+    batch.register(step);
   if (options.migrate !== false) {
     await risk.seed();
     await lending.seed();
-  }
+    await batch.businessDate();
+  } else await batch.refresh();
   return {
     config,
     db: database.db,
@@ -106,6 +121,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     payments,
     risk,
     lending,
+    collections,
+    batch,
     close: () => database.close(),
   };
 }

@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../app/config.ts';
 import { openPlatform } from '../app/platform.ts';
+import { DayCloseError } from '../batch/index.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
 import { DomainError } from '../kernel/index.ts';
+import { batchCommands } from './batch-commands.ts';
 import { ledgerCommand } from './ledger-commands.ts';
 import { lendingCommand, loanCommand } from './lending-commands.ts';
 import { configFrom, type GlobalOptions } from './options.ts';
@@ -73,6 +75,7 @@ program.addCommand(gatewaySimCommand());
 program.addCommand(riskCommand());
 program.addCommand(loanCommand());
 program.addCommand(lendingCommand(globals));
+for (const command of batchCommands(globals)) program.addCommand(command);
 
 try {
   await program.parseAsync(process.argv);
@@ -80,6 +83,10 @@ try {
   if (error instanceof DomainError) {
     console.error(`netfin: ${error.code}: ${error.message}`);
     process.exit(2);
+  }
+  if (error instanceof DayCloseError) {
+    console.error(`netfin: day-close stopped: ${error.message}\n(run it again to resume where it stopped)`);
+    process.exit(1);
   }
   if (error instanceof ConfigError || error instanceof MigrationError || error instanceof DataDirInUseError) {
     console.error(`netfin: ${error.message}`);

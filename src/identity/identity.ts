@@ -1,6 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
+import { Contacts, reachOf, regionsOf } from './contacts.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -34,6 +35,7 @@ export class Identity {
   readonly codes: SmsCodes;
   readonly users: Users;
   readonly kyc: Kyc;
+  readonly contacts: Contacts;
   readonly suitability: Suitability;
   private readonly sessions: SessionResolver;
   private readonly auditWriter: AuditWriter;
@@ -47,6 +49,7 @@ export class Identity {
     this.codes = new SmsCodes(db, clock, vault, this.notifier, settings);
     this.users = new Users(db, clock, vault, this.codes, settings);
     this.suitability = new Suitability(db, clock);
+    this.contacts = new Contacts(db, clock, vault);
     this.kyc = new Kyc(
       db,
       clock,
@@ -57,6 +60,16 @@ export class Identity {
       options.cardVerifier ?? simulatedCardVerifier,
       settings,
     );
+  }
+
+  /** Users' regions (province codes from their ID cards). */
+  regionsOf(userIds: readonly string[], db: Executor = this.options.db) {
+    return regionsOf(db, userIds);
+  }
+
+  /** Phone numbers and names to message users by, read in the caller's transaction. */
+  reachOf(userIds: readonly string[], db: Executor = this.options.db) {
+    return reachOf(db, this.vault, userIds);
   }
 
   resolveSession(token: string): Promise<Principal | null> {

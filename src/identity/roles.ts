@@ -8,6 +8,7 @@ export const ROLES = [
   'merchant',
   'risk_officer',
   'collector',
+  'collection_supervisor',
   'operations',
   'finance',
   'legal',
@@ -17,6 +18,7 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: readonly Role[] = [
   'risk_officer',
   'collector',
+  'collection_supervisor',
   'operations',
   'finance',
   'legal',
@@ -28,7 +30,15 @@ export const PERMISSIONS = {
   'ledger:write': ['finance', 'admin'],
   'staff:manage': ['admin'],
   'audit:read': ['admin', 'legal'],
-  'users:read': ['admin', 'operations', 'risk_officer', 'collector', 'finance', 'legal'],
+  'users:read': [
+    'admin',
+    'operations',
+    'risk_officer',
+    'collector',
+    'collection_supervisor',
+    'finance',
+    'legal',
+  ],
   /** Read personal data in full (unmasked); every such read is audited. */
   'pii:read': ['admin', 'legal', 'risk_officer'],
   'payments:reconcile': ['finance', 'admin'],
@@ -39,13 +49,29 @@ export const PERMISSIONS = {
   /** Edit, publish and retire decision graphs and models; change risk settings. */
   'risk:manage': ['risk_officer', 'admin'],
   /** Read loans, listings, contracts and the reserve. */
-  'lending:read': ['operations', 'finance', 'risk_officer', 'collector', 'legal', 'admin'],
+  'lending:read': [
+    'operations',
+    'finance',
+    'risk_officer',
+    'collector',
+    'collection_supervisor',
+    'legal',
+    'admin',
+  ],
   /** Create and change loan products. */
   'lending:manage': ['operations', 'admin'],
   /** Second review of full listings. */
   'lending:review': ['risk_officer', 'operations', 'admin'],
   /** Run the lending day and fund the reserve. */
   'lending:operate': ['operations', 'finance', 'admin'],
+  /** Work one's own collection cases: see them, log contacts and promises. */
+  'collections:work': ['collector', 'collection_supervisor', 'admin'],
+  /** See every queue, assign cases, manage collectors, strategy and conduct settings, analysis. */
+  'collections:supervise': ['collection_supervisor', 'admin'],
+  /** Read the business date and the day-close runs. */
+  'batch:read': ['operations', 'finance', 'admin', 'collection_supervisor', 'risk_officer'],
+  /** Close the business day. */
+  'batch:operate': ['operations', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

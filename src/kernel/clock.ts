@@ -8,14 +8,24 @@ import { dateInZone, type PlainDate } from './dates.ts';
 export interface Clock {
   now(): Date;
   businessDate(): PlainDate;
+  /** The day-close batch moves the business date (kept in the database) and tells the clock. */
+  setBusinessDate(date: PlainDate): void;
 }
 
 export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 
+/**
+ * The wall clock, and the business date as the database last said. Until the platform has read its
+ * business calendar it answers the calendar date in the business time zone.
+ */
 export function systemClock(timeZone = BUSINESS_TIME_ZONE): Clock {
+  let date: PlainDate | null = null;
   return {
     now: () => new Date(),
-    businessDate: () => dateInZone(new Date(), timeZone),
+    businessDate: () => date ?? dateInZone(new Date(), timeZone),
+    setBusinessDate: (next) => {
+      date = next;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BatchStep } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { type Clock, findCurrency, invalid, isStorableText } from '../kernel/index.ts';
 import { GroupCommitter } from './group-commit.ts';
@@ -191,6 +192,20 @@ export class Ledger {
       total += released;
       if (released === 0) return total;
     }
+  }
+
+  /** The ledger's step of the day-close: release expired pending transfers. */
+  daySteps(): BatchStep[] {
+    return [
+      {
+        name: 'ledger.expire',
+        owner: 'ledger',
+        position: 100,
+        description: 'Release pending transfers whose timeout has passed',
+        transactional: false,
+        run: () => this.expirePending(),
+      },
+    ];
   }
 
   verify(): Promise<VerifyReport> {

@@ -42,7 +42,7 @@ export interface DaySummary {
   readonly noteListingsWithdrawn: number;
 }
 
-interface Counters {
+export interface Counters {
   installmentsCharged: number;
   autoDebits: number;
   collected: bigint;
@@ -81,23 +81,7 @@ export async function runDay(context: LendingContext, date: PlainDate): Promise<
     summary: DaySummary;
   }>`select summary from lending_days where business_date = ${date}`.execute(context.db);
   if (done.rows[0]) return done.rows[0].summary;
-  let listingsExpired = 0;
-  let listingsDisbursed = 0;
-  const expiring = await sql<{
-    id: string;
-  }>`select id from loans where status = 'listing' and expires_on < ${date} order by id`.execute(context.db);
-  for (const { id } of expiring.rows) {
-    const result = await expireListing(context, id, date);
-    if (result === 'failed') listingsExpired += 1;
-    if (result === 'disbursed') listingsDisbursed += 1;
-  }
-  // Work a crash may have left half done: auto-invest rounds not finished, full listings not disbursed.
-  const unopened = await sql<{
-    id: string;
-  }>`select id from loans where status = 'listing' and not manual_open`.execute(context.db);
-  for (const { id } of unopened.rows) await runAutoInvest(context, id);
-  const full = await sql<{ id: string }>`select id from loans where status = 'full'`.execute(context.db);
-  for (const { id } of full.rows) await afterFull(context, id);
+  const { listingsExpired, listingsDisbursed } = await settleListings(context, date);
 
   const counters: Counters = {
     installmentsCharged: 0,
@@ -112,7 +96,7 @@ export async function runDay(context: LendingContext, date: PlainDate): Promise<
     id: string;
   }>`select id from loans where status = 'active' and start_date < ${date} order by id`.execute(context.db);
   for (const { id } of active.rows) await runLoanDay(context, id, date, counters);
-  const withdrawn = await expireNoteListings(context, date);
+  const withdrawn = await expireNoteListings(context, context.db, date);
   const summary: DaySummary = {
     date,
     listingsExpired,
@@ -132,6 +116,32 @@ export async function runDay(context: LendingContext, date: PlainDate): Promise<
   return summary;
 }
 
+/**
+ * Listings past their date expire (or are disbursed for what they raised); auto-invest rounds and
+ * disbursements a crash left half done are finished. Each listing in its own transaction.
+ */
+export async function settleListings(context: LendingContext, date: PlainDate) {
+  let listingsExpired = 0;
+  let listingsDisbursed = 0;
+  const expiring = await sql<{
+    id: string;
+  }>`select id from loans where status = 'listing' and expires_on < ${date} order by id`.execute(context.db);
+  for (const { id } of expiring.rows) {
+    const result = await expireListing(context, id, date);
+    if (result === 'failed') listingsExpired += 1;
+    if (result === 'disbursed') listingsDisbursed += 1;
+  }
+  // Work a crash may have left half done: auto-invest rounds not finished, full listings not disbursed.
+  const unopened = await sql<{
+    id: string;
+  }>`select id from loans where status = 'listing' and not manual_open`.execute(context.db);
+  for (const { id } of unopened.rows) await runAutoInvest(context, id);
+  const full = await sql<{ id: string }>`select id from loans where status = 'full'`.execute(context.db);
+  for (const { id } of full.rows) await afterFull(context, id);
+
+  return { listingsExpired, listingsDisbursed };
+}
+
 /** One loan's business day, in one transaction; a (loan, date) already done is skipped. */
 export async function runLoanDay(
   context: LendingContext,
@@ -139,7 +149,18 @@ export async function runLoanDay(
   date: PlainDate,
   counters: Counters,
 ): Promise<void> {
-  await inTransaction(context.db, async (trx) => {
+  await inTransaction(context.db, (trx) => loanDay(context, trx, loanId, date, counters));
+}
+
+/** One loan's business day inside the caller's transaction (the day-close chunk's, or its own). */
+export async function loanDay(
+  context: LendingContext,
+  trx: Executor,
+  loanId: string,
+  date: PlainDate,
+  counters: Counters,
+): Promise<void> {
+  {
     const state = await loadState(context, trx, loanId);
     const marked = await sql`insert into loan_days (loan_id, business_date) values (${loanId}::uuid, ${date})
       on conflict do nothing returning loan_id`.execute(trx);
@@ -197,12 +218,12 @@ export async function runLoanDay(
       return;
     }
     if (await closeIfRepaid(context, trx, state, date)) counters.repaid += 1;
-  });
+  }
 }
 
 /** The reserve's balance, the principal overdue on active loans, and their ratio. */
 export async function reserveStatus(context: LendingContext, on: PlainDate) {
-  const account = await context.ledger.getAccount(RESERVE_ACCOUNT);
+  const account = await context.ledger.getAccount(RESERVE_ACCOUNT, { tx: context.db });
   const balance = account ? account.creditsPosted - account.debitsPosted : 0n;
   const overdue = await sql<{ charged: bigint; paid: bigint }>`
     select

@@ -3,6 +3,7 @@ export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './acco
 export type { AutoInvestInput, AutoInvestRule } from './autoinvest.ts';
 export type { Bid } from './bids.ts';
 export type { DaySummary } from './day.ts';
+export type { OverdueLoan } from './day-steps.ts';
 export { bucketOf, type Loan, type LoanStatus } from './loans.ts';
 export {
   type Application,

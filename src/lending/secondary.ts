@@ -296,15 +296,19 @@ export async function buyNote(
 }
 
 /** Listings past their date are withdrawn; listings on loans that fell overdue are cancelled. */
-export async function expireNoteListings(context: LendingContext, date: PlainDate): Promise<number> {
+export async function expireNoteListings(
+  context: LendingContext,
+  db: Executor,
+  date: PlainDate,
+): Promise<number> {
   const now = context.clock.now();
   const expired =
     await sql`update note_listings set status = 'withdrawn', reason = 'expired', closed_at = ${now}
-    where status = 'open' and expires_on < ${date} returning id`.execute(context.db);
+    where status = 'open' and expires_on < ${date} returning id`.execute(db);
   const stale =
     await sql`update note_listings nl set status = 'cancelled', reason = 'loan_not_tradable', closed_at = ${now}
     from loans l where nl.status = 'open' and l.id = nl.loan_id and l.status <> 'active' returning nl.id`.execute(
-      context.db,
+      db,
     );
   return expired.rows.length + stale.rows.length;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ChunkBounds } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { type Clock, CNY, formatAmount, invalid, type PlainDate } from '../kernel/index.ts';
@@ -17,6 +18,13 @@ import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
 import { BidQueue } from './bid-queue.ts';
 import * as bids from './bids.ts';
 import { lastRunDate, reserveStatus, runDay, runDays } from './day.ts';
+import {
+  lendingDaySteps as dayStepsOf,
+  dueOn,
+  loanRanges,
+  overdueLoans,
+  repaidBetween,
+} from './day-steps.ts';
 import * as disbursement from './disbursement.ts';
 import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
@@ -197,6 +205,28 @@ export class Lending {
 
   runDay(date: PlainDate) {
     return runDay(this.context, date);
+  }
+
+  /** The lending steps of the day-close (registered with the batch by the platform). */
+  daySteps() {
+    return dayStepsOf(this.context);
+  }
+
+  /** Ranges of active loan ids, for other contexts' day-close steps that work loan by loan. */
+  loanRanges(db: Executor = this.context.db) {
+    return loanRanges(db);
+  }
+
+  overdueLoans(db: Executor, bounds: ChunkBounds) {
+    return overdueLoans(db, bounds);
+  }
+
+  dueOn(db: Executor, due: PlainDate) {
+    return dueOn(db, due);
+  }
+
+  repaidBetween(db: Executor, loanIds: readonly string[], from: PlainDate, to: PlainDate) {
+    return repaidBetween(db, loanIds, from, to);
   }
 
   lastRunDate() {

@@ -1,3 +1,4 @@
+import type { BatchStep } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import type { Clock } from '../kernel/index.ts';
@@ -195,6 +196,35 @@ export class Payments {
     audit: AuditContext,
   ) {
     return reconciliation.resolveException(this.context, id, input, audit);
+  }
+
+  /** Payments' steps of the day-close: expire unpaid merchant orders; reconcile each channel's statement for the date. */
+  daySteps(): BatchStep[] {
+    return [
+      {
+        name: 'payments.orders',
+        owner: 'payments',
+        position: 150,
+        description: 'Expire merchant orders left unpaid past their time',
+        transactional: false,
+        run: () => this.expireMerchantOrders(),
+      },
+      {
+        name: 'payments.reconcile',
+        owner: 'payments',
+        position: 700,
+        description: "Reconcile each channel's statement for the date against netfin's orders",
+        transactional: false,
+        run: async (_db, date) => {
+          let lines = 0;
+          for (const channel of this.channelNames()) {
+            const report = await this.reconcile(channel, date);
+            lines += Object.values(report.counts).reduce((a, b) => a + b, 0);
+          }
+          return lines;
+        },
+      },
+    ];
   }
 
   channelNames(): string[] {

@@ -73,6 +73,10 @@ export async function investor(
 }
 
 let borrowers = 0;
+/** Starts borrowers' ID numbers again: two databases given the same scenario get the same borrowers. */
+export function resetBorrowerSequence(): void {
+  borrowers = 0;
+}
 /**
  * A verified borrower: always born on 1985-06-15 in the same district, a man, so that the risk
  * decision (which scores age, region and sex among others) is the same in every run.

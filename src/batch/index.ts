@@ -1,0 +1,13 @@
+/** The business date and the day-close batch: ordered, idempotent, resumable steps that contexts register, shared by workers. */
+export { readBusinessDate } from './calendar.ts';
+export {
+  Batch,
+  type BatchOptions,
+  type CloseResult,
+  DayCloseError,
+  type Progress,
+  type RunReport,
+  type StepReport,
+} from './runner.ts';
+export { recordSnapshots, type Snapshot, snapshotsOf } from './snapshots.ts';
+export { type BatchStep, type ChunkBounds, rangesFrom } from './steps.ts';

@@ -1,0 +1,411 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
+import { addDays, type Clock, conflict, invalid, type PlainDate } from '../kernel/index.ts';
+import { ensureBusinessDate, moveBusinessDate, readBusinessDate } from './calendar.ts';
+import { type BatchStep, type ChunkBounds, checkStep } from './steps.ts';
+
+export interface BatchOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  /** How long a claimed chunk stays its worker's before another may take it (default 60 s). */
+  readonly leaseSeconds?: number;
+}
+
+export interface Progress {
+  readonly date: PlainDate;
+  readonly step: string;
+  readonly position: number;
+  readonly steps: number;
+  readonly chunksDone: number;
+  readonly chunks: number;
+  readonly rows: number;
+}
+
+export interface StepReport {
+  readonly step: string;
+  readonly owner: string;
+  readonly position: number;
+  readonly status: 'pending' | 'planned' | 'done';
+  readonly chunks: number;
+  readonly chunksDone: number;
+  readonly rows: number;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly ms: number | null;
+}
+
+export interface RunReport {
+  readonly businessDate: PlainDate;
+  readonly status: 'running' | 'done';
+  readonly workers: number;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly lastError: string | null;
+  readonly steps: StepReport[];
+}
+
+export interface CloseResult {
+  readonly date: PlainDate;
+  /** The date was already closed: nothing was done. */
+  readonly alreadyClosed: boolean;
+  readonly nextBusinessDate: PlainDate;
+}
+
+/**
+ * The day-close batch. Contexts register their steps; `close` runs every step for the current
+ * business date, in order, chunk by chunk, and then moves the business date on. Each chunk is marked
+ * done in the transaction that did its work, so a closed date closed again changes nothing and a run
+ * killed at any moment finishes, when started again, exactly where it stopped. Any number of
+ * processes (`netfin worker`) may drive the same run: they share the chunks of the current step
+ * through the work table, claimed with FOR UPDATE SKIP LOCKED under a lease.
+ */
+export class Batch {
+  private readonly registered: BatchStep[] = [];
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: BatchOptions) {
+    this.leaseMs = (options.leaseSeconds ?? 60) * 1000;
+  }
+
+  register(step: BatchStep): void {
+    checkStep(step, this.registered);
+    this.registered.push(step);
+    this.registered.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+  }
+
+  steps(): readonly BatchStep[] {
+    return this.registered;
+  }
+
+  /** The business date, reading (and on a new database, writing) the calendar; the clock follows it. */
+  businessDate(): Promise<PlainDate> {
+    return ensureBusinessDate(this.options.db, this.options.clock);
+  }
+
+  /** Reads the calendar again (another process may have closed a date) and sets the clock. */
+  async refresh(): Promise<PlainDate | null> {
+    const date = await readBusinessDate(this.options.db);
+    if (date) this.options.clock.setBusinessDate(date);
+    return date;
+  }
+
+  /**
+   * Closes the current business date (finishing a run a crash left behind), or, given `date`, checks
+   * that it is the current one or one already closed (which changes nothing).
+   */
+  async close(
+    worker: string,
+    options: { date?: PlainDate; workers?: number; onProgress?: (p: Progress) => void } = {},
+  ): Promise<CloseResult> {
+    const current = await this.businessDate();
+    if (options.date && options.date < current) {
+      const run = await this.run(options.date);
+      if (run?.status === 'done')
+        return { date: options.date, alreadyClosed: true, nextBusinessDate: current };
+      throw invalid(
+        'date_not_open',
+        `${options.date} is before the business date ${current} and was never closed`,
+      );
+    }
+    if (options.date && options.date > current)
+      throw invalid(
+        'date_not_open',
+        `${options.date} is after the business date ${current}: close ${current} first`,
+      );
+    const date = current;
+    await this.start(date, options.workers ?? 1);
+    await this.drive(date, worker, options.onProgress);
+    const next = await this.finish(date);
+    return { date, alreadyClosed: false, nextBusinessDate: next };
+  }
+
+  /** Closes every date from the business date up to and including `to`, in order. */
+  async closeThrough(
+    to: PlainDate,
+    worker: string,
+    options: {
+      workers?: number;
+      onProgress?: (p: Progress) => void;
+      onClosed?: (r: CloseResult) => void;
+    } = {},
+  ): Promise<CloseResult[]> {
+    const results: CloseResult[] = [];
+    for (let date = await this.businessDate(); date <= to; date = await this.businessDate()) {
+      const result = await this.close(worker, options);
+      results.push(result);
+      options.onClosed?.(result);
+    }
+    return results;
+  }
+
+  /** The run in progress, if any: the date a worker should help with. */
+  async openRun(): Promise<PlainDate | null> {
+    const rows = await sql<{ d: PlainDate }>`
+      select business_date as d from batch_runs where status = 'running' order by business_date limit 1`.execute(
+      this.options.db,
+    );
+    return rows.rows[0]?.d ?? null;
+  }
+
+  /**
+   * A worker's life: help with each run in progress until it is done; with `untilIdle`, return when
+   * there is none, otherwise wait for the next (polling every `pollMs`).
+   */
+  async work(
+    worker: string,
+    options: { untilIdle?: boolean; pollMs?: number; signal?: AbortSignal } = {},
+  ): Promise<number> {
+    let runs = 0;
+    while (!options.signal?.aborted) {
+      const date = await this.openRun();
+      if (date) {
+        await this.drive(date, worker);
+        await this.finish(date);
+        runs += 1;
+        continue;
+      }
+      if (options.untilIdle) break;
+      await sleep(options.pollMs ?? 1000, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+    return runs;
+  }
+
+  private async start(date: PlainDate, workers: number): Promise<void> {
+    await inTransaction(this.options.db, async (trx) => {
+      await sql`insert into batch_runs (business_date, status, workers, started_at) values (${date}, 'running', ${workers}, ${this.options.clock.now()})
+                on conflict (business_date) do update set workers = excluded.workers, last_error = null
+                where batch_runs.status = 'running'`.execute(trx);
+      for (const step of this.registered) {
+        await sql`insert into batch_steps (business_date, step, position, owner, status) values (${date}, ${step.name}, ${step.position}, ${step.owner}, 'pending')
+                  on conflict (business_date, step) do nothing`.execute(trx);
+      }
+    });
+  }
+
+  /** Works through the steps of a date in order, with whatever other workers are on it. */
+  private async drive(date: PlainDate, worker: string, onProgress?: (p: Progress) => void): Promise<void> {
+    const steps = await sql<{ step: string; status: string }>`
+      select step, status from batch_steps where business_date = ${date} order by position, step`.execute(
+      this.options.db,
+    );
+    for (const [index, row] of steps.rows.entries()) {
+      if (row.status === 'done') continue;
+      const step = this.registered.find((s) => s.name === row.step);
+      if (!step)
+        throw conflict(
+          'unknown_step',
+          `the run of ${date} has a step this process does not know: ${row.step}`,
+        );
+      await this.plan(date, step);
+      for (;;) {
+        const chunk = await this.claim(date, step.name, worker);
+        if (chunk) {
+          await this.runChunk(date, step, chunk, worker);
+          onProgress?.({
+            ...(await this.progressOf(date, step)),
+            position: index + 1,
+            steps: steps.rows.length,
+          });
+          continue;
+        }
+        // Nothing left to claim: done, or chunks in other workers' hands (or leased by one that died).
+        if (await this.completeStep(date, step.name)) break;
+        await sleep(100);
+      }
+      onProgress?.({ ...(await this.progressOf(date, step)), position: index + 1, steps: steps.rows.length });
+    }
+  }
+
+  private async plan(date: PlainDate, step: BatchStep): Promise<void> {
+    await inTransaction(this.options.db, async (trx) => {
+      const row = await sql<{ status: string }>`
+        select status from batch_steps where business_date = ${date} and step = ${step.name} for update`.execute(
+        trx,
+      );
+      if (row.rows[0]?.status !== 'pending') return;
+      const chunks: readonly ChunkBounds[] = step.plan ? await step.plan(trx, date) : [{}];
+      if (chunks.length > 0) {
+        await sql`
+          insert into batch_chunks (business_date, step, partition, bounds, status)
+          select ${date}, ${step.name}, t.ordinality::int - 1, t.bounds, 'pending'
+          from jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) with ordinality as t(bounds, ordinality)`.execute(
+          trx,
+        );
+      }
+      await sql`update batch_steps set status = ${chunks.length > 0 ? 'planned' : 'done'}, chunks = ${chunks.length},
+                started_at = ${this.options.clock.now()}, finished_at = ${chunks.length > 0 ? null : this.options.clock.now()}
+                where business_date = ${date} and step = ${step.name}`.execute(trx);
+    });
+  }
+
+  private async claim(
+    date: PlainDate,
+    step: string,
+    worker: string,
+  ): Promise<{ partition: number; bounds: ChunkBounds } | null> {
+    const now = this.options.clock.now();
+    const rows = await sql<{ partition: number; bounds: ChunkBounds }>`
+      update batch_chunks c set claimed_by = ${worker}, lease_until = ${new Date(now.getTime() + this.leaseMs)}, attempts = c.attempts + 1
+      from (select partition from batch_chunks
+             where business_date = ${date} and step = ${step} and status = 'pending'
+               and (lease_until is null or lease_until < ${now})
+             order by partition limit 1 for update skip locked) free
+      where c.business_date = ${date} and c.step = ${step} and c.partition = free.partition
+      returning c.partition, c.bounds`.execute(this.options.db);
+    return rows.rows[0] ?? null;
+  }
+
+  private async runChunk(
+    date: PlainDate,
+    step: BatchStep,
+    chunk: { partition: number; bounds: ChunkBounds },
+    worker: string,
+  ): Promise<void> {
+    const started = performance.now();
+    const markDone = (db: Executor, rows: number) =>
+      sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(performance.now() - started)},
+          done_by = ${worker}, finished_at = ${this.options.clock.now()}, lease_until = null
+          where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition}`.execute(
+        db,
+      );
+    try {
+      if (step.transactional === false) {
+        const rows = await step.run(this.options.db, date, chunk.bounds);
+        await markDone(this.options.db, rows);
+        return;
+      }
+      await inTransaction(this.options.db, async (trx) => {
+        // The chunk's row stays locked until the work commits: a second worker that took the chunk
+        // after the lease ran out waits here, then finds it done.
+        const row = await sql<{ status: string }>`
+          select status from batch_chunks where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition}
+          for update`.execute(trx);
+        if (row.rows[0]?.status !== 'pending') return;
+        const rows = await step.run(trx, date, chunk.bounds);
+        await markDone(trx, rows);
+      });
+    } catch (error) {
+      const message = `${step.name} chunk ${chunk.partition}: ${error instanceof Error ? error.message : String(error)}`;
+      // Give the chunk back at once so that the next attempt need not wait for the lease.
+      await sql`update batch_chunks set lease_until = null where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition} and status = 'pending'`.execute(
+        this.options.db,
+      );
+      await sql`update batch_runs set last_error = ${message} where business_date = ${date}`.execute(
+        this.options.db,
+      );
+      throw new DayCloseError(message, { cause: error });
+    }
+  }
+
+  /** Marks the step done if no chunk is left; false while some chunk is still pending. */
+  private async completeStep(date: PlainDate, step: string): Promise<boolean> {
+    const rows = await sql<{ step: string }>`
+      update batch_steps s set status = 'done', finished_at = ${this.options.clock.now()},
+        rows = (select coalesce(sum(rows), 0) from batch_chunks c where c.business_date = s.business_date and c.step = s.step)
+      where s.business_date = ${date} and s.step = ${step}
+        and not exists (select 1 from batch_chunks c where c.business_date = s.business_date and c.step = s.step and c.status = 'pending')
+      returning s.step`.execute(this.options.db);
+    if (rows.rows.length > 0) return true;
+    const status = await sql<{ status: string }>`
+      select status from batch_steps where business_date = ${date} and step = ${step}`.execute(
+      this.options.db,
+    );
+    return status.rows[0]?.status === 'done';
+  }
+
+  /** After every step: the run is done and the business date moves on, in one transaction. */
+  private async finish(date: PlainDate): Promise<PlainDate> {
+    const next = addDays(date, 1);
+    await inTransaction(this.options.db, async (trx) => {
+      const run = await sql<{ status: string }>`
+        select status from batch_runs where business_date = ${date} for update`.execute(trx);
+      if (run.rows[0]?.status !== 'running') return;
+      const open = await sql<{ n: number }>`
+        select count(*)::int as n from batch_steps where business_date = ${date} and status <> 'done'`.execute(
+        trx,
+      );
+      if (open.rows[0]!.n > 0) throw conflict('run_not_finished', `the run of ${date} still has steps to do`);
+      await sql`update batch_runs set status = 'done', finished_at = ${this.options.clock.now()}, last_error = null where business_date = ${date}`.execute(
+        trx,
+      );
+      await moveBusinessDate(trx, this.options.clock, date, next);
+    });
+    return (await this.refresh()) ?? next;
+  }
+
+  private async progressOf(date: PlainDate, step: BatchStep) {
+    const rows = await sql<{ chunks: number; done: number; rows: string }>`
+      select count(*)::int as chunks, count(*) filter (where status = 'done')::int as done, coalesce(sum(rows), 0)::text as rows
+      from batch_chunks where business_date = ${date} and step = ${step.name}`.execute(this.options.db);
+    const r = rows.rows[0]!;
+    return { date, step: step.name, chunksDone: r.done, chunks: r.chunks, rows: Number(r.rows) };
+  }
+
+  async run(date: PlainDate): Promise<RunReport | null> {
+    const runs = await this.runs({ date });
+    return runs[0] ?? null;
+  }
+
+  /** Runs, newest first, with each step's chunks, rows and time. */
+  async runs(filter: { date?: PlainDate; limit?: number } = {}): Promise<RunReport[]> {
+    const runs = await sql<{
+      business_date: PlainDate;
+      status: 'running' | 'done';
+      workers: number;
+      started_at: Date;
+      finished_at: Date | null;
+      last_error: string | null;
+    }>`
+      select business_date, status, workers, started_at, finished_at, last_error from batch_runs
+      where ${filter.date ? sql`business_date = ${filter.date}` : sql`true`}
+      order by business_date desc limit ${filter.limit ?? 30}`.execute(this.options.db);
+    if (runs.rows.length === 0) return [];
+    const dates = runs.rows.map((r) => r.business_date);
+    const steps = await sql<{
+      business_date: PlainDate;
+      step: string;
+      owner: string;
+      position: number;
+      status: 'pending' | 'planned' | 'done';
+      chunks: number;
+      done: number;
+      rows: string;
+      started_at: Date | null;
+      finished_at: Date | null;
+    }>`
+      select s.business_date, s.step, s.owner, s.position, s.status, s.chunks, s.started_at, s.finished_at,
+             coalesce(c.done, 0)::int as done, coalesce(c.rows, s.rows)::text as rows
+      from batch_steps s
+      left join lateral (select count(*) filter (where status = 'done') as done, sum(rows) as rows
+                         from batch_chunks c where c.business_date = s.business_date and c.step = s.step) c on true
+      where s.business_date = any(${dates}::date[])
+      order by s.business_date, s.position, s.step`.execute(this.options.db);
+    return runs.rows.map((run) => ({
+      businessDate: run.business_date,
+      status: run.status,
+      workers: run.workers,
+      startedAt: run.started_at,
+      finishedAt: run.finished_at,
+      lastError: run.last_error,
+      steps: steps.rows
+        .filter((s) => s.business_date === run.business_date)
+        .map((s) => ({
+          step: s.step,
+          owner: s.owner,
+          position: s.position,
+          status: s.status,
+          chunks: s.chunks,
+          chunksDone: s.done,
+          rows: Number(s.rows),
+          startedAt: s.started_at,
+          finishedAt: s.finished_at,
+          ms: s.started_at && s.finished_at ? s.finished_at.getTime() - s.started_at.getTime() : null,
+        })),
+    }));
+  }
+}
+
+export class DayCloseError extends Error {
+  override name = 'DayCloseError';
+}

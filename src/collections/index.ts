@@ -1,0 +1,13 @@
+/** Collections (催收): cases by delinquency stage, strategy, queues and assignment, the workbench under conduct rules, promises to pay, analysis. */
+export type { Analysis } from './analysis.ts';
+export { Collections, type CollectionsOptions } from './service.ts';
+export {
+  CHANNELS,
+  type CollectionSettings,
+  DEFAULT_SETTINGS,
+  OUTCOMES,
+  STAGES,
+  settingsSchema,
+  TIERS,
+} from './settings.ts';
+export type { CaseSummary, Collector, ContactInput } from './workbench.ts';

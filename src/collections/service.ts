@@ -1,0 +1,85 @@
+import type { BatchStep } from '../batch/index.ts';
+import type { Executor } from '../db/index.ts';
+import type { AuditContext, Identity } from '../identity/index.ts';
+import { actorId } from '../identity/index.ts';
+import type { Clock, PlainDate } from '../kernel/index.ts';
+import type { Lending } from '../lending/index.ts';
+import { analysis, analysisCsv } from './analysis.ts';
+import { checkSettings, loadSettings, saveSettings, type Tier } from './settings.ts';
+import { type CollectionsContext, collectionSteps } from './steps.ts';
+import * as workbench from './workbench.ts';
+
+export interface CollectionsOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly identity: Identity;
+  readonly lending: Lending;
+}
+
+/**
+ * The collections department: cases opened and staged by the day-close from lending's overdue loans,
+ * queues and assignment, the collector's workbench under the conduct rules, promises to pay, and
+ * the analysis supervisors read.
+ */
+export class Collections {
+  private readonly context: CollectionsContext;
+
+  constructor(options: CollectionsOptions) {
+    this.context = options;
+  }
+
+  daySteps(): BatchStep[] {
+    return collectionSteps(this.context);
+  }
+
+  cases(filter: workbench.CaseFilter) {
+    return workbench.listCases(this.context, filter);
+  }
+
+  caseDetail(caseId: string, viewer: { userId: string; supervisor: boolean; unmasked: boolean }) {
+    return workbench.caseDetail(this.context, caseId, viewer);
+  }
+
+  logContact(
+    caseId: string,
+    collector: { userId: string; supervisor: boolean },
+    input: workbench.ContactInput,
+    audit: AuditContext,
+  ) {
+    return workbench.logContact(this.context, caseId, collector, input, audit);
+  }
+
+  assign(caseId: string, collectorId: string, audit: AuditContext) {
+    return workbench.assignCase(this.context, caseId, collectorId, audit);
+  }
+
+  saveCollector(
+    input: { userId: string; tier: Tier; region?: string | null; active?: boolean },
+    audit: AuditContext,
+  ) {
+    return workbench.saveCollector(this.context, input, audit);
+  }
+
+  collectors() {
+    return workbench.listCollectors(this.context);
+  }
+
+  settings() {
+    return loadSettings(this.context.db);
+  }
+
+  async saveSettings(input: unknown, audit: AuditContext) {
+    const settings = checkSettings(input);
+    await saveSettings(this.context.db, this.context.clock, settings, actorId(audit.principal));
+    await this.context.identity.audit(audit, { action: 'collections.settings', after: settings });
+    return settings;
+  }
+
+  analysis(period: { from: PlainDate; to: PlainDate }) {
+    return analysis(this.context, period);
+  }
+
+  async analysisCsv(period: { from: PlainDate; to: PlainDate }) {
+    return analysisCsv(await analysis(this.context, period));
+  }
+}

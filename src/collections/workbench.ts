@@ -1,0 +1,408 @@
+import { sql } from 'kysely';
+import { inTransaction } from '../db/index.ts';
+import type { AuditContext } from '../identity/index.ts';
+import { maskName } from '../identity/index.ts';
+import {
+  addDays,
+  CNY,
+  conflict,
+  DomainError,
+  dateInZone,
+  formatAmount,
+  invalid,
+  isUuid,
+  notFound,
+  type PlainDate,
+  ruleViolation,
+  uuidv7,
+} from '../kernel/index.ts';
+import {
+  type Channel,
+  type CollectionSettings,
+  fillTemplate,
+  loadSettings,
+  type Outcome,
+  type Stage,
+  TIERS,
+  type Tier,
+} from './settings.ts';
+import type { CollectionsContext } from './steps.ts';
+
+export interface CaseSummary {
+  readonly id: string;
+  readonly loanId: string;
+  readonly borrowerId: string;
+  readonly productId: string;
+  readonly region: string | null;
+  readonly stage: Stage;
+  readonly dpd: number;
+  readonly overdueAmount: bigint;
+  readonly brokenPromises: number;
+  /** Amount overdue (in yuan) × days past due; cases with a broken promise come first whatever it is. */
+  readonly priority: number;
+  readonly assignedTo: string | null;
+  readonly status: 'open' | 'closed';
+  readonly openedOn: PlainDate;
+  readonly closedOn: PlainDate | null;
+  readonly lastContactAt: Date | null;
+}
+
+interface CaseRow {
+  id: string;
+  loan_id: string;
+  borrower_id: string;
+  product_id: string;
+  region: string | null;
+  stage: Stage;
+  dpd: number;
+  overdue_amount: bigint;
+  broken_promises: number;
+  assigned_to: string | null;
+  status: 'open' | 'closed';
+  opened_on: PlainDate;
+  closed_on: PlainDate | null;
+  last_contact_at: Date | null;
+}
+
+const toSummary = (r: CaseRow): CaseSummary => ({
+  id: r.id,
+  loanId: r.loan_id,
+  borrowerId: r.borrower_id,
+  productId: r.product_id,
+  region: r.region,
+  stage: r.stage,
+  dpd: r.dpd,
+  overdueAmount: r.overdue_amount,
+  brokenPromises: r.broken_promises,
+  priority: Number(r.overdue_amount / 100n) * r.dpd,
+  assignedTo: r.assigned_to,
+  status: r.status,
+  openedOn: r.opened_on,
+  closedOn: r.closed_on,
+  lastContactAt: r.last_contact_at,
+});
+
+const CASE_COLUMNS = sql`c.id, c.loan_id, c.borrower_id, c.product_id, c.region, c.stage, c.dpd, c.overdue_amount,
+  c.broken_promises, c.assigned_to, c.status, c.opened_on, c.closed_on,
+  (select max(at) from collection_contacts k where k.case_id = c.id) as last_contact_at`;
+
+export interface CaseFilter {
+  readonly assignedTo?: string;
+  readonly unassigned?: boolean;
+  readonly stage?: Stage;
+  readonly status?: 'open' | 'closed';
+  readonly limit: number;
+  readonly offset?: number;
+}
+
+/** Cases in priority order: broken promises first, then amount overdue × days past due. */
+export async function listCases(context: CollectionsContext, filter: CaseFilter): Promise<CaseSummary[]> {
+  const rows = await sql<CaseRow>`
+    select ${CASE_COLUMNS} from collection_cases c
+    where c.status = ${filter.status ?? 'open'}
+      and (${filter.assignedTo ?? null}::uuid is null or c.assigned_to = ${filter.assignedTo ?? null}::uuid)
+      and (${filter.unassigned ?? false} = false or c.assigned_to is null)
+      and (${filter.stage ?? null}::text is null or c.stage = ${filter.stage ?? null})
+    order by (c.broken_promises > 0) desc, (c.overdue_amount / 100) * c.dpd desc, c.id
+    limit ${filter.limit} offset ${filter.offset ?? 0}`.execute(context.db);
+  return rows.rows.map(toSummary);
+}
+
+async function caseRow(context: CollectionsContext, db: typeof context.db, caseId: string, lock = false) {
+  if (!isUuid(caseId)) throw notFound('case_not_found', 'no such collection case');
+  const rows = await sql<CaseRow>`
+    select ${CASE_COLUMNS} from collection_cases c where c.id = ${caseId}::uuid ${lock ? sql`for update` : sql``}`.execute(
+    db,
+  );
+  const row = rows.rows[0];
+  if (!row) throw notFound('case_not_found', 'no such collection case');
+  return row;
+}
+
+/** A collector sees their own cases; a supervisor sees every case. */
+function checkAccess(row: CaseRow, viewer: { userId: string; supervisor: boolean }) {
+  if (!viewer.supervisor && row.assigned_to !== viewer.userId)
+    throw new DomainError('case_not_yours', 'forbidden', 'this case is in another collector’s queue');
+}
+
+/** The case with the borrower (masked unless the viewer may read personal data), the loan, contacts and promises. */
+export async function caseDetail(
+  context: CollectionsContext,
+  caseId: string,
+  viewer: { userId: string; supervisor: boolean; unmasked: boolean },
+) {
+  const row = await caseRow(context, context.db, caseId);
+  checkAccess(row, viewer);
+  const person = (await context.identity.reachOf([row.borrower_id])).get(row.borrower_id);
+  const registered = await context.identity.contacts.list(row.borrower_id, { unmasked: viewer.unmasked });
+  const loan = await context.lending.loanView(row.loan_id);
+  const contacts = await sql<{
+    id: string;
+    collector_id: string | null;
+    channel: Channel;
+    party: string;
+    template: string | null;
+    outcome: string;
+    note: string | null;
+    at: Date;
+  }>`select id, collector_id, channel, party, template, outcome, note, at from collection_contacts
+     where case_id = ${row.id} order by at desc, id desc limit 200`.execute(context.db);
+  const promises = await sql<{
+    id: string;
+    amount: bigint;
+    promised_on: PlainDate;
+    made_on: PlainDate;
+    status: string;
+    resolved_on: PlainDate | null;
+  }>`select id, amount, promised_on, made_on, status, resolved_on from collection_promises where case_id = ${row.id} order by made_on desc, id desc`.execute(
+    context.db,
+  );
+  return {
+    case: toSummary(row),
+    borrower: {
+      id: row.borrower_id,
+      name: person ? (viewer.unmasked ? person.name : maskName(person.name || '—')) : null,
+      phone: person
+        ? viewer.unmasked
+          ? person.phone
+          : `${person.phone.slice(0, 3)}****${person.phone.slice(7)}`
+        : null,
+      region: row.region,
+      contacts: registered,
+    },
+    loan,
+    contacts: contacts.rows.map((c) => ({
+      id: c.id,
+      collectorId: c.collector_id,
+      channel: c.channel,
+      party: c.party,
+      template: c.template,
+      outcome: c.outcome,
+      note: c.note,
+      at: c.at,
+    })),
+    promises: promises.rows.map((p) => ({
+      id: p.id,
+      amount: p.amount,
+      promisedOn: p.promised_on,
+      madeOn: p.made_on,
+      status: p.status,
+      resolvedOn: p.resolved_on,
+    })),
+  };
+}
+
+export interface ContactInput {
+  readonly channel: Channel;
+  /** "borrower", or the id of a contact the borrower registered. */
+  readonly party: string;
+  readonly outcome: Outcome;
+  readonly note?: string | undefined;
+  /** SMS only: the name of an approved template. */
+  readonly template?: string | undefined;
+  readonly promise?: { readonly amount: bigint; readonly date: PlainDate } | undefined;
+}
+
+/** The hour (0-23) and date of an instant in a time zone. */
+function localTime(instant: Date, timeZone: string): { hour: number; date: PlainDate } {
+  const hour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(instant),
+  );
+  return { hour, date: dateInZone(instant, timeZone) };
+}
+
+/**
+ * Logs a contact attempt under the conduct rules: within the allowed hours in the borrower's time
+ * zone, at most N contacts a day with the borrower and their contacts, only the borrower or a
+ * contact they registered, SMS only from an approved template. A refused contact writes nothing.
+ */
+export async function logContact(
+  context: CollectionsContext,
+  caseId: string,
+  collector: { userId: string; supervisor: boolean },
+  input: ContactInput,
+  audit: AuditContext,
+) {
+  return inTransaction(context.db, async (trx) => {
+    const row = await caseRow(context, trx, caseId, true);
+    checkAccess(row, collector);
+    if (row.status !== 'open') throw conflict('case_closed', 'the case is closed');
+    const settings: CollectionSettings = await loadSettings(trx);
+    const now = context.clock.now();
+    const local = localTime(now, settings.conduct.timeZone);
+    if (local.hour < settings.conduct.earliestHour || local.hour >= settings.conduct.latestHour)
+      throw ruleViolation(
+        'outside_contact_hours',
+        `contacts are allowed from ${settings.conduct.earliestHour}:00 to ${settings.conduct.latestHour}:00 in the borrower's time zone (${settings.conduct.timeZone}); it is ${local.hour}:00 there`,
+      );
+    // Every collector contact with this borrower today, whichever of their cases it was logged on.
+    await sql`select pg_advisory_xact_lock(hashtext('collections:' || ${row.borrower_id}))`.execute(trx);
+    const today = await sql<{ n: number }>`
+      select count(*)::int as n from collection_contacts
+      where borrower_id = ${row.borrower_id} and business_date = ${local.date} and collector_id is not null`.execute(
+      trx,
+    );
+    if (today.rows[0]!.n >= settings.conduct.maxContactsPerDay)
+      throw ruleViolation(
+        'contact_limit_reached',
+        `at most ${settings.conduct.maxContactsPerDay} contacts a day with a borrower and their contacts`,
+      );
+    if (
+      input.party !== 'borrower' &&
+      !(
+        isUuid(input.party) &&
+        (await context.identity.contacts.isContactOf(row.borrower_id, input.party, trx))
+      )
+    )
+      throw invalid(
+        'party_not_allowed',
+        'only the borrower and the contacts they registered may be contacted',
+      );
+    let body: string | null = null;
+    if (input.channel === 'sms') {
+      const text = input.template ? settings.smsTemplates[input.template] : undefined;
+      if (!text)
+        throw invalid(
+          'sms_template_not_approved',
+          `an SMS uses one of the approved templates: ${Object.keys(settings.smsTemplates).join(', ')}`,
+        );
+      body = text;
+    } else if (input.template) throw invalid('template_for_sms_only', 'templates are for SMS');
+    if (input.outcome === 'promise_to_pay') {
+      if (!input.promise) throw invalid('promise_required', 'a promise to pay has an amount and a date');
+      const businessDate = context.clock.businessDate();
+      if (input.promise.date < businessDate || input.promise.date > addDays(businessDate, 30))
+        throw invalid('promise_date_invalid', 'a promise is for today or one of the next 30 days');
+      if (input.promise.amount <= 0n) throw invalid('amount_not_positive', 'the promised amount is positive');
+    } else if (input.promise)
+      throw invalid('promise_without_outcome', 'a promise goes with the outcome promise_to_pay');
+    const id = uuidv7();
+    await sql`insert into collection_contacts (id, case_id, borrower_id, collector_id, channel, party, template, outcome, note, business_date, at)
+              values (${id}, ${row.id}, ${row.borrower_id}, ${collector.userId}, ${input.channel}, ${input.party}, ${input.template ?? null},
+                      ${input.outcome}, ${input.note ?? null}, ${local.date}, ${now})`.execute(trx);
+    let promiseId: string | null = null;
+    if (input.promise) {
+      promiseId = uuidv7();
+      await sql`insert into collection_promises (id, case_id, contact_id, amount, promised_on, made_on, status)
+                values (${promiseId}, ${row.id}, ${id}, ${input.promise.amount}, ${input.promise.date}, ${context.clock.businessDate()}, 'pending')`.execute(
+        trx,
+      );
+    }
+    if (body !== null) {
+      const person = (await context.identity.reachOf([row.borrower_id], trx)).get(row.borrower_id);
+      if (person && input.party === 'borrower')
+        await context.identity.notifier.enqueue(trx, {
+          channel: 'sms',
+          recipient: person.phone,
+          template: `collections.${input.template}`,
+          body: fillTemplate(body, {
+            name: person.name,
+            amount: formatAmount(input.promise?.amount ?? row.overdue_amount, CNY),
+            dpd: String(row.dpd),
+            dueDate: input.promise?.date ?? '',
+          }),
+        });
+    }
+    await context.identity.audit(
+      audit,
+      {
+        action: 'collections.contact',
+        subjectType: 'collection_case',
+        subjectId: row.id,
+        details: { channel: input.channel, party: input.party, outcome: input.outcome },
+      },
+      trx,
+    );
+    return { id, caseId: row.id, promiseId, at: now };
+  });
+}
+
+export async function assignCase(
+  context: CollectionsContext,
+  caseId: string,
+  collectorId: string,
+  audit: AuditContext,
+) {
+  return inTransaction(context.db, async (trx) => {
+    const row = await caseRow(context, trx, caseId, true);
+    if (row.status !== 'open') throw conflict('case_closed', 'the case is closed');
+    const collector =
+      await sql`select 1 from collectors where user_id = ${isUuid(collectorId) ? collectorId : null}::uuid and active`.execute(
+        trx,
+      );
+    if (collector.rows.length === 0) throw invalid('collector_not_found', 'no active collector with that id');
+    await sql`update collection_cases set assigned_to = ${collectorId}::uuid, assigned_on = ${context.clock.businessDate()} where id = ${row.id}`.execute(
+      trx,
+    );
+    await context.identity.audit(
+      audit,
+      {
+        action: 'collections.assign',
+        subjectType: 'collection_case',
+        subjectId: row.id,
+        details: { collectorId },
+      },
+      trx,
+    );
+    return toSummary({ ...row, assigned_to: collectorId });
+  });
+}
+
+export interface Collector {
+  readonly userId: string;
+  readonly tier: Tier;
+  readonly region: string | null;
+  readonly active: boolean;
+  readonly openCases: number;
+}
+
+export async function saveCollector(
+  context: CollectionsContext,
+  input: { userId: string; tier: Tier; region?: string | null; active?: boolean },
+  audit: AuditContext,
+): Promise<Collector> {
+  if (!TIERS.includes(input.tier)) throw invalid('tier_invalid', `tier is one of ${TIERS.join(', ')}`);
+  if (input.region !== undefined && input.region !== null && !/^[0-9]{2}$/.test(input.region))
+    throw invalid('region_invalid', 'a region is a two-digit province code, e.g. "11" for Beijing');
+  if (!isUuid(input.userId)) throw invalid('user_not_found', 'no such user');
+  const profile = await context.identity.users.profile(input.userId, { unmasked: false }).catch(() => null);
+  if (!profile?.roles.includes('collector'))
+    throw invalid('not_a_collector', 'the user must hold the collector role');
+  await inTransaction(context.db, async (trx) => {
+    await sql`insert into collectors (user_id, tier, region, active, created_at) values (${input.userId}, ${input.tier}, ${input.region ?? null}, ${input.active ?? true}, ${context.clock.now()})
+              on conflict (user_id) do update set tier = excluded.tier, region = excluded.region, active = excluded.active`.execute(
+      trx,
+    );
+    await context.identity.audit(
+      audit,
+      {
+        action: 'collections.collector',
+        subjectType: 'user',
+        subjectId: input.userId,
+        details: { tier: input.tier, region: input.region ?? null },
+      },
+      trx,
+    );
+  });
+  return (await listCollectors(context)).find((c) => c.userId === input.userId)!;
+}
+
+export async function listCollectors(context: CollectionsContext): Promise<Collector[]> {
+  const rows = await sql<{
+    user_id: string;
+    tier: Tier;
+    region: string | null;
+    active: boolean;
+    open_cases: number;
+  }>`
+    select k.user_id, k.tier, k.region, k.active,
+           (select count(*)::int from collection_cases c where c.assigned_to = k.user_id and c.status = 'open') as open_cases
+    from collectors k order by k.tier, k.user_id`.execute(context.db);
+  return rows.rows.map((r) => ({
+    userId: r.user_id,
+    tier: r.tier,
+    region: r.region,
+    active: r.active,
+    openCases: r.open_cases,
+  }));
+}

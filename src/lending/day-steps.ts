@@ -1,0 +1,243 @@
+import { sql } from 'kysely';
+import type { BatchStep, ChunkBounds } from '../batch/index.ts';
+import { recordSnapshots } from '../batch/index.ts';
+import type { Executor } from '../db/index.ts';
+import type { PlainDate } from '../kernel/index.ts';
+import { type Counters, loanDay, reserveStatus, settleListings } from './day.ts';
+import type { LendingContext } from './loans.ts';
+import { expireNoteListings } from './secondary.ts';
+
+/**
+ * The lending context's steps of the day-close. The loan book is cut into ranges of loan ids (about
+ * `chunkSize` active loans each); a chunk touches only the loans that have work that day (an
+ * instalment falling due, or something due and unpaid), found with one statement, and the ageing
+ * of a chunk is one statement too. The servicing of one loan (charges, auto-debit, penalty, reserve
+ * advance, write-off) is the same code as the lending day's, in the chunk's transaction.
+ */
+export const LOAN_CHUNK_SIZE = 2000;
+
+/** Ranges of active loan ids of about `size` loans each: [from, to), the last one open-ended. */
+export async function loanRanges(db: Executor, size = LOAN_CHUNK_SIZE): Promise<ChunkBounds[]> {
+  const rows = await sql<{ id: string }>`
+    select id from (select id, row_number() over (order by id) as n from loans where status = 'active') t
+    where (n - 1) % ${size} = 0 order by id`.execute(db);
+  if (rows.rows.length === 0) return [];
+  return rows.rows.map((r, i) => ({
+    from: i === 0 ? null : r.id,
+    to: rows.rows[i + 1]?.id ?? null,
+  }));
+}
+
+/** The SQL condition "loan id within the chunk". */
+export function inRange(column: string, bounds: ChunkBounds) {
+  const from = (bounds.from as string | null | undefined) ?? null;
+  const to = (bounds.to as string | null | undefined) ?? null;
+  return sql`(${from}::uuid is null or ${sql.ref(column)} >= ${from}::uuid) and (${to}::uuid is null or ${sql.ref(column)} < ${to}::uuid)`;
+}
+
+/** Loans in the chunk with work on `date`: an instalment due and not charged, or an amount due and unpaid. */
+async function loansWithWork(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    select id from loans
+    where status = 'active' and start_date < ${date} and ${inRange('id', bounds)}
+      and (next_due_on is null or next_due_on <= ${date} or overdue_amount > 0)
+    order by id`.execute(trx);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * Ages the chunk's loans that may have changed (set-based, one statement): amount due and unpaid,
+ * days past due since the oldest unpaid due date, and the next due date not yet charged. Loans that
+ * are no longer active are cleared.
+ */
+async function age(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise<number> {
+  const aged = await sql`
+    with candidates as (
+      select id from loans
+      where status = 'active' and ${inRange('id', bounds)}
+        and (next_due_on is null or next_due_on <= ${date} or overdue_amount > 0 or aged_on is null)
+    ),
+    charged as (
+      select c.loan_id, c.period, sum(c.amount) as amount
+      from loan_charges c join candidates k on k.id = c.loan_id group by c.loan_id, c.period
+    ),
+    paid as (
+      select a.loan_id, a.period, sum(a.amount) as amount
+      from loan_allocations a join candidates k on k.id = a.loan_id group by a.loan_id, a.period
+    ),
+    owed as (
+      select ch.loan_id, i.due_date, ch.amount - coalesce(p.amount, 0) as owed
+      from charged ch
+      join loan_installments i on i.loan_id = ch.loan_id and i.period = ch.period
+      left join paid p on p.loan_id = ch.loan_id and p.period = ch.period
+      where i.due_date <= ${date}
+    ),
+    overdue as (
+      select loan_id, sum(owed) as amount, min(due_date) as oldest from owed where owed > 0 group by loan_id
+    ),
+    upcoming as (
+      select i.loan_id, min(i.due_date) as next_due
+      from loan_installments i join candidates k on k.id = i.loan_id
+      where not exists (select 1 from loan_charges c where c.id = i.loan_id::text || ':' || i.period || ':principal')
+      group by i.loan_id
+    )
+    update loans l set
+      overdue_amount = coalesce(o.amount, 0),
+      dpd = coalesce(${date}::date - o.oldest, 0),
+      next_due_on = coalesce(u.next_due, '9999-12-31'::date),
+      aged_on = ${date}
+    from candidates k
+    left join overdue o on o.loan_id = k.id
+    left join upcoming u on u.loan_id = k.id
+    where l.id = k.id`.execute(trx);
+  const cleared = await sql`
+    update loans set dpd = 0, overdue_amount = 0, aged_on = ${date}
+    where status <> 'active' and (dpd > 0 or overdue_amount > 0) and ${inRange('id', bounds)}`.execute(trx);
+  return Number(aged.numAffectedRows ?? 0n) + Number(cleared.numAffectedRows ?? 0n);
+}
+
+export function lendingDaySteps(context: LendingContext): BatchStep[] {
+  return [
+    {
+      name: 'lending.listings',
+      owner: 'lending',
+      position: 200,
+      description:
+        'Expire unfilled listings (or disburse what they raised); finish half-done auto-invest and disbursements',
+      transactional: false,
+      async run(_db, date) {
+        const { listingsExpired, listingsDisbursed } = await settleListings(context, date);
+        return listingsExpired + listingsDisbursed;
+      },
+    },
+    {
+      name: 'lending.servicing',
+      owner: 'lending',
+      position: 300,
+      description:
+        'Charge instalments falling due, auto-debit what is due, accrue penalty interest and late fees, reserve advances and write-offs',
+      plan: (db) => loanRanges(db),
+      async run(trx, date, bounds) {
+        const counters: Counters = {
+          installmentsCharged: 0,
+          autoDebits: 0,
+          collected: 0n,
+          penalties: 0n,
+          advances: 0,
+          writeOffs: 0,
+          repaid: 0,
+        };
+        const loans = await loansWithWork(trx, date, bounds);
+        // loanDay skips a loan whose date already ran (through `netfin lending run-day`).
+        for (const id of loans) await loanDay(context, trx, id, date, counters);
+        return loans.length;
+      },
+    },
+    {
+      name: 'lending.ageing',
+      owner: 'lending',
+      position: 400,
+      description:
+        'Mark overdue loans and age them into delinquency buckets (days past due, amount due and unpaid)',
+      plan: (db) => loanRanges(db),
+      run: (trx, date, bounds) => age(trx, date, bounds),
+    },
+    {
+      name: 'lending.notes',
+      owner: 'lending',
+      position: 450,
+      description: 'Withdraw note listings past their date or on loans no longer active',
+      run: (trx, date) => expireNoteListings(context, trx, date),
+    },
+    {
+      name: 'lending.snapshot',
+      owner: 'lending',
+      position: 900,
+      description:
+        'Daily figures: loan book by bucket, outstanding principal, funded volume, reserve coverage',
+      async run(trx, date) {
+        const book = await sql<{ bucket: string; loans: number; overdue: bigint }>`
+          select case when dpd <= 0 then 'current' when dpd <= 30 then 'M1' when dpd <= 60 then 'M2'
+                      when dpd <= 90 then 'M3' else 'M3+' end as bucket,
+                 count(*)::int as loans, coalesce(sum(overdue_amount), 0)::int8 as overdue
+          from loans where status = 'active' group by 1`.execute(trx);
+        const funded = await sql<{ loans: number; amount: bigint }>`
+          select count(*)::int as loans, coalesce(sum(amount), 0)::int8 as amount from loans
+          where start_date = ${date}`.execute(trx);
+        const reserve = await reserveStatus({ ...context, db: trx }, date);
+        const snapshots = [
+          ...book.rows.flatMap((b) => [
+            { metric: 'loans.count', dimension: b.bucket, value: b.loans },
+            { metric: 'loans.overdue_amount', dimension: b.bucket, value: b.overdue },
+          ]),
+          { metric: 'loans.funded_count', value: funded.rows[0]!.loans },
+          { metric: 'loans.funded_amount', value: funded.rows[0]!.amount },
+          { metric: 'reserve.balance', value: reserve.balance },
+          { metric: 'reserve.overdue_principal', value: reserve.overduePrincipal },
+          ...(reserve.coverage === null ? [] : [{ metric: 'reserve.coverage', value: reserve.coverage }]),
+        ];
+        return recordSnapshots(trx, date, snapshots);
+      },
+    },
+  ];
+}
+
+/** What collections needs of an overdue loan (read through lending's public surface). */
+export interface OverdueLoan {
+  readonly loanId: string;
+  readonly borrowerId: string;
+  readonly productId: string;
+  readonly dpd: number;
+  readonly overdueAmount: bigint;
+}
+
+/** Loans in a chunk with something unpaid past its due date, as the ageing step left them. */
+export async function overdueLoans(db: Executor, bounds: ChunkBounds): Promise<OverdueLoan[]> {
+  const rows = await sql<{
+    id: string;
+    borrower_id: string;
+    product_id: string;
+    dpd: number;
+    overdue_amount: bigint;
+  }>`
+    select id, borrower_id, product_id, dpd, overdue_amount from loans
+    where status = 'active' and dpd > 0 and ${inRange('id', bounds)} order by id`.execute(db);
+  return rows.rows.map((r) => ({
+    loanId: r.id,
+    borrowerId: r.borrower_id,
+    productId: r.product_id,
+    dpd: r.dpd,
+    overdueAmount: r.overdue_amount,
+  }));
+}
+
+/** Instalments falling due on `due`, not yet charged: whom to remind. */
+export async function dueOn(
+  db: Executor,
+  due: PlainDate,
+): Promise<{ loanId: string; borrowerId: string; amount: bigint }[]> {
+  const rows = await sql<{ loan_id: string; borrower_id: string; amount: bigint }>`
+    select i.loan_id, l.borrower_id, (i.principal + i.interest + i.fee)::int8 as amount
+    from loan_installments i join loans l on l.id = i.loan_id
+    where i.due_date = ${due} and l.status = 'active'
+      and not exists (select 1 from loan_charges c where c.id = i.loan_id::text || ':' || i.period || ':principal')`.execute(
+    db,
+  );
+  return rows.rows.map((r) => ({ loanId: r.loan_id, borrowerId: r.borrower_id, amount: r.amount }));
+}
+
+/** Repayments received on the given loans between two dates (inclusive): whether a promise was kept. */
+export async function repaidBetween(
+  db: Executor,
+  loanIds: readonly string[],
+  from: PlainDate,
+  to: PlainDate,
+): Promise<Map<string, bigint>> {
+  if (loanIds.length === 0) return new Map();
+  const rows = await sql<{ loan_id: string; amount: bigint }>`
+    select loan_id, sum(amount)::int8 as amount from loan_repayments
+    where loan_id = any(${loanIds}::uuid[]) and business_date between ${from} and ${to} group by loan_id`.execute(
+    db,
+  );
+  return new Map(rows.rows.map((r) => [r.loan_id, r.amount]));
+}
