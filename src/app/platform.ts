@@ -98,7 +98,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
   const collections = new Collections({ db: database.db, clock, identity, lending });
   // The day-close: each context registers its own steps; the batch knows none of them.
-  const batch = new Batch({ db: database.db, clock });
+  const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
     ...ledger.daySteps(),
     ...payments.daySteps(),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
@@ -8,8 +9,14 @@ import { type BatchStep, type ChunkBounds, checkStep } from './steps.ts';
 export interface BatchOptions {
   readonly db: Executor;
   readonly clock: Clock;
-  /** How long a claimed chunk stays its worker's before another may take it (default 60 s). */
+  /**
+   * How long a chunk of a non-transactional step stays its worker's before another may take it
+   * (default 60 s). Chunks of transactional steps need no lease: their row stays locked by the
+   * transaction doing the work, and a worker that dies releases it at once.
+   */
   readonly leaseSeconds?: number;
+  /** One process owns the database (the embedded one): a lease left by a killed run is void at once. */
+  readonly exclusive?: boolean;
 }
 
 export interface Progress {
@@ -199,9 +206,11 @@ export class Batch {
         );
       await this.plan(date, step);
       for (;;) {
-        const chunk = await this.claim(date, step.name, worker);
-        if (chunk) {
-          await this.runChunk(date, step, chunk, worker);
+        const did =
+          step.transactional === false
+            ? await this.runLeasedChunk(date, step, worker)
+            : await this.runLockedChunk(date, step, worker);
+        if (did) {
           onProgress?.({
             ...(await this.progressOf(date, step)),
             position: index + 1,
@@ -239,63 +248,107 @@ export class Batch {
     });
   }
 
-  private async claim(
-    date: PlainDate,
-    step: string,
-    worker: string,
-  ): Promise<{ partition: number; bounds: ChunkBounds } | null> {
-    const now = this.options.clock.now();
-    const rows = await sql<{ partition: number; bounds: ChunkBounds }>`
-      update batch_chunks c set claimed_by = ${worker}, lease_until = ${new Date(now.getTime() + this.leaseMs)}, attempts = c.attempts + 1
-      from (select partition from batch_chunks
-             where business_date = ${date} and step = ${step} and status = 'pending'
-               and (lease_until is null or lease_until < ${now})
-             order by partition limit 1 for update skip locked) free
-      where c.business_date = ${date} and c.step = ${step} and c.partition = free.partition
-      returning c.partition, c.bounds`.execute(this.options.db);
-    return rows.rows[0] ?? null;
-  }
-
-  private async runChunk(
-    date: PlainDate,
-    step: BatchStep,
-    chunk: { partition: number; bounds: ChunkBounds },
-    worker: string,
-  ): Promise<void> {
-    const started = performance.now();
-    const markDone = (db: Executor, rows: number) =>
-      sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(performance.now() - started)},
-          done_by = ${worker}, finished_at = ${this.options.clock.now()}, lease_until = null
-          where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition}`.execute(
-        db,
-      );
+  /**
+   * A transactional step's chunk: claimed with FOR UPDATE SKIP LOCKED inside the transaction that
+   * does its work and marks it done. Other workers skip it while the transaction runs; if the
+   * worker dies, the database rolls the transaction back and the chunk is free again at once.
+   */
+  private async runLockedChunk(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
+    let partition: number | null = null;
     try {
-      if (step.transactional === false) {
-        const rows = await step.run(this.options.db, date, chunk.bounds);
-        await markDone(this.options.db, rows);
-        return;
-      }
-      await inTransaction(this.options.db, async (trx) => {
-        // The chunk's row stays locked until the work commits: a second worker that took the chunk
-        // after the lease ran out waits here, then finds it done.
-        const row = await sql<{ status: string }>`
-          select status from batch_chunks where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition}
-          for update`.execute(trx);
-        if (row.rows[0]?.status !== 'pending') return;
+      return await inTransaction(this.options.db, async (trx) => {
+        const free = await sql<{ partition: number; bounds: ChunkBounds }>`
+          select partition, bounds from batch_chunks
+          where business_date = ${date} and step = ${step.name} and status = 'pending'
+          order by partition limit 1 for update skip locked`.execute(trx);
+        const chunk = free.rows[0];
+        if (!chunk) return false;
+        partition = chunk.partition;
+        const started = performance.now();
         const rows = await step.run(trx, date, chunk.bounds);
-        await markDone(trx, rows);
+        await this.markDone(trx, date, step.name, chunk.partition, worker, rows, started);
+        return true;
       });
     } catch (error) {
-      const message = `${step.name} chunk ${chunk.partition}: ${error instanceof Error ? error.message : String(error)}`;
-      // Give the chunk back at once so that the next attempt need not wait for the lease.
-      await sql`update batch_chunks set lease_until = null where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition} and status = 'pending'`.execute(
-        this.options.db,
-      );
-      await sql`update batch_runs set last_error = ${message} where business_date = ${date}`.execute(
-        this.options.db,
-      );
-      throw new DayCloseError(message, { cause: error });
+      throw await this.failed(date, step, partition, error);
     }
+  }
+
+  /**
+   * A non-transactional step's chunk: claimed under a lease, run (the step is idempotent by
+   * itself), then marked done. A worker that dies leaves the chunk to whoever comes after the lease.
+   */
+  private async runLeasedChunk(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
+    const now = this.options.clock.now();
+    const claimed = await sql<{ partition: number; bounds: ChunkBounds }>`
+      update batch_chunks c set claimed_by = ${worker}, lease_until = ${new Date(now.getTime() + this.leaseMs)}, attempts = c.attempts + 1
+      from (select partition from batch_chunks
+             where business_date = ${date} and step = ${step.name} and status = 'pending'
+               and (${this.options.exclusive ?? false} or lease_until is null or lease_until < ${now})
+             order by partition limit 1 for update skip locked) free
+      where c.business_date = ${date} and c.step = ${step.name} and c.partition = free.partition
+      returning c.partition, c.bounds`.execute(this.options.db);
+    const chunk = claimed.rows[0];
+    if (!chunk) {
+      // A lease held by a process of this machine that no longer exists (killed) is void at once.
+      if (await this.releaseDeadLeases(date, step.name)) return this.runLeasedChunk(date, step, worker);
+      return false;
+    }
+    try {
+      const started = performance.now();
+      const rows = await step.run(this.options.db, date, chunk.bounds);
+      await this.markDone(this.options.db, date, step.name, chunk.partition, worker, rows, started);
+      return true;
+    } catch (error) {
+      // Give the chunk back at once so that the next attempt need not wait for the lease.
+      await sql`update batch_chunks set lease_until = null
+                where business_date = ${date} and step = ${step.name} and partition = ${chunk.partition} and status = 'pending'`.execute(
+        this.options.db,
+      );
+      throw await this.failed(date, step, chunk.partition, error);
+    }
+  }
+
+  private async releaseDeadLeases(date: PlainDate, step: string): Promise<boolean> {
+    const leased = await sql<{ partition: number; claimed_by: string }>`
+      select partition, claimed_by from batch_chunks
+      where business_date = ${date} and step = ${step} and status = 'pending' and claimed_by like ${`${hostname()}:%`}`.execute(
+      this.options.db,
+    );
+    let released = false;
+    for (const chunk of leased.rows) {
+      const pid = Number(chunk.claimed_by.slice(hostname().length + 1));
+      if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+      await sql`update batch_chunks set lease_until = null
+                where business_date = ${date} and step = ${step} and partition = ${chunk.partition} and claimed_by = ${chunk.claimed_by}`.execute(
+        this.options.db,
+      );
+      released = true;
+    }
+    return released;
+  }
+
+  private async markDone(
+    db: Executor,
+    date: PlainDate,
+    step: string,
+    partition: number,
+    worker: string,
+    rows: number,
+    started: number,
+  ) {
+    await sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(performance.now() - started)},
+              claimed_by = ${worker}, done_by = ${worker}, finished_at = ${this.options.clock.now()}, lease_until = null
+              where business_date = ${date} and step = ${step} and partition = ${partition}`.execute(db);
+  }
+
+  private async failed(date: PlainDate, step: BatchStep, partition: number | null, error: unknown) {
+    if (error instanceof DayCloseError) return error;
+    const message = `${step.name}${partition === null ? '' : ` chunk ${partition}`}: ${error instanceof Error ? error.message : String(error)}`;
+    await sql`update batch_runs set last_error = ${message} where business_date = ${date}`.execute(
+      this.options.db,
+    );
+    return new DayCloseError(message, { cause: error });
   }
 
   /** Marks the step done if no chunk is left; false while some chunk is still pending. */
@@ -403,6 +456,15 @@ export class Batch {
           ms: s.started_at && s.finished_at ? s.finished_at.getTime() - s.started_at.getTime() : null,
         })),
     }));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
