@@ -280,12 +280,16 @@ export class Batch {
    */
   private async runLeasedChunk(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
     const now = this.options.clock.now();
+    // The free chunk is picked in a materialized CTE: as a subquery in FROM, the planner may rescan
+    // it per row, and with SKIP LOCKED each rescan finds another chunk (claiming several at once).
     const claimed = await sql<{ partition: number; bounds: ChunkBounds }>`
+      with free as materialized (
+        select partition from batch_chunks
+        where business_date = ${date} and step = ${step.name} and status = 'pending'
+          and (${this.options.exclusive ?? false} or lease_until is null or lease_until < ${now})
+        order by partition limit 1 for update skip locked)
       update batch_chunks c set claimed_by = ${worker}, lease_until = ${new Date(now.getTime() + this.leaseMs)}, attempts = c.attempts + 1
-      from (select partition from batch_chunks
-             where business_date = ${date} and step = ${step.name} and status = 'pending'
-               and (${this.options.exclusive ?? false} or lease_until is null or lease_until < ${now})
-             order by partition limit 1 for update skip locked) free
+      from free
       where c.business_date = ${date} and c.step = ${step.name} and c.partition = free.partition
       returning c.partition, c.bounds`.execute(this.options.db);
     const chunk = claimed.rows[0];

@@ -35,7 +35,7 @@ const PUBLIC = new Set([
   'GET /v1/lending/note-listings/{id}',
 ]);
 const CUSTOMER_MAY =
-  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings))\b/;
+  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|batch\/business-date)\b/;
 
 async function endpoints(): Promise<{ method: string; path: string; key: string }[]> {
   const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
