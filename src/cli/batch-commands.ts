@@ -23,10 +23,14 @@ export const workerName = () => `${hostname()}:${process.pid}`;
 /** One line per step on a pipe; a bar redrawn in place on a terminal. */
 function progressPrinter(stream: NodeJS.WriteStream) {
   const started = new Map<string, number>();
+  const finished = new Set<string>();
   return (p: Progress) => {
-    if (!started.has(p.step)) started.set(p.step, performance.now());
-    const seconds = (performance.now() - started.get(p.step)!) / 1000;
+    const key = `${p.date} ${p.step}`;
+    if (finished.has(key)) return;
+    if (!started.has(key)) started.set(key, performance.now());
+    const seconds = (performance.now() - started.get(key)!) / 1000;
     const done = p.chunks === 0 || p.chunksDone === p.chunks;
+    if (done) finished.add(key);
     if (stream.isTTY) {
       const width = 24;
       const filled = p.chunks === 0 ? width : Math.round((p.chunksDone / p.chunks) * width);

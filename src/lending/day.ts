@@ -24,8 +24,9 @@ import { chargePenalties, chargePeriod, commit, daysBetweenDates, newPlan } from
  * they raised), instalments fall due, the borrower's wallet is debited for what is due, overdue
  * periods accrue penalty interest and the late fee, the reserve advances at the configured days past
  * due, and loans are written off. Each loan's day is one transaction, recorded in loan_days, so a
- * date run twice (or resumed after a crash) changes nothing the second time. The day-close batch
- * (issue 7) will call runDay as its lending step; until then `netfin lending run-day` does.
+ * date run twice (or resumed after a crash) changes nothing the second time. The day-close runs the
+ * same per-loan code through lending's batch steps (day-steps.ts); `netfin lending run-day` runs it
+ * on its own, over every active loan.
  */
 export interface DaySummary {
   readonly date: PlainDate;
