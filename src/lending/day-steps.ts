@@ -3,7 +3,7 @@ import type { BatchStep, ChunkBounds } from '../batch/index.ts';
 import { recordSnapshots } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
-import { type Counters, loanDay, reserveStatus, settleListings } from './day.ts';
+import { loanDay, newCounters, reserveStatus, settleListings } from './day.ts';
 import type { LendingContext } from './loans.ts';
 import { expireNoteListings } from './secondary.ts';
 
@@ -118,15 +118,7 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
         'Charge instalments falling due, auto-debit what is due, accrue penalty interest and late fees, reserve advances and write-offs',
       plan: (db) => loanRanges(db),
       async run(trx, date, bounds) {
-        const counters: Counters = {
-          installmentsCharged: 0,
-          autoDebits: 0,
-          collected: 0n,
-          penalties: 0n,
-          advances: 0,
-          writeOffs: 0,
-          repaid: 0,
-        };
+        const counters = newCounters();
         const loans = await loansWithWork(trx, date, bounds);
         // loanDay skips a loan whose date already ran (through `netfin lending run-day`).
         for (const id of loans) await loanDay(context, trx, id, date, counters);

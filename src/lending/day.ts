@@ -43,6 +43,16 @@ export interface DaySummary {
   readonly noteListingsWithdrawn: number;
 }
 
+export const newCounters = (): Counters => ({
+  installmentsCharged: 0,
+  autoDebits: 0,
+  collected: 0n,
+  penalties: 0n,
+  advances: 0,
+  writeOffs: 0,
+  repaid: 0,
+});
+
 export interface Counters {
   installmentsCharged: number;
   autoDebits: number;
@@ -84,15 +94,7 @@ export async function runDay(context: LendingContext, date: PlainDate): Promise<
   if (done.rows[0]) return done.rows[0].summary;
   const { listingsExpired, listingsDisbursed } = await settleListings(context, date);
 
-  const counters: Counters = {
-    installmentsCharged: 0,
-    autoDebits: 0,
-    collected: 0n,
-    penalties: 0n,
-    advances: 0,
-    writeOffs: 0,
-    repaid: 0,
-  };
+  const counters = newCounters();
   const active = await sql<{
     id: string;
   }>`select id from loans where status = 'active' and start_date < ${date} order by id`.execute(context.db);
