@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CLOSE_TIME } from '../batch/index.ts';
 import { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings } from '../identity/index.ts';
 import { CNY, parseAmount } from '../kernel/index.ts';
 import { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from '../payments/index.ts';
@@ -35,6 +36,15 @@ export interface Config {
   readonly channelSimUrl: string | undefined;
   readonly channelSimSecret: string | undefined;
   readonly gatewaySimPort: number;
+  /** NETFIN_DAY_CLOSE_AT ("HH:MM", Asia/Shanghai): `netfin start` closes the business day then. Unset: off. */
+  readonly dayCloseAt: string | undefined;
+}
+
+function closeTime(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (!CLOSE_TIME.test(text))
+    throw new ConfigError('NETFIN_DAY_CLOSE_AT must be a time of day, HH:MM (e.g. 23:30)');
+  return text;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     publicUrl: env.NETFIN_PUBLIC_URL || undefined,
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,
+    dayCloseAt: closeTime(env.NETFIN_DAY_CLOSE_AT),
     channelSimSecret: env.NETFIN_CHANNEL_SIM_SECRET || undefined,
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     ...overrides,

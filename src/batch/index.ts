@@ -9,5 +9,6 @@ export {
   type RunReport,
   type StepReport,
 } from './runner.ts';
+export { CLOSE_TIME, closeDue } from './schedule.ts';
 export { recordSnapshots, type Snapshot, snapshotsOf } from './snapshots.ts';
 export { type BatchStep, type ChunkBounds, rangesFrom } from './steps.ts';

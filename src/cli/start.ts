@@ -1,10 +1,12 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
 import { type Config, ConfigError } from '../app/config.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
+import { closeDue } from '../batch/index.ts';
 import { GatewaySim, SimChannel } from '../payments/index.ts';
 
 export interface StartOptions {
@@ -135,5 +137,31 @@ function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Tim
       () => purgeIdempotencyKeys(platform.db, platform.config.idempotencyTtlHours),
       'purging idempotency keys',
     ),
+    // Another process may have closed a date: keep the clock's business date current.
+    every(5_000, () => platform.batch.refresh(), 'reading the business date'),
+    ...(platform.config.dayCloseAt
+      ? [every(30_000, dayCloseScheduler(platform, app), 'closing the business day')]
+      : []),
   ];
+}
+
+/** Closes the business day at the configured time (and any date left open before it). */
+function dayCloseScheduler(platform: Platform, app: FastifyInstance): () => Promise<unknown> {
+  let running = false;
+  return async () => {
+    if (running) return;
+    const through = closeDue(
+      platform.clock.now(),
+      platform.config.dayCloseAt!,
+      await platform.batch.businessDate(),
+    );
+    if (!through) return;
+    running = true;
+    try {
+      const closed = await platform.batch.closeThrough(through, `${hostname()}:${process.pid}`);
+      for (const result of closed) app.log.info({ businessDate: result.date }, 'business day closed');
+    } finally {
+      running = false;
+    }
+  };
 }
