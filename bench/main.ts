@@ -3,6 +3,7 @@ const suites: Record<string, () => Promise<void>> = {
   payments: async () => (await import('./payments.ts')).run(),
   risk: async () => (await import('./risk.ts')).run(),
   lending: async () => (await import('./lending.ts')).run(),
+  dayclose: async () => (await import('./dayclose.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -86,7 +86,10 @@ export function batchCommands(globals: () => GlobalOptions): Command[] {
       const platform = await openPlatform(config, { applicationName: 'netfin-day-close' });
       const helpers = o.workers > 1 ? spawnWorkers(o.workers - 1, globals()) : [];
       const report = (r: CloseResult) => {
-        if (o.json) console.log(JSON.stringify(r));
+        if (o.json)
+          console.log(
+            JSON.stringify({ ...r, peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
+          );
         else if (r.alreadyClosed) console.log(`${r.date} was already closed: nothing to do`);
         else console.log(`closed ${r.date}; the business date is now ${r.nextBusinessDate}`);
       };
@@ -132,7 +135,9 @@ export function batchCommands(globals: () => GlobalOptions): Command[] {
             await new Promise((r) => setTimeout(r, 50));
           }
         } else runs = await platform.batch.work(workerName(), { signal: stop.signal });
-        process.stderr.write(`worker ${workerName()}: helped with ${runs} run(s)\n`);
+        process.stderr.write(
+          `worker ${workerName()}: helped with ${runs} run(s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
+        );
       } finally {
         await platform.close();
       }
