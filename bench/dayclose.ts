@@ -46,7 +46,7 @@ const CLONED = [
   'ledger_accounts',
 ];
 
-async function makeTemplate(platform: Platform, clock: ManualClock): Promise<void> {
+export async function makeTemplate(platform: Platform, clock: ManualClock): Promise<void> {
   const { lending } = platform;
   await lending.context.products.save(
     'bench',
@@ -192,7 +192,7 @@ async function copyExpressions(db: Executor, table: string): Promise<{ columns: 
   return { columns, exprs };
 }
 
-async function grow(db: Executor, copies: number, log: (line: string) => void): Promise<void> {
+export async function grow(db: Executor, copies: number, log: (line: string) => void): Promise<void> {
   for (const table of CLONED) {
     const source = `bench_template_${table}`;
     const filter = table === 'ledger_accounts' ? `where id ~ '${UUID_RE}'` : '';

@@ -4,7 +4,7 @@ import { recordSnapshots } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 import { loanDay, newCounters, reserveStatus, settleListings } from './day.ts';
-import type { LendingContext } from './loans.ts';
+import { type LendingContext, loadStates } from './loans.ts';
 import { expireNoteListings } from './secondary.ts';
 
 /**
@@ -14,7 +14,7 @@ import { expireNoteListings } from './secondary.ts';
  * of a chunk is one statement too. The servicing of one loan (charges, auto-debit, penalty, reserve
  * advance, write-off) is the same code as the lending day's, in the chunk's transaction.
  */
-export const LOAN_CHUNK_SIZE = 2000;
+export const LOAN_CHUNK_SIZE = 500;
 
 /** Ranges of active loan ids of about `size` loans each: [from, to), the last one open-ended. */
 export async function loanRanges(db: Executor, size = LOAN_CHUNK_SIZE): Promise<ChunkBounds[]> {
@@ -120,8 +120,10 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
       async run(trx, date, bounds) {
         const counters = newCounters();
         const loans = await loansWithWork(trx, date, bounds);
-        // loanDay skips a loan whose date already ran (through `netfin lending run-day`).
-        for (const id of loans) await loanDay(context, trx, id, date, counters);
+        // Every loan's state in a few statements (locked in id order); loanDay skips a loan whose
+        // date already ran (through `netfin lending run-day`).
+        const states = await loadStates(context, trx, loans);
+        for (const id of loans) await loanDay(context, trx, id, date, counters, states.get(id));
         return loans.length;
       },
     },

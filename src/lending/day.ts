@@ -9,6 +9,7 @@ import {
   chargedPeriods,
   daysPastDue,
   type LendingContext,
+  type LoanState,
   loadState,
   outstandingOf,
   periodLedger,
@@ -162,9 +163,10 @@ export async function loanDay(
   loanId: string,
   date: PlainDate,
   counters: Counters,
+  preloaded?: LoanState,
 ): Promise<void> {
   {
-    const state = await loadState(context, trx, loanId);
+    const state = preloaded ?? (await loadState(context, trx, loanId));
     const marked = await sql`insert into loan_days (loan_id, business_date) values (${loanId}::uuid, ${date})
       on conflict do nothing returning loan_id`.execute(trx);
     if (marked.rows.length === 0) return;
