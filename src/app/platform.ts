@@ -1,6 +1,6 @@
 import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
-import { type Driver, type Executor, migrate, openDatabase } from '../db/index.ts';
+import { type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
@@ -110,7 +110,12 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     await risk.seed();
     await lending.seed();
     await batch.businessDate();
-  } else await batch.refresh();
+  } else {
+    // Without migrations (`netfin migrate` opens the platform so), the calendar may not exist yet.
+    await batch.refresh().catch((error: unknown) => {
+      if (sqlState(error) !== '42P01') throw error; // undefined_table
+    });
+  }
   return {
     config,
     db: database.db,
