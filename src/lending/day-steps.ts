@@ -21,7 +21,9 @@ export async function loanRanges(db: Executor, size = LOAN_CHUNK_SIZE): Promise<
   const rows = await sql<{ id: string }>`
     select id from (select id, row_number() over (order by id) as n from loans where status = 'active') t
     where (n - 1) % ${size} = 0 order by id`.execute(db);
-  if (rows.rows.length === 0) return [];
+  // No active loan: one chunk still, so that steps clearing what loans left (an ageing to reset,
+  // a collection case to close) run.
+  if (rows.rows.length === 0) return [{ from: null, to: null }];
   return rows.rows.map((r, i) => ({
     from: i === 0 ? null : r.id,
     to: rows.rows[i + 1]?.id ?? null,

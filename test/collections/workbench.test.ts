@@ -2,7 +2,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, type PlainDate } from '../../src/kernel/index.ts';
 import { closeTo } from '../support/batch.ts';
-import { cny, drain, fundedLoan, loanOf, openLendingApp, resetBorrowerSequence } from '../support/lending.ts';
+import {
+  cny,
+  drain,
+  fund,
+  fundedLoan,
+  loanOf,
+  openLendingApp,
+  resetBorrowerSequence,
+} from '../support/lending.ts';
 import { asAdmin, type TestApp } from '../support/platform.ts';
 import type { TestUser } from '../support/users.ts';
 
@@ -261,6 +269,33 @@ describe('the collections workbench', () => {
       headers: { authorization: collector.authorization },
     });
     expect(denied.statusCode).toBe(403);
+  });
+});
+
+describe('when the loans are paid off', () => {
+  it('closes the cases at the next close, even with no active loan left', async () => {
+    for (const { loanId, borrower } of [small, large]) {
+      await fund(t, borrower.userId, '10000.00');
+      const paid = await t.app.inject({
+        method: 'POST',
+        url: `/v1/me/loans/${loanId}/payoff`,
+        headers: borrower.headers,
+        payload: {},
+      });
+      expect(paid.statusCode, paid.body).toBe(200);
+      expect(paid.json().loanStatus).toBe('repaid');
+    }
+    today = await closeAndOpen();
+    const open = await cases({ authorization: supervisor.authorization }, '?assignee=all');
+    expect(open.json().items).toEqual([]);
+    const closed = await cases({ authorization: supervisor.authorization }, '?assignee=all&status=closed');
+    expect(closed.json().items).toHaveLength(2);
+    for (const c of closed.json().items)
+      expect(c).toMatchObject({ status: 'closed', closedOn: addDays(today, -1) });
+    const aged = await sql<{ dpd: number }>`select dpd from loans where status = 'repaid'`.execute(
+      t.platform.db,
+    );
+    expect(aged.rows.map((r) => r.dpd)).toEqual([0, 0]);
   });
 });
 
