@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
@@ -11,6 +13,7 @@ import { onPostgres, openTestPlatform, type TestPlatform } from '../support/plat
  */
 let main: TestPlatform;
 let helper: Platform;
+let schema: string;
 
 const hits = (kind: string, worker: string): BatchStep => ({
   name: `test.${kind}`,
@@ -31,8 +34,7 @@ const hits = (kind: string, worker: string): BatchStep => ({
 beforeAll(async () => {
   if (!onPostgres) return;
   main = await openTestPlatform();
-  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(main.platform.db)).rows[0]!
-    .s;
+  schema = (await sql<{ s: string }>`select current_schema() as s`.execute(main.platform.db)).rows[0]!.s;
   helper = await openPlatform(loadConfig(process.env, { logLevel: 'silent', dataKey: Buffer.alloc(32, 7) }), {
     schema,
     clock: main.clock,
@@ -81,5 +83,42 @@ describe.skipIf(!onPostgres)('two workers on PostgreSQL', () => {
     );
     expect(done.rows.reduce((a, r) => a + r.n, 0)).toBe(80);
     expect(await main.platform.batch.businessDate()).not.toBe(date);
+  });
+
+  it('`netfin day-close --workers 2` starts a helper process beside it and waits for it', {
+    timeout: 120_000,
+  }, async () => {
+    const before = await main.platform.batch.businessDate();
+    const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+      const proc = spawn(
+        process.execPath,
+        [path.join(import.meta.dirname, '../../bin/netfin.js'), 'day-close', '--workers', '2'],
+        {
+          env: {
+            ...process.env,
+            NETFIN_DB_SCHEMA: schema,
+            NETFIN_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      let err = '';
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      proc.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+      });
+      proc.on('error', reject);
+      proc.on('exit', (code) => resolve({ code, out, err }));
+    });
+    expect(run.code, run.err).toBe(0);
+    expect(run.out, run.err).toContain(`closed ${before}`);
+    // The helper reported before it left; the coordinator waited for it.
+    expect(run.err).toMatch(/worker \S+: helped with \d+ run\(s\), peak memory \d+ MB/);
+    const report = await main.platform.batch.run(before);
+    expect(report).toMatchObject({ status: 'done', workers: 2 });
+    expect(await main.platform.batch.refresh()).not.toBe(before);
   });
 });
