@@ -326,7 +326,8 @@ describe(`the ledger against its reference model (${onPostgres ? 'PostgreSQL' : 
           }
         }
       }),
-      { numRuns: 100 },
+      // A fixed seed: the runs (and so the result codes they are checked to reach) are the same every time.
+      { numRuns: 100, seed: 20261123 },
     );
     const report = await ledger.verify();
     expect(report.problems).toEqual([]);
