@@ -5,14 +5,13 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
-import { type Executor, inTransaction, openDatabase, quoteIdent } from '../src/db/index.ts';
+import { copySchema, type Executor, inTransaction, openDatabase, quoteIdent } from '../src/db/index.ts';
 import { ADMIN_TOKEN } from '../src/identity/index.ts';
 import { addDays, ManualClock, type PlainDate, uuidv7 } from '../src/kernel/index.ts';
 import { ChartOfAccounts } from '../src/ledger/index.ts';
-import { DEFAULT_PRODUCTS } from '../src/lending/index.ts';
 import { createListing } from '../src/lending/marketplace.ts';
 import { fmt, machine, writeSection } from './lib.ts';
-import { verifiedUsers } from './people.ts';
+import { saveBenchProduct, verifiedUsers } from './people.ts';
 
 /**
  * The day-close benchmark (issue 7, "Speed"): a loan book of LOANS active loans with schedules, then
@@ -48,20 +47,7 @@ const CLONED = [
 
 export async function makeTemplate(platform: Platform, clock: ManualClock): Promise<void> {
   const { lending } = platform;
-  await lending.context.products.save(
-    'bench',
-    {
-      config: {
-        ...DEFAULT_PRODUCTS.personal,
-        name: 'Bench loan',
-        maxAmount: '1000000.00',
-        terms: [12],
-        autoInvestShare: '0',
-        maxInvestorShare: '0.5',
-      },
-    },
-    SYSTEM,
-  );
+  await saveBenchProduct(platform);
   await lending.fundReserve(1_000_000_00n, SYSTEM);
   const investors = await verifiedUsers(platform, INVESTORS, {
     phonePrefix: '186',
@@ -116,7 +102,7 @@ export async function makeTemplate(platform: Platform, clock: ManualClock): Prom
       });
       for (const investor of investors) await lending.bid(investor, loanId, 2_500_00n);
       // One borrower in twelve spends the money and never pays; the others keep enough in the wallet.
-      if (n % 12 === 5) await moveOut(platform, borrower, 'all');
+      if (n % 12 === 5) await moveOut(platform, borrower);
       else await moveIn(platform, borrower);
     }
     clock.advanceSeconds(86_400);
@@ -149,7 +135,7 @@ async function moveIn(platform: Platform, userId: string) {
   });
 }
 
-async function moveOut(platform: Platform, userId: string, _all: 'all') {
+async function moveOut(platform: Platform, userId: string) {
   await inTransaction(platform.db, async (trx) => {
     const wallet = await platform.payments.walletAccount(trx, userId, { lock: true });
     const account = (await platform.ledger.getAccount(wallet, { tx: trx }))!;
@@ -213,36 +199,6 @@ export async function grow(db: Executor, copies: number, log: (line: string) => 
   }
   for (const table of CLONED) await sql.raw(`drop table bench_template_${table}`).execute(db);
   await sql`analyze`.execute(db);
-}
-
-/** Copies every table and sequence of a schema into a new schema (PostgreSQL): the same book twice. */
-async function copySchema(db: Executor, from: string, to: string) {
-  await sql.raw(`create schema ${quoteIdent(to)}`).execute(db);
-  const sequences = await sql<{ name: string }>`
-    select sequence_name as name from information_schema.sequences where sequence_schema = ${from}`.execute(
-    db,
-  );
-  for (const { name } of sequences.rows) {
-    const value = await sql
-      .raw<{ v: string; c: boolean }>(
-        `select last_value::text as v, is_called as c from ${quoteIdent(from)}.${quoteIdent(name)}`,
-      )
-      .execute(db);
-    await sql.raw(`create sequence ${quoteIdent(to)}.${quoteIdent(name)}`).execute(db);
-    await sql`select setval(${`${quoteIdent(to)}.${quoteIdent(name)}`}::regclass, ${value.rows[0]!.v}::int8, ${value.rows[0]!.c})`.execute(
-      db,
-    );
-  }
-  const tables = await sql<{ name: string }>`
-    select table_name as name from information_schema.tables where table_schema = ${from} and table_type = 'BASE TABLE'`.execute(
-    db,
-  );
-  for (const { name } of tables.rows) {
-    const [f, t] = [`${quoteIdent(from)}.${quoteIdent(name)}`, `${quoteIdent(to)}.${quoteIdent(name)}`];
-    await sql.raw(`create table ${t} (like ${f} including all)`).execute(db);
-    await sql.raw(`insert into ${t} select * from ${f}`).execute(db);
-  }
-  await sql.raw(`analyze`).execute(db);
 }
 
 interface CloseFigures {
@@ -372,6 +328,7 @@ async function measure(url: string | undefined, loans: number, lines: string[]):
     if (schema) {
       const admin = await openDatabase({ url, poolSize: 1 });
       await copySchema(admin.db, schema, `${schema}_w2`);
+      await sql`analyze`.execute(admin.db);
       await admin.close();
     }
     const runs: { workers: number; figures: CloseFigures }[] = [];

@@ -5,13 +5,12 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
 import { inTransaction, openDatabase, quoteIdent } from '../src/db/index.ts';
-import { ADMIN_TOKEN } from '../src/identity/index.ts';
 import { uuidv7 } from '../src/kernel/index.ts';
 import { ChartOfAccounts } from '../src/ledger/index.ts';
-import { DEFAULT_PRODUCTS, loanAccount } from '../src/lending/index.ts';
+import { loanAccount } from '../src/lending/index.ts';
 import { createListing } from '../src/lending/marketplace.ts';
 import { fmt, type Measurement, machine, summarize, writeSection } from './lib.ts';
-import { verifiedUsers } from './people.ts';
+import { saveBenchProduct, verifiedUsers } from './people.ts';
 
 /**
  * The lending benchmark (issue 6, "Speed"): a hot listing taking 10,000 bids from 200 concurrent
@@ -25,7 +24,6 @@ const HOT_INVESTORS = 200;
 const BIDS_EACH = 50;
 const DATA_KEY = Buffer.alloc(32, 13);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
-const SYSTEM = { principal: ADMIN_TOKEN, ip: null };
 
 async function people(
   platform: Platform,
@@ -147,20 +145,7 @@ async function measure(url: string | undefined, lines: string[]): Promise<void> 
   const platform = await openPlatform(config, { ...(onServer ? { schema } : {}), log: () => {} });
   try {
     const { lending, ledger, db } = platform;
-    await lending.context.products.save(
-      'bench',
-      {
-        config: {
-          ...DEFAULT_PRODUCTS.personal,
-          name: 'Bench loan',
-          maxAmount: '1000000.00',
-          terms: [12],
-          autoInvestShare: '0',
-          maxInvestorShare: '0.5',
-        },
-      },
-      SYSTEM,
-    );
+    await saveBenchProduct(platform);
     console.log(`[${target}] ${INVESTORS} verified, assessed and funded investors, 2 borrowers`);
     const investors = await people(platform, INVESTORS, '186', '110105');
     const [hotBorrower, wideBorrower] = await people(platform, 2, '184', '110106');

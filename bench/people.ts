@@ -1,5 +1,6 @@
 import type { Platform } from '../src/app/platform.ts';
-import { withCheckCharacter } from '../src/identity/index.ts';
+import { ADMIN_TOKEN, withCheckCharacter } from '../src/identity/index.ts';
+import { DEFAULT_PRODUCTS } from '../src/lending/index.ts';
 
 /**
  * Signs up `count` people through identity (SMS code, password) and verifies each one's identity,
@@ -47,4 +48,22 @@ export async function verifiedUsers(
     );
   }
   return ids;
+}
+
+/** The benchmarks' loan product: the personal loan's terms, 12 months, amounts up to 1,000,000.00, no auto-invest. */
+export async function saveBenchProduct(platform: Platform): Promise<void> {
+  await platform.lending.context.products.save(
+    'bench',
+    {
+      config: {
+        ...DEFAULT_PRODUCTS.personal,
+        name: 'Bench loan',
+        maxAmount: '1000000.00',
+        terms: [12],
+        autoInvestShare: '0',
+        maxInvestorShare: '0.5',
+      },
+    },
+    { principal: ADMIN_TOKEN, ip: null },
+  );
 }

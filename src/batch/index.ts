@@ -11,4 +11,4 @@ export {
 } from './runner.ts';
 export { CLOSE_TIME, closeDue } from './schedule.ts';
 export { recordSnapshots, type Snapshot, snapshotsOf } from './snapshots.ts';
-export { type BatchStep, type ChunkBounds, rangesFrom } from './steps.ts';
+export { type BatchStep, type ChunkBounds, keyRange } from './steps.ts';

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 
@@ -42,9 +43,11 @@ export function checkStep(step: BatchStep, registered: readonly BatchStep[]): vo
 }
 
 /**
- * Splits the keys of a table into ranges of about `size` keys, from an ordered list of every
- * `size`-th key: chunk i covers [bounds[i], bounds[i+1]). One index scan, no keys kept in memory.
+ * The SQL condition "`column` within the chunk's key range [from, to)", either end open (null):
+ * how steps that plan ranges of uuid keys select their rows.
  */
-export function rangesFrom(starts: readonly string[]): ChunkBounds[] {
-  return starts.map((from, i) => ({ from, to: starts[i + 1] ?? null }));
+export function keyRange(column: string, bounds: ChunkBounds) {
+  const from = (bounds.from as string | null | undefined) ?? null;
+  const to = (bounds.to as string | null | undefined) ?? null;
+  return sql`(${from}::uuid is null or ${sql.ref(column)} >= ${from}::uuid) and (${to}::uuid is null or ${sql.ref(column)} < ${to}::uuid)`;
 }

@@ -100,13 +100,6 @@ export async function saveSettings(db: Executor, clock: Clock, settings: Collect
   );
 }
 
-export function stageOf(dpd: number): Stage {
-  if (dpd <= 30) return 'M1';
-  if (dpd <= 60) return 'M2';
-  if (dpd <= 90) return 'M3';
-  return 'M3+';
-}
-
 export function fillTemplate(text: string, values: Record<string, string>): string {
   return text.replace(/\{([a-zA-Z]+)\}/g, (whole, key: string) => values[key] ?? whole);
 }

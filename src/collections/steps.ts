@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { BatchStep, ChunkBounds } from '../batch/index.ts';
+import { type BatchStep, type ChunkBounds, keyRange } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
 import { addDays, type Clock, CNY, formatAmount, type PlainDate } from '../kernel/index.ts';
-import type { Lending } from '../lending/index.ts';
+import { bucketOf, type Lending } from '../lending/index.ts';
 import {
   type CollectionSettings,
   fillTemplate,
@@ -20,8 +20,6 @@ export interface CollectionsContext {
   readonly lending: Lending;
 }
 
-const STAGE_SQL = sql`case when s.dpd <= 30 then 'M1' when s.dpd <= 60 then 'M2' when s.dpd <= 90 then 'M3' else 'M3+' end`;
-
 /**
  * A chunk of the loan book: a case opens for each loan newly overdue, open cases follow their loan's
  * days past due into the next stage (and lose their collector, to be reassigned by the stage's
@@ -32,27 +30,28 @@ async function syncCases(context: CollectionsContext, trx: Executor, date: Plain
   const regions = await context.identity.regionsOf([...new Set(overdue.map((o) => o.borrowerId))], trx);
   const input = sql`unnest(${overdue.map((o) => o.loanId)}::uuid[], ${overdue.map((o) => o.borrowerId)}::uuid[],
       ${overdue.map((o) => o.productId)}::text[], ${overdue.map((o) => regions.get(o.borrowerId) ?? null)}::text[],
-      ${overdue.map((o) => o.dpd)}::int[], ${overdue.map((o) => o.overdueAmount)}::int8[])
-      as s(loan_id, borrower_id, product_id, region, dpd, amount)`;
+      ${overdue.map((o) => o.dpd)}::int[], ${overdue.map((o) => o.overdueAmount)}::int8[],
+      ${overdue.map((o) => bucketOf(o.dpd))}::text[])
+      as s(loan_id, borrower_id, product_id, region, dpd, amount, stage)`;
   const moved = await sql<{ id: string; old_stage: Stage; stage: Stage; amount: bigint }>`
     update collection_cases c set
       dpd = s.dpd, overdue_amount = s.amount, stage = s.stage, updated_on = ${date},
       max_stage = greatest(c.max_stage, s.stage),
       assigned_to = case when c.stage = s.stage then c.assigned_to end,
       assigned_on = case when c.stage = s.stage then c.assigned_on end
-    from (select c2.id, c2.stage as old_stage, ${STAGE_SQL} as stage, s.dpd, s.amount
+    from (select c2.id, c2.stage as old_stage, s.stage, s.dpd, s.amount
           from ${input} join collection_cases c2 on c2.loan_id = s.loan_id and c2.status = 'open') s
     where c.id = s.id
     returning c.id, s.old_stage, c.stage, c.overdue_amount as amount`.execute(trx);
   const opened = await sql<{ id: string; stage: Stage; amount: bigint }>`
     insert into collection_cases (id, loan_id, borrower_id, product_id, region, stage, dpd, overdue_amount, status, opened_on, updated_on, max_stage)
-    select gen_random_uuid(), s.loan_id, s.borrower_id, s.product_id, s.region, ${STAGE_SQL}, s.dpd, s.amount, 'open', ${date}, ${date}, ${STAGE_SQL}
+    select gen_random_uuid(), s.loan_id, s.borrower_id, s.product_id, s.region, s.stage, s.dpd, s.amount, 'open', ${date}, ${date}, s.stage
     from ${input}
     where not exists (select 1 from collection_cases c where c.loan_id = s.loan_id and c.status = 'open')
     returning id, stage, overdue_amount as amount`.execute(trx);
   const closed = await sql<{ id: string; stage: Stage; amount: bigint }>`
     update collection_cases set status = 'closed', closed_on = ${date}, updated_on = ${date}, close_reason = 'no_longer_overdue'
-    where status = 'open' and ${inLoanRange(bounds)} and loan_id <> all(${overdue.map((o) => o.loanId)}::uuid[])
+    where status = 'open' and ${keyRange('loan_id', bounds)} and loan_id <> all(${overdue.map((o) => o.loanId)}::uuid[])
     returning id, stage, overdue_amount as amount`.execute(trx);
   const history = [
     ...moved.rows
@@ -73,12 +72,6 @@ async function syncCases(context: CollectionsContext, trx: Executor, date: Plain
   return overdue.length + closed.rows.length;
 }
 
-function inLoanRange(bounds: ChunkBounds) {
-  const from = (bounds.from as string | null | undefined) ?? null;
-  const to = (bounds.to as string | null | undefined) ?? null;
-  return sql`(${from}::uuid is null or loan_id >= ${from}::uuid) and (${to}::uuid is null or loan_id < ${to}::uuid)`;
-}
-
 /** The stage's automatic SMS on the days the strategy names, once per case and day. */
 async function stageMessages(
   context: CollectionsContext,
@@ -96,37 +89,46 @@ async function stageMessages(
         and not exists (select 1 from collection_contacts k where k.case_id = c.id and k.business_date = ${date} and k.template = 'overdue')`.execute(
       trx,
     );
-    for (const row of due.rows) {
-      await send(context, trx, row.borrower_id, 'overdue', settings, {
-        amount: formatAmount(row.overdue_amount, CNY),
-        dpd: String(row.dpd),
-      });
-      await sql`insert into collection_contacts (id, case_id, borrower_id, channel, party, template, outcome, business_date, at)
-                values (gen_random_uuid(), ${row.id}, ${row.borrower_id}, 'sms', 'borrower', 'overdue', 'sent', ${date}, ${context.clock.now()})`.execute(
-        trx,
-      );
-      sent += 1;
-    }
+    await send(
+      context,
+      trx,
+      'overdue',
+      settings,
+      due.rows.map((row) => ({
+        borrowerId: row.borrower_id,
+        values: { amount: formatAmount(row.overdue_amount, CNY), dpd: String(row.dpd) },
+      })),
+    );
+    await sql`insert into collection_contacts (id, case_id, borrower_id, channel, party, template, outcome, business_date, at)
+              select gen_random_uuid(), c, b, 'sms', 'borrower', 'overdue', 'sent', ${date}, ${context.clock.now()}
+              from unnest(${due.rows.map((r) => r.id)}::uuid[], ${due.rows.map((r) => r.borrower_id)}::uuid[]) as x(c, b)`.execute(
+      trx,
+    );
+    sent += due.rows.length;
   }
   return sent;
 }
 
+/** Queues an SMS from an approved template to each borrower (their numbers read in one statement). */
 export async function send(
   context: CollectionsContext,
   trx: Executor,
-  borrowerId: string,
   template: string,
   settings: CollectionSettings,
-  values: Record<string, string>,
+  messages: readonly { borrowerId: string; values: Record<string, string> }[],
 ): Promise<void> {
-  const person = (await context.identity.reachOf([borrowerId], trx)).get(borrowerId);
-  if (!person) return;
-  await context.identity.notifier.enqueue(trx, {
-    channel: 'sms',
-    recipient: person.phone,
-    template: `collections.${template}`,
-    body: fillTemplate(settings.smsTemplates[template] ?? '', { name: person.name, ...values }),
-  });
+  if (messages.length === 0) return;
+  const people = await context.identity.reachOf([...new Set(messages.map((m) => m.borrowerId))], trx);
+  for (const { borrowerId, values } of messages) {
+    const person = people.get(borrowerId);
+    if (!person) continue;
+    await context.identity.notifier.enqueue(trx, {
+      channel: 'sms',
+      recipient: person.phone,
+      template: `collections.${template}`,
+      body: fillTemplate(settings.smsTemplates[template] ?? '', { name: person.name, ...values }),
+    });
+  }
 }
 
 /** Reminders before due dates (3 and 1 days before, by default): once per loan, due date and offset. */
@@ -146,13 +148,17 @@ async function reminders(
       select l, ${due}, ${before}, b, ${date} from unnest(${loans.map((l) => l.loanId)}::uuid[], ${loans.map((l) => l.borrowerId)}::uuid[]) as x(l, b)
       on conflict do nothing returning loan_id, borrower_id`.execute(trx);
     const amounts = new Map(loans.map((l) => [l.loanId, l.amount]));
-    for (const row of fresh.rows) {
-      await send(context, trx, row.borrower_id, 'reminder', settings, {
-        amount: formatAmount(amounts.get(row.loan_id) ?? 0n, CNY),
-        dueDate: due,
-      });
-      sent += 1;
-    }
+    await send(
+      context,
+      trx,
+      'reminder',
+      settings,
+      fresh.rows.map((row) => ({
+        borrowerId: row.borrower_id,
+        values: { amount: formatAmount(amounts.get(row.loan_id) ?? 0n, CNY), dueDate: due },
+      })),
+    );
+    sent += fresh.rows.length;
   }
   return sent;
 }
@@ -175,26 +181,24 @@ async function resolvePromises(context: CollectionsContext, trx: Executor, date:
     select p.id, p.case_id, c.loan_id, p.amount, p.made_on, p.promised_on, c.status as case_status
     from collection_promises p join collection_cases c on c.id = p.case_id
     where p.status = 'pending' order by p.id`.execute(trx);
-  let resolved = 0;
-  for (const p of pending.rows) {
-    const paid =
-      (await context.lending.repaidBetween(trx, [p.loan_id], p.made_on, date)).get(p.loan_id) ?? 0n;
-    if (paid >= p.amount || p.case_status === 'closed') {
-      await sql`update collection_promises set status = 'kept', resolved_on = ${date} where id = ${p.id}`.execute(
-        trx,
-      );
-      resolved += 1;
-    } else if (p.promised_on <= date) {
-      await sql`update collection_promises set status = 'broken', resolved_on = ${date} where id = ${p.id}`.execute(
-        trx,
-      );
-      await sql`update collection_cases set broken_promises = broken_promises + 1 where id = ${p.case_id}`.execute(
-        trx,
-      );
-      resolved += 1;
-    }
-  }
-  return resolved;
+  const paid = await context.lending.repaidBetween(
+    trx,
+    pending.rows.map((p) => ({ loanId: p.loan_id, from: p.made_on })),
+    date,
+  );
+  const kept = pending.rows.filter((p, i) => paid[i]! >= p.amount || p.case_status === 'closed');
+  const broken = pending.rows.filter((p) => !kept.includes(p) && p.promised_on <= date);
+  await sql`update collection_promises set status = 'kept', resolved_on = ${date} where id = any(${kept.map((p) => p.id)}::uuid[])`.execute(
+    trx,
+  );
+  await sql`update collection_promises set status = 'broken', resolved_on = ${date} where id = any(${broken.map((p) => p.id)}::uuid[])`.execute(
+    trx,
+  );
+  // A case may have broken more than one promise on a date: count each.
+  await sql`update collection_cases c set broken_promises = c.broken_promises + x.n
+            from (select id, count(*)::int as n from unnest(${broken.map((p) => p.case_id)}::uuid[]) as u(id) group by id) x
+            where c.id = x.id`.execute(trx);
+  return kept.length + broken.length;
 }
 
 /**

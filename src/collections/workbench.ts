@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { maskName } from '../identity/index.ts';
+import { maskName, maskPhone } from '../identity/index.ts';
 import {
   addDays,
   CNY,
@@ -19,14 +19,13 @@ import {
 import {
   type Channel,
   type CollectionSettings,
-  fillTemplate,
   loadSettings,
   type Outcome,
   type Stage,
   TIERS,
   type Tier,
 } from './settings.ts';
-import type { CollectionsContext } from './steps.ts';
+import { type CollectionsContext, send } from './steps.ts';
 
 export interface CaseSummary {
   readonly id: string;
@@ -162,11 +161,7 @@ export async function caseDetail(
     borrower: {
       id: row.borrower_id,
       name: person ? (viewer.unmasked ? person.name : maskName(person.name || '—')) : null,
-      phone: person
-        ? viewer.unmasked
-          ? person.phone
-          : `${person.phone.slice(0, 3)}****${person.phone.slice(7)}`
-        : null,
+      phone: person ? (viewer.unmasked ? person.phone : maskPhone(person.phone)) : null,
       region: row.region,
       contacts: registered,
     },
@@ -258,15 +253,12 @@ export async function logContact(
         'party_not_allowed',
         'only the borrower and the contacts they registered may be contacted',
       );
-    let body: string | null = null;
     if (input.channel === 'sms') {
-      const text = input.template ? settings.smsTemplates[input.template] : undefined;
-      if (!text)
+      if (!input.template || !settings.smsTemplates[input.template])
         throw invalid(
           'sms_template_not_approved',
           `an SMS uses one of the approved templates: ${Object.keys(settings.smsTemplates).join(', ')}`,
         );
-      body = text;
     } else if (input.template) throw invalid('template_for_sms_only', 'templates are for SMS');
     if (input.outcome === 'promise_to_pay') {
       if (!input.promise) throw invalid('promise_required', 'a promise to pay has an amount and a date');
@@ -288,21 +280,18 @@ export async function logContact(
         trx,
       );
     }
-    if (body !== null) {
-      const person = (await context.identity.reachOf([row.borrower_id], trx)).get(row.borrower_id);
-      if (person && input.party === 'borrower')
-        await context.identity.notifier.enqueue(trx, {
-          channel: 'sms',
-          recipient: person.phone,
-          template: `collections.${input.template}`,
-          body: fillTemplate(body, {
-            name: person.name,
+    // The SMS itself goes out to the borrower; one to a registered contact is logged, not sent.
+    if (input.channel === 'sms' && input.party === 'borrower')
+      await send(context, trx, input.template!, settings, [
+        {
+          borrowerId: row.borrower_id,
+          values: {
             amount: formatAmount(input.promise?.amount ?? row.overdue_amount, CNY),
             dpd: String(row.dpd),
             dueDate: input.promise?.date ?? '',
-          }),
-        });
-    }
+          },
+        },
+      ]);
     await context.identity.audit(
       audit,
       {

@@ -1,4 +1,5 @@
 export { type Database, type DatabaseConfig, type Driver, openDatabase, quoteIdent } from './connect.ts';
+export { copySchema } from './copy-schema.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
 export {
   bundledMigrations,

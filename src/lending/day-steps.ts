@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { BatchStep, ChunkBounds } from '../batch/index.ts';
-import { recordSnapshots } from '../batch/index.ts';
+import { keyRange, recordSnapshots } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 import { loanDay, newCounters, reserveStatus, settleListings } from './day.ts';
-import { type LendingContext, loadStates } from './loans.ts';
+import { bucketOf, type LendingContext, loadStates } from './loans.ts';
 import { expireNoteListings } from './secondary.ts';
 
 /**
@@ -30,18 +30,11 @@ export async function loanRanges(db: Executor, size = LOAN_CHUNK_SIZE): Promise<
   }));
 }
 
-/** The SQL condition "loan id within the chunk". */
-export function inRange(column: string, bounds: ChunkBounds) {
-  const from = (bounds.from as string | null | undefined) ?? null;
-  const to = (bounds.to as string | null | undefined) ?? null;
-  return sql`(${from}::uuid is null or ${sql.ref(column)} >= ${from}::uuid) and (${to}::uuid is null or ${sql.ref(column)} < ${to}::uuid)`;
-}
-
 /** Loans in the chunk with work on `date`: an instalment due and not charged, or an amount due and unpaid. */
 async function loansWithWork(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise<string[]> {
   const rows = await sql<{ id: string }>`
     select id from loans
-    where status = 'active' and start_date < ${date} and ${inRange('id', bounds)}
+    where status = 'active' and start_date < ${date} and ${keyRange('id', bounds)}
       and (next_due_on is null or next_due_on <= ${date} or overdue_amount > 0)
     order by id`.execute(trx);
   return rows.rows.map((r) => r.id);
@@ -56,7 +49,7 @@ async function age(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise
   const aged = await sql`
     with candidates as (
       select id from loans
-      where status = 'active' and ${inRange('id', bounds)}
+      where status = 'active' and ${keyRange('id', bounds)}
         and (next_due_on is null or next_due_on <= ${date} or overdue_amount > 0 or aged_on is null)
     ),
     charged as (
@@ -94,7 +87,7 @@ async function age(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise
     where l.id = k.id`.execute(trx);
   const cleared = await sql`
     update loans set dpd = 0, overdue_amount = 0, aged_on = ${date}
-    where status <> 'active' and (dpd > 0 or overdue_amount > 0) and ${inRange('id', bounds)}`.execute(trx);
+    where status <> 'active' and (dpd > 0 or overdue_amount > 0) and ${keyRange('id', bounds)}`.execute(trx);
   return Number(aged.numAffectedRows ?? 0n) + Number(cleared.numAffectedRows ?? 0n);
 }
 
@@ -152,19 +145,26 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
       description:
         'Daily figures: loan book by bucket, outstanding principal, funded volume, reserve coverage',
       async run(trx, date) {
-        const book = await sql<{ bucket: string; loans: number; overdue: bigint }>`
-          select case when dpd <= 0 then 'current' when dpd <= 30 then 'M1' when dpd <= 60 then 'M2'
-                      when dpd <= 90 then 'M3' else 'M3+' end as bucket,
-                 count(*)::int as loans, coalesce(sum(overdue_amount), 0)::int8 as overdue
-          from loans where status = 'active' group by 1`.execute(trx);
+        // The loan book by delinquency bucket: counted by days past due here, bucketed as everywhere else.
+        const byDpd = await sql<{ dpd: number; loans: number; overdue: bigint }>`
+          select dpd, count(*)::int as loans, coalesce(sum(overdue_amount), 0)::int8 as overdue
+          from loans where status = 'active' group by dpd`.execute(trx);
+        const book = new Map<string, { loans: number; overdue: bigint }>();
+        for (const row of byDpd.rows) {
+          const bucket = book.get(bucketOf(row.dpd)) ?? { loans: 0, overdue: 0n };
+          book.set(bucketOf(row.dpd), {
+            loans: bucket.loans + row.loans,
+            overdue: bucket.overdue + row.overdue,
+          });
+        }
         const funded = await sql<{ loans: number; amount: bigint }>`
           select count(*)::int as loans, coalesce(sum(amount), 0)::int8 as amount from loans
           where start_date = ${date}`.execute(trx);
         const reserve = await reserveStatus({ ...context, db: trx }, date);
         const snapshots = [
-          ...book.rows.flatMap((b) => [
-            { metric: 'loans.count', dimension: b.bucket, value: b.loans },
-            { metric: 'loans.overdue_amount', dimension: b.bucket, value: b.overdue },
+          ...[...book].flatMap(([bucket, b]) => [
+            { metric: 'loans.count', dimension: bucket, value: b.loans },
+            { metric: 'loans.overdue_amount', dimension: bucket, value: b.overdue },
           ]),
           { metric: 'loans.funded_count', value: funded.rows[0]!.loans },
           { metric: 'loans.funded_amount', value: funded.rows[0]!.amount },
@@ -197,7 +197,7 @@ export async function overdueLoans(db: Executor, bounds: ChunkBounds): Promise<O
     overdue_amount: bigint;
   }>`
     select id, borrower_id, product_id, dpd, overdue_amount from loans
-    where status = 'active' and dpd > 0 and ${inRange('id', bounds)} order by id`.execute(db);
+    where status = 'active' and dpd > 0 and ${keyRange('id', bounds)} order by id`.execute(db);
   return rows.rows.map((r) => ({
     loanId: r.id,
     borrowerId: r.borrower_id,
@@ -222,18 +222,20 @@ export async function dueOn(
   return rows.rows.map((r) => ({ loanId: r.loan_id, borrowerId: r.borrower_id, amount: r.amount }));
 }
 
-/** Repayments received on the given loans between two dates (inclusive): whether a promise was kept. */
+/**
+ * Repayments received on each loan from its own date up to `to` (inclusive), in the order given:
+ * whether promises to pay were kept. One statement for every window.
+ */
 export async function repaidBetween(
   db: Executor,
-  loanIds: readonly string[],
-  from: PlainDate,
+  windows: readonly { loanId: string; from: PlainDate }[],
   to: PlainDate,
-): Promise<Map<string, bigint>> {
-  if (loanIds.length === 0) return new Map();
-  const rows = await sql<{ loan_id: string; amount: bigint }>`
-    select loan_id, sum(amount)::int8 as amount from loan_repayments
-    where loan_id = any(${loanIds}::uuid[]) and business_date between ${from} and ${to} group by loan_id`.execute(
-    db,
-  );
-  return new Map(rows.rows.map((r) => [r.loan_id, r.amount]));
+): Promise<bigint[]> {
+  if (windows.length === 0) return [];
+  const rows = await sql<{ n: number; amount: bigint }>`
+    select w.n::int as n, coalesce(sum(r.amount), 0)::int8 as amount
+    from unnest(${windows.map((w) => w.loanId)}::uuid[], ${windows.map((w) => w.from)}::date[]) with ordinality as w(loan_id, from_date, n)
+    left join loan_repayments r on r.loan_id = w.loan_id and r.business_date between w.from_date and ${to}
+    group by w.n order by w.n`.execute(db);
+  return rows.rows.map((r) => r.amount);
 }

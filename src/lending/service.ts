@@ -225,8 +225,8 @@ export class Lending {
     return dueOn(db, due);
   }
 
-  repaidBetween(db: Executor, loanIds: readonly string[], from: PlainDate, to: PlainDate) {
-    return repaidBetween(db, loanIds, from, to);
+  repaidBetween(db: Executor, windows: readonly { loanId: string; from: PlainDate }[], to: PlainDate) {
+    return repaidBetween(db, windows, to);
   }
 
   lastRunDate() {

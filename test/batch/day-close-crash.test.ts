@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform, type Platform } from '../../src/app/platform.ts';
-import { openDatabase, quoteIdent } from '../../src/db/index.ts';
+import { copySchema, openDatabase, quoteIdent } from '../../src/db/index.ts';
 import { addDays, ManualClock, type PlainDate } from '../../src/kernel/index.ts';
 import { fingerprint, smallPortfolio } from '../support/batch.ts';
+import { runNetfin } from '../support/cli.ts';
 import { ADMIN_TOKEN, onPostgres, type TestApp } from '../support/platform.ts';
 
 /**
@@ -25,7 +25,6 @@ const places = {
   killed: onPostgres ? { schema: `dc_killed_${tag}` } : { dataDir: path.join(root, 'killed') },
   straight: onPostgres ? { schema: `dc_straight_${tag}` } : { dataDir: path.join(root, 'straight') },
 };
-const cli = path.join(import.meta.dirname, '../../bin/netfin.js');
 
 afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
@@ -59,71 +58,32 @@ async function open(place: { schema?: string; dataDir?: string }, clock?: Manual
   });
 }
 
-/** Copies every table (rows and indexes) and sequence (its value) of one schema into a new one (PostgreSQL). */
-async function copySchema(from: string, to: string) {
+async function copySchemaOnServer(from: string, to: string) {
   const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
   try {
-    await sql.raw(`create schema ${quoteIdent(to)}`).execute(admin.db);
-    const tables = await sql<{ name: string }>`
-      select table_name as name from information_schema.tables where table_schema = ${from} and table_type = 'BASE TABLE'`.execute(
-      admin.db,
-    );
-    const sequences = await sql<{ name: string }>`
-      select sequence_name as name from information_schema.sequences where sequence_schema = ${from}`.execute(
-      admin.db,
-    );
-    for (const { name } of sequences.rows) {
-      const last = await sql
-        .raw<{ last_value: string; is_called: boolean }>(
-          `select last_value::text, is_called from ${quoteIdent(from)}.${quoteIdent(name)}`,
-        )
-        .execute(admin.db);
-      const target = `${quoteIdent(to)}.${quoteIdent(name)}`;
-      await sql.raw(`create sequence ${target}`).execute(admin.db);
-      const { last_value, is_called } = last.rows[0]!;
-      await sql`select setval(${target}::regclass, ${last_value}::int8, ${is_called})`.execute(admin.db);
-    }
-    for (const { name } of tables.rows) {
-      const [f, t] = [`${quoteIdent(from)}.${quoteIdent(name)}`, `${quoteIdent(to)}.${quoteIdent(name)}`];
-      await sql.raw(`create table ${t} (like ${f} including all)`).execute(admin.db);
-      await sql.raw(`insert into ${t} select * from ${f}`).execute(admin.db);
-    }
+    await copySchema(admin.db, from, to);
   } finally {
     await admin.close();
   }
 }
 
-function dayClose(
+async function dayClose(
   place: { schema?: string; dataDir?: string },
   to: PlainDate,
   killAfterMs: number | null,
 ): Promise<{ killed: boolean; code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const args = [cli, ...(place.dataDir ? ['--data-dir', place.dataDir] : []), 'day-close', '--to', to];
-    const proc: ChildProcess = spawn(process.execPath, args, {
-      env: {
-        ...process.env,
-        NETFIN_DATA_KEY: KEY.toString('base64'),
-        ...(place.schema ? { NETFIN_DB_SCHEMA: place.schema } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let timer: NodeJS.Timeout | undefined;
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
+  let timer: NodeJS.Timeout | undefined;
+  const run = await runNetfin(
+    [...(place.dataDir ? ['--data-dir', place.dataDir] : []), 'day-close', '--to', to],
+    { NETFIN_DATA_KEY: KEY.toString('base64'), ...(place.schema ? { NETFIN_DB_SCHEMA: place.schema } : {}) },
+    (output, proc) => {
       // Kill only once the run is under way (the first date closed), at a random moment after.
       if (killAfterMs !== null && !timer && output.includes('closed '))
         timer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-    };
-    proc.stdout!.on('data', collect);
-    proc.stderr!.on('data', collect);
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', code, output });
-    });
-  });
+    },
+  );
+  clearTimeout(timer);
+  return { killed: run.killed, code: run.code, output: run.out + run.err };
 }
 
 describe(`a day-close killed and resumed (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
@@ -140,7 +100,7 @@ describe(`a day-close killed and resumed (${onPostgres ? 'PostgreSQL' : 'PGlite'
     await platform.close();
     const end = addDays(start, 75);
     // An identical copy for the uninterrupted run.
-    if (onPostgres) await copySchema(places.killed.schema!, places.straight.schema!);
+    if (onPostgres) await copySchemaOnServer(places.killed.schema!, places.straight.schema!);
     else cpSync(places.killed.dataDir!, places.straight.dataDir!, { recursive: true });
 
     const began = performance.now();

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform, type Platform } from '../../src/app/platform.ts';
 import type { BatchStep } from '../../src/batch/index.ts';
+import { runNetfin } from '../support/cli.ts';
 import { onPostgres, openTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -89,29 +88,9 @@ describe.skipIf(!onPostgres)('two workers on PostgreSQL', () => {
     timeout: 120_000,
   }, async () => {
     const before = await main.platform.batch.businessDate();
-    const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-      const proc = spawn(
-        process.execPath,
-        [path.join(import.meta.dirname, '../../bin/netfin.js'), 'day-close', '--workers', '2'],
-        {
-          env: {
-            ...process.env,
-            NETFIN_DB_SCHEMA: schema,
-            NETFIN_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      proc.stderr.on('data', (c: Buffer) => {
-        err += c.toString();
-      });
-      proc.on('error', reject);
-      proc.on('exit', (code) => resolve({ code, out, err }));
+    const run = await runNetfin(['day-close', '--workers', '2'], {
+      NETFIN_DB_SCHEMA: schema,
+      NETFIN_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(run.code, run.err).toBe(0);
     expect(run.out, run.err).toContain(`closed ${before}`);
