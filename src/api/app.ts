@@ -10,7 +10,7 @@ import {
 import type { Platform } from '../app/platform.ts';
 import { isStorableText, uuidv7 } from '../kernel/index.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandling } from './errors.ts';
+import { installErrorHandling, installNotFound } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
@@ -23,10 +23,13 @@ import { lendingAccountRoutes } from './routes/lending-accounts.ts';
 import { lendingStaffRoutes } from './routes/lending-staff.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
+import { installWebApp } from './web.ts';
 
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve the built web app from this folder (`netfin start` passes web/dist); off by default. */
+  readonly web?: string;
 }
 
 function storable(value: unknown, depth: number): boolean {
@@ -142,5 +145,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
+  installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

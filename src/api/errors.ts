@@ -129,8 +129,20 @@ export function installErrorHandling(app: FastifyInstance): void {
       `an internal error occurred; quote request id ${request.id}`,
     );
   });
+}
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
-  );
+/** Unknown routes: a page of the web app when one answers (`fallback`), else a 404 with a code. */
+export function installNotFound(
+  app: FastifyInstance,
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => boolean,
+): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (fallback?.(request, reply)) return reply;
+    return sendError(
+      reply,
+      404,
+      'route_not_found',
+      `no route for ${request.method} ${request.url.split('?')[0]}`,
+    );
+  });
 }

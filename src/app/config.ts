@@ -38,6 +38,8 @@ export interface Config {
   readonly gatewaySimPort: number;
   /** NETFIN_DAY_CLOSE_AT ("HH:MM", Asia/Shanghai): `netfin start` closes the business day then. Unset: off. */
   readonly dayCloseAt: string | undefined;
+  /** NETFIN_WEB (default on): `netfin start` serves the web app, building it first when missing or stale. */
+  readonly web: boolean;
 }
 
 function closeTime(text: string | undefined): string | undefined {
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: adminToken(env.NETFIN_ADMIN_TOKEN),
     dataKey: dataKey(env.NETFIN_DATA_KEY),
     demo: boolean(env, 'NETFIN_DEMO', !databaseUrl),
+    web: boolean(env, 'NETFIN_WEB', true),
     trustProxy: boolean(env, 'NETFIN_TRUST_PROXY', false),
     identity: {
       ...DEFAULT_IDENTITY_SETTINGS,

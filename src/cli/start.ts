@@ -8,6 +8,7 @@ import { type Config, ConfigError } from '../app/config.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
 import { closeDue } from '../batch/index.ts';
 import { GatewaySim, SimChannel } from '../payments/index.ts';
+import { ensureWebBuild } from './web-build.ts';
 
 export interface StartOptions {
   readonly workers: number;
@@ -28,6 +29,7 @@ export async function start(config: Config, options: StartOptions): Promise<void
   if (options.workers > 1 && !config.databaseUrl) {
     throw new ConfigError('--workers needs DATABASE_URL: the embedded database serves one process');
   }
+  if (cluster.isPrimary && config.web) await ensureWebBuild();
   if (options.workers > 1 && cluster.isPrimary) {
     // Migrate once, before the workers race for it (they would serialize on the migration lock anyway).
     const platform = await openPlatform(config);
@@ -72,10 +74,12 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     const simUrl = await sim.listen(config.gatewaySimPort, '127.0.0.1');
     channels.push(new SimChannel(simUrl, secret));
   }
+  const web = config.web ? await ensureWebBuild() : undefined;
   const platform = await openPlatform(config, { channels });
   let app: FastifyInstance;
   try {
     app = await buildApp(platform, {
+      ...(web ? { web } : {}),
       logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
     });
     await app.listen({ port: config.port, host: config.host });
@@ -95,6 +99,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
       console.log(
         `  demo mode: simulated payment gateway in-process; SMS codes in the log and at ${url}/v1/dev/inbox?phone=...`,
       );
+    if (web) console.log(`  web app: ${url}/`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
   }
 

@@ -197,6 +197,24 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/session',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['identity'],
+          summary:
+            'Who is signed in: the profile, or null when no one is (a 200 either way, for the web app)',
+          response: { 200: z.object({ user: profileSchema.nullable() }), ...errors },
+        },
+      },
+      async (request) => {
+        const userId = request.principal.userId;
+        if (!userId) return { user: null };
+        return { user: profileJson(await identity.users.profile(userId, { unmasked: false })) };
+      },
+    );
+
+    app.get(
       '/me/sessions',
       {
         config: { auth: 'signed_in' },

@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB = join(ROOT, 'web');
+
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+/** The app's sources, its build settings, what it imports from src/, and the installed packages. */
+function sourcesChangedAt(): number {
+  return Math.max(
+    newest(join(WEB, 'src')),
+    newest(join(WEB, 'index.html')),
+    newest(join(WEB, 'vite.config.ts')),
+    newest(join(ROOT, 'src/identity/roles.ts')),
+    newest(join(ROOT, 'package-lock.json')),
+  );
+}
+
+export function webBuildIsStale(dist = join(WEB, 'dist')): boolean {
+  const index = join(dist, 'index.html');
+  return !existsSync(index) || statSync(index).mtimeMs < sourcesChangedAt();
+}
+
+/**
+ * Builds the web app when its build is missing or older than its sources, so that `npm start` on a
+ * fresh clone serves it with no other command. Returns the folder to serve, or undefined when the
+ * sources are absent (an install without web/).
+ */
+export async function ensureWebBuild(log: (line: string) => void = console.log): Promise<string | undefined> {
+  const dist = join(WEB, 'dist');
+  if (!existsSync(join(WEB, 'index.html'))) return undefined;
+  if (!webBuildIsStale(dist)) return dist;
+  log('netfin: building the web app (web/ changed or was never built); this takes a minute the first time');
+  const started = Date.now();
+  const { build } = await import('vite');
+  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  log(`netfin: web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return dist;
+}
