@@ -90,6 +90,20 @@ export class Batch {
     return ensureBusinessDate(this.options.db, this.options.clock);
   }
 
+  /**
+   * Sets the business date of a database on which no day was ever closed (demo data starts its book
+   * in the past); refused once a day-close has run.
+   */
+  async startCalendarAt(date: PlainDate): Promise<void> {
+    await this.businessDate();
+    const moved =
+      await sql`update business_calendar set business_date = ${date}, updated_at = ${this.options.clock.now()}
+                            where not exists (select 1 from batch_runs)`.execute(this.options.db);
+    if (!moved.numAffectedRows)
+      throw invalid('date_not_open', 'the business calendar has closed days already');
+    await this.refresh();
+  }
+
   /** Reads the calendar again (another process may have closed a date) and sets the clock. */
   async refresh(): Promise<PlainDate | null> {
     const date = await readBusinessDate(this.options.db);

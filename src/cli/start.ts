@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
 import { type Config, ConfigError } from '../app/config.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
 import { closeDue } from '../batch/index.ts';
 import { GatewaySim, SimChannel } from '../payments/index.ts';
@@ -102,6 +103,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     if (web) console.log(`  web app: ${url}/`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
   }
+  if (config.demo && !quiet) await demoData(platform, app);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -121,6 +123,22 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Writes the demo data on a fresh database and prints who can sign in. */
+async function demoData(platform: Platform, app: FastifyInstance): Promise<void> {
+  try {
+    const outcome = await seedDemo(platform, app, (line) => console.log(line));
+    if (outcome === 'skipped') return;
+  } catch (error) {
+    app.log.error({ err: error }, 'writing the demo data failed');
+    console.error(`netfin: the demo data could not be written: ${(error as Error).message}`);
+    return;
+  }
+  console.log(`netfin: demo accounts (password ${DEMO_PASSWORD} for all; the sign-in page lists them too):`);
+  for (const account of DEMO_ACCOUNTS)
+    console.log(`  ${account.phone}  ${account.displayName.padEnd(18)} ${account.description.en}`);
+  console.log('netfin: demo data ready');
 }
 
 /** Background chores every process may run: each is idempotent, so several processes are fine. */

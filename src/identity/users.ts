@@ -86,6 +86,11 @@ export class Users {
     return new Map(rows.rows.map((row) => [row.phone_hash, row.id]));
   }, undefined);
 
+  /** The id of the user with this mobile number, if any. */
+  async idOfPhone(phone: string): Promise<string | undefined> {
+    return (await this.findByPhone(this.db, phone))?.id;
+  }
+
   private async findByPhone(db: Executor, phone: string): Promise<UserRow | undefined> {
     const rows =
       await sql<UserRow>`select ${USER_COLUMNS} from users u where u.phone_hash = ${this.vault.lookupHash(phone)}`.execute(

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../app/demo.ts';
 import type { Platform } from '../../app/platform.ts';
 import { type AuditContext, checkPhone } from '../../identity/index.ts';
 import { notFound } from '../../kernel/index.ts';
@@ -396,6 +397,39 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
     );
 
     if (config.demo) {
+      app.get(
+        '/dev/demo-accounts',
+        {
+          config: { auth: 'public' },
+          schema: {
+            tags: ['identity'],
+            summary: 'Demo mode only: the demo accounts and their password, for the sign-in page',
+            response: {
+              200: z.object({
+                items: z.array(
+                  z.object({
+                    phone: z.string(),
+                    password: z.string(),
+                    displayName: z.string(),
+                    roles: z.array(z.string()),
+                    description: z.object({ en: z.string(), zh: z.string() }),
+                  }),
+                ),
+              }),
+              ...errors,
+            },
+          },
+        },
+        async () => ({
+          items: DEMO_ACCOUNTS.map((account) => ({
+            phone: account.phone,
+            password: DEMO_PASSWORD,
+            displayName: account.displayName,
+            roles: [...account.roles],
+            description: { ...account.description },
+          })),
+        }),
+      );
       app.get(
         '/dev/inbox',
         {

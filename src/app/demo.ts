@@ -1,0 +1,475 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
+import { addDays, type PlainDate } from '../kernel/index.ts';
+import type { Platform } from './platform.ts';
+
+/**
+ * Demo data for `npm start` on a fresh embedded database: people of every kind, made through the API
+ * as they would make them (sign-up with an SMS code, real-name verification, cards, top-ups through
+ * the simulated gateway), and a loan book that has lived: the business date starts 135 days back and
+ * the day-close runs every day up to today, so that loans repay, fall overdue into each bucket, are
+ * advanced by the reserve, open collection cases, and one is paid off early.
+ */
+export const DEMO_PASSWORD = 'netfin2026';
+const PAYMENT_PASSWORD = '246813';
+
+export interface DemoAccount {
+  readonly phone: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly description: { readonly en: string; readonly zh: string };
+}
+
+const staff = (
+  phone: string,
+  displayName: string,
+  role: string,
+  en: string,
+  zh: string,
+): DemoAccount & { role: string } => ({ phone, displayName, roles: [role], role, description: { en, zh } });
+
+const STAFF = [
+  staff('13800000000', '管理员 Admin', 'admin', 'administrator: every console page', '管理员：所有后台页面'),
+  staff(
+    '13800000001',
+    '风控 Risk',
+    'risk_officer',
+    'risk officer: review queue, graphs',
+    '风控专员：审核队列、决策流',
+  ),
+  staff(
+    '13800000002',
+    '催收 Collector',
+    'collector',
+    'collector (junior): M1 cases',
+    '催收员（初级）：M1 案件',
+  ),
+  staff('13800000003', '催收 Senior', 'collector', 'collector (senior): M2 cases', '催收员（高级）：M2 案件'),
+  staff(
+    '13800000004',
+    '催收主管 Supervisor',
+    'collection_supervisor',
+    'collections supervisor: every queue',
+    '催收主管：所有队列',
+  ),
+  staff(
+    '13800000005',
+    '运营 Operations',
+    'operations',
+    'operations: day-close, products',
+    '运营：日终、产品',
+  ),
+  staff('13800000006', '财务 Finance', 'finance', 'finance: reconciliation, ledger', '财务：对账、账本'),
+  staff('13800000007', '法务 Legal', 'legal', 'legal: audit log, contracts', '法务：审计日志、合同'),
+];
+
+const customer = (phone: string, displayName: string, en: string, zh: string): DemoAccount => ({
+  phone,
+  displayName,
+  roles: ['customer'],
+  description: { en, zh },
+});
+
+const INVESTORS = [
+  customer(
+    '13900000001',
+    '陈静',
+    'investor (C5) with notes, auto-invest on',
+    '出借人（C5），持有债权，已开自动投标',
+  ),
+  customer('13900000002', '刘洋', 'investor (C5) with notes on sale', '出借人（C5），有债权在转让'),
+  customer('13900000003', '赵敏', 'investor (C5) with notes', '出借人（C5），持有债权'),
+  customer('13900000004', '孙磊', 'investor (C5) with notes', '出借人（C5），持有债权'),
+];
+const BORROWERS = [
+  customer('13700000001', '王芳', 'borrower: loan repaying on time', '借款人：正常还款中'),
+  customer('13700000002', '李强', 'borrower: loan paid off early', '借款人：已提前结清'),
+  customer('13700000003', '张伟', 'borrower: overdue M1', '借款人：逾期 M1'),
+  customer(
+    '13700000004',
+    '周杰',
+    'borrower: overdue M2, advanced by the reserve',
+    '借款人：逾期 M2，风险准备金已垫付',
+  ),
+  customer('13700000005', '吴刚', 'borrower: overdue M3', '借款人：逾期 M3'),
+  customer('13700000006', '郑爽', 'borrower: overdue M3+, fully advanced', '借款人：逾期 M3+，已全额垫付'),
+  customer('13700000007', '冯雪', 'borrower: listing filling now', '借款人：借款募集中'),
+  customer('13700000008', '何畅', 'borrower: application awaiting review', '借款人：申请待人工审核'),
+];
+const MERCHANT = customer('13600000001', '街角咖啡 Corner Café', 'merchant with orders', '商户，有订单');
+const SHOPPER = customer('13500000001', '林夕', 'customer with a wallet', '普通用户，有钱包余额');
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  ...STAFF,
+  ...INVESTORS,
+  ...BORROWERS,
+  { ...MERCHANT, roles: ['customer', 'merchant'] },
+  SHOPPER,
+];
+
+interface Person {
+  readonly userId: string;
+  readonly phone: string;
+  readonly headers: { authorization: string };
+  cardId?: string;
+}
+
+const cny = (amount: string) => ({ amount, currency: 'CNY' });
+
+class DemoError extends Error {}
+
+/** Seeds the demo once; a database that has users of its own, or was seeded, is left alone. */
+export async function seedDemo(
+  platform: Platform,
+  app: FastifyInstance,
+  log: (line: string) => void,
+): Promise<'seeded' | 'present' | 'skipped'> {
+  const users = await sql<{ n: number }>`select count(*)::int as n from users`.execute(platform.db);
+  if (users.rows[0]!.n > 0) {
+    return (await platform.identity.users.idOfPhone(STAFF[0]!.phone)) ? 'present' : 'skipped';
+  }
+  const seeder = new Seeder(platform, app, log);
+  await seeder.run();
+  return 'seeded';
+}
+
+class Seeder {
+  private address = 0;
+  private idSequence = 0;
+  private admin!: Person;
+  private readonly people = new Map<string, Person>();
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly app: FastifyInstance,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Each person acts from an address of their own: the SMS and anti-fraud limits count by address. */
+  private nextAddress(): string {
+    this.address++;
+    return `10.88.${Math.floor(this.address / 250)}.${1 + (this.address % 250)}`;
+  }
+
+  private async call(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    options: { as?: Person; payload?: object; expect?: number } = {},
+  ): Promise<any> {
+    const response = await this.app.inject({
+      method,
+      url,
+      headers: options.as ? options.as.headers : {},
+      remoteAddress: this.nextAddress(),
+      ...(options.payload ? { payload: options.payload } : {}),
+    });
+    const ok = options.expect ? response.statusCode === options.expect : response.statusCode < 300;
+    if (!ok)
+      throw new DemoError(`demo data: ${method} ${url} answered ${response.statusCode} ${response.body}`);
+    return response.body ? response.json() : undefined;
+  }
+
+  private async latestCode(phone: string): Promise<string> {
+    const [message] = await this.platform.identity.notifier.inbox(phone);
+    const code = message ? /(\d{6})/.exec(message.body)?.[1] : undefined;
+    if (!code) throw new DemoError(`demo data: no SMS code for ${phone}`);
+    return code;
+  }
+
+  private async signIn(phone: string): Promise<Person> {
+    const session = await this.call('POST', '/v1/auth/sign-in', {
+      payload: { phone, password: DEMO_PASSWORD },
+    });
+    return { userId: session.userId, phone, headers: { authorization: `Bearer ${session.token}` } };
+  }
+
+  private async signUp(account: DemoAccount): Promise<Person> {
+    await this.call('POST', '/v1/auth/sms-codes', { payload: { phone: account.phone, purpose: 'sign_up' } });
+    const session = await this.call('POST', '/v1/auth/sign-up', {
+      payload: {
+        phone: account.phone,
+        password: DEMO_PASSWORD,
+        code: await this.latestCode(account.phone),
+        displayName: account.displayName,
+      },
+    });
+    const person = {
+      userId: session.userId,
+      phone: account.phone,
+      headers: { authorization: `Bearer ${session.token}` },
+    };
+    this.people.set(account.phone, person);
+    return person;
+  }
+
+  /** Real-name verification, a confirmed card, a payment password. */
+  private async verify(person: Person, realName: string, idNumber?: string): Promise<void> {
+    this.idSequence++;
+    const id =
+      idNumber ??
+      withCheckCharacter(
+        `110105198${this.idSequence % 10}${String(1 + (this.idSequence % 12)).padStart(2, '0')}15${String(100 + this.idSequence).slice(-3)}`,
+      );
+    await this.call('POST', '/v1/me/kyc', { as: person, payload: { realName, idNumber: id } });
+    const reservedPhone = `1370099${String(1000 + this.idSequence)}`;
+    const cardNumber = withLuhnDigit(`622202${String(4_000_000_000 + this.idSequence * 7919)}`.slice(0, 18));
+    const card = await this.call('POST', '/v1/me/cards', {
+      as: person,
+      payload: { cardNumber, reservedPhone },
+    });
+    await this.call('POST', `/v1/me/cards/${card.id}/confirm`, {
+      as: person,
+      payload: { code: await this.latestCode(reservedPhone) },
+    });
+    person.cardId = card.id;
+    await this.call('POST', '/v1/me/payment-password', {
+      as: person,
+      payload: { paymentPassword: PAYMENT_PASSWORD, accountPassword: DEMO_PASSWORD },
+    });
+  }
+
+  /** A top-up through the simulated gateway, waited for until the money is in the wallet. */
+  private async topUp(person: Person, amount: string): Promise<void> {
+    const order = await this.call('POST', '/v1/me/top-ups', {
+      as: person,
+      payload: { amount: cny(amount), cardId: person.cardId },
+    });
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const status = await this.call('GET', `/v1/me/orders/${order.id}`, { as: person });
+      if (status.status === 'succeeded') return;
+      if (status.status === 'failed')
+        throw new DemoError(`demo data: a top-up failed: ${JSON.stringify(status)}`);
+      if (attempt % 20 === 19) await this.platform.payments.pollPendingOrders();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new DemoError('demo data: a top-up was not confirmed in time');
+  }
+
+  private async withdrawAll(person: Person): Promise<void> {
+    const wallet = await this.call('GET', '/v1/me/wallet', { as: person });
+    if (wallet.available.amount === '0.00') return;
+    // The fee (0.1%, at least 1.00) comes on top: keep back enough for it.
+    const available = toCents(wallet.available.amount);
+    const amount = subtractCents(wallet.available.amount, available / 500n + 100n);
+    if (amount === null) return;
+    await this.call('POST', '/v1/me/withdrawals', {
+      as: person,
+      payload: { amount: cny(amount), cardId: person.cardId, paymentPassword: PAYMENT_PASSWORD },
+    });
+  }
+
+  private async applyFor(person: Person, amount: string, term: number, purpose: string) {
+    return this.call('POST', '/v1/lending/applications', {
+      as: person,
+      expect: 201,
+      payload: {
+        productId: 'personal',
+        amount: cny(amount),
+        term,
+        method: 'equal_installment',
+        purpose,
+        monthlyIncome: cny('15000.00'),
+        monthlyDebt: cny('1000.00'),
+        employmentYears: 6,
+      },
+    });
+  }
+
+  /** A listing funded by the given investors in equal shares (the last takes what remains). */
+  private async fundListing(loanId: string, amount: string, investors: Person[]): Promise<void> {
+    const total = toCents(amount);
+    const share = ((total / BigInt(investors.length) + 4999n) / 5000n) * 5000n;
+    let left = total;
+    for (const investor of investors) {
+      if (left <= 0n) break;
+      const take = share < left ? share : left;
+      await this.call('POST', `/v1/lending/listings/${loanId}/bids`, {
+        as: investor,
+        expect: 201,
+        payload: { amount: cny(fromCents(take)) },
+      });
+      left -= take;
+    }
+  }
+
+  /** A borrower who applies, is funded by the investors and spends the money (or keeps `keep`). */
+  private async loan(
+    borrower: Person,
+    investors: Person[],
+    amount: string,
+    options: { keep?: boolean; purpose?: string; term?: number } = {},
+  ): Promise<string> {
+    const applied = await this.applyFor(borrower, amount, options.term ?? 12, options.purpose ?? 'education');
+    if (applied.decision.outcome !== 'approve')
+      throw new DemoError(`demo data: a loan was not approved: ${JSON.stringify(applied.decision)}`);
+    await this.fundListing(applied.loan.id, amount, investors);
+    if (!options.keep) await this.withdrawAll(borrower);
+    return applied.loan.id;
+  }
+
+  private async closeThrough(date: PlainDate): Promise<void> {
+    const closed = await this.platform.batch.closeThrough(date, 'demo');
+    if (closed.length) this.log(`  demo: closed ${closed.length} business days through ${date}`);
+  }
+
+  async run(): Promise<void> {
+    const started = Date.now();
+    const today = this.platform.clock.businessDate();
+    const day = (offset: number) => addDays(today, offset);
+    this.log(`netfin: writing demo data (a loan book that starts ${day(-135)})…`);
+    await this.platform.batch.startCalendarAt(day(-135));
+
+    // Staff, and the admin who funds the reserve and registers the collectors.
+    const context = { principal: ADMIN_TOKEN, ip: '127.0.0.1' };
+    for (const member of STAFF) {
+      await this.platform.identity.users.createStaff(
+        {
+          phone: member.phone,
+          password: DEMO_PASSWORD,
+          displayName: member.displayName,
+          roles: [member.role as never],
+        },
+        context,
+      );
+    }
+    this.admin = await this.signIn(STAFF[0]!.phone);
+    for (const [phone, tier] of [
+      [STAFF[2]!.phone, 'junior'],
+      [STAFF[3]!.phone, 'senior'],
+    ] as const) {
+      const collector = await this.signIn(phone);
+      await this.call('PUT', `/v1/collections/collectors/${collector.userId}`, {
+        as: this.admin,
+        payload: { tier, region: '11' },
+      });
+    }
+    await this.call('POST', '/v1/lending/reserve/fund', {
+      as: this.admin,
+      payload: { amount: cny('200000.00') },
+    });
+
+    // Investors: verified, assessed C5, with money.
+    const investors: Person[] = [];
+    for (const [index, account] of INVESTORS.entries()) {
+      const person = await this.signUp(account);
+      await this.verify(person, account.displayName);
+      await this.call('POST', '/v1/me/risk-assessment', {
+        as: person,
+        payload: { answers: [4, 4, 4, 4, 4, 4, 4, 4] },
+      });
+      await this.topUp(person, index === 0 ? '50000.00' : '30000.00');
+      investors.push(person);
+    }
+
+    // Borrowers: verified with the fixed test subject the default policy approves.
+    const borrowers: Person[] = [];
+    for (const [index, account] of BORROWERS.entries()) {
+      const person = await this.signUp(account);
+      const sequence = index === 7 ? '994' : String(101 + 2 * index).padStart(3, '0');
+      await this.verify(person, account.displayName, withCheckCharacter(`11010519850615${sequence}`));
+      borrowers.push(person);
+    }
+    const [onTime, paidOff, m1, m2, m3, m3plus, listing, referred] = borrowers as [
+      Person,
+      Person,
+      Person,
+      Person,
+      Person,
+      Person,
+      Person,
+      Person,
+    ];
+
+    // The book, oldest first; the business date moves on between loans.
+    await this.loan(m3plus, investors, '10000.00', { purpose: 'business' });
+    await this.closeThrough(day(-111));
+    await this.loan(m3, investors.slice(0, 3), '8000.00', { purpose: 'home_improvement' });
+    const paidOffLoan = await this.loan(paidOff, investors.slice(1), '6000.00', {
+      keep: true,
+      purpose: 'travel',
+    });
+    await this.closeThrough(day(-101));
+    await this.loan(onTime, investors, '9000.00', { purpose: 'education' });
+    await this.topUp(onTime, '3000.00');
+    await this.closeThrough(day(-81));
+    await this.loan(m2, investors.slice(1), '7000.00', { purpose: 'car' });
+    await this.closeThrough(day(-61));
+    await this.topUp(paidOff, '500.00');
+    await this.call('POST', `/v1/me/loans/${paidOffLoan}/payoff`, { as: paidOff });
+    await this.closeThrough(day(-46));
+    await this.loan(m1, investors.slice(0, 2), '5000.00', { purpose: 'consumption' });
+    await this.closeThrough(day(-1));
+
+    // Today: a listing filling, an application for review, a note on sale, auto-invest, a merchant.
+    const filling = await this.applyFor(listing, '10000.00', 12, 'business');
+    await this.call('POST', `/v1/lending/listings/${filling.loan.id}/bids`, {
+      as: investors[2]!,
+      payload: { amount: cny('3000.00') },
+    });
+    await this.applyFor(referred, '8000.00', 12, 'home_improvement');
+    const notes = await this.call('GET', '/v1/me/investments', { as: investors[1]! });
+    const onSale = notes.notes.find((note: any) => note.loanStatus === 'active' && note.bucket === 'current');
+    if (onSale) {
+      await this.call('POST', `/v1/me/notes/${onSale.noteId}/listings`, {
+        as: investors[1]!,
+        payload: { discountRate: '0.01' },
+      }).catch((error: unknown) => this.log(`  demo: no note listed for sale (${(error as Error).message})`));
+    }
+    await this.call('PUT', '/v1/me/auto-invest', {
+      as: investors[0]!,
+      payload: {
+        enabled: true,
+        grades: ['A', 'B', 'C'],
+        minRate: '0.06',
+        maxRate: '0.24',
+        minTerm: 3,
+        maxTerm: 24,
+        amountPerLoan: cny('500.00'),
+        keepBalance: cny('1000.00'),
+        maxPerBorrower: cny('2000.00'),
+      },
+    });
+
+    const merchant = await this.signUp(MERCHANT);
+    await this.verify(merchant, '林小满');
+    await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
+    const shopper = await this.signUp(SHOPPER);
+    await this.verify(shopper, '林夕');
+    await this.topUp(shopper, '2000.00');
+    for (const [amount, description] of [
+      ['32.00', 'Latte 拿铁 ×1'],
+      ['58.50', 'Cake and coffee 蛋糕咖啡套餐'],
+      ['18.00', 'Americano 美式'],
+    ] as const) {
+      const order = await this.call('POST', '/v1/merchant/orders', {
+        as: merchant,
+        payload: { amount: cny(amount), description },
+      });
+      if (description.startsWith('Americano')) continue; // left open, to pay in the demo
+      const scanned = await this.call('POST', '/v1/pay/scan', {
+        as: shopper,
+        payload: { payload: order.qrPayload },
+      });
+      await this.call('POST', `/v1/pay/orders/${scanned.id ?? order.id}/wallet`, {
+        as: shopper,
+        payload: { paymentPassword: PAYMENT_PASSWORD },
+      });
+    }
+    this.log(`netfin: demo data written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+}
+
+function toCents(amount: string): bigint {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
+}
+
+function fromCents(cents: bigint): string {
+  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+}
+
+function subtractCents(amount: string, cents: bigint): string | null {
+  const left = toCents(amount) - cents;
+  return left > 0n ? fromCents(left) : null;
+}
