@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, List, Tag, Typography } from 'antd';
+import { Button, Card, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { ItemList } from '../../components/ItemList.tsx';
 import { currentLanguage } from '../../i18n/index.ts';
 
 export interface DemoAccount {
@@ -24,39 +25,34 @@ export function DemoAccounts({ onPick }: { onPick: (account: DemoAccount) => voi
   return (
     <Card title={t('demoAccounts')} size="small" style={{ width: '100%', maxWidth: 460 }}>
       <Typography.Paragraph type="secondary">{t('demoHint')}</Typography.Paragraph>
-      <List
-        size="small"
-        dataSource={accounts.data.items}
-        renderItem={(account) => (
-          <List.Item
-            actions={[
-              <Button
-                key="use"
-                size="small"
-                onClick={() => onPick(account)}
-                aria-label={`${t('use')} ${account.displayName}`}
-              >
-                {t('use')}
-              </Button>,
-            ]}
-          >
-            <List.Item.Meta
-              title={
-                <span>
-                  {account.displayName}{' '}
-                  {account.roles.map((role) => (
-                    <Tag key={role}>{role}</Tag>
-                  ))}
-                </span>
-              }
-              description={
-                <span style={{ fontVariantNumeric: 'tabular-nums' }}>
-                  {account.phone} / {account.password} · {account.description[currentLanguage()]}
-                </span>
-              }
-            />
-          </List.Item>
-        )}
+      <ItemList
+        label={t('demoAccounts')}
+        items={accounts.data.items.map((account) => ({
+          key: account.phone,
+          title: (
+            <span>
+              {account.displayName}{' '}
+              {account.roles.map((role) => (
+                <Tag key={role}>{t(`common:role.${role}`)}</Tag>
+              ))}
+            </span>
+          ),
+          description: (
+            <span style={{ fontVariantNumeric: 'tabular-nums' }}>
+              {account.phone} / {account.password} · {account.description[currentLanguage()]}
+            </span>
+          ),
+          actions: [
+            <Button
+              key="use"
+              size="small"
+              onClick={() => onPick(account)}
+              aria-label={`${t('use')} ${account.displayName}`}
+            >
+              {t('use')}
+            </Button>,
+          ],
+        }))}
       />
     </Card>
   );

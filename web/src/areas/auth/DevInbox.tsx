@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, List, Typography } from 'antd';
+import { Card, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { ItemList } from '../../components/ItemList.tsx';
 import { formatDate } from '../../i18n/index.ts';
 
 interface InboxMessage {
@@ -26,16 +27,17 @@ export function DevInbox({ phone }: { phone: string }) {
   return (
     <Card title={t('demo.inbox')} size="small" style={{ width: '100%', maxWidth: 420 }} aria-live="polite">
       <Typography.Paragraph type="secondary">{t('demo.inboxHint')}</Typography.Paragraph>
-      <List
-        data-testid="dev-inbox"
-        locale={{ emptyText: t('demo.noMessages') }}
-        dataSource={inbox.data?.items ?? []}
-        renderItem={(message) => (
-          <List.Item>
-            <List.Item.Meta title={message.body} description={formatDate(message.createdAt)} />
-          </List.Item>
-        )}
-      />
+      <div data-testid="dev-inbox">
+        <ItemList
+          label={t('demo.inbox')}
+          emptyText={t('demo.noMessages')}
+          items={(inbox.data?.items ?? []).map((message) => ({
+            key: message.id,
+            title: message.body,
+            description: formatDate(message.createdAt),
+          }))}
+        />
+      </div>
     </Card>
   );
 }
