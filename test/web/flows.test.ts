@@ -37,13 +37,13 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await expect.poll(() => page.getByRole('heading', { name: '登录 netfin' }).count()).toBe(1);
     await page.getByRole('button', { name: '语言' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to netfin' }).count()).toBe(1);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshots(page, 'language-en');
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to netfin' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Language' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '登录 netfin' }).count()).toBe(1);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     // A link may choose the language.
     await page.goto('/sign-up?lang=en');
     await expect.poll(() => page.getByRole('heading', { name: 'Create your netfin account' }).count()).toBe(1);
