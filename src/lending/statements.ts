@@ -351,8 +351,9 @@ export async function loanView(context: LendingContext, loanId: string): Promise
 }
 
 export async function borrowerStatement(context: LendingContext, borrowerId: string): Promise<LoanView[]> {
+  // Every loan of the borrower's, listing and unfunded ones too: the borrower follows them all.
   const loans = await sql<{ id: string }>`select id from loans where borrower_id = ${borrowerId}::uuid
-    and status in ('active', 'repaid', 'written_off') order by created_at desc`.execute(context.db);
+    order by created_at desc`.execute(context.db);
   const views: LoanView[] = [];
   for (const { id } of loans.rows) views.push(await loanView(context, id));
   return views;

@@ -37,7 +37,7 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         config: { auth: 'signed_in' },
         schema: {
           tags: ['lending'],
-          summary: 'My loans: schedules, what is due, payoff today',
+          summary: 'My loans, from listing to paid off: schedules, what is due, payoff today',
           response: { 200: z.array(anyObject), ...errors },
         },
       },
