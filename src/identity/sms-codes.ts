@@ -53,11 +53,14 @@ export class SmsCodes {
       const recent = await sql<{ last: Date | null; today: bigint; ip_last: Date | null; ip_today: bigint }>`
         select (select max(created_at) from sms_codes where phone_hash = ${phoneHash}) as last,
                (select count(*) from sms_codes where phone_hash = ${phoneHash} and created_at > ${dayAgo})::int8 as today,
-               (select max(created_at) from sms_codes where ip = ${input.ip}) as ip_last,
+               (select max(created_at) from sms_codes where ip = ${input.ip} and purpose = ${input.purpose}) as ip_last,
                (select count(*) from sms_codes where ip = ${input.ip} and created_at > ${dayAgo})::int8 as ip_today`.execute(
         trx,
       );
       const r = recent.rows[0]!;
+      // One number: one code a minute whatever for. One address: one code a minute for each purpose, so
+      // that a person who has just signed up can bind a card at once, while a script signing up
+      // number after number from one address still waits.
       const interval = s.smsIntervalSeconds * 1000;
       const tooSoon = (at: Date | null) => at !== null && now.getTime() - at.getTime() < interval;
       if (tooSoon(r.last) || tooSoon(r.ip_last)) {

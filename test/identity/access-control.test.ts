@@ -22,6 +22,9 @@ const PUBLIC = new Set([
   'POST /v1/auth/sign-in',
   'POST /v1/auth/password-reset',
   'GET /v1/dev/inbox',
+  'GET /v1/dev/demo-accounts',
+  // Who is signed in: null for nobody, so that the web app's first request is no failure.
+  'GET /v1/session',
   // Authenticated by the channel's signature over the body instead of a session.
   'POST /v1/payments/channels/{channel}/notify',
   // What anyone may read before signing up: the questionnaire, products, schedules, the markets.

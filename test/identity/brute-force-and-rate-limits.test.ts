@@ -128,6 +128,24 @@ describe('brute force and abuse', () => {
     expect((await codeFor(newPhone(), ip)).json().error.code).toBe('sms_code_daily_limit_reached');
   });
 
+  it('lets one address ask for a code of another purpose within the minute', async () => {
+    const user = await signUp(t);
+    t.clock.advanceSeconds(61);
+    const ip = '10.9.8.7';
+    expect((await codeFor(newPhone(), ip)).statusCode).toBe(202);
+    // The same address, at once: a second sign-up code is refused, a password-reset code is sent.
+    expect((await codeFor(newPhone(), ip)).statusCode).toBe(429);
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/sms-codes',
+      payload: { phone: user.phone, purpose: 'reset_password' },
+      remoteAddress: ip,
+    });
+    expect(reset.statusCode).toBe(202);
+    const inbox = await t.app.inject({ method: 'GET', url: `/v1/dev/inbox?phone=${user.phone}` });
+    expect(inbox.json().items[0].template).toBe('code.reset_password');
+  });
+
   it('locks the payment password after five wrong tries', async () => {
     const user = await signUp(t);
     const set = await t.app.inject({
