@@ -28,6 +28,14 @@ export function newKey(): string {
   return crypto.randomUUID();
 }
 
+/**
+ * Keys the server has answered with a 4xx. netfin stores that answer under the key and replays it
+ * (or, with another body, refuses the key), so a form that keeps its key for the next submit, after the
+ * person corrects a field, must not send it again: such a key is swapped for a new one here. A key that
+ * succeeded, or failed on the network or with a 5xx, is kept: sending it again is the safe retry.
+ */
+const spent = new Set<string>();
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 function withQuery(path: string, query?: Query): string {
@@ -48,7 +56,11 @@ async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['idempotency-key'] = options.key ?? newKey();
+  let key: string | undefined;
+  if (method !== 'GET') {
+    key = options.key && !spent.has(options.key) ? options.key : newKey();
+    headers['idempotency-key'] = key;
+  }
   let response: Response;
   try {
     response = await fetch(withQuery(path, options.query), {
@@ -70,6 +82,9 @@ async function request<T>(
   }
   if (!response.ok) {
     const error = (json as { error?: { code?: string; message?: string; details?: unknown } })?.error;
+    // "in use": the first request with this key is still running; the key is not spent.
+    if (options.key && response.status < 500 && error?.code !== 'idempotency_key_in_use')
+      spent.add(options.key);
     throw new ApiError(
       response.status,
       error?.code ?? `http_${response.status}`,

@@ -1,0 +1,116 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Form, Result, Spin } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { fieldErrors } from '../../errors.ts';
+import { useFormKey } from '../../formKey.ts';
+import { CardSelect } from './CardSelect.tsx';
+import { type BankCard, isFinal, type Order, useOrder } from './types.ts';
+
+interface Values {
+  amount: string;
+  cardId: string;
+}
+
+/** Top-up from a bound card: the gateway confirms later, so the order is polled until final. */
+export function TopUpForm({ cards }: { cards: BankCard[] }) {
+  const { t } = useTranslation('wallet');
+  const client = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const { key, renew, renewAfter } = useFormKey();
+  const [orderId, setOrderId] = useState<string | null>(null);
+  const order = useOrder(orderId);
+  const amountRules = useAmountRules();
+  const submit = useMutation({
+    mutationFn: (values: Values) =>
+      api.post<Order>(
+        '/v1/me/top-ups',
+        { amount: { amount: values.amount, currency: 'CNY' }, cardId: values.cardId },
+        key,
+      ),
+    onSuccess: (created) => {
+      setOrderId(created.id);
+      renew();
+      void client.invalidateQueries({ queryKey: ['wallet'] });
+    },
+    onError: (error) => {
+      renewAfter(error);
+      form.setFields(fieldErrors(error));
+    },
+  });
+  const done = order.data && isFinal(order.data.status);
+  useEffect(() => {
+    if (done) {
+      void client.invalidateQueries({ queryKey: ['wallet'] });
+      void client.invalidateQueries({ queryKey: ['transactions'] });
+    }
+  }, [done, client]);
+
+  if (orderId) {
+    const again = (
+      <Button
+        key="again"
+        onClick={() => {
+          setOrderId(null);
+          submit.reset();
+          form.resetFields();
+        }}
+      >
+        {t('another')}
+      </Button>
+    );
+    if (order.isError) return <ErrorAlert error={order.error} onRetry={() => void order.refetch()} />;
+    if (!order.data || !done)
+      return (
+        <Result
+          icon={<Spin size="large" />}
+          title={t('waiting')}
+          subTitle={order.data ? <Amount value={order.data.amount} /> : null}
+        />
+      );
+    const ok = order.data.status === 'succeeded';
+    return (
+      <Result
+        status={ok ? 'success' : 'error'}
+        title={ok ? t('succeeded') : t('topUpFailed')}
+        subTitle={
+          <span role="status">
+            <Amount value={order.data.amount} /> · {t(`statuses.${order.data.status}`)}
+            {order.data.failureCode
+              ? ` · ${t(`failures.${order.data.failureCode}`, { defaultValue: order.data.failureCode })}`
+              : ''}
+          </span>
+        }
+        extra={[again]}
+      />
+    );
+  }
+
+  return (
+    <Form
+      name="topUp"
+      form={form}
+      layout="vertical"
+      initialValues={{ cardId: cards[0]?.id }}
+      onFinish={(values) => submit.mutate(values)}
+      style={{ maxWidth: 420 }}
+    >
+      <Form.Item name="amount" label={t('common:field.amount')} rules={amountRules}>
+        <AmountInput />
+      </Form.Item>
+      <Form.Item
+        name="cardId"
+        label={t('card')}
+        rules={[{ required: true, message: t('common:validation.required') }]}
+      >
+        <CardSelect cards={cards} />
+      </Form.Item>
+      {submit.isError && <ErrorAlert error={submit.error} />}
+      <Button type="primary" htmlType="submit" loading={submit.isPending} block style={{ marginTop: 12 }}>
+        {t('topUp')}
+      </Button>
+    </Form>
+  );
+}

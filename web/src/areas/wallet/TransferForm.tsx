@@ -1,0 +1,105 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Form, Input, Result } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { fieldErrors } from '../../errors.ts';
+import { useFormKey } from '../../formKey.ts';
+import type { Order } from './types.ts';
+
+interface Values {
+  toPhone: string;
+  amount: string;
+  paymentPassword?: string;
+  note?: string;
+}
+
+export function TransferForm() {
+  const { t } = useTranslation('wallet');
+  const client = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const { key, renew, renewAfter } = useFormKey();
+  const amountRules = useAmountRules();
+  const submit = useMutation({
+    mutationFn: (values: Values) =>
+      api.post<Order>(
+        '/v1/me/transfers',
+        {
+          toPhone: values.toPhone.trim(),
+          amount: { amount: values.amount, currency: 'CNY' },
+          paymentPassword: values.paymentPassword || undefined,
+          note: values.note?.trim() || undefined,
+        },
+        key,
+      ),
+    onSuccess: () => {
+      renew();
+      void client.invalidateQueries({ queryKey: ['wallet'] });
+      void client.invalidateQueries({ queryKey: ['transactions'] });
+    },
+    onError: (error) => {
+      renewAfter(error);
+      form.setFields(fieldErrors(error));
+      form.setFieldValue('paymentPassword', '');
+    },
+  });
+
+  if (submit.isSuccess) {
+    return (
+      <Result
+        status="success"
+        title={t('transferDone')}
+        subTitle={
+          <span role="status">
+            <Amount value={submit.data.amount} /> · {t(`statuses.${submit.data.status}`)}
+          </span>
+        }
+        extra={[
+          <Button
+            key="again"
+            onClick={() => {
+              submit.reset();
+              form.resetFields();
+            }}
+          >
+            {t('another')}
+          </Button>,
+        ]}
+      />
+    );
+  }
+
+  return (
+    <Form
+      name="transfer"
+      form={form}
+      layout="vertical"
+      onFinish={(values) => submit.mutate(values)}
+      style={{ maxWidth: 420 }}
+    >
+      <Form.Item
+        name="toPhone"
+        label={t('toPhone')}
+        rules={[
+          { required: true, message: t('common:validation.required') },
+          { pattern: /^1\d{10}$/, message: t('common:validation.phone_malformed') },
+        ]}
+      >
+        <Input inputMode="tel" autoComplete="off" maxLength={11} />
+      </Form.Item>
+      <Form.Item name="amount" label={t('common:field.amount')} rules={amountRules}>
+        <AmountInput />
+      </Form.Item>
+      <Form.Item name="paymentPassword" label={t('paymentPasswordOptional')}>
+        <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="note" label={t('note')}>
+        <Input maxLength={100} />
+      </Form.Item>
+      {submit.isError && <ErrorAlert error={submit.error} />}
+      <Button type="primary" htmlType="submit" loading={submit.isPending} block style={{ marginTop: 12 }}>
+        {t('transfer')}
+      </Button>
+    </Form>
+  );
+}

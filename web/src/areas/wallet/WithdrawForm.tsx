@@ -1,0 +1,104 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Form, Input, Result } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { fieldErrors } from '../../errors.ts';
+import { useFormKey } from '../../formKey.ts';
+import { CardSelect } from './CardSelect.tsx';
+import type { BankCard, Order } from './types.ts';
+
+interface Values {
+  amount: string;
+  cardId: string;
+  paymentPassword: string;
+}
+
+export function WithdrawForm({ cards }: { cards: BankCard[] }) {
+  const { t } = useTranslation('wallet');
+  const client = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const { key, renew, renewAfter } = useFormKey();
+  const amountRules = useAmountRules();
+  const submit = useMutation({
+    mutationFn: (values: Values) =>
+      api.post<Order>(
+        '/v1/me/withdrawals',
+        {
+          amount: { amount: values.amount, currency: 'CNY' },
+          cardId: values.cardId,
+          paymentPassword: values.paymentPassword,
+        },
+        key,
+      ),
+    onSuccess: () => {
+      renew();
+      void client.invalidateQueries({ queryKey: ['wallet'] });
+      void client.invalidateQueries({ queryKey: ['transactions'] });
+    },
+    onError: (error) => {
+      renewAfter(error);
+      form.setFields(fieldErrors(error));
+      form.setFieldValue('paymentPassword', '');
+    },
+  });
+
+  if (submit.isSuccess) {
+    return (
+      <Result
+        status="success"
+        title={t('withdrawSubmitted')}
+        subTitle={
+          <span role="status">
+            <Amount value={submit.data.amount} /> · {t(`statuses.${submit.data.status}`)} ·{' '}
+            {t('withdrawHint')}
+          </span>
+        }
+        extra={[
+          <Button
+            key="again"
+            onClick={() => {
+              submit.reset();
+              form.resetFields();
+            }}
+          >
+            {t('another')}
+          </Button>,
+        ]}
+      />
+    );
+  }
+
+  return (
+    <Form
+      name="withdraw"
+      form={form}
+      layout="vertical"
+      initialValues={{ cardId: cards[0]?.id }}
+      onFinish={(values) => submit.mutate(values)}
+      style={{ maxWidth: 420 }}
+    >
+      <Form.Item name="amount" label={t('common:field.amount')} rules={amountRules} extra={t('fee')}>
+        <AmountInput />
+      </Form.Item>
+      <Form.Item
+        name="cardId"
+        label={t('card')}
+        rules={[{ required: true, message: t('common:validation.required') }]}
+      >
+        <CardSelect cards={cards} />
+      </Form.Item>
+      <Form.Item
+        name="paymentPassword"
+        label={t('common:field.paymentPassword')}
+        rules={[{ required: true, message: t('common:validation.required') }]}
+      >
+        <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
+      </Form.Item>
+      {submit.isError && <ErrorAlert error={submit.error} />}
+      <Button type="primary" htmlType="submit" loading={submit.isPending} block style={{ marginTop: 12 }}>
+        {t('withdraw')}
+      </Button>
+    </Form>
+  );
+}
