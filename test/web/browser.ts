@@ -59,7 +59,16 @@ export async function startNetfin(): Promise<RunningNetfin> {
   });
   const exited = runNetfin(
     ['start'],
-    { NETFIN_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', NETFIN_WEB: '1', DATABASE_URL: '' },
+    {
+      NETFIN_DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      NETFIN_WEB: '1',
+      DATABASE_URL: '',
+      // Every visitor of these tests comes from 127.0.0.1: one address must be able to sign up
+      // several people within a minute.
+      NETFIN_SMS_INTERVAL_SECONDS: '0',
+    },
     (text, child) => {
       proc = child;
       output = text;
@@ -103,6 +112,8 @@ export async function newVisitor(
     locale: options.lang === 'en' ? 'en-US' : 'zh-CN',
   });
   const page = await context.newPage();
+  // A step that does not happen fails within the test's time, naming what it waited for.
+  page.setDefaultTimeout(20_000);
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);

@@ -1,4 +1,5 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { withCheckCharacter, withLuhnDigit } from '../../src/identity/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserTestsEnabled,
@@ -7,6 +8,7 @@ import {
   type RunningNetfin,
   SCREENSHOTS,
   screenshots,
+  signIn,
   startNetfin,
 } from './browser.ts';
 
@@ -15,6 +17,88 @@ import {
  * (with its demo data), at phone and desk widths. Each flow fails on a console or page error.
  */
 const enabled = browserTestsEnabled();
+
+let serial = Date.now() % 1_000_000;
+const digits = (n: number, width: number) => String(n).padStart(width, '0').slice(-width);
+/** A fresh mobile number (none of the demo's), a valid ID card number, a card with a Luhn digit. */
+const newPhone = () => `1391${digits(++serial, 7)}`;
+const newIdNumber = (sequence: string) => withCheckCharacter(`11010519880808${sequence}`);
+const newCard = () => withLuhnDigit(`622202${digits(++serial, 12)}`);
+
+const cents = (amount: string) => {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+};
+const yuan = (value: bigint) => `${value / 100n}.${digits(Number(value % 100n), 2)}`;
+
+/** Signs up through the form, reading the SMS code from the demo inbox on the page. */
+async function signUp(page: Page, phone: string, password: string): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Mobile number').fill(phone);
+  await page.getByRole('button', { name: 'Get code' }).click();
+  const inbox = page.getByTestId('dev-inbox');
+  await expect.poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 }).toBe(true);
+  const code = /(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!;
+  await page.getByLabel('SMS code').fill(code);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+async function verifyIdentity(page: Page, name: string, idNumber: string): Promise<void> {
+  await page.goto('/account?tab=identity');
+  await page.getByLabel('Real name').fill(name);
+  await page.getByLabel('ID card number').fill(idNumber);
+  await page.getByRole('button', { name: 'Verify identity' }).click();
+  await page.getByText('Identity verified').first().waitFor();
+}
+
+async function bindCard(page: Page): Promise<void> {
+  await page.goto('/account?tab=cards');
+  await page.getByRole('button', { name: 'Bind a card' }).click();
+  await page.getByLabel('Card number').fill(newCard());
+  const reserved = newPhone();
+  await page.getByLabel('Phone number reserved at the bank').fill(reserved);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  const inbox = page.getByTestId('dev-inbox');
+  await expect.poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 }).toBe(true);
+  await page.getByLabel('SMS code').fill(/(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!);
+  await page.getByRole('button', { name: 'Confirm card' }).click();
+  await page.getByText('Active').first().waitFor();
+}
+
+async function topUp(page: Page, amount: string): Promise<void> {
+  await page.goto('/wallet');
+  await page.getByLabel('Amount').fill(amount);
+  await page.getByRole('button', { name: 'Top up', exact: true }).click();
+  await page.getByText('Top-up succeeded').waitFor({ timeout: 45_000 });
+}
+
+/** The answers that make the most adventurous investor (C5): the last option of every question. */
+async function assessRisk(page: Page): Promise<void> {
+  await page.goto('/account?tab=risk');
+  const groups = page.getByRole('radiogroup');
+  await groups.first().waitFor();
+  for (let i = 0; i < (await groups.count()); i++) await groups.nth(i).getByRole('radio').last().check();
+  await page.getByRole('button', { name: 'Submit answers' }).click();
+  await page.getByText(/C5/).first().waitFor();
+}
+
+async function invest(page: Page, loanId: string, amount: string): Promise<void> {
+  await page.goto(`/market/${loanId}`);
+  await page.getByLabel('Investment amount').fill(amount);
+  await page.getByRole('button', { name: 'Invest', exact: true }).click();
+  await page.getByRole('button', { name: 'Confirm investment' }).click();
+  await page.getByText(/You invested/).waitFor();
+}
+
+/** What a listing still needs, from the public API. */
+async function remaining(base: string, loanId: string): Promise<bigint> {
+  const listing = (await (await fetch(`${base}/v1/lending/listings/${loanId}`)).json()) as {
+    loan: { amount: { amount: string }; raised: { amount: string }; status: string };
+  };
+  return listing.loan.status === 'listing' ? cents(listing.loan.amount.amount) - cents(listing.loan.raised.amount) : 0n;
+}
 
 describe.runIf(enabled).sequential('netfin in a browser', () => {
   let netfin: RunningNetfin;
@@ -51,4 +135,83 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('a new customer signs up, verifies, binds a card, tops up, invests and sees the note', async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signUp(page, newPhone(), 'investor2026');
+    await verifyIdentity(page, '韩梅梅', newIdNumber('426'));
+    await bindCard(page);
+    await screenshots(page, 'investor-card');
+    await topUp(page, '6000.00');
+    await expect.poll(async () => page.getByTestId('wallet-balance').textContent()).toContain('6,000.00');
+    await screenshots(page, 'investor-wallet');
+    await assessRisk(page);
+
+    // The demo's listing that is filling: take half of it (the most one investor may).
+    await page.goto('/market');
+    await page.getByRole('button', { name: /View listing/ }).first().click();
+    await page.waitForURL(/\/market\/[0-9a-f-]{36}$/);
+    const loanId = page.url().split('/').pop()!;
+    await screenshots(page, 'investor-listing');
+    await invest(page, loanId, '5000.00');
+
+    // Two demo investors fill the rest through the app; the loan is disbursed.
+    for (const phone of ['13900000003', '13900000004']) {
+      const left = await remaining(netfin.url, loanId);
+      if (left === 0n) break;
+      const other = await newVisitor(browser, netfin.url, { lang: 'en' });
+      await signIn(other.page, phone);
+      await invest(other.page, loanId, yuan(left < 500000n ? left : 500000n));
+      expect(other.problems).toEqual([]);
+      await other.context.close();
+    }
+    expect(await remaining(netfin.url, loanId)).toBe(0n);
+
+    await page.goto('/investments');
+    await page.getByRole('link', { name: new RegExp(loanId.slice(-8)) }).first().waitFor();
+    await screenshots(page, 'investor-notes');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('a borrower applies, is approved, the loan fills and is disbursed, and the first instalment is repaid', async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signUp(page, newPhone(), 'borrower2026');
+    // Born 1985-06-15 in Beijing, as the demo borrowers are: the default policy approves them.
+    await verifyIdentity(page, '李明', withCheckCharacter('11010519850615331'));
+    await page.goto('/borrow');
+    await page.getByLabel('Loan amount').fill('1000.00');
+    await page.getByLabel('Purpose').click();
+    await page.getByTitle('Education').click();
+    await page.getByLabel('Monthly income').fill('15000.00');
+    await page.getByRole('table', { name: 'Repayment schedule preview' }).waitFor();
+    await screenshots(page, 'borrower-apply');
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    await page.getByText('Approved').first().waitFor();
+    await screenshots(page, 'borrower-decision');
+    await page.getByRole('button', { name: 'Follow the listing' }).click();
+    await page.waitForURL(/\/market\/[0-9a-f-]{36}$/);
+    const loanId = page.url().split('/').pop()!;
+
+    // Investors fill it (auto-invest may have taken a share already).
+    for (const phone of ['13900000003', '13900000004', '13900000002']) {
+      const left = await remaining(netfin.url, loanId);
+      if (left === 0n) break;
+      const investor = await newVisitor(browser, netfin.url, { lang: 'en' });
+      await signIn(investor.page, phone);
+      await invest(investor.page, loanId, yuan(left < 50000n ? left : 50000n));
+      expect(investor.problems).toEqual([]);
+      await investor.context.close();
+    }
+    expect(await remaining(netfin.url, loanId)).toBe(0n);
+
+    await page.goto(`/loans/${loanId}`);
+    await page.getByRole('button', { name: 'Repay now' }).click();
+    await page.getByRole('button', { name: 'Confirm repayment' }).click();
+    await page.getByText(/Repaid ¥/).first().waitFor();
+    await page.getByText('Paid').first().waitFor();
+    await screenshots(page, 'borrower-repaid');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
 });
