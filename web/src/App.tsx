@@ -10,6 +10,7 @@ import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react
 import { ApiError } from './api.ts';
 import type { AreaRoute } from './areas/types.ts';
 import { Forbidden } from './components/ui.tsx';
+import { RoutesContext } from './layout/routes-context.ts';
 import { Shell } from './layout/Shell.tsx';
 import { useMe } from './session.tsx';
 
@@ -122,7 +123,9 @@ export function App() {
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
-            <Pages dark={dark} onToggleTheme={toggle} />
+            <RoutesContext.Provider value={ROUTES}>
+              <Pages dark={dark} onToggleTheme={toggle} />
+            </RoutesContext.Provider>
           </BrowserRouter>
         </QueryClientProvider>
       </AntApp>
