@@ -140,6 +140,18 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(before);
 }
 
+/** Runs a step; when it fails, saves what the page showed (a screenshot and its text) beside the others. */
+export async function explained<T>(page: Page, name: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
+    const text = await page.locator('body').innerText().catch(() => '(no page)');
+    throw new Error(`${(error as Error).message}\n--- the page (${page.url()}) showed:\n${text.slice(0, 3000)}`);
+  }
+}
+
 export async function signIn(page: Page, phone: string, password = 'netfin2026'): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel(/Mobile number|手机号/).fill(phone);

@@ -3,6 +3,7 @@ import { withCheckCharacter, withLuhnDigit } from '../../src/identity/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserTestsEnabled,
+  explained,
   launchBrowser,
   newVisitor,
   type RunningNetfin,
@@ -186,8 +187,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await page.getByLabel('Monthly income').fill('15000.00');
     await page.getByRole('table', { name: 'Repayment schedule preview' }).waitFor();
     await screenshots(page, 'borrower-apply');
-    await page.getByRole('button', { name: 'Submit application' }).click();
-    await page.getByText('Approved').first().waitFor();
+    await explained(page, 'borrower-decision', async () => {
+      await page.getByRole('button', { name: 'Submit application' }).click();
+      await page.getByText('Approved').first().waitFor();
+    });
     await screenshots(page, 'borrower-decision');
     await page.getByRole('button', { name: 'Follow the listing' }).click();
     await page.waitForURL(/\/market\/[0-9a-f-]{36}$/);
@@ -214,4 +217,102 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('a risk officer approves a referred application', async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signIn(page, '13800000001');
+    await page.goto('/staff/reviews');
+    await page.getByRole('link', { name: /^Open / }).first().click();
+    await page.waitForURL(/\/staff\/reviews\/[0-9a-f-]{36}$/);
+    const decisionId = page.url().split('/').pop()!;
+    await screenshots(page, 'risk-review');
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText('This review is closed.').waitFor();
+    const review = await page.request.get(`/v1/risk/reviews/${decisionId}`);
+    expect(review.status()).toBe(200);
+    expect(JSON.stringify(await review.json())).toContain('approved');
+    await screenshots(page, 'risk-review-approved');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('a collector opens a case and logs a promise to pay (within the contact hours)', async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signIn(page, '13800000002');
+    const { businessDate } = (await (await page.request.get('/v1/batch/business-date')).json()) as {
+      businessDate: string;
+    };
+    const promiseDate = new Date(Date.parse(`${businessDate}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    await page.goto('/staff/collections');
+    await page.getByRole('link', { name: /^Open case/ }).first().click();
+    await page.waitForURL(/\/staff\/collections\/[0-9a-f-]{36}$/);
+    const logPromise = async () => {
+      await page.getByRole('radio', { name: 'Phone' }).check();
+      await page.getByRole('radio', { name: 'Borrower' }).check();
+      await page.getByRole('radio', { name: 'Promise to pay' }).check();
+      await page.getByLabel('Promise amount').fill('100.00');
+      await page.getByLabel('Promise date').fill(promiseDate);
+      await page.getByLabel('Promise date').press('Tab');
+      await page.getByRole('button', { name: 'Log contact' }).click();
+    };
+    const hour = Number(
+      new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', hour: 'numeric', hourCycle: 'h23' }).format(
+        new Date(),
+      ),
+    );
+    if (hour < 8 || hour >= 21) {
+      // Outside 08:00-21:00 in the borrower's time zone the conduct rules refuse the contact, and
+      // the page says why; the supervisor then widens the hours (as an operator might for a test).
+      await logPromise();
+      await page.getByText(/contact hours|08:00/).first().waitFor();
+      const supervisor = await newVisitor(browser, netfin.url, { lang: 'en' });
+      await signIn(supervisor.page, '13800000004');
+      const settings = await (await supervisor.page.request.get('/v1/collections/settings')).json();
+      const widened = await supervisor.page.request.put('/v1/collections/settings', {
+        data: { ...settings, conduct: { ...settings.conduct, earliestHour: 0, latestHour: 24 } },
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      });
+      expect(widened.status()).toBe(200);
+      await supervisor.context.close();
+      await page.reload();
+    }
+    await logPromise();
+    await page.getByText('Contact logged').first().waitFor();
+    await page.getByText('Pending').first().waitFor();
+    await screenshots(page, 'collections-case');
+    expect(problems.filter((problem) => !/422/.test(problem))).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('a merchant creates an order and a customer pays it by its QR payload', async () => {
+    const merchant = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signIn(merchant.page, '13600000001');
+    await merchant.page.goto('/merchant');
+    await merchant.page.getByLabel('Amount', { exact: true }).fill('25.00');
+    await merchant.page.getByLabel('Description').fill('Flat white');
+    await merchant.page.getByRole('button', { name: 'Create order' }).click();
+    const payload = (await merchant.page.getByTestId('qr-payload').textContent())!.trim();
+    expect(payload).toMatch(/^netfin:pay:/);
+    await merchant.page.getByRole('img', { name: /QR code for order/ }).waitFor();
+    await screenshots(merchant.page, 'merchant-order-qr');
+
+    const customer = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signIn(customer.page, '13500000001');
+    await customer.page.goto('/pay');
+    await customer.page.getByLabel('QR payload').fill(payload);
+    await customer.page.getByRole('button', { name: 'Read code' }).click();
+    await customer.page.getByText('Flat white').first().waitFor();
+    await customer.page.getByRole('button', { name: 'Pay with wallet' }).click();
+    await customer.page.getByText('Payment succeeded').first().waitFor();
+    await screenshots(customer.page, 'customer-paid');
+
+    await merchant.page.getByRole('button', { name: 'Close' }).first().click();
+    await merchant.page.reload();
+    await merchant.page.getByText('Flat white').first().waitFor();
+    await screenshots(merchant.page, 'merchant-orders');
+    expect(merchant.problems).toEqual([]);
+    expect(customer.problems).toEqual([]);
+    await merchant.context.close();
+    await customer.context.close();
+  }, 120_000);
 });
