@@ -14,15 +14,19 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
     rollupOptions: {
       output: {
+        // Every page loads React, Ant Design and the app's own code; the charts and the decision-graph
+        // editor (with its own Ant Design 5 and Monaco) are split off and fetched by the pages using them.
         manualChunks(id: string) {
+          if (!id.includes('node_modules/') || id.includes('node_modules/@gorules/jdm-editor/'))
+            return undefined;
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'charts';
+          if (/node_modules\/(antd|@ant-design|@rc-component)\//.test(id)) return 'antd';
           if (
-            id.includes('node_modules/antd') ||
-            id.includes('node_modules/@ant-design') ||
-            id.includes('node_modules/rc-')
+            /node_modules\/(react|react-dom|scheduler|react-router|@tanstack\/(react-)?query[^/]*|i18next|react-i18next|dayjs)\//.test(
+              id,
+            )
           )
-            return 'antd';
-          if (id.includes('node_modules')) return 'vendor';
+            return 'vendor';
           return undefined;
         },
       },

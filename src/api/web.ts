@@ -10,10 +10,12 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
 /** Paths the API owns: never answered with the app's page. */
 const API_PATHS = /^\/(v1|docs|openapi\.json|healthz)(\/|$|\?)/;
 
-// The app's own scripts only; Ant Design writes its styles inline at run time, and QR codes are data URLs.
+// The app's own scripts only (and compiling WebAssembly, which the decision-graph editor's expression
+// checker needs; it allows no JavaScript eval); Ant Design writes its styles inline at run time, and QR
+// codes are data URLs.
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

@@ -29,7 +29,8 @@ export const CHROMIUM_ARGS = [
 export function browserTestsEnabled(): boolean {
   if (process.env.DATABASE_URL) return false;
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`the browser tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  if (process.env.CI)
+    throw new Error(`the browser tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium to run them)`);
   return false;
 }
@@ -74,10 +75,13 @@ export async function startNetfin(): Promise<RunningNetfin> {
       output = text;
       url ??= /netfin listening on (http:\/\/\S+)/.exec(text)?.[1];
       if (url && text.includes('netfin: demo data ready')) settle?.(url);
-      if (text.includes('the demo data could not be written')) fail?.(new Error(`demo data failed:\n${text}`));
+      if (text.includes('the demo data could not be written'))
+        fail?.(new Error(`demo data failed:\n${text}`));
     },
   );
-  void exited.then((run) => fail?.(new Error(`netfin start exited with ${run.code}:\n${run.out}\n${run.err}`)));
+  void exited.then((run) =>
+    fail?.(new Error(`netfin start exited with ${run.code}:\n${run.out}\n${run.err}`)),
+  );
   const address = await ready;
   return {
     url: address.replace('localhost', '127.0.0.1'),
@@ -104,13 +108,22 @@ export const DESK = { width: 1280, height: 800 };
 export async function newVisitor(
   browser: Browser,
   base: string,
-  options: { lang?: 'zh' | 'en'; viewport?: { width: number; height: number } } = {},
+  options: {
+    lang?: 'zh' | 'en';
+    viewport?: { width: number; height: number };
+    /** Light or dark, as if chosen before (the app remembers it in the browser). */
+    theme?: 'light' | 'dark';
+    /** Lets a test inject its own checker script (axe) into pages the CSP protects. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({
     baseURL: base,
     viewport: options.viewport ?? DESK,
     locale: options.lang === 'en' ? 'en-US' : 'zh-CN',
+    bypassCSP: options.bypassCSP ?? false,
   });
+  if (options.theme) await context.addInitScript(`localStorage.setItem('netfin.theme', '${options.theme}')`);
   const page = await context.newPage();
   // A step that does not happen fails within the test's time, naming what it waited for.
   page.setDefaultTimeout(20_000);
@@ -146,9 +159,16 @@ export async function explained<T>(page: Page, name: string, step: () => Promise
     return await step();
   } catch (error) {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
-    const text = await page.locator('body').innerText().catch(() => '(no page)');
-    throw new Error(`${(error as Error).message}\n--- the page (${page.url()}) showed:\n${text.slice(0, 3000)}`);
+    await page
+      .screenshot({ path: path.join(SCREENSHOTS, `FAILED-${name}.png`), fullPage: true })
+      .catch(() => {});
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '(no page)');
+    throw new Error(
+      `${(error as Error).message}\n--- the page (${page.url()}) showed:\n${text.slice(0, 3000)}`,
+    );
   }
 }
 

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { withCheckCharacter, withLuhnDigit } from '../../src/identity/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckCharacter, withLuhnDigit } from '../../src/identity/index.ts';
 import {
   browserTestsEnabled,
   explained,
@@ -18,6 +20,7 @@ import {
  * (with its demo data), at phone and desk widths. Each flow fails on a console or page error.
  */
 const enabled = browserTestsEnabled();
+const require = createRequire(import.meta.url);
 
 let serial = Date.now() % 1_000_000;
 const digits = (n: number, width: number) => String(n).padStart(width, '0').slice(-width);
@@ -38,7 +41,9 @@ async function signUp(page: Page, phone: string, password: string): Promise<void
   await page.getByLabel('Mobile number').fill(phone);
   await page.getByRole('button', { name: 'Get code' }).click();
   const inbox = page.getByTestId('dev-inbox');
-  await expect.poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 })
+    .toBe(true);
   const code = /(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!;
   await page.getByLabel('SMS code').fill(code);
   await page.getByLabel('Password').fill(password);
@@ -62,7 +67,9 @@ async function bindCard(page: Page): Promise<void> {
   await page.getByLabel('Phone number reserved at the bank').fill(reserved);
   await page.getByRole('button', { name: 'Send code' }).click();
   const inbox = page.getByTestId('dev-inbox');
-  await expect.poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(async () => /\d{6}/.test((await inbox.textContent()) ?? ''), { timeout: 15_000 })
+    .toBe(true);
   await page.getByLabel('SMS code').fill(/(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!);
   await page.getByRole('button', { name: 'Confirm card' }).click();
   await page.getByText('Active').first().waitFor();
@@ -98,7 +105,9 @@ async function remaining(base: string, loanId: string): Promise<bigint> {
   const listing = (await (await fetch(`${base}/v1/lending/listings/${loanId}`)).json()) as {
     loan: { amount: { amount: string }; raised: { amount: string }; status: string };
   };
-  return listing.loan.status === 'listing' ? cents(listing.loan.amount.amount) - cents(listing.loan.raised.amount) : 0n;
+  return listing.loan.status === 'listing'
+    ? cents(listing.loan.amount.amount) - cents(listing.loan.raised.amount)
+    : 0n;
 }
 
 describe.runIf(enabled).sequential('netfin in a browser', () => {
@@ -131,7 +140,9 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     // A link may choose the language.
     await page.goto('/sign-up?lang=en');
-    await expect.poll(() => page.getByRole('heading', { name: 'Create your netfin account' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Create your netfin account' }).count())
+      .toBe(1);
     await screenshots(page, 'sign-up-en');
     expect(problems).toEqual([]);
     await context.close();
@@ -150,7 +161,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
 
     // The demo's listing that is filling: take half of it (the most one investor may).
     await page.goto('/market');
-    await page.getByRole('button', { name: /View listing/ }).first().click();
+    await page
+      .getByRole('button', { name: /View listing/ })
+      .first()
+      .click();
     await page.waitForURL(/\/market\/[0-9a-f-]{36}$/);
     const loanId = page.url().split('/').pop()!;
     await screenshots(page, 'investor-listing');
@@ -169,7 +183,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     expect(await remaining(netfin.url, loanId)).toBe(0n);
 
     await page.goto('/investments');
-    await page.getByRole('link', { name: new RegExp(loanId.slice(-8)) }).first().waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(loanId.slice(-8)) })
+      .first()
+      .waitFor();
     await screenshots(page, 'investor-notes');
     expect(problems).toEqual([]);
     await context.close();
@@ -211,7 +228,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await page.goto(`/loans/${loanId}`);
     await page.getByRole('button', { name: 'Repay now' }).click();
     await page.getByRole('button', { name: 'Confirm repayment' }).click();
-    await page.getByText(/Repaid ¥/).first().waitFor();
+    await page
+      .getByText(/Repaid ¥/)
+      .first()
+      .waitFor();
     await page.getByText('Paid').first().waitFor();
     await screenshots(page, 'borrower-repaid');
     expect(problems).toEqual([]);
@@ -222,7 +242,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
     await signIn(page, '13800000001');
     await page.goto('/staff/reviews');
-    await page.getByRole('link', { name: /^Open / }).first().click();
+    await page
+      .getByRole('link', { name: /^Open / })
+      .first()
+      .click();
     await page.waitForURL(/\/staff\/reviews\/[0-9a-f-]{36}$/);
     const decisionId = page.url().split('/').pop()!;
     await screenshots(page, 'risk-review');
@@ -242,9 +265,14 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     const { businessDate } = (await (await page.request.get('/v1/batch/business-date')).json()) as {
       businessDate: string;
     };
-    const promiseDate = new Date(Date.parse(`${businessDate}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    const promiseDate = new Date(Date.parse(`${businessDate}T00:00:00Z`) + 3 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     await page.goto('/staff/collections');
-    await page.getByRole('link', { name: /^Open case/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Open case/ })
+      .first()
+      .click();
     await page.waitForURL(/\/staff\/collections\/[0-9a-f-]{36}$/);
     const logPromise = async () => {
       await page.getByRole('radio', { name: 'Phone' }).check();
@@ -264,7 +292,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
       // Outside 08:00-21:00 in the borrower's time zone the conduct rules refuse the contact, and
       // the page says why; the supervisor then widens the hours (as an operator might for a test).
       await logPromise();
-      await page.getByText(/contact hours|08:00/).first().waitFor();
+      await page
+        .getByText(/contact hours|08:00/)
+        .first()
+        .waitFor();
       const supervisor = await newVisitor(browser, netfin.url, { lang: 'en' });
       await signIn(supervisor.page, '13800000004');
       const settings = await (await supervisor.page.request.get('/v1/collections/settings')).json();
@@ -315,4 +346,72 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await merchant.context.close();
     await customer.context.close();
   }, 120_000);
+
+  it('meets WCAG 2 AA on every page, in both themes (axe-core)', async () => {
+    const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const pages: Record<string, string[]> = {
+      '13900000001': [
+        '/',
+        '/wallet',
+        '/pay',
+        '/market',
+        '/investments',
+        '/note-market',
+        '/auto-invest',
+        '/borrow',
+        '/loans',
+        '/account',
+      ],
+      '13600000001': ['/merchant'],
+      '13800000000': [
+        '/',
+        '/staff/dashboard',
+        '/staff/reviews',
+        '/staff/graphs',
+        '/staff/second-review',
+        '/staff/collections',
+        '/staff/collections/settings',
+        '/staff/collections/analysis',
+        '/staff/finance',
+        '/staff/batch',
+        '/staff/products',
+        '/staff/users',
+        '/staff/audit',
+      ],
+    };
+    const found: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      const anonymous = await newVisitor(browser, netfin.url, { lang: 'en', theme, bypassCSP: true });
+      const check = async (page: Page, path: string) => {
+        await page.goto(path);
+        await page.waitForLoadState('networkidle');
+        await page.addScriptTag({ content: axe });
+        const result = (await page.evaluate("axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })")) as {
+          violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+        };
+        for (const v of result.violations)
+          found.push(
+            `${theme} ${path}: ${v.id} (${v.help}) at ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')}`,
+          );
+      };
+      await check(anonymous.page, '/sign-in');
+      await check(anonymous.page, '/sign-up');
+      await anonymous.context.close();
+      for (const [phone, paths] of Object.entries(pages)) {
+        const visitor = await newVisitor(browser, netfin.url, {
+          lang: theme === 'dark' ? 'zh' : 'en',
+          theme,
+          bypassCSP: true,
+        });
+        await signIn(visitor.page, phone);
+        for (const path of paths) await check(visitor.page, path);
+        expect(visitor.problems).toEqual([]);
+        await visitor.context.close();
+      }
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
 });

@@ -101,9 +101,20 @@ function RuleForm({ rule }: { rule: Rule | null }) {
         <Form.Item
           name="grades"
           label={t('autoGrades')}
-          rules={[{ required: true, message: t('common:validation.required') }]}
+          // A validator, not `required`: antd would mark the group aria-required, which a group may not be.
+          rules={[
+            {
+              validator: async (_rule, value: string[] | undefined) => {
+                if (!value?.length) throw new Error(t('common:validation.required'));
+              },
+            },
+          ]}
         >
-          <Checkbox.Group options={['A', 'B', 'C', 'D', 'E', 'F'].map((g) => ({ value: g, label: g }))} />
+          <Checkbox.Group
+            role="group"
+            aria-label={t('autoGrades')}
+            options={['A', 'B', 'C', 'D', 'E', 'F'].map((g) => ({ value: g, label: g }))}
+          />
         </Form.Item>
         <Row gutter={12}>
           <Col xs={12}>

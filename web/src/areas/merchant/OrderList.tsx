@@ -1,11 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Space, Table, Tag } from 'antd';
+import { Button, Card, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { Amount, ErrorAlert } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { RefundModal } from './RefundModal.tsx';
 import { type MerchantOrder, type OrderPage, statusColor } from './types.ts';
 
@@ -74,14 +75,15 @@ export function OrderList({ onShowQr }: { onShowQr: (id: string) => void }) {
         <ErrorAlert error={orders.error} onRetry={() => void orders.refetch()} />
       ) : (
         <>
-          <Table<MerchantOrder>
+          <ResponsiveTable<MerchantOrder>
+            label={t('ordersTitle')}
+            actionKeys={['actions']}
             rowKey="id"
             size="small"
             columns={columns}
             dataSource={items}
             loading={orders.isPending}
             pagination={false}
-            scroll={{ x: true }}
           />
           {orders.hasNextPage && (
             <Button

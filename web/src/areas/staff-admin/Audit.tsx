@@ -1,11 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Input, Table } from 'antd';
+import { Button, Card, Flex, Input } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 interface AuditRow {
   id: string;
@@ -48,7 +49,8 @@ export function Audit() {
     {
       title: t('actor'),
       dataIndex: 'actorId',
-      render: (v: string, r) => `${v.length > 12 ? v.slice(-8) : v} (${r.actorRoles.join(', ')})`,
+      render: (v: string, r) =>
+        `${v.length > 12 ? v.slice(-8) : v}${r.actorRoles.length ? ` (${r.actorRoles.join(', ')})` : ''}`,
     },
     {
       title: t('subject'),
@@ -100,14 +102,15 @@ export function Audit() {
           <ErrorAlert error={log.error} onRetry={() => void log.refetch()} />
         ) : (
           <>
-            <Table<AuditRow>
+            <ResponsiveTable<AuditRow>
+              label={t('auditTitle')}
+              expandLabel={t('details')}
               rowKey="id"
               size="small"
               columns={columns}
               dataSource={items}
               loading={log.isPending}
               pagination={false}
-              scroll={{ x: true }}
               expandable={{
                 expandedRowRender: (r) => (
                   <Flex wrap gap={16}>

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Modal, Select, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 interface PaymentException {
   id: string;
@@ -93,14 +94,16 @@ export function Finance() {
           <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
         ) : (
           <>
-            <Table<PaymentException>
+            <ResponsiveTable<PaymentException>
+              label={t('financeTitle')}
+              actionKeys={['resolve']}
+              expandLabel={t('details')}
               rowKey="id"
               size="small"
               columns={columns}
               dataSource={items}
               loading={list.isPending}
               pagination={false}
-              scroll={{ x: true }}
               expandable={{
                 expandedRowRender: (e) => (
                   <pre style={{ margin: 0, whiteSpace: 'pre-wrap', fontSize: 12 }}>

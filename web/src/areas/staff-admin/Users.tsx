@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Form, Modal, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Form, Modal, Select, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 interface UserRow {
   id: string;
@@ -59,7 +60,7 @@ export function Users() {
       dataIndex: 'status',
       render: (v: string) => t(`statuses.${v}`, { defaultValue: v }),
     },
-    { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDate(v) },
+    { title: t('joinedAt'), dataIndex: 'createdAt', render: (v: string) => formatDate(v) },
     ...(manage
       ? [
           {
@@ -100,14 +101,15 @@ export function Users() {
           <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
         ) : (
           <>
-            <Table<UserRow>
+            <ResponsiveTable<UserRow>
+              label={t('usersTitle')}
+              actionKeys={['roles-edit']}
               rowKey="id"
               size="small"
               columns={columns}
               dataSource={items}
               loading={users.isPending}
               pagination={false}
-              scroll={{ x: true }}
             />
             {users.hasNextPage && (
               <Button block style={{ marginTop: 12 }} onClick={() => void users.fetchNextPage()}>

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Select, Space, Table, Tag } from 'antd';
+import { Button, Card, Flex, Select, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { Collectors } from './Collectors.tsx';
 import { type CaseSummary, cny, STAGES } from './types.ts';
 import { useCollectors } from './useCollectors.ts';
@@ -108,14 +109,20 @@ export function CaseQueue() {
             <ErrorAlert error={cases.error} onRetry={() => void cases.refetch()} />
           ) : (
             <>
-              <Table<CaseSummary>
+              <ResponsiveTable<CaseSummary>
+                label={t('queueTitle')}
+                actionKeys={['open']}
+                cardTitle={(c) => (
+                  <>
+                    {c.stage} · <Amount value={cny(c.overdueAmount)} />
+                  </>
+                )}
                 rowKey="id"
                 size="small"
                 columns={columns}
                 dataSource={items}
                 loading={cases.isPending}
                 pagination={false}
-                scroll={{ x: true }}
               />
               {cases.hasNextPage && (
                 <Button

@@ -1,7 +1,8 @@
-import { Card, Table, Tag } from 'antd';
+import { Card, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Amount } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { type CaseDetailView, cny, type Installment } from './types.ts';
 
 const money = (v: string) => <Amount value={cny(v)} />;
@@ -18,11 +19,11 @@ export function Schedule({ installments }: { installments: Installment[] }) {
   const { t } = useTranslation('staffCollections');
   return (
     <Card title={t('schedule')} size="small">
-      <Table<Installment>
+      <ResponsiveTable<Installment>
+        label={t('schedule')}
         rowKey="period"
         size="small"
         pagination={false}
-        scroll={{ x: true }}
         dataSource={installments}
         columns={[
           { title: t('period'), dataIndex: 'period' },
@@ -60,11 +61,11 @@ export function ContactHistory({
   };
   return (
     <Card title={t('history')} size="small">
-      <Table
+      <ResponsiveTable<CaseDetailView['contacts'][number]>
+        label={t('history')}
         rowKey="id"
         size="small"
         pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        scroll={{ x: true }}
         dataSource={detail.contacts}
         columns={[
           { title: t('at'), dataIndex: 'at', render: (v: string) => formatDate(v) },
@@ -99,11 +100,11 @@ export function Promises({ promises }: { promises: CaseDetailView['promises'] })
   const { t } = useTranslation('staffCollections');
   return (
     <Card title={t('promises')} size="small">
-      <Table
+      <ResponsiveTable<CaseDetailView['promises'][number]>
+        label={t('promises')}
         rowKey="id"
         size="small"
         pagination={false}
-        scroll={{ x: true }}
         dataSource={promises}
         columns={[
           { title: t('promisedOn'), dataIndex: 'promisedOn', render: (v: string) => formatDate(v) },

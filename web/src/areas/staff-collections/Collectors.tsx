@@ -1,6 +1,7 @@
-import { Card, Table, Tag } from 'antd';
+import { Card, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { QueryView } from '../../components/ui.tsx';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import type { Collector } from './types.ts';
 import { useCollectors } from './useCollectors.ts';
 
@@ -12,11 +13,11 @@ export function Collectors() {
     <Card title={t('collectorsTitle')}>
       <QueryView query={collectors} empty={(d) => d.items.length === 0}>
         {(data) => (
-          <Table<Collector>
+          <ResponsiveTable<Collector>
+            label={t('collectorsTitle')}
             rowKey="userId"
             size="small"
             pagination={false}
-            scroll={{ x: true }}
             dataSource={data.items}
             columns={[
               { title: t('name'), dataIndex: 'userId', render: (v: string) => nameOf(v) },

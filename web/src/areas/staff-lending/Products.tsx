@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Drawer, Form, Input, Select, Table, Tag } from 'antd';
+import { App, Button, Card, Drawer, Form, Input, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
@@ -7,6 +7,7 @@ import { Amount, ErrorAlert, PageTitle, QueryView } from '../../components/ui.ts
 import { fieldErrors } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 interface Product {
   id: string;
@@ -37,11 +38,13 @@ export function Products() {
       <Card>
         <QueryView query={products} empty={(d) => d.length === 0}>
           {(items) => (
-            <Table<Product>
+            <ResponsiveTable<Product>
+              label={t('productsTitle')}
+              actionKeys={['edit']}
+              cardTitle={(p) => `${p.config.name ?? p.id} · ${p.id}`}
               rowKey="id"
               size="small"
               pagination={false}
-              scroll={{ x: true }}
               dataSource={items}
               columns={[
                 { title: t('id'), dataIndex: 'id' },

@@ -1,11 +1,12 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type Money, newKey } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 export interface StaffLoan {
   id: string;
@@ -113,14 +114,15 @@ export function SecondReview() {
           <ErrorAlert error={loans.error} onRetry={() => void loans.refetch()} />
         ) : (
           <>
-            <Table<StaffLoan>
+            <ResponsiveTable<StaffLoan>
+              label={t('secondReviewTitle')}
+              actionKeys={['actions']}
               rowKey="id"
               size="small"
               columns={columns}
               dataSource={items}
               loading={loans.isPending}
               pagination={false}
-              scroll={{ x: true }}
             />
             {loans.hasNextPage && (
               <Button block style={{ marginTop: 12 }} onClick={() => void loans.fetchNextPage()}>

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Collapse, Descriptions, Flex, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Collapse, Descriptions, Flex, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
+import { ResponsiveTable } from './ResponsiveTable.tsx';
 
 interface Step {
   step: string;
@@ -149,11 +150,12 @@ export function BatchPage() {
                             : []),
                         ]}
                       />
-                      <Table<Step>
+                      <ResponsiveTable<Step>
+                        label={t('run', { date: formatDate(run.businessDate) })}
+                        dense
                         rowKey="step"
                         size="small"
                         pagination={false}
-                        scroll={{ x: true }}
                         dataSource={run.steps}
                         columns={stepColumns}
                       />

@@ -6,7 +6,7 @@ import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, QueryView } from '../../components/ui.tsx';
 import type { GraphVersion } from './Graphs.tsx';
 
-/** A graph version's JDM content as JSON; risk managers save it as a draft (the visual editor comes later). */
+/** A graph version's JDM content as JSON; risk managers save it as a draft (the visual editor is GraphPage). */
 export function GraphDrawer({
   graph,
   editable,

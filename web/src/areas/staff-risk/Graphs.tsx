@@ -3,10 +3,12 @@ import { App, Button, Card, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
+import { Challenger } from './Challenger.tsx';
 import { GraphDrawer } from './GraphDrawer.tsx';
 import { SimulateModal } from './SimulateModal.tsx';
 
@@ -81,6 +83,9 @@ export function Graphs() {
         const name = `${g.name} v${g.version}`;
         return (
           <Space wrap>
+            <Link to={`/staff/graphs/${g.id}`} aria-label={`${t('openEditor')} ${name}`}>
+              {t('openEditor')}
+            </Link>
             <Button size="small" onClick={() => setViewing(g)} aria-label={`${t('viewJson')} ${name}`}>
               {t('viewJson')}
             </Button>
@@ -134,6 +139,7 @@ export function Graphs() {
           )}
         </QueryView>
       </Card>
+      {graphs.data && <Challenger graphs={graphs.data.items} manage={manage} />}
       <GraphDrawer graph={viewing} editable={manage} onClose={() => setViewing(null)} />
       <SimulateModal graph={simulating} onClose={() => setSimulating(null)} />
     </>

@@ -1,6 +1,7 @@
 import { ApartmentOutlined, AuditOutlined } from '@ant-design/icons';
 import { can } from '../../session.tsx';
 import type { AreaRoute } from '../types.ts';
+import { GraphPage } from './GraphPage.tsx';
 import { Graphs } from './Graphs.tsx';
 import { ReviewDetail } from './ReviewDetail.tsx';
 import { ReviewQueue } from './ReviewQueue.tsx';
@@ -22,5 +23,10 @@ export const routes: AreaRoute[] = [
     element: <Graphs />,
     allow: (me) => can(me, 'risk:manage'),
     nav: { label: 'nav.graphs', icon: <ApartmentOutlined />, group: 'staff', order: 12 },
+  },
+  {
+    path: '/staff/graphs/:id',
+    element: <GraphPage />,
+    allow: (me) => can(me, 'risk:decide'),
   },
 ];
