@@ -3,6 +3,7 @@ import type { BatchStep, ChunkBounds } from '../batch/index.ts';
 import { keyRange, recordSnapshots } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
+import { loanAccount } from './accounts.ts';
 import { loanDay, newCounters, reserveStatus, settleListings } from './day.ts';
 import { bucketOf, type LendingContext, loadStates } from './loans.ts';
 import { expireNoteListings } from './secondary.ts';
@@ -149,13 +150,31 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
         const byDpd = await sql<{ dpd: number; loans: number; overdue: bigint }>`
           select dpd, count(*)::int as loans, coalesce(sum(overdue_amount), 0)::int8 as overdue
           from loans where status = 'active' group by dpd`.execute(trx);
-        const book = new Map<string, { loans: number; overdue: bigint }>();
+        const book = new Map<string, { loans: number; overdue: bigint; principal: bigint }>();
         for (const row of byDpd.rows) {
-          const bucket = book.get(bucketOf(row.dpd)) ?? { loans: 0, overdue: 0n };
+          const bucket = book.get(bucketOf(row.dpd)) ?? { loans: 0, overdue: 0n, principal: 0n };
           book.set(bucketOf(row.dpd), {
+            ...bucket,
             loans: bucket.loans + row.loans,
             overdue: bucket.overdue + row.overdue,
           });
+        }
+        // Outstanding principal is each loan's principal account in the ledger (the one balance there is).
+        const active = await sql<{
+          id: string;
+          dpd: number;
+        }>`select id, dpd from loans where status = 'active'`.execute(trx);
+        for (let i = 0; i < active.rows.length; i += 5000) {
+          const slice = active.rows.slice(i, i + 5000);
+          const accounts = await context.ledger.lookupAccounts(
+            slice.map((loan) => loanAccount.principal(loan.id)),
+            { tx: trx },
+          );
+          const balance = new Map(accounts.map((a) => [a.id, a.debitsPosted - a.creditsPosted]));
+          for (const loan of slice) {
+            const bucket = book.get(bucketOf(loan.dpd))!;
+            bucket.principal += balance.get(loanAccount.principal(loan.id)) ?? 0n;
+          }
         }
         const funded = await sql<{ loans: number; amount: bigint }>`
           select count(*)::int as loans, coalesce(sum(amount), 0)::int8 as amount from loans
@@ -165,6 +184,7 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
           ...[...book].flatMap(([bucket, b]) => [
             { metric: 'loans.count', dimension: bucket, value: b.loans },
             { metric: 'loans.overdue_amount', dimension: bucket, value: b.overdue },
+            { metric: 'loans.outstanding_principal', dimension: bucket, value: b.principal },
           ]),
           { metric: 'loans.funded_count', value: funded.rows[0]!.loans },
           { metric: 'loans.funded_amount', value: funded.rows[0]!.amount },

@@ -82,6 +82,18 @@ describe('the day-close over a small portfolio', () => {
       viaBatch.platform.db,
     );
     expect(snapshots.rows[0]!.n).toBe(131);
+    // Outstanding principal by bucket adds up to what the loans themselves show.
+    const active = await sql<{ id: string }>`select id from loans where status = 'active'`.execute(
+      viaBatch.platform.db,
+    );
+    let owed = 0n;
+    for (const { id } of active.rows)
+      owed += (await viaBatch.platform.lending.loanView(id)).principalOutstanding;
+    expect(owed).toBeGreaterThan(0n);
+    const recorded = await sql<{ total: string }>`
+      select sum(value)::text as total from daily_snapshots
+      where metric = 'loans.outstanding_principal' and business_date = ${end}`.execute(viaBatch.platform.db);
+    expect(BigInt(recorded.rows[0]!.total.split('.')[0]!)).toBe(owed);
   });
 
   it('changes nothing when a closed date is closed again', async () => {

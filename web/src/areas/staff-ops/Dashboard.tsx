@@ -64,6 +64,9 @@ export function Dashboard() {
   const bookCount = items
     .filter((s) => s.businessDate === last && s.metric === 'loans.count')
     .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
+  const outstandingFen = items
+    .filter((s) => s.businessDate === last && s.metric === 'loans.outstanding_principal')
+    .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
   const overdueFen = items
     .filter((s) => s.businessDate === last && s.metric === 'loans.overdue_amount')
     .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
@@ -96,8 +99,13 @@ export function Dashboard() {
           <>
             <Col xs={12} lg={6}>
               <Card loading={snapshots.isPending}>
-                <Statistic title={t('outstanding')} value={bookCount.toString()} />
-                <Typography.Text type="secondary">{t('outstandingHint')}</Typography.Text>
+                <Statistic
+                  title={t('outstanding')}
+                  valueRender={() => <Amount value={cny(outstandingFen.toString())} strong />}
+                />
+                <Typography.Text type="secondary">
+                  {t('outstandingHint', { count: bookCount.toString() })}
+                </Typography.Text>
               </Card>
             </Col>
             <Col xs={12} lg={6}>
