@@ -96,6 +96,7 @@ const BORROWERS = [
   customer('13700000006', '郑爽', 'borrower: overdue M3+, fully advanced', '借款人：逾期 M3+，已全额垫付'),
   customer('13700000007', '冯雪', 'borrower: listing filling now', '借款人：借款募集中'),
   customer('13700000008', '何畅', 'borrower: application awaiting review', '借款人：申请待人工审核'),
+  customer('13700000009', '钱多多', 'borrower: full listing awaiting second review', '借款人：满标待复审'),
 ];
 const MERCHANT = customer('13600000001', '街角咖啡 Corner Café', 'merchant with orders', '商户，有订单');
 const SHOPPER = customer('13500000001', '林夕', 'customer with a wallet', '普通用户，有钱包余额');
@@ -259,12 +260,18 @@ class Seeder {
     });
   }
 
-  private async applyFor(person: Person, amount: string, term: number, purpose: string) {
+  private async applyFor(
+    person: Person,
+    amount: string,
+    term: number,
+    purpose: string,
+    productId = 'personal',
+  ) {
     return this.call('POST', '/v1/lending/applications', {
       as: person,
       expect: 201,
       payload: {
-        productId: 'personal',
+        productId,
         amount: cny(amount),
         term,
         method: 'equal_installment',
@@ -370,7 +377,8 @@ class Seeder {
       await this.verify(person, account.displayName, withCheckCharacter(`11010519850615${sequence}`));
       borrowers.push(person);
     }
-    const [onTime, paidOff, m1, m2, m3, m3plus, listing, referred] = borrowers as [
+    const [onTime, paidOff, m1, m2, m3, m3plus, listing, referred, reviewed] = borrowers as [
+      Person,
       Person,
       Person,
       Person,
@@ -408,6 +416,16 @@ class Seeder {
       payload: { amount: cny('3000.00') },
     });
     await this.applyFor(referred, '8000.00', 12, 'home_improvement');
+    // A product whose full listings wait for a second review before disbursement, and one such listing.
+    const personal = await this.call('GET', '/v1/lending/products/personal');
+    await this.call('PUT', '/v1/lending/products/business', {
+      as: this.admin,
+      payload: {
+        config: { ...personal.current.config, name: 'Business loan 经营贷（满标复审）', secondReview: true },
+      },
+    });
+    const full = await this.applyFor(reviewed, '6000.00', 12, 'business', 'business');
+    await this.fundListing(full.loan.id, '6000.00', investors.slice(1));
     const notes = await this.call('GET', '/v1/me/investments', { as: investors[1]! });
     const onSale = notes.notes.find((note: any) => note.loanStatus === 'active' && note.bucket === 'current');
     if (onSale) {
