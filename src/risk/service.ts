@@ -207,6 +207,11 @@ export class Risk {
     }));
   }
 
+  /** The challenger graph and its share of applicants, or null when only the champion decides. */
+  challenger() {
+    return this.settings.challenger();
+  }
+
   setChallenger(value: { graphId: string; share: string } | null, context: AuditContext) {
     return this.settings.setChallenger(value, context);
   }

@@ -178,6 +178,9 @@ describe('publishing a decision graph', () => {
     const champion = await draft(graph());
     await call('POST', `/v1/risk/graphs/${champion}/publish`);
     expect((await call('PUT', '/v1/risk/challenger', { graphId: id, share: '0.5' })).statusCode).toBe(204);
+    expect((await call('GET', '/v1/risk/challenger')).json()).toEqual({
+      challenger: { graphId: id, share: '0.5' },
+    });
     const variants: string[] = [];
     for (let i = 0; i < 12; i++) {
       const applicant = await applicantId();
@@ -192,6 +195,7 @@ describe('publishing a decision graph', () => {
     const challenger = report.find((r: { variant: string }) => r.variant === 'challenger');
     expect(challenger.referRate).toBe(1);
     await call('PUT', '/v1/risk/challenger', null);
+    expect((await call('GET', '/v1/risk/challenger')).json()).toEqual({ challenger: null });
   });
 
   it('simulates a draft over past applications without deciding anything', async () => {

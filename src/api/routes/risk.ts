@@ -292,6 +292,22 @@ export function riskRoutes(platform: Platform): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/challenger',
+      {
+        config: { auth: { permission: 'risk:decide' } },
+        schema: {
+          tags: ['risk'],
+          summary: 'The challenger graph and its share of applicants (null: the champion decides alone)',
+          response: {
+            200: z.object({ challenger: z.object({ graphId: z.string(), share: z.string() }).nullable() }),
+            ...errors,
+          },
+        },
+      },
+      async () => ({ challenger: await risk.challenger() }),
+    );
+
+    app.get(
       '/reports/challenger',
       {
         config: { auth: { permission: 'risk:decide' } },

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { ErrorAlert, QueryView } from '../../components/ui.tsx';
@@ -36,7 +36,18 @@ export function Challenger({ graphs, manage }: { graphs: GraphVersion[]; manage:
     queryKey: ['risk', 'reports', 'challenger', from, to],
     queryFn: () => api.get<{ items: ReportRow[] }>('/v1/risk/reports/challenger', { from, to }),
   });
-  const refresh = () => client.invalidateQueries({ queryKey: ['risk', 'reports', 'challenger'] });
+  const current = useQuery({
+    queryKey: ['risk', 'challenger'],
+    queryFn: () => api.get<{ challenger: { graphId: string; share: string } | null }>('/v1/risk/challenger'),
+  });
+  // The form starts from the challenger in place, if any.
+  useEffect(() => {
+    if (current.data?.challenger) form.setFieldsValue(current.data.challenger);
+  }, [current.data, form]);
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['risk', 'challenger'] });
+    return client.invalidateQueries({ queryKey: ['risk', 'reports', 'challenger'] });
+  };
   const set = useMutation({
     mutationFn: (v: { graphId: string; share: string }) =>
       api.put<void>('/v1/risk/challenger', v, setKey.key),
