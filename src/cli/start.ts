@@ -103,7 +103,6 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     if (web) console.log(`  web app: ${url}/`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
   }
-  if (config.demo && !quiet) await demoData(platform, app);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -123,14 +122,18 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // The demo data is written while the server already answers (and can be stopped).
+  if (config.demo && !quiet) void demoData(platform, app, () => closing);
 }
 
 /** Writes the demo data on a fresh database and prints who can sign in. */
-async function demoData(platform: Platform, app: FastifyInstance): Promise<void> {
+async function demoData(platform: Platform, app: FastifyInstance, closing: () => boolean): Promise<void> {
   try {
     const outcome = await seedDemo(platform, app, (line) => console.log(line));
     if (outcome === 'skipped') return;
   } catch (error) {
+    if (closing()) return; // stopped while writing it: what was written stays, and is not written again
+
     app.log.error({ err: error }, 'writing the demo data failed');
     console.error(`netfin: the demo data could not be written: ${(error as Error).message}`);
     return;

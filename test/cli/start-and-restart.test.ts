@@ -34,6 +34,9 @@ const env = {
   LOG_LEVEL: 'warn',
   NETFIN_ADMIN_TOKEN: ADMIN,
   NETFIN_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
+  // The server itself, without demo data or the web app (test/web covers those).
+  NETFIN_DEMO: '0',
+  NETFIN_WEB: '0',
 };
 const asAdmin = { authorization: `Bearer ${ADMIN}` };
 
