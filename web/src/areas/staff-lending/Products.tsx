@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Drawer, Form, Input, Select, Tag } from 'antd';
+import { App, Button, Card, Drawer, Form, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
+import { JsonField } from '../../components/JsonField.tsx';
 import { Amount, ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
@@ -156,27 +157,7 @@ function ProductForm({
           style={{ maxWidth: 200 }}
         />
       </Form.Item>
-      <Form.Item
-        name="config"
-        label={t('config')}
-        rules={[
-          {
-            validator: async (_r, value: string) => {
-              try {
-                const parsed: unknown = JSON.parse(value);
-                if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
-              } catch {
-                throw new Error(t('configInvalid'));
-              }
-            },
-          },
-        ]}
-      >
-        <Input.TextArea
-          autoSize={{ minRows: 12, maxRows: 30 }}
-          style={{ fontFamily: 'monospace', fontSize: 12 }}
-        />
-      </Form.Item>
+      <JsonField name="config" label={t('config')} invalid={t('configInvalid')} />
       {save.isError && (
         <Form.Item>
           <ErrorAlert error={save.error} />

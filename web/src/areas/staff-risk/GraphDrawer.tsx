@@ -3,6 +3,7 @@ import { App, Button, Drawer, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
+import { JsonField } from '../../components/JsonField.tsx';
 import { ErrorAlert, QueryView } from '../../components/ui.tsx';
 import type { GraphVersion } from './Graphs.tsx';
 
@@ -87,27 +88,7 @@ function GraphForm({
       <Form.Item name="description" label={t('description')}>
         <Input maxLength={200} />
       </Form.Item>
-      <Form.Item
-        name="content"
-        label={t('graphJson')}
-        rules={[
-          {
-            validator: async (_r, value: string) => {
-              try {
-                const parsed: unknown = JSON.parse(value);
-                if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
-              } catch {
-                throw new Error(t('jsonInvalid'));
-              }
-            },
-          },
-        ]}
-      >
-        <Input.TextArea
-          autoSize={{ minRows: 16, maxRows: 40 }}
-          style={{ fontFamily: 'monospace', fontSize: 12 }}
-        />
-      </Form.Item>
+      <JsonField name="content" label={t('graphJson')} invalid={t('jsonInvalid')} rows={[16, 40]} />
       {save.isError && (
         <Form.Item>
           <ErrorAlert error={save.error} />

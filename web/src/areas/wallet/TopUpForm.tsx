@@ -1,13 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Result, Spin } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
 import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
-import { fieldErrors } from '../../errors.ts';
-import { useFormKey } from '../../formKey.ts';
 import { CardSelect } from './CardSelect.tsx';
-import { type BankCard, isFinal, type Order, useOrder } from './types.ts';
+import { type BankCard, isFinal, useOrder } from './types.ts';
+import { useOrderSubmit } from './useOrderSubmit.ts';
 
 interface Values {
   amount: string;
@@ -19,27 +17,15 @@ export function TopUpForm({ cards }: { cards: BankCard[] }) {
   const { t } = useTranslation('wallet');
   const client = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const { key, renew, renewAfter } = useFormKey();
   const [orderId, setOrderId] = useState<string | null>(null);
   const order = useOrder(orderId);
   const amountRules = useAmountRules();
-  const submit = useMutation({
-    mutationFn: (values: Values) =>
-      api.post<Order>(
-        '/v1/me/top-ups',
-        { amount: { amount: values.amount, currency: 'CNY' }, cardId: values.cardId },
-        key,
-      ),
-    onSuccess: (created) => {
-      setOrderId(created.id);
-      renew();
-      void client.invalidateQueries({ queryKey: ['wallet'] });
-    },
-    onError: (error) => {
-      renewAfter(error);
-      form.setFields(fieldErrors(error));
-    },
-  });
+  const submit = useOrderSubmit(
+    form,
+    '/v1/me/top-ups',
+    (values: Values) => ({ amount: { amount: values.amount, currency: 'CNY' }, cardId: values.cardId }),
+    (created) => setOrderId(created.id),
+  );
   const done = order.data && isFinal(order.data.status);
   useEffect(() => {
     if (done) {

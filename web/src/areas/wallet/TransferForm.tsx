@@ -1,11 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
 import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
-import { fieldErrors } from '../../errors.ts';
-import { useFormKey } from '../../formKey.ts';
-import type { Order } from './types.ts';
+import { useOrderSubmit } from './useOrderSubmit.ts';
 
 interface Values {
   toPhone: string;
@@ -16,33 +12,14 @@ interface Values {
 
 export function TransferForm() {
   const { t } = useTranslation('wallet');
-  const client = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const { key, renew, renewAfter } = useFormKey();
   const amountRules = useAmountRules();
-  const submit = useMutation({
-    mutationFn: (values: Values) =>
-      api.post<Order>(
-        '/v1/me/transfers',
-        {
-          toPhone: values.toPhone.trim(),
-          amount: { amount: values.amount, currency: 'CNY' },
-          paymentPassword: values.paymentPassword || undefined,
-          note: values.note?.trim() || undefined,
-        },
-        key,
-      ),
-    onSuccess: () => {
-      renew();
-      void client.invalidateQueries({ queryKey: ['wallet'] });
-      void client.invalidateQueries({ queryKey: ['transactions'] });
-    },
-    onError: (error) => {
-      renewAfter(error);
-      form.setFields(fieldErrors(error));
-      form.setFieldValue('paymentPassword', '');
-    },
-  });
+  const submit = useOrderSubmit(form, '/v1/me/transfers', (values: Values) => ({
+    toPhone: values.toPhone.trim(),
+    amount: { amount: values.amount, currency: 'CNY' },
+    paymentPassword: values.paymentPassword || undefined,
+    note: values.note?.trim() || undefined,
+  }));
 
   if (submit.isSuccess) {
     return (

@@ -1,12 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
 import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
-import { fieldErrors } from '../../errors.ts';
-import { useFormKey } from '../../formKey.ts';
 import { CardSelect } from './CardSelect.tsx';
-import type { BankCard, Order } from './types.ts';
+import type { BankCard } from './types.ts';
+import { useOrderSubmit } from './useOrderSubmit.ts';
 
 interface Values {
   amount: string;
@@ -16,32 +13,13 @@ interface Values {
 
 export function WithdrawForm({ cards }: { cards: BankCard[] }) {
   const { t } = useTranslation('wallet');
-  const client = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const { key, renew, renewAfter } = useFormKey();
   const amountRules = useAmountRules();
-  const submit = useMutation({
-    mutationFn: (values: Values) =>
-      api.post<Order>(
-        '/v1/me/withdrawals',
-        {
-          amount: { amount: values.amount, currency: 'CNY' },
-          cardId: values.cardId,
-          paymentPassword: values.paymentPassword,
-        },
-        key,
-      ),
-    onSuccess: () => {
-      renew();
-      void client.invalidateQueries({ queryKey: ['wallet'] });
-      void client.invalidateQueries({ queryKey: ['transactions'] });
-    },
-    onError: (error) => {
-      renewAfter(error);
-      form.setFields(fieldErrors(error));
-      form.setFieldValue('paymentPassword', '');
-    },
-  });
+  const submit = useOrderSubmit(form, '/v1/me/withdrawals', (values: Values) => ({
+    amount: { amount: values.amount, currency: 'CNY' },
+    cardId: values.cardId,
+    paymentPassword: values.paymentPassword,
+  }));
 
   if (submit.isSuccess) {
     return (
