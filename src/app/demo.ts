@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
-import { addDays, type PlainDate } from '../kernel/index.ts';
+import { addDays, CNY, formatAmount, type PlainDate, parseAmount } from '../kernel/index.ts';
 import type { Platform } from './platform.ts';
 
 /**
@@ -252,8 +252,9 @@ class Seeder {
     if (wallet.available.amount === '0.00') return;
     // The fee (0.1%, at least 1.00) comes on top: keep back enough for it.
     const available = toCents(wallet.available.amount);
-    const amount = subtractCents(wallet.available.amount, available / 500n + 100n);
-    if (amount === null) return;
+    const left = available - (available / 500n + 100n);
+    if (left <= 0n) return;
+    const amount = formatAmount(left, CNY);
     await this.call('POST', '/v1/me/withdrawals', {
       as: person,
       payload: { amount: cny(amount), cardId: person.cardId, paymentPassword: PAYMENT_PASSWORD },
@@ -294,7 +295,7 @@ class Seeder {
       await this.call('POST', `/v1/lending/listings/${loanId}/bids`, {
         as: investor,
         expect: 201,
-        payload: { amount: cny(fromCents(take)) },
+        payload: { amount: cny(formatAmount(take, CNY)) },
       });
       left -= take;
     }
@@ -478,16 +479,9 @@ class Seeder {
   }
 }
 
+/** Demo amounts are the demo's own constants and API answers: always well-formed CNY. */
 function toCents(amount: string): bigint {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
-}
-
-function fromCents(cents: bigint): string {
-  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
-}
-
-function subtractCents(amount: string, cents: bigint): string | null {
-  const left = toCents(amount) - cents;
-  return left > 0n ? fromCents(left) : null;
+  const parsed = parseAmount(amount, CNY, { allowZero: true });
+  if (!parsed.ok) throw new DemoError(`demo data: not an amount: ${amount}`);
+  return parsed.value;
 }
