@@ -39,10 +39,16 @@ export async function ensureWebBuild(log: (line: string) => void = console.log):
   const dist = join(WEB, 'dist');
   if (!existsSync(join(WEB, 'index.html'))) return undefined;
   if (!webBuildIsStale(dist)) return dist;
-  log('netfin: building the web app (web/ changed or was never built); this takes a minute the first time');
+  log('netfin: building the web app (web/ changed or was never built)');
   const started = Date.now();
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  } catch (error) {
+    // A read-only install, say: the API still starts, with the build there is (if any).
+    log(`netfin: the web app could not be built (${(error as Error).message.split('\n')[0]})`);
+    return existsSync(join(dist, 'index.html')) ? dist : undefined;
+  }
   log(`netfin: web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return dist;
 }
