@@ -86,7 +86,12 @@ export class BidQueue {
           // The bid that filled the listing answers after the disbursement, as a lone bid would. Its
           // bid is committed whatever happens here: a disbursement that fails now is finished by
           // the lending day, which disburses every full listing left behind.
-          await afterFull(this.context, loanId).catch(() => undefined);
+          await afterFull(this.context, loanId).catch((error: unknown) =>
+            console.error(
+              `netfin: loan ${loanId} is full but its disbursement failed (the day-close retries it)`,
+              error,
+            ),
+          );
           answer(filler, answers[filler]!);
         }
       } catch (error) {

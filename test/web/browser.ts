@@ -154,7 +154,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 }
 
 /** Runs a step; when it fails, saves what the page showed (a screenshot and its text) beside the others. */
-export async function explained<T>(page: Page, name: string, step: () => Promise<T>): Promise<T> {
+export async function explained<T>(
+  page: Page,
+  name: string,
+  step: () => Promise<T>,
+  server?: RunningNetfin,
+): Promise<T> {
   try {
     return await step();
   } catch (error) {
@@ -166,8 +171,9 @@ export async function explained<T>(page: Page, name: string, step: () => Promise
       .locator('body')
       .innerText()
       .catch(() => '(no page)');
+    const log = server ? `\n--- the server's last output:\n${server.output().slice(-4000)}` : '';
     throw new Error(
-      `${(error as Error).message}\n--- the page (${page.url()}) showed:\n${text.slice(0, 3000)}`,
+      `${(error as Error).message}\n--- the page (${page.url()}) showed:\n${text.slice(0, 3000)}${log}`,
     );
   }
 }

@@ -198,16 +198,27 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     // Born 1985-06-15 in Beijing, as the demo borrowers are: the default policy approves them.
     await verifyIdentity(page, '李明', withCheckCharacter('11010519850615331'));
     await page.goto('/borrow');
+    // The personal loan: the demo's business loan waits for a second review after it fills.
+    await page.getByLabel('Product').click();
+    await page
+      .getByTitle(/Personal loan/)
+      .last()
+      .click();
     await page.getByLabel('Loan amount').fill('1000.00');
     await page.getByLabel('Purpose').click();
     await page.getByTitle('Education').click();
     await page.getByLabel('Monthly income').fill('15000.00');
     await page.getByRole('table', { name: 'Repayment schedule preview' }).waitFor();
     await screenshots(page, 'borrower-apply');
-    await explained(page, 'borrower-decision', async () => {
-      await page.getByRole('button', { name: 'Submit application' }).click();
-      await page.getByText('Approved').first().waitFor();
-    });
+    await explained(
+      page,
+      'borrower-decision',
+      async () => {
+        await page.getByRole('button', { name: 'Submit application' }).click();
+        await page.getByText('Approved').first().waitFor();
+      },
+      netfin,
+    );
     await screenshots(page, 'borrower-decision');
     await page.getByRole('button', { name: 'Follow the listing' }).click();
     await page.waitForURL(/\/market\/[0-9a-f-]{36}$/);
@@ -225,14 +236,21 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     }
     expect(await remaining(netfin.url, loanId)).toBe(0n);
 
-    await page.goto(`/loans/${loanId}`);
-    await page.getByRole('button', { name: 'Repay now' }).click();
-    await page.getByRole('button', { name: 'Confirm repayment' }).click();
-    await page
-      .getByText(/Repaid ¥/)
-      .first()
-      .waitFor();
-    await page.getByText('Paid').first().waitFor();
+    await explained(
+      page,
+      'borrower-repay',
+      async () => {
+        await page.goto(`/loans/${loanId}`);
+        await page.getByRole('button', { name: 'Repay now' }).click();
+        await page.getByRole('button', { name: 'Confirm repayment' }).click();
+        await page
+          .getByText(/Repaid ¥/)
+          .first()
+          .waitFor();
+        await page.getByText('Paid').first().waitFor();
+      },
+      netfin,
+    );
     await screenshots(page, 'borrower-repaid');
     expect(problems).toEqual([]);
     await context.close();

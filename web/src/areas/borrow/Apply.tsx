@@ -221,7 +221,14 @@ export function Apply() {
     <>
       <PageTitle>{t('applyTitle')}</PageTitle>
       <QueryView query={products} empty={(list) => list.filter((p) => p.status === 'active').length === 0}>
-        {(list) => <ApplyForm products={list.filter((p) => p.status === 'active')} />}
+        {(list) => (
+          <ApplyForm
+            // Products disbursed as soon as they fill come first: the first is the form's default.
+            products={list
+              .filter((p) => p.status === 'active')
+              .sort((a, b) => Number(!!a.config.secondReview) - Number(!!b.config.secondReview))}
+          />
+        )}
       </QueryView>
     </>
   );

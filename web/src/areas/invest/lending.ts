@@ -63,6 +63,8 @@ export interface Product {
     grades: string[];
     upfrontFeeRate: string;
     prepaymentFeeRate: string;
+    /** Full listings wait for staff's second review before disbursement. */
+    secondReview?: boolean;
     secondary: { maxDiscount: string; minHoldingDays: number };
   };
 }
