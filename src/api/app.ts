@@ -23,6 +23,7 @@ import { lendingAccountRoutes } from './routes/lending-accounts.ts';
 import { lendingStaffRoutes } from './routes/lending-staff.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
+import { riskReviewRoutes } from './routes/risk-reviews.ts';
 import { installWebApp } from './web.ts';
 
 export interface AppOptions {
@@ -140,6 +141,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
   await app.register(paymentRoutes(platform), { prefix: '/v1' });
   await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
+  await app.register(riskReviewRoutes(platform), { prefix: '/v1/risk' });
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
