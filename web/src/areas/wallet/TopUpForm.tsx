@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
 import { CardSelect } from './CardSelect.tsx';
+import { OrderResult } from './OrderResult.tsx';
 import { type BankCard, isFinal, useOrder } from './types.ts';
 import { useOrderSubmit } from './useOrderSubmit.ts';
 
@@ -35,18 +36,11 @@ export function TopUpForm({ cards }: { cards: BankCard[] }) {
   }, [done, client]);
 
   if (orderId) {
-    const again = (
-      <Button
-        key="again"
-        onClick={() => {
-          setOrderId(null);
-          submit.reset();
-          form.resetFields();
-        }}
-      >
-        {t('another')}
-      </Button>
-    );
+    const again = () => {
+      setOrderId(null);
+      submit.reset();
+      form.resetFields();
+    };
     if (order.isError) return <ErrorAlert error={order.error} onRetry={() => void order.refetch()} />;
     if (!order.data || !done)
       return (
@@ -56,20 +50,17 @@ export function TopUpForm({ cards }: { cards: BankCard[] }) {
           subTitle={order.data ? <Amount value={order.data.amount} /> : null}
         />
       );
-    const ok = order.data.status === 'succeeded';
     return (
-      <Result
-        status={ok ? 'success' : 'error'}
-        title={ok ? t('succeeded') : t('topUpFailed')}
-        subTitle={
-          <span role="status">
-            <Amount value={order.data.amount} /> · {t(`statuses.${order.data.status}`)}
-            {order.data.failureCode
-              ? ` · ${t(`failures.${order.data.failureCode}`, { defaultValue: order.data.failureCode })}`
-              : ''}
-          </span>
+      <OrderResult
+        order={order.data}
+        ok={order.data.status === 'succeeded'}
+        title={order.data.status === 'succeeded' ? t('succeeded') : t('topUpFailed')}
+        note={
+          order.data.failureCode
+            ? t(`failures.${order.data.failureCode}`, { defaultValue: order.data.failureCode })
+            : undefined
         }
-        extra={[again]}
+        onAgain={again}
       />
     );
   }

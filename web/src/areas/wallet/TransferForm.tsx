@@ -1,6 +1,7 @@
-import { Button, Form, Input, Result } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { OrderResult } from './OrderResult.tsx';
 import { useOrderSubmit } from './useOrderSubmit.ts';
 
 interface Values {
@@ -23,25 +24,13 @@ export function TransferForm() {
 
   if (submit.isSuccess) {
     return (
-      <Result
-        status="success"
+      <OrderResult
+        order={submit.data}
         title={t('transferDone')}
-        subTitle={
-          <span role="status">
-            <Amount value={submit.data.amount} /> · {t(`statuses.${submit.data.status}`)}
-          </span>
-        }
-        extra={[
-          <Button
-            key="again"
-            onClick={() => {
-              submit.reset();
-              form.resetFields();
-            }}
-          >
-            {t('another')}
-          </Button>,
-        ]}
+        onAgain={() => {
+          submit.reset();
+          form.resetFields();
+        }}
       />
     );
   }

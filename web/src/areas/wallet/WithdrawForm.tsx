@@ -1,7 +1,8 @@
-import { Button, Form, Input, Result } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
+import { AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
 import { CardSelect } from './CardSelect.tsx';
+import { OrderResult } from './OrderResult.tsx';
 import type { BankCard } from './types.ts';
 import { useOrderSubmit } from './useOrderSubmit.ts';
 
@@ -23,26 +24,14 @@ export function WithdrawForm({ cards }: { cards: BankCard[] }) {
 
   if (submit.isSuccess) {
     return (
-      <Result
-        status="success"
+      <OrderResult
+        order={submit.data}
         title={t('withdrawSubmitted')}
-        subTitle={
-          <span role="status">
-            <Amount value={submit.data.amount} /> · {t(`statuses.${submit.data.status}`)} ·{' '}
-            {t('withdrawHint')}
-          </span>
-        }
-        extra={[
-          <Button
-            key="again"
-            onClick={() => {
-              submit.reset();
-              form.resetFields();
-            }}
-          >
-            {t('another')}
-          </Button>,
-        ]}
+        note={t('withdrawHint')}
+        onAgain={() => {
+          submit.reset();
+          form.resetFields();
+        }}
       />
     );
   }
