@@ -109,7 +109,7 @@ async function stageMessages(
   return sent;
 }
 
-/** Queues an SMS from an approved template to each borrower (their numbers read in one statement). */
+/** Queues an SMS from an approved template to each borrower (their numbers read and the messages queued in one statement each). */
 export async function send(
   context: CollectionsContext,
   trx: Executor,
@@ -119,16 +119,18 @@ export async function send(
 ): Promise<void> {
   if (messages.length === 0) return;
   const people = await context.identity.reachOf([...new Set(messages.map((m) => m.borrowerId))], trx);
+  const outgoing = [];
   for (const { borrowerId, values } of messages) {
     const person = people.get(borrowerId);
     if (!person) continue;
-    await context.identity.notifier.enqueue(trx, {
-      channel: 'sms',
+    outgoing.push({
+      channel: 'sms' as const,
       recipient: person.phone,
       template: `collections.${template}`,
       body: fillTemplate(settings.smsTemplates[template] ?? '', { name: person.name, ...values }),
     });
   }
+  await context.identity.notifier.enqueueMany(trx, outgoing);
 }
 
 /** Reminders before due dates (3 and 1 days before, by default): once per loan, due date and offset. */

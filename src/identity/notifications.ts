@@ -54,6 +54,19 @@ export class Notifier {
               ${message.template}, ${this.vault.encrypt(message.body)}, ${this.clock.now()})`.execute(trx);
   }
 
+  /** Queues many messages with one statement (the day-close's reminders and stage SMS). */
+  async enqueueMany(trx: Executor, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const now = this.clock.now().toISOString();
+    await sql`
+      insert into notification_outbox (id, channel, recipient_hash, recipient_enc, template, body_enc, created_at)
+      select id, channel, recipient_hash, recipient_enc, template, body_enc, ${now}::timestamptz
+      from unnest(${messages.map(() => uuidv7())}::uuid[], ${messages.map((m) => m.channel)}::text[],
+        ${messages.map((m) => this.vault.lookupHash(m.recipient))}::text[], ${messages.map((m) => this.vault.encrypt(m.recipient))}::text[],
+        ${messages.map((m) => m.template)}::text[], ${messages.map((m) => this.vault.encrypt(m.body))}::text[])
+        as v(id, channel, recipient_hash, recipient_enc, template, body_enc)`.execute(trx);
+  }
+
   /** Sends up to `limit` pending messages; several dispatchers may run at once (SKIP LOCKED). */
   async dispatch(limit = 100): Promise<number> {
     return this.db.transaction().execute(async (trx) => {

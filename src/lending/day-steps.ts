@@ -6,6 +6,7 @@ import type { PlainDate } from '../kernel/index.ts';
 import { loanAccount } from './accounts.ts';
 import { loanDay, newCounters, reserveStatus, settleListings } from './day.ts';
 import { bucketOf, type LendingContext, loadStates } from './loans.ts';
+import { balances, flush, newDeferredPlan } from './plan.ts';
 import { expireNoteListings } from './secondary.ts';
 
 /**
@@ -116,10 +117,23 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
       async run(trx, date, bounds) {
         const counters = newCounters();
         const loans = await loansWithWork(trx, date, bounds);
-        // Every loan's state in a few statements (locked in id order); loanDay skips a loan whose
-        // date already ran (through `netfin lending run-day`).
+        // Every loan's state in a few statements (locked in id order), less the loans whose date
+        // already ran (through `netfin lending run-day`); then their borrowers' wallets, locked.
         const states = await loadStates(context, trx, loans);
-        for (const id of loans) await loanDay(context, trx, id, date, counters, states.get(id));
+        const done = await sql<{ loan_id: string }>`select loan_id from loan_days
+          where business_date = ${date} and loan_id = any(${loans}::uuid[])`.execute(trx);
+        const skip = new Set(done.rows.map((r) => r.loan_id));
+        const todo = loans.filter((id) => !skip.has(id) && states.has(id));
+        const wallets = await context.payments.lockWallets(
+          trx,
+          todo.map((id) => states.get(id)!.loan.borrowerId),
+        );
+        // One deferred plan for the chunk: the loans' journal rows and transfers are written together
+        // at the end (plan.ts), the balances read on the way kept current in memory.
+        const plan = newDeferredPlan();
+        await balances(context, trx, plan, [...wallets.values()]);
+        for (const id of todo) await loanDay(context, trx, id, date, counters, states.get(id), plan);
+        await flush(context, trx, plan);
         return loans.length;
       },
     },

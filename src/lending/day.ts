@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { addDays, Decimal, type PlainDate } from '../kernel/index.ts';
+import { walletAccountId } from '../payments/index.ts';
 import { RESERVE_ACCOUNT } from './accounts.ts';
 import { afterFull, expireListing } from './disbursement.ts';
 import {
@@ -15,10 +16,11 @@ import {
   periodLedger,
 } from './loans.ts';
 import { runAutoInvest } from './marketplace.ts';
+import { availableOf, commit, markDay, newPlan, type Plan } from './plan.ts';
 import { closeIfRepaid, collect } from './repay.ts';
 import { advanceAll, advancePeriod, writeOff } from './reserve.ts';
 import { expireNoteListings } from './secondary.ts';
-import { chargePenalties, chargePeriod, commit, daysBetweenDates, newPlan } from './servicing.ts';
+import { chargePenalties, chargePeriod, daysBetweenDates } from './servicing.ts';
 
 /**
  * The lending day: for a business date, listings past their date expire (or are disbursed for what
@@ -156,7 +158,12 @@ export async function runLoanDay(
   await inTransaction(context.db, (trx) => loanDay(context, trx, loanId, date, counters));
 }
 
-/** One loan's business day inside the caller's transaction (the day-close chunk's, or its own). */
+/**
+ * One loan's business day inside the caller's transaction: its own (an immediate plan, `netfin
+ * lending run-day`), or a day-close chunk's, whose deferred plan writes every loan of the chunk at
+ * once. A chunk has locked its loans and their borrowers' wallets and left out the loans whose date
+ * is done; an immediate plan locks and checks here.
+ */
 export async function loanDay(
   context: LendingContext,
   trx: Executor,
@@ -164,66 +171,68 @@ export async function loanDay(
   date: PlainDate,
   counters: Counters,
   preloaded?: LoanState,
+  plan: Plan = newPlan(),
 ): Promise<void> {
-  {
-    const state = preloaded ?? (await loadState(context, trx, loanId));
+  const state = preloaded ?? (await loadState(context, trx, loanId));
+  if (plan.deferred) markDay(plan, loanId, date);
+  else {
     const marked = await sql`insert into loan_days (loan_id, business_date) values (${loanId}::uuid, ${date})
       on conflict do nothing returning loan_id`.execute(trx);
     if (marked.rows.length === 0) return;
-    if (state.loan.status !== 'active') return;
-    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
-    const plan = newPlan();
-    for (const installment of state.installments) {
-      if (installment.dueDate > date || chargedPeriods(state).includes(installment.period)) continue;
-      await chargePeriod(context, trx, state, installment.period, installment.dueDate, plan);
-      counters.installmentsCharged += 1;
-    }
-    await commit(context, trx, plan);
-    const due = amountDue(state);
-    if (due > 0n) {
-      const wallet = await context.payments.walletAccount(trx, state.loan.borrowerId, { lock: true });
-      const account = await context.ledger.getAccount(wallet, { tx: trx });
-      const available = account ? account.creditsPosted - account.debitsPosted - account.debitsPending : 0n;
-      const take = available < due ? available : due;
-      const result = await collect(context, trx, state, product, take, 'auto_debit', date);
-      if (result) {
-        counters.autoDebits += 1;
-        counters.collected += result.amount;
-        if (result.loanStatus === 'repaid') {
-          counters.repaid += 1;
-          return;
-        }
+  }
+  if (state.loan.status !== 'active') return;
+  const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+  for (const installment of state.installments) {
+    if (installment.dueDate > date || chargedPeriods(state).includes(installment.period)) continue;
+    await chargePeriod(context, trx, state, installment.period, installment.dueDate, plan);
+    counters.installmentsCharged += 1;
+  }
+  await commit(context, trx, plan);
+  const due = amountDue(state);
+  if (due > 0n) {
+    const wallet = plan.deferred
+      ? walletAccountId(state.loan.borrowerId)
+      : await context.payments.walletAccount(trx, state.loan.borrowerId, { lock: true });
+    const available = await availableOf(context, trx, plan, wallet);
+    const take = available < due ? available : due;
+    const result = await collect(context, trx, state, product, take, 'auto_debit', date, plan);
+    if (result) {
+      counters.autoDebits += 1;
+      counters.collected += result.amount;
+      if (result.loanStatus === 'repaid') {
+        counters.repaid += 1;
+        return;
       }
     }
-    counters.penalties += await chargePenalties(context, trx, state, product, date, plan);
-    await commit(context, trx, plan);
-    for (const period of chargedPeriods(state)) {
-      const installment = state.installments.find((i) => i.period === period)!;
-      if (daysBetweenDates(installment.dueDate, date) < product.reserve.advanceInstallmentDays) continue;
-      // Once per period, even when a short reserve could advance nothing (the shortfall is recorded).
-      if (state.advancedPeriods.has(period)) continue;
-      const ep = periodLedger(state, period, 'principal');
-      const ei = periodLedger(state, period, 'interest');
-      if (outstandingOf(ep) + outstandingOf(ei) === 0n) continue;
-      await advancePeriod(context, trx, state, product, period, date, plan);
+  }
+  counters.penalties += await chargePenalties(context, trx, state, product, date, plan);
+  await commit(context, trx, plan);
+  for (const period of chargedPeriods(state)) {
+    const installment = state.installments.find((i) => i.period === period)!;
+    if (daysBetweenDates(installment.dueDate, date) < product.reserve.advanceInstallmentDays) continue;
+    // Once per period, even when a short reserve could advance nothing (the shortfall is recorded).
+    if (state.advancedPeriods.has(period)) continue;
+    const ep = periodLedger(state, period, 'principal');
+    const ei = periodLedger(state, period, 'interest');
+    if (outstandingOf(ep) + outstandingOf(ei) === 0n) continue;
+    await advancePeriod(context, trx, state, product, period, date, plan);
+    counters.advances += 1;
+  }
+  const { dpd } = daysPastDue(state, date);
+  if (dpd >= product.reserve.advanceAllDays) {
+    if (!state.advancedPeriods.has(-1)) {
+      await advanceAll(context, trx, state, product, date, plan);
       counters.advances += 1;
     }
-    const { dpd } = daysPastDue(state, date);
-    if (dpd >= product.reserve.advanceAllDays) {
-      if (!state.advancedPeriods.has(-1)) {
-        await advanceAll(context, trx, state, product, date, plan);
-        counters.advances += 1;
-      }
-    }
-    await commit(context, trx, plan);
-    if (dpd >= product.reserve.writeOffDays) {
-      await writeOff(context, trx, state, date, plan);
-      await commit(context, trx, plan);
-      counters.writeOffs += 1;
-      return;
-    }
-    if (await closeIfRepaid(context, trx, state, date)) counters.repaid += 1;
   }
+  await commit(context, trx, plan);
+  if (dpd >= product.reserve.writeOffDays) {
+    await writeOff(context, trx, state, date, plan);
+    await commit(context, trx, plan);
+    counters.writeOffs += 1;
+    return;
+  }
+  if (await closeIfRepaid(context, trx, state, date, plan)) counters.repaid += 1;
 }
 
 /** The reserve's balance, the principal overdue on active loans, and their ratio. */

@@ -22,17 +22,15 @@ import {
   type LoanState,
   loadState,
 } from './loans.ts';
+import { balances, commit, newPlan, type Plan, transferId, writeClosed } from './plan.ts';
 import type { Product } from './products.ts';
 import { buildSchedule, interestBetween } from './schedule.ts';
 import {
   chargePeriod,
-  commit,
   insertRepayment,
   interestStart,
-  newPlan,
   prepayPrincipal,
   settle,
-  transferId,
   unchargedPrincipal,
   waterfall,
 } from './servicing.ts';
@@ -72,18 +70,21 @@ export async function closeIfRepaid(
   trx: Executor,
   state: LoanState,
   on: PlainDate,
+  plan: Plan = newPlan(),
 ): Promise<boolean> {
   const remaining = state.installments.some((i) => !isCharged(state, i.period));
   if (remaining || amountDue(state) > 0n) return false;
-  const principal = await context.ledger.getAccount(`loan:${state.loan.id}:principal`, { tx: trx });
-  if (principal && principal.debitsPosted !== principal.creditsPosted) return false;
-  await sql`update loans set status = 'repaid', closed_on = ${on} where id = ${state.loan.id}::uuid`.execute(
-    trx,
-  );
+  const id = `loan:${state.loan.id}:principal`;
+  const principal = (await balances(context, trx, plan, [id])).get(id)!;
+  if (principal.debitsPosted !== principal.creditsPosted) return false;
+  await writeClosed(trx, plan, state.loan.id, 'repaid', on);
   return true;
 }
 
-/** Applies `amount` from the wallet to what is due, in the caller's transaction. */
+/**
+ * Applies `amount` from the wallet to what is due, in the caller's transaction: through the caller's
+ * plan (the day-close's), or committed at once.
+ */
 export async function collect(
   context: LendingContext,
   trx: Executor,
@@ -92,17 +93,23 @@ export async function collect(
   amount: bigint,
   kind: 'auto_debit' | 'manual',
   on: PlainDate,
+  outer?: Plan,
 ): Promise<RepaymentResult | null> {
   if (amount <= 0n) return null;
-  const plan = newPlan();
+  const plan = outer ?? newPlan();
   const id = uuidv7();
   const allocations = waterfall(state, product, amount);
   const total = allocations.reduce((sum, a) => sum + a.amount, 0n);
   if (total === 0n) return null;
-  await insertRepayment(context, trx, { id, loanId: state.loan.id, kind, amount: total, businessDate: on });
+  await insertRepayment(
+    context,
+    trx,
+    { id, loanId: state.loan.id, kind, amount: total, businessDate: on },
+    plan,
+  );
   await settle(context, trx, state, product, id, allocations, plan);
   await commit(context, trx, plan);
-  const closed = await closeIfRepaid(context, trx, state, on);
+  const closed = await closeIfRepaid(context, trx, state, on, plan);
   return { repaymentId: id, amount: total, allocated: allocations, loanStatus: closed ? 'repaid' : 'active' };
 }
 
@@ -218,16 +225,21 @@ export async function payoff(
       );
     const id = uuidv7();
     const plan = newPlan();
-    await insertRepayment(context, trx, {
-      id,
-      loanId,
-      kind: 'payoff',
-      amount: q.total,
-      principalPrepaid: q.principal,
-      prepaymentInterest: q.interestToDate,
-      prepaymentFee: q.prepaymentFee,
-      businessDate: today,
-    });
+    await insertRepayment(
+      context,
+      trx,
+      {
+        id,
+        loanId,
+        kind: 'payoff',
+        amount: q.total,
+        principalPrepaid: q.principal,
+        prepaymentInterest: q.interestToDate,
+        prepaymentFee: q.prepaymentFee,
+        businessDate: today,
+      },
+      plan,
+    );
     const allocations = waterfall(state, product, q.due);
     await settle(context, trx, state, product, id, allocations, plan);
     if (q.principal > 0n || q.interestToDate > 0n)
@@ -253,12 +265,7 @@ export async function payoff(
   });
 }
 
-function prepaymentFeeTransfer(
-  context: LendingContext,
-  plan: ReturnType<typeof newPlan>,
-  state: LoanState,
-  fee: bigint,
-): void {
+function prepaymentFeeTransfer(context: LendingContext, plan: Plan, state: LoanState, fee: bigint): void {
   if (fee <= 0n) return;
   plan.transfers.push({
     id: transferId(),
@@ -321,17 +328,22 @@ export async function prepay(
       );
     const id = uuidv7();
     const plan = newPlan();
-    await insertRepayment(context, trx, {
-      id,
-      loanId,
-      kind: 'prepayment',
-      amount: total,
-      principalPrepaid: input.principal,
-      prepaymentInterest: interest,
-      prepaymentFee: fee,
-      option: input.option,
-      businessDate: today,
-    });
+    await insertRepayment(
+      context,
+      trx,
+      {
+        id,
+        loanId,
+        kind: 'prepayment',
+        amount: total,
+        principalPrepaid: input.principal,
+        prepaymentInterest: interest,
+        prepaymentFee: fee,
+        option: input.option,
+        businessDate: today,
+      },
+      plan,
+    );
     await prepayPrincipal(context, trx, state, product, id, input.principal, interest, today, plan);
     prepaymentFeeTransfer(context, plan, state, fee);
     await commit(context, trx, plan);
@@ -423,13 +435,18 @@ export async function recover(
       throw conflict('loan_not_written_off', `this loan is ${state.loan.status}`);
     const wallet = await context.payments.walletAccount(trx, borrowerId, { lock: true });
     const id = uuidv7();
-    await insertRepayment(context, trx, {
-      id,
-      loanId,
-      kind: 'recovery',
-      amount,
-      businessDate: context.clock.businessDate(),
-    });
+    await insertRepayment(
+      context,
+      trx,
+      {
+        id,
+        loanId,
+        kind: 'recovery',
+        amount,
+        businessDate: context.clock.businessDate(),
+      },
+      newPlan(),
+    );
     await post(context.ledger, trx, [
       {
         id: transferId(),

@@ -1,11 +1,20 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { allocate, applyRate, assert, type PlainDate } from '../kernel/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT, WRITE_OFF_ACCOUNT } from './accounts.ts';
 import { chargedPeriods, type LendingContext, type LoanState, outstandingOf, periodLedger } from './loans.ts';
+import {
+  availableOf,
+  balances,
+  type Plan,
+  transfer,
+  writeAdvance,
+  writeClosed,
+  writeFullyAdvanced,
+  writeWriteOff,
+} from './plan.ts';
 import type { Product } from './products.ts';
-import { commit, type Plan, reserveGeneral, reserveNote, setPrincipal, transfer } from './servicing.ts';
+import { reserveGeneral, reserveNote, setPrincipal } from './servicing.ts';
 
 /**
  * The risk reserve fund's part in servicing: advancing an overdue period to the investors (and the
@@ -19,11 +28,9 @@ export interface AdvanceResult {
   readonly shortfall: bigint;
 }
 
-async function reserveAvailable(context: LendingContext, trx: Executor, plan: Plan): Promise<bigint> {
-  // What the reserve holds now, less what this plan already takes from it and not yet posted.
-  await commit(context, trx, plan);
-  const account = await context.ledger.getAccount(RESERVE_ACCOUNT, { tx: trx });
-  return account ? account.creditsPosted - account.debitsPosted - account.debitsPending : 0n;
+function reserveAvailable(context: LendingContext, trx: Executor, plan: Plan): Promise<bigint> {
+  // What the reserve holds now, less what this plan already takes from it.
+  return availableOf(context, trx, plan, RESERVE_ACCOUNT);
 }
 
 /**
@@ -79,10 +86,15 @@ export async function advancePeriod(
   ep.advanced += advancedP;
   ei.advanced += advancedI;
   state.advancedPeriods.add(period);
-  await sql`insert into loan_advances (loan_id, period, principal, interest, shortfall, business_date, created_at)
-            values (${loanId}::uuid, ${period}, ${advancedP}, ${advancedI}, ${shortfall}, ${on}, ${context.clock.now()})`.execute(
-    trx,
-  );
+  await writeAdvance(trx, plan, {
+    loanId,
+    period,
+    principal: advancedP,
+    interest: advancedI,
+    shortfall,
+    businessDate: on,
+    at: context.clock.now(),
+  });
   return { principal: advancedP, interest: advancedI, shortfall };
 }
 
@@ -126,15 +138,18 @@ export async function advanceAll(
     bought = paying.reduce((a, b) => a + b, 0n);
   }
   // Period -1 records the purchase of the principal not yet due (the periods have rows of their own).
-  await sql`insert into loan_advances (loan_id, period, principal, interest, shortfall, business_date, created_at)
-            values (${state.loan.id}::uuid, -1, ${bought}, 0, ${needed - bought}, ${on}, ${context.clock.now()})`.execute(
-    trx,
-  );
+  await writeAdvance(trx, plan, {
+    loanId: state.loan.id,
+    period: -1,
+    principal: bought,
+    interest: 0n,
+    shortfall: needed - bought,
+    businessDate: on,
+    at: context.clock.now(),
+  });
   state.advancedPeriods.add(-1);
   shortfall += needed - bought;
-  await sql`update loans set fully_advanced = ${shortfall === 0n} where id = ${state.loan.id}::uuid`.execute(
-    trx,
-  );
+  await writeFullyAdvanced(trx, plan, state.loan.id, shortfall === 0n);
   return { principal: principal + bought, interest, shortfall };
 }
 
@@ -151,19 +166,15 @@ export async function writeOff(
   plan: Plan,
 ): Promise<{ principal: bigint; interest: bigint; charges: bigint }> {
   const loanId = state.loan.id;
-  await commit(context, trx, plan);
-  const accounts = await context.ledger.lookupAccounts(
-    [
-      loanAccount.principal(loanId),
-      loanAccount.interest(loanId),
-      loanAccount.fees(loanId),
-      loanAccount.penalty(loanId),
-    ],
-    { tx: trx },
-  );
+  const accounts = await balances(context, trx, plan, [
+    loanAccount.principal(loanId),
+    loanAccount.interest(loanId),
+    loanAccount.fees(loanId),
+    loanAccount.penalty(loanId),
+  ]);
   const balance = (id: string) => {
-    const a = accounts.find((x) => x.id === id);
-    return a ? a.debitsPosted - a.creditsPosted : 0n;
+    const a = accounts.get(id)!;
+    return a.debitsPosted - a.creditsPosted;
   };
   const interest = balance(loanAccount.interest(loanId));
   const fees = balance(loanAccount.fees(loanId));
@@ -196,12 +207,14 @@ export async function writeOff(
   );
   transfer(plan, WRITE_OFF_ACCOUNT, loanAccount.fees(loanId), fees, LendingCode.writeOff, loanId);
   transfer(plan, WRITE_OFF_ACCOUNT, loanAccount.penalty(loanId), penalty, LendingCode.writeOff, loanId);
-  await sql`insert into loan_write_offs (loan_id, principal, interest, charges, business_date, created_at)
-            values (${loanId}::uuid, ${principal}, ${interest}, ${fees + penalty}, ${on}, ${context.clock.now()})`.execute(
-    trx,
-  );
-  await sql`update loans set status = 'written_off', closed_on = ${on} where id = ${loanId}::uuid`.execute(
-    trx,
-  );
+  await writeWriteOff(trx, plan, {
+    loanId,
+    principal,
+    interest,
+    charges: fees + penalty,
+    businessDate: on,
+    at: context.clock.now(),
+  });
+  await writeClosed(trx, plan, loanId, 'written_off', on);
   return { principal, interest, charges: fees + penalty };
 }

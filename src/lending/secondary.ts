@@ -25,9 +25,10 @@ import {
   type LoanState,
   loadState,
 } from './loans.ts';
+import { transferId } from './plan.ts';
 import type { Product } from './products.ts';
 import { interestBetween } from './schedule.ts';
-import { daysBetweenDates, interestStart, transferId } from './servicing.ts';
+import { daysBetweenDates, interestStart } from './servicing.ts';
 
 /**
  * The secondary market (债权转让): a holder offers all or part of a note at a discount; a buyer pays

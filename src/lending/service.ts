@@ -28,10 +28,10 @@ import {
 import * as disbursement from './disbursement.ts';
 import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
+import { transferId } from './plan.ts';
 import { ProductStore } from './products.ts';
 import * as repay from './repay.ts';
 import * as secondary from './secondary.ts';
-import { transferId } from './servicing.ts';
 import * as statements from './statements.ts';
 
 export interface LendingOptions {

@@ -1,15 +1,11 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import { allocate, applyRate, assert, type PlainDate, uuidv7 } from '../kernel/index.ts';
-import type { TransferInput } from '../ledger/index.ts';
+import { allocate, applyRate, assert, type PlainDate } from '../kernel/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import {
-  CURRENCY,
   LendingCode,
   loanAccount,
   noteAccountId,
   PENALTY_INCOME_ACCOUNT,
-  post,
   RESERVE_ACCOUNT,
 } from './accounts.ts';
 import {
@@ -23,13 +19,14 @@ import {
   periodKey,
   periodLedger,
 } from './loans.ts';
+import { type Plan, transfer, writeAllocations, writeCharges, writeRepayment } from './plan.ts';
 import type { Product } from './products.ts';
 
 /**
  * Servicing: what happens to a loan after disbursement. Each function works inside the caller's
- * transaction on a LoanState loaded with the loan row locked, writes the journals (charges,
- * allocations, advances) and returns the ledger transfers that move the money, which the caller
- * posts in the same transaction.
+ * transaction on a LoanState loaded with the loan row locked, and adds to the caller's plan
+ * (plan.ts) the journal rows (charges, allocations, advances) and the ledger transfers that move the
+ * money, which the caller commits in the same transaction.
  *
  * Ownership of what the borrower owes, for principal and interest of each period:
  * - the holders (pro rata by note principal: the investors' notes, and the reserve's note for the
@@ -38,43 +35,6 @@ import type { Product } from './products.ts';
  * A payment on a period goes to the holders' part first, then repays the reserve's advance. Fees,
  * penalty interest and late fees are the platform's (income recognised when charged).
  */
-export interface Plan {
-  readonly transfers: TransferInput[];
-}
-
-export const newPlan = (): Plan => ({ transfers: [] });
-
-/** Transfer ids: unique, and increasing in the order they were planned. */
-export function transferId(): string {
-  return `l:${uuidv7()}`;
-}
-
-export function transfer(
-  plan: Plan,
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  userData?: string,
-): void {
-  assert(amount >= 0n, 'a planned transfer must not be negative');
-  if (amount === 0n) return;
-  plan.transfers.push({
-    id: transferId(),
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    ...(userData ? { userData } : {}),
-  });
-}
-
-export async function commit(context: LendingContext, trx: Executor, plan: Plan): Promise<void> {
-  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers);
-  plan.transfers.length = 0;
-}
-
 export const reserveNote = (state: LoanState): NoteHolding => {
   const note = state.notes.find((n) => n.kind === 'reserve');
   assert(note, `loan ${state.loan.id} has no reserve note`);
@@ -103,20 +63,21 @@ interface Charge {
   readonly amount: bigint;
 }
 
-/** Records charges in the journal in one statement, and in the loaded state. */
+/** Records charges in the journal (through the plan), and in the loaded state. */
 async function insertCharges(
   trx: Executor,
   state: LoanState,
   charges: readonly Charge[],
   on: PlainDate,
   now: Date,
+  plan: Plan,
 ): Promise<void> {
   if (charges.length === 0) return;
-  await sql`insert into loan_charges (id, loan_id, period, kind, amount, charged_on, created_at)
-    select id, ${state.loan.id}::uuid, period, kind, amount, ${on}, ${now}
-    from unnest(${charges.map((c) => c.id)}::text[], ${charges.map((c) => c.period)}::int[],
-                ${charges.map((c) => c.kind)}::text[], ${charges.map((c) => c.amount.toString())}::bigint[])
-      as t(id, period, kind, amount)`.execute(trx);
+  await writeCharges(
+    trx,
+    plan,
+    charges.map((c) => ({ ...c, loanId: state.loan.id, on, at: now })),
+  );
   for (const c of charges) periodLedger(state, c.period, c.kind).charged += c.amount;
 }
 
@@ -148,6 +109,7 @@ export async function chargePeriod(
     })),
     on,
     now,
+    plan,
   );
   transfer(
     plan,
@@ -199,7 +161,7 @@ export async function chargePenalties(
       total += product.lateFee;
     }
   }
-  await insertCharges(trx, state, charges, on, now);
+  await insertCharges(trx, state, charges, on, now, plan);
   transfer(
     plan,
     loanAccount.penalty(loanId),
@@ -379,7 +341,12 @@ export async function settle(
   let shortfallInterest = 0n;
   let reservePrincipal = 0n;
   let reserveInterest = 0n;
-  const rows: { period: number; kind: ChargeKind; owner: string; amount: bigint }[] = [];
+  const rows: {
+    period: number;
+    kind: ChargeKind;
+    owner: 'investors' | 'reserve' | 'platform';
+    amount: bigint;
+  }[] = [];
   for (const a of allocations) {
     fromBorrower.set(a.kind, (fromBorrower.get(a.kind) ?? 0n) + a.amount);
     const entry = periodLedger(state, a.period, a.kind);
@@ -408,11 +375,11 @@ export async function settle(
       reserveInterest += toReserve;
     }
   }
-  if (rows.length > 0) {
-    await sql`insert into loan_allocations (repayment_id, loan_id, period, kind, owner, amount)
-      select ${repaymentId}::uuid, ${loanId}::uuid, * from unnest(${rows.map((r) => r.period)}::int[], ${rows.map((r) => r.kind)}::text[],
-        ${rows.map((r) => r.owner)}::text[], ${rows.map((r) => r.amount.toString())}::bigint[])`.execute(trx);
-  }
+  await writeAllocations(
+    trx,
+    plan,
+    rows.map((r) => ({ ...r, repaymentId, loanId })),
+  );
   for (const [kind, amount] of fromBorrower) {
     transfer(plan, wallet, RECEIVABLE[kind](loanId), amount, PAY_CODE[kind], loanId);
   }
@@ -454,12 +421,16 @@ export async function insertRepayment(
     option?: string | null;
     businessDate: PlainDate;
   },
+  plan: Plan,
 ): Promise<void> {
-  await sql`insert into loan_repayments (id, loan_id, kind, amount, principal_prepaid, prepayment_interest, prepayment_fee, option, business_date, created_at)
-    values (${row.id}::uuid, ${row.loanId}::uuid, ${row.kind}, ${row.amount}, ${row.principalPrepaid ?? 0n}, ${row.prepaymentInterest ?? 0n},
-            ${row.prepaymentFee ?? 0n}, ${row.option ?? null}, ${row.businessDate}, ${context.clock.now()})`.execute(
-    trx,
-  );
+  await writeRepayment(trx, plan, {
+    principalPrepaid: 0n,
+    prepaymentInterest: 0n,
+    prepaymentFee: 0n,
+    option: null,
+    ...row,
+    at: context.clock.now(),
+  });
 }
 
 /**
@@ -488,6 +459,7 @@ export async function prepayPrincipal(
     ],
     on,
     now,
+    plan,
   );
   transfer(
     plan,

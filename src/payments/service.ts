@@ -74,6 +74,11 @@ export class Payments {
       : wallet.ensureWallet(this.context, trx, userId);
   }
 
+  /** Locks many users' wallets at once (in user id order); returns each user's wallet account. */
+  lockWallets(trx: Executor, userIds: readonly string[]): Promise<Map<string, string>> {
+    return wallet.lockWallets(this.context, trx, userIds);
+  }
+
   /** The platform's fee income account (for CNY). */
   readonly feeIncomeAccount = FEE_INCOME_ACCOUNT;
 

@@ -44,6 +44,31 @@ export async function lockWallet(context: PaymentsContext, trx: Executor, userId
   return accountId;
 }
 
+/**
+ * Locks many users' wallet rows at once, in user id order (as every transaction that locks more than
+ * one does), and returns their ledger accounts; users without a wallet get one first.
+ */
+export async function lockWallets(
+  context: PaymentsContext,
+  trx: Executor,
+  userIds: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)].sort();
+  const accounts = new Map<string, string>();
+  if (ids.length === 0) return accounts;
+  const existing = await sql<{
+    user_id: string;
+  }>`select user_id from wallets where user_id = any(${ids}::uuid[])`.execute(trx);
+  const have = new Set(existing.rows.map((r) => r.user_id));
+  for (const id of ids) if (!have.has(id)) await ensureWallet(context, trx, id);
+  const rows = await sql<{ user_id: string; account_id: string }>`
+    select user_id, account_id from wallets where user_id = any(${ids}::uuid[]) order by user_id for update`.execute(
+    trx,
+  );
+  for (const r of rows.rows) accounts.set(r.user_id, r.account_id);
+  return accounts;
+}
+
 export async function walletView(context: PaymentsContext, userId: string): Promise<WalletView> {
   const account = await context.ledger.getAccount(walletAccountId(userId));
   const posted = account ? account.creditsPosted - account.debitsPosted : 0n;
