@@ -21,7 +21,7 @@ import { saveBenchProduct, verifiedUsers } from './people.ts';
  * days (3 a day, so that due dates spread over the month), one in twelve with a borrower who stops
  * paying, each funded by 4 investors, and two months of business days closed over it. The template's
  * rows (users, loans, schedules, notes, charges, repayments, allocations, advances, collection cases,
- * and the ledger accounts of its loans, notes and wallets with their balances) are then copied with
+ * wallets, and the ledger accounts of its loans, notes and wallets with their balances) are then copied with
  * every id mapped to a new one per copy, in one statement per table and batch of copies. The copies
  * carry no ledger transfers (their balances are copied), so `ledger verify` is not run on the book.
  */
@@ -42,6 +42,7 @@ const CLONED = [
   'loan_advances',
   'collection_cases',
   'collection_stage_history',
+  'wallets',
   'ledger_accounts',
 ];
 

@@ -23,6 +23,7 @@ import {
   balanceAt,
   lookupAccounts,
   lookupTransfers,
+  sumBalances,
   type TransferFilter,
 } from './queries.ts';
 import { INT8_MAX } from './state-machine.ts';
@@ -153,6 +154,14 @@ export class Ledger {
 
   lookupAccounts(ids: readonly string[], options: InTransaction = {}): Promise<Account[]> {
     return lookupAccounts(options.tx ?? this.options.db, ids);
+  }
+
+  /** Balances of many accounts summed by the group the caller gives each (queries.ts). */
+  sumBalances(
+    accounts: readonly { readonly id: string; readonly group: string }[],
+    options: InTransaction = {},
+  ): Promise<Map<string, Balances>> {
+    return sumBalances(options.tx ?? this.options.db, accounts);
   }
 
   async getAccount(id: string, options: InTransaction = {}): Promise<Account | undefined> {

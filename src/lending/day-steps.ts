@@ -16,7 +16,7 @@ import { expireNoteListings } from './secondary.ts';
  * of a chunk is one statement too. The servicing of one loan (charges, auto-debit, penalty, reserve
  * advance, write-off) is the same code as the lending day's, in the chunk's transaction.
  */
-export const LOAN_CHUNK_SIZE = 500;
+export const LOAN_CHUNK_SIZE = 5000;
 
 /** Ranges of active loan ids of about `size` loans each: [from, to), the last one open-ended. */
 export async function loanRanges(db: Executor, size = LOAN_CHUNK_SIZE): Promise<ChunkBounds[]> {
@@ -51,7 +51,7 @@ async function age(trx: Executor, date: PlainDate, bounds: ChunkBounds): Promise
   const aged = await sql`
     with candidates as (
       select id from loans
-      where status = 'active' and ${keyRange('id', bounds)}
+      where status = 'active' and ${keyRange('id', bounds)} and aged_on is distinct from ${date}
         and (next_due_on is null or next_due_on <= ${date} or overdue_amount > 0 or aged_on is null)
     ),
     charged as (
@@ -173,22 +173,21 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
             overdue: bucket.overdue + row.overdue,
           });
         }
-        // Outstanding principal is each loan's principal account in the ledger (the one balance there is).
-        const active = await sql<{
-          id: string;
-          dpd: number;
-        }>`select id, dpd from loans where status = 'active'`.execute(trx);
-        for (let i = 0; i < active.rows.length; i += 5000) {
-          const slice = active.rows.slice(i, i + 5000);
-          const accounts = await context.ledger.lookupAccounts(
-            slice.map((loan) => loanAccount.principal(loan.id)),
+        // Outstanding principal is each loan's principal account in the ledger (the one balance
+        // there is), summed by the ledger per bucket, 50,000 loans at a time.
+        let after: string | null = null;
+        for (;;) {
+          const page: { rows: { id: string; dpd: number }[] } = await sql<{ id: string; dpd: number }>`
+            select id, dpd from loans where status = 'active' and (${after}::uuid is null or id > ${after}::uuid)
+            order by id limit 50000`.execute(trx);
+          if (page.rows.length === 0) break;
+          after = page.rows.at(-1)!.id;
+          const principal = await context.ledger.sumBalances(
+            page.rows.map((loan) => ({ id: loanAccount.principal(loan.id), group: bucketOf(loan.dpd) })),
             { tx: trx },
           );
-          const balance = new Map(accounts.map((a) => [a.id, a.debitsPosted - a.creditsPosted]));
-          for (const loan of slice) {
-            const bucket = book.get(bucketOf(loan.dpd))!;
-            bucket.principal += balance.get(loanAccount.principal(loan.id)) ?? 0n;
-          }
+          for (const [bucket, b] of principal)
+            book.get(bucket)!.principal += b.debitsPosted - b.creditsPosted;
         }
         const funded = await sql<{ loans: number; amount: bigint }>`
           select count(*)::int as loans, coalesce(sum(amount), 0)::int8 as amount from loans

@@ -5,6 +5,7 @@ import { walletAccountId } from '../payments/index.ts';
 import { RESERVE_ACCOUNT } from './accounts.ts';
 import { afterFull, expireListing } from './disbursement.ts';
 import {
+  ageingOf,
   amountDue,
   bucketOf,
   chargedPeriods,
@@ -16,7 +17,7 @@ import {
   periodLedger,
 } from './loans.ts';
 import { runAutoInvest } from './marketplace.ts';
-import { availableOf, commit, markDay, newPlan, type Plan } from './plan.ts';
+import { availableOf, commit, markDay, newPlan, type Plan, writeAgeing } from './plan.ts';
 import { closeIfRepaid, collect } from './repay.ts';
 import { advanceAll, advancePeriod, writeOff } from './reserve.ts';
 import { expireNoteListings } from './secondary.ts';
@@ -232,10 +233,18 @@ export async function loanDay(
     counters.writeOffs += 1;
     return;
   }
-  if (await closeIfRepaid(context, trx, state, date, plan)) counters.repaid += 1;
+  if (await closeIfRepaid(context, trx, state, date, plan)) {
+    counters.repaid += 1;
+    return;
+  }
+  // Still active: aged from the state in memory (the lending.ageing step ages the loans not serviced).
+  await writeAgeing(trx, plan, { loanId, ...ageingOf(state, date), on: date });
 }
 
-/** The reserve's balance, the principal overdue on active loans, and their ratio. */
+/**
+ * The reserve's balance, the principal overdue on active loans, and their ratio. Only loans the
+ * last ageing found overdue are summed: a loan with nothing overdue then has no principal overdue.
+ */
 export async function reserveStatus(context: LendingContext, on: PlainDate) {
   const account = await context.ledger.getAccount(RESERVE_ACCOUNT, { tx: context.db });
   const balance = account ? account.creditsPosted - account.debitsPosted : 0n;
@@ -244,11 +253,11 @@ export async function reserveStatus(context: LendingContext, on: PlainDate) {
       (select coalesce(sum(c.amount), 0)::bigint from loan_charges c
          join loan_installments i on i.loan_id = c.loan_id and i.period = c.period
          join loans l on l.id = c.loan_id
-        where c.kind = 'principal' and i.due_date < ${on} and l.status = 'active') as charged,
+        where c.kind = 'principal' and i.due_date < ${on} and l.status = 'active' and l.overdue_amount > 0) as charged,
       (select coalesce(sum(a.amount), 0)::bigint from loan_allocations a
          join loan_installments i on i.loan_id = a.loan_id and i.period = a.period
          join loans l on l.id = a.loan_id
-        where a.kind = 'principal' and i.due_date < ${on} and l.status = 'active') as paid`.execute(
+        where a.kind = 'principal' and i.due_date < ${on} and l.status = 'active' and l.overdue_amount > 0) as paid`.execute(
     context.db,
   );
   const overduePrincipal = overdue.rows[0]!.charged - overdue.rows[0]!.paid;

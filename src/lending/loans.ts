@@ -404,6 +404,43 @@ export function amountDue(state: LoanState): bigint {
   return total;
 }
 
+/**
+ * The loan's ageing on `date`, exactly as the lending.ageing step computes it in SQL (day-steps.ts):
+ * the amount charged and unpaid on periods due by then, the days past due since the oldest of those
+ * periods, and the next due date not yet charged. The day-close's servicing ages the loans it has in
+ * memory with this, and the step ages the rest.
+ */
+export function ageingOf(
+  state: LoanState,
+  date: PlainDate,
+): { overdueAmount: bigint; dpd: number; nextDueOn: PlainDate } {
+  let overdueAmount = 0n;
+  let oldest: PlainDate | null = null;
+  let nextDueOn = '9999-12-31' as PlainDate;
+  for (const installment of state.installments) {
+    if (!isCharged(state, installment.period)) {
+      if (installment.dueDate < nextDueOn) nextDueOn = installment.dueDate;
+      continue;
+    }
+    if (installment.dueDate > date) continue;
+    let owed = 0n;
+    for (const kind of CHARGE_KINDS) {
+      const entry = state.periods.get(periodKey(installment.period, kind));
+      if (entry) owed += outstandingOf(entry);
+    }
+    if (owed <= 0n) continue;
+    overdueAmount += owed;
+    if (oldest === null || installment.dueDate < oldest) oldest = installment.dueDate;
+  }
+  const dpd =
+    oldest === null
+      ? 0
+      : Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${oldest}T00:00:00Z`)) / 86_400_000);
+  return { overdueAmount, dpd, nextDueOn };
+}
+
+const CHARGE_KINDS = ['principal', 'interest', 'fee', 'penalty', 'late_fee'] as const;
+
 /** Days past due: from the oldest due date with something unpaid to `date` (0 if nothing is overdue). */
 export function daysPastDue(state: LoanState, date: PlainDate): { dpd: number; oldestDue: PlainDate | null } {
   let oldest: PlainDate | null = null;

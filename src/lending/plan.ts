@@ -42,6 +42,15 @@ interface Deferred {
   readonly writeOffs: WriteOffRow[];
   readonly closed: { loanId: string; status: 'repaid' | 'written_off'; on: PlainDate }[];
   readonly fullyAdvanced: { loanId: string; value: boolean }[];
+  readonly aged: AgeingRow[];
+}
+
+export interface AgeingRow {
+  readonly loanId: string;
+  readonly overdueAmount: bigint;
+  readonly dpd: number;
+  readonly nextDueOn: PlainDate;
+  readonly on: PlainDate;
 }
 
 export const newPlan = (): Plan => ({ transfers: [], deferred: null });
@@ -58,6 +67,7 @@ export const newDeferredPlan = (): Plan => ({
     writeOffs: [],
     closed: [],
     fullyAdvanced: [],
+    aged: [],
   },
 });
 
@@ -268,6 +278,15 @@ async function markFullyAdvanced(trx: Executor, rows: Deferred['fullyAdvanced'])
     where l.id = v.id`.execute(trx);
 }
 
+async function ageLoans(trx: Executor, rows: readonly AgeingRow[]) {
+  if (rows.length === 0) return;
+  await sql`update loans l set overdue_amount = v.overdue, dpd = v.dpd, next_due_on = v.next_due, aged_on = v.aged_on
+    from unnest(${rows.map((r) => r.loanId)}::uuid[], ${str(rows.map((r) => r.overdueAmount))}::bigint[],
+      ${rows.map((r) => r.dpd)}::int[], ${rows.map((r) => r.nextDueOn)}::date[], ${rows.map((r) => r.on)}::date[])
+      as v(id, overdue, dpd, next_due, aged_on)
+    where l.id = v.id`.execute(trx);
+}
+
 export async function writeCharges(trx: Executor, plan: Plan, rows: readonly ChargeRow[]) {
   if (plan.deferred) plan.deferred.charges.push(...rows);
   else await insertCharges(trx, rows);
@@ -309,6 +328,12 @@ export async function writeFullyAdvanced(trx: Executor, plan: Plan, loanId: stri
   else await markFullyAdvanced(trx, [{ loanId, value }]);
 }
 
+/** Records a loan's ageing (see ageingOf): at once, or at a deferred plan's flush. */
+export async function writeAgeing(trx: Executor, plan: Plan, row: AgeingRow): Promise<void> {
+  if (plan.deferred) plan.deferred.aged.push(row);
+  else await ageLoans(trx, [row]);
+}
+
 /** Records that a loan's business date is done (a deferred plan only: an immediate one marks it first). */
 export function markDay(plan: Plan, loanId: string, date: PlainDate): void {
   assert(plan.deferred, 'only a deferred plan records days at its flush');
@@ -331,9 +356,19 @@ export async function flush(context: LendingContext, trx: Executor, plan: Plan):
   await insertWriteOffs(trx, d.writeOffs);
   await closeLoans(trx, d.closed);
   await markFullyAdvanced(trx, d.fullyAdvanced);
+  await ageLoans(trx, d.aged);
   if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers);
   plan.transfers.length = 0;
-  for (const rows of [d.days, d.charges, d.repayments, d.allocations, d.advances, d.writeOffs, d.closed])
+  for (const rows of [
+    d.days,
+    d.charges,
+    d.repayments,
+    d.allocations,
+    d.advances,
+    d.writeOffs,
+    d.closed,
+    d.aged,
+  ])
     rows.length = 0;
   d.fullyAdvanced.length = 0;
   d.balances.clear();

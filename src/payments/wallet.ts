@@ -56,15 +56,17 @@ export async function lockWallets(
   const ids = [...new Set(userIds)].sort();
   const accounts = new Map<string, string>();
   if (ids.length === 0) return accounts;
-  const existing = await sql<{
-    user_id: string;
-  }>`select user_id from wallets where user_id = any(${ids}::uuid[])`.execute(trx);
-  const have = new Set(existing.rows.map((r) => r.user_id));
-  for (const id of ids) if (!have.has(id)) await ensureWallet(context, trx, id);
-  const rows = await sql<{ user_id: string; account_id: string }>`
+  const lock = () =>
+    sql<{ user_id: string; account_id: string }>`
     select user_id, account_id from wallets where user_id = any(${ids}::uuid[]) order by user_id for update`.execute(
-    trx,
-  );
+      trx,
+    );
+  let rows = await lock();
+  if (rows.rows.length < ids.length) {
+    const have = new Set(rows.rows.map((r) => r.user_id));
+    for (const id of ids) if (!have.has(id)) await ensureWallet(context, trx, id);
+    rows = await lock();
+  }
   for (const r of rows.rows) accounts.set(r.user_id, r.account_id);
   return accounts;
 }
