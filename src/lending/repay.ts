@@ -22,7 +22,7 @@ import {
   type LoanState,
   loadState,
 } from './loans.ts';
-import { balances, commit, newPlan, type Plan, transferId, writeClosed } from './plan.ts';
+import { balances, commit, newPlan, type Plan, transfer, transferId, writeClosed } from './plan.ts';
 import type { Product } from './products.ts';
 import { buildSchedule, interestBetween } from './schedule.ts';
 import {
@@ -267,15 +267,14 @@ export async function payoff(
 
 function prepaymentFeeTransfer(context: LendingContext, plan: Plan, state: LoanState, fee: bigint): void {
   if (fee <= 0n) return;
-  plan.transfers.push({
-    id: transferId(),
-    debitAccountId: walletAccountId(state.loan.borrowerId),
-    creditAccountId: context.payments.feeIncomeAccount,
-    amount: fee,
-    ledger: CURRENCY,
-    code: LendingCode.prepaymentFee,
-    userData: state.loan.id,
-  });
+  transfer(
+    plan,
+    walletAccountId(state.loan.borrowerId),
+    context.payments.feeIncomeAccount,
+    fee,
+    LendingCode.prepaymentFee,
+    state.loan.id,
+  );
 }
 
 /**

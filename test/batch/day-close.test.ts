@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/index.ts';
 import { addDays, type PlainDate } from '../../src/kernel/index.ts';
 import { closeTo, fingerprint, smallPortfolio } from '../support/batch.ts';
 import { checkInvariants, openLendingApp, runTo } from '../support/lending.ts';
@@ -94,6 +95,23 @@ describe('the day-close over a small portfolio', () => {
       select sum(value)::text as total from daily_snapshots
       where metric = 'loans.outstanding_principal' and business_date = ${end}`.execute(viaBatch.platform.db);
     expect(BigInt(recorded.rows[0]!.total.split('.')[0]!)).toBe(owed);
+  });
+
+  it('ages a serviced loan in memory exactly as the ageing step does in SQL', async () => {
+    const db = viaBatch.platform.db;
+    const read = () =>
+      sql<{ id: string; dpd: number; overdue_amount: bigint; next_due_on: string; aged_on: string }>`
+        select id, dpd, overdue_amount, next_due_on::text, aged_on::text from loans
+        where status = 'active' order by id`.execute(db);
+    const byServicing = (await read()).rows;
+    // Both overdue loans had work on the last date, so servicing aged them.
+    expect(byServicing.filter((l) => l.aged_on === end && l.overdue_amount > 0n)).toHaveLength(2);
+    await sql`update loans set aged_on = null, dpd = 0, overdue_amount = 0, next_due_on = null where status = 'active'`.execute(
+      db,
+    );
+    const ageing = viaBatch.platform.lending.daySteps().find((s) => s.name === 'lending.ageing')!;
+    await inTransaction(db, (trx) => ageing.run(trx, end, { from: null, to: null }));
+    expect((await read()).rows).toEqual(byServicing);
   });
 
   it('changes nothing when a closed date is closed again', async () => {
