@@ -22,7 +22,8 @@ import { saveBenchProduct, verifiedUsers } from './people.ts';
  * paying, each funded by 4 investors, and two months of business days closed over it. The template's
  * rows (users, loans, schedules, notes, charges, repayments, allocations, advances, collection cases,
  * wallets, and the ledger accounts of its loans, notes and wallets with their balances) are then copied with
- * every id mapped to a new one per copy, in one statement per table and batch of copies. The copies
+ * every id mapped to a new one per copy (increasing with the copy, as UUIDv7 ids increase with
+ * time), in one statement per table and batch of copies, each copy's rows together. The copies
  * carry no ledger transfers (their balances are copied), so `ledger verify` is not run on the book.
  */
 const TEMPLATE_DAYS = 30;
@@ -157,6 +158,13 @@ async function moveOut(platform: Platform, userId: string) {
   });
 }
 
+/**
+ * A template id's counterpart in copy k. Like netfin's own ids (UUIDv7, time first), the copies'
+ * ids increase with the copy, so that a range of loan ids is a stretch of the table written
+ * together, as a real book's loans are; the rest is a hash of the template id.
+ */
+const copyId = (text: string) => `(lpad(to_hex(k), 8, '0') || substr(md5(${text} || ':' || k), 9))::uuid`;
+
 /** Every column's expression in a copy: uuids mapped, uuids inside text mapped, unique hashes made unique. */
 async function copyExpressions(db: Executor, table: string): Promise<{ columns: string[]; exprs: string[] }> {
   const cols = await sql<{ name: string; type: string }>`
@@ -167,13 +175,13 @@ async function copyExpressions(db: Executor, table: string): Promise<{ columns: 
   const columns = cols.rows.map((c) => quoteIdent(c.name));
   const exprs = cols.rows.map(({ name, type }) => {
     const c = `t.${quoteIdent(name)}`;
-    if (type === 'uuid') return `md5(${c}::text || ':' || k)::uuid`;
+    if (type === 'uuid') return copyId(`${c}::text`);
     if (table === 'users' && (name === 'phone_hash' || name === 'id_number_hash'))
       return `md5(${c} || ':' || k)`;
     if (table === 'ledger_accounts' && name === 'timestamp')
       return `-(k::bigint * 100000000 + row_number() over ())`;
     if (type === 'text')
-      return `case when ${c} ~ '${UUID_RE}' then regexp_replace(${c}, '${UUID_RE}', md5(substring(${c} from '${UUID_RE}') || ':' || k)::uuid::text) else ${c} end`;
+      return `case when ${c} ~ '${UUID_RE}' then regexp_replace(${c}, '${UUID_RE}', ${copyId(`substring(${c} from '${UUID_RE}')`)}::text) else ${c} end`;
     return c;
   });
   return { columns, exprs };
@@ -193,7 +201,8 @@ export async function grow(db: Executor, copies: number, log: (line: string) => 
       const last = Math.min(copies, first + batch - 1);
       await sql
         .raw(`insert into ${quoteIdent(table)} (${columns.join(', ')})
-        select ${exprs.join(', ')} from bench_template_${table} t, generate_series(${first}, ${last}) k`)
+        select ${exprs.join(', ')} from bench_template_${table} t, generate_series(${first}, ${last}) k
+        order by k, t.ctid`)
         .execute(db);
     }
     log(`  copied ${table} ×${copies} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
