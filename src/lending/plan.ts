@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { assert, type PlainDate, uuidv7 } from '../kernel/index.ts';
-import type { TransferInput } from '../ledger/index.ts';
+import type { Balances as LedgerBalances, TransferInput } from '../ledger/index.ts';
 import { CURRENCY, post } from './accounts.ts';
 import type { ChargeKind, LendingContext } from './loans.ts';
 
@@ -25,12 +25,8 @@ export interface Plan {
   readonly deferred: Deferred | null;
 }
 
-export interface Balances {
-  debitsPending: bigint;
-  debitsPosted: bigint;
-  creditsPending: bigint;
-  creditsPosted: bigint;
-}
+/** An account's balances as servicing tracks them: the ledger's, kept current as transfers are planned. */
+export type Balances = { -readonly [K in keyof LedgerBalances]: LedgerBalances[K] };
 
 interface Deferred {
   readonly balances: Map<string, Balances>;
