@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
-import { type Clock, notFound, type PlainDate } from '../kernel/index.ts';
+import { type Clock, daysBetween, notFound, type PlainDate } from '../kernel/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { Payments } from '../payments/index.ts';
 import type { Risk } from '../risk/index.ts';
@@ -432,11 +432,7 @@ export function ageingOf(
     overdueAmount += owed;
     if (oldest === null || installment.dueDate < oldest) oldest = installment.dueDate;
   }
-  const dpd =
-    oldest === null
-      ? 0
-      : Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${oldest}T00:00:00Z`)) / 86_400_000);
-  return { overdueAmount, dpd, nextDueOn };
+  return { overdueAmount, dpd: oldest === null ? 0 : daysBetween(oldest, date), nextDueOn };
 }
 
 const CHARGE_KINDS = ['principal', 'interest', 'fee', 'penalty', 'late_fee'] as const;
@@ -457,8 +453,7 @@ export function daysPastDue(state: LoanState, date: PlainDate): { dpd: number; o
     }
   }
   if (!oldest) return { dpd: 0, oldestDue: null };
-  const ms = Date.parse(`${date}T00:00:00Z`) - Date.parse(`${oldest}T00:00:00Z`);
-  return { dpd: Math.round(ms / 86_400_000), oldestDue: oldest };
+  return { dpd: daysBetween(oldest, date), oldestDue: oldest };
 }
 
 export function bucketOf(dpd: number): 'current' | 'M1' | 'M2' | 'M3' | 'M3+' {

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/index.ts';
-import { allocate, applyRate, assert, type PlainDate } from '../kernel/index.ts';
+import { allocate, applyRate, assert, daysBetween, type PlainDate } from '../kernel/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import {
   LendingCode,
@@ -173,9 +173,7 @@ export async function chargePenalties(
   return total;
 }
 
-export function daysBetweenDates(from: PlainDate, to: PlainDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
+export const daysBetweenDates = (from: PlainDate, to: PlainDate): number => daysBetween(from, to);
 
 export interface Allocation {
   readonly period: number;
