@@ -118,3 +118,41 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProces
     proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
 }
+
+/**
+ * Open-loop load: starts `send` at a steady `rate` per second for `seconds`, whether or not earlier
+ * calls have answered, and measures each call's latency from the moment it was due to start, not
+ * from when it actually started. So a server that falls behind shows it in the latency, rather than
+ * slowing the load down (wrk's closed loop does that, and its percentiles then say little about
+ * latency). Any failed call fails the measurement.
+ */
+export async function openLoop(
+  name: string,
+  rate: number,
+  seconds: number,
+  send: (i: number) => Promise<void>,
+): Promise<Measurement> {
+  const total = Math.max(1, Math.round(rate * seconds));
+  const latencies: number[] = [];
+  const calls: Promise<void>[] = [];
+  const start = performance.now();
+  let failure: unknown = null;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(
+      send(i).then(
+        () => {
+          latencies.push(performance.now() - due);
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      ),
+    );
+  }
+  await Promise.all(calls);
+  if (failure) throw failure;
+  return { name, operations: total, seconds: (performance.now() - start) / 1000, latenciesMs: latencies };
+}

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ZenEngine } from '@gorules/zen-engine';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
@@ -9,7 +11,7 @@ import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { pinModels } from '../src/risk/decide.ts';
 import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
 import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
-import { fmt, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
+import { fmt, type Measurement, machine, openLoop, startServer, summarize, writeSection } from './lib.ts';
 import { verifiedUsers } from './people.ts';
 
 /**
@@ -26,12 +28,16 @@ function applicants(platform: Platform): Promise<string[]> {
   return verifiedUsers(platform, APPLICANTS, { phonePrefix: '185', district: '110105', ipPrefix: '10.1' });
 }
 
-async function concurrently(total: number, call: (i: number) => Promise<void>): Promise<Measurement> {
+async function concurrently(
+  total: number,
+  call: (i: number) => Promise<void>,
+  callers = CALLERS,
+): Promise<Measurement> {
   const latencies: number[] = [];
   let next = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: CALLERS }, async () => {
+    Array.from({ length: callers }, async () => {
       while (next < total) {
         const i = next++;
         const t0 = performance.now();
@@ -98,6 +104,41 @@ export async function run(): Promise<void> {
     lines.push(
       `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone (ZEN evaluate with trace) |`,
     );
+    // The engine's own ceiling on this machine, nothing else running: the default graph evaluated
+    // without its trace, and a graph that only passes its input through (one call into the engine and
+    // back), each at its best of 4, 16 and 64 concurrent callers.
+    const passThrough = new ZenEngine().createDecision({
+      nodes: [
+        { id: 'in', type: 'inputNode', name: 'input', position: { x: 0, y: 0 } },
+        { id: 'out', type: 'outputNode', name: 'output', position: { x: 200, y: 0 } },
+      ],
+      edges: [{ id: 'e', sourceId: 'in', targetId: 'out', type: 'edge' }],
+    } as never);
+    const best = async (call: () => Promise<unknown>) => {
+      let top: ReturnType<typeof summarize> | null = null;
+      for (const callers of [4, 16, 64]) {
+        const m = summarize(
+          await concurrently(
+            total,
+            async () => {
+              await call();
+            },
+            callers,
+          ),
+        );
+        if (!top || m.perSecond > top.perSecond) top = { ...m };
+      }
+      return top!;
+    };
+    const untraced = await best(() => risk.engine.evaluate(champion.id, champion.content, sample, false));
+    const empty = await best(() => passThrough.evaluate(sample));
+    console.log(
+      `[${target}] engine ceiling: default graph without trace ${fmt(untraced.perSecond)}/s, pass-through graph ${fmt(empty.perSecond)}/s`,
+    );
+    lines.push(
+      `| ${target} | the engine alone: default graph and scorecard, no trace (best of 4, 16, 64 callers) | ${fmt(untraced.perSecond)} | ${fmt(untraced.p50, 2)} / ${fmt(untraced.p99, 2)} | | | | ceiling: what the engine can evaluate at most, nothing else done |`,
+      `| ${target} | the engine alone: a graph that passes its input through (best of 4, 16, 64 callers) | ${fmt(empty.perSecond)} | ${fmt(empty.p50, 2)} / ${fmt(empty.p99, 2)} | | | | ceiling: one call into ZEN and back, per decision |`,
+    );
     await platform.close();
 
     const server = await startServer({
@@ -107,6 +148,9 @@ export async function run(): Promise<void> {
       NETFIN_DATA_KEY: DATA_KEY.toString('base64'),
       NETFIN_ADMIN_TOKEN: ADMIN,
       NETFIN_DEMO: 'false',
+      // Behind a proxy, as a public server is: each request's client address comes from
+      // X-Forwarded-For, and the load below spreads them as real traffic is spread.
+      NETFIN_TRUST_PROXY: 'true',
     });
     const work = mkdtempSync(path.join(tmpdir(), 'netfin-bench-risk-work-'));
     writeFileSync(path.join(work, 'ids.txt'), ids.join('\n'));
@@ -119,10 +163,12 @@ local n = 0
 function request()
   n = n + 1
   local body = string.format('{"applicantId":"%s","amount":{"amount":"%d.00","currency":"CNY"},"termMonths":12,"purpose":"bench","monthlyIncome":{"amount":"12000.00","currency":"CNY"},"monthlyDebt":{"amount":"1000.00","currency":"CNY"},"employmentYears":5}', ids[math.random(1, #ids)], 5000 + (n % 50) * 100)
-  return wrk.format("POST", "/v1/risk/decisions", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${ADMIN}" }, body)
+  local ip = string.format('10.9.%d.%d', math.floor(n / 250) % 250, n % 250)
+  return wrk.format("POST", "/v1/risk/decisions", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${ADMIN}", ["X-Forwarded-For"] = ip }, body)
 end`,
     );
-    // A steady rate rather than flat out: p99 latency is a question about a loaded, not a saturated, server.
+    // Flat out first (wrk's closed loop, 16 connections): the most the server answers per second.
+    let saturated = 0;
     const rateArgs = spawnSync('wrk', ['--version']).error
       ? null
       : [
@@ -151,10 +197,63 @@ end`,
       };
       if (/Non-2xx/.test(out)) throw new Error(`HTTP decisions failed:\n${out}`);
       console.log(`[${target}] HTTP: ${fmt(rate)}/s, p50 ${fmt(ms('50'), 1)} ms, p99 ${fmt(ms('99'), 1)} ms`);
+      saturated = rate;
       lines.push(
-        `| ${target} | decisions over HTTP, 16 connections (wrk) | ${fmt(rate)} | ${fmt(ms('50'), 1)} / ${fmt(ms('99'), 1)} | | | | |`,
+        `| ${target} | decisions over HTTP, flat out: 16 connections (wrk, closed loop) | ${fmt(rate)} | ${fmt(ms('50'), 1)} / ${fmt(ms('99'), 1)} | | | | saturated: latency here is queueing behind 16 connections |`,
       );
     }
+    // Then latency under load: requests at a steady rate (open loop, latency counted from when each
+    // was due), at a quarter and at half of the saturated rate.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const post = (i: number) =>
+      new Promise<void>((resolve, reject) => {
+        const body = JSON.stringify({
+          applicantId: ids[(i * 7919) % ids.length],
+          amount: { amount: `${5000 + (i % 50) * 100}.00`, currency: 'CNY' },
+          termMonths: 12,
+          purpose: 'bench',
+          monthlyIncome: { amount: '12000.00', currency: 'CNY' },
+          monthlyDebt: { amount: '1000.00', currency: 'CNY' },
+          employmentYears: 5,
+        });
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path: '/v1/risk/decisions',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              authorization: `Bearer ${ADMIN}`,
+              'x-forwarded-for': `10.8.${Math.floor(i / 250) % 250}.${i % 250}`,
+            },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () =>
+              response.statusCode === 200
+                ? resolve()
+                : reject(new Error(`HTTP decision answered ${response.statusCode}`)),
+            );
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    // A few seconds at the lower rate first, not counted: after the flat-out run, PostgreSQL's
+    // autovacuum and checkpoints catch up on its rows.
+    await openLoop('warm-up', Math.max(10, Math.round((saturated || 200) * 0.25)), 5, post);
+    for (const share of [0.25, 0.5]) {
+      const rate = Math.max(10, Math.round((saturated || 200) * share));
+      const m = summarize(await openLoop('http', rate, 20, post));
+      console.log(`[${target}] HTTP at ${rate}/s: p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms`);
+      lines.push(
+        `| ${target} | decisions over HTTP at a steady ${fmt(rate)}/s (${share * 100}% of flat out), for 20 s (open loop) | ${fmt(m.perSecond)} | ${fmt(m.p50, 1)} / ${fmt(m.p99, 1)} | | | | latency from when each request was due |`,
+      );
+    }
+    agent.destroy();
     await new Promise<void>((resolve) => {
       server.proc.removeAllListeners('exit');
       server.proc.on('exit', () => resolve());
@@ -190,7 +289,12 @@ Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${mac
 
 ${APPLICANTS} verified applicants; each decision gathers the applicant's facts, the (simulated) bureau and blacklist (cached
 per applicant after the first), velocity counts, evaluates the default graph with the scorecard node and its trace, applies
-limits and caps, and writes the decision log (group commit).
+limits and caps, and writes the decision log (group commit). The engine's ceiling rows measure ZEN alone with nothing
+else running: the default graph without its trace, and a graph that only passes its input through, i.e. the cost of
+one call into the engine and back. Over HTTP the server runs in its own process behind a (trusted) proxy header that
+spreads client addresses; flat out is wrk's closed loop (its latency is time queued behind 16 connections); the steady
+rates are an open loop whose latency counts from when each request was due. The load generators share the 2 cores with
+the server and PostgreSQL.
 
 | database | test | netfin /s | p50 / p99 ms | baseline /s | baseline p50 / p99 ms | ratio | note |
 |---|---|---:|---:|---:|---:|---:|---|

@@ -115,21 +115,24 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
         key: identity.vault.lookupHash(verified.idNumber),
       }
     : null;
-  const sources = subject
-    ? await gather(deps.db, deps.clock, deps.sources, subject)
-    : Object.fromEntries(
-        deps.sources.map((s) => [
-          s.name,
-          { status: 'failed', cached: false, response: null, error: 'identity not verified' } as SourceRecord,
-        ]),
-      );
-  const velocity = await velocityOf(deps, application);
+  // The sources, the velocity counts and the wallet do not depend on each other: ask them at once.
+  const unverified = (): Record<string, SourceRecord> =>
+    Object.fromEntries(
+      deps.sources.map((s) => [
+        s.name,
+        { status: 'failed', cached: false, response: null, error: 'identity not verified' } as SourceRecord,
+      ]),
+    );
+  const [sources, velocity, wallet] = await Promise.all([
+    subject ? gather(deps.db, deps.clock, deps.sources, subject) : unverified(),
+    velocityOf(deps, application),
+    deps.walletBalance ? deps.walletBalance(application.applicantId).catch(() => 0n) : 0n,
+  ]);
   const bureau = (sources.bureau?.status === 'ok' ? sources.bureau.response : null) as BureauReport | null;
   const blacklist = (sources.blacklist?.status === 'ok' ? sources.blacklist.response : { hit: false }) as {
     hit: boolean;
   };
   const income = application.monthlyIncome;
-  const wallet = deps.walletBalance ? await deps.walletBalance(application.applicantId).catch(() => 0n) : 0n;
   const accountAgeDays = Math.floor((deps.clock.now().getTime() - facts.createdAt.getTime()) / 86_400_000);
   const document = {
     applicant: {
@@ -176,16 +179,31 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
   return { document, sources, subject: subject?.key ?? null };
 }
 
+/**
+ * Velocity counts read at most the latest VELOCITY_WINDOW decisions each, through their indexes: a
+ * device or address used by thousands of applications (a carrier's shared address, an attack) would
+ * otherwise make every decision from it count them all. A rule needs to know that the count is high,
+ * not how high: any sane threshold is far below the window.
+ */
+export const VELOCITY_WINDOW = 1000;
+
 async function velocityOf(deps: DecideDeps, application: CreditApplication) {
   const now = deps.clock.now();
   const day = new Date(now.getTime() - 86_400_000);
   const month = new Date(now.getTime() - 30 * 86_400_000);
+  const device = application.device ?? null;
+  const ip = application.ip ?? null;
   const rows = await sql<{ apps: bigint; device: bigint; ip: bigint }>`
-    select (select count(*) from risk_decisions where applicant_id = ${application.applicantId}::uuid and variant <> 'simulation' and created_at > ${day})::int8 as apps,
-           (select count(distinct applicant_id) from risk_decisions where ${application.device ?? null}::text is not null
-              and input -> 'application' ->> 'device' = ${application.device ?? null} and created_at > ${month} and applicant_id <> ${application.applicantId}::uuid)::int8 as device,
-           (select count(distinct applicant_id) from risk_decisions where ${application.ip ?? null}::text is not null
-              and input -> 'application' ->> 'ip' = ${application.ip ?? null} and created_at > ${month} and applicant_id <> ${application.applicantId}::uuid)::int8 as ip`.execute(
+    select (select count(*) from (select 1 from risk_decisions where applicant_id = ${application.applicantId}::uuid
+              and variant <> 'simulation' and created_at > ${day} limit ${VELOCITY_WINDOW}) a)::int8 as apps,
+           (select count(distinct applicant_id) from (select applicant_id from risk_decisions
+              where ${device}::text is not null and input -> 'application' ->> 'device' = ${device} and created_at > ${month}
+                and applicant_id <> ${application.applicantId}::uuid
+              order by input -> 'application' ->> 'device', created_at desc limit ${VELOCITY_WINDOW}) d)::int8 as device,
+           (select count(distinct applicant_id) from (select applicant_id from risk_decisions
+              where ${ip}::text is not null and input -> 'application' ->> 'ip' = ${ip} and created_at > ${month}
+                and applicant_id <> ${application.applicantId}::uuid
+              order by input -> 'application' ->> 'ip', created_at desc limit ${VELOCITY_WINDOW}) i)::int8 as ip`.execute(
     deps.db,
   );
   const r = rows.rows[0]!;

@@ -156,6 +156,22 @@ describe('credit decisions on the shipped policy', () => {
     expect(third.reasons).toContain('three_or_more_applications_in_24_hours');
   });
 
+  it('flags a device once five other applicants have used it, not counting the applicant', async () => {
+    const device = `shared-phone-${Date.now()}`;
+    const users: TestUser[] = [];
+    for (let i = 0; i < 6; i++) users.push(await applicant('132'));
+    for (const user of users.slice(0, 5)) {
+      const d = await decide(application(user.userId, { device }));
+      expect(d.reasons).not.toContain('device_shared_by_many_applicants');
+    }
+    // The fifth applicant again: four others, so still not flagged.
+    const again = await decide(application(users[4]!.userId, { device }));
+    expect(again.reasons).not.toContain('device_shared_by_many_applicants');
+    const sixth = await decide(application(users[5]!.userId, { device }));
+    expect(sixth.outcome).toBe('decline');
+    expect(sixth.reasons).toContain('device_shared_by_many_applicants');
+  });
+
   it('cuts the amount to the limit and respects the regulatory caps', async () => {
     const user = await applicant('129');
     const big = await decide(
