@@ -1,3 +1,4 @@
+export { integerArray, textArray } from './arrays.ts';
 export { type Database, type DatabaseConfig, type Driver, openDatabase, quoteIdent } from './connect.ts';
 export { copySchema } from './copy-schema.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';

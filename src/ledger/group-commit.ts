@@ -2,6 +2,7 @@ import { type Executor, inTransaction } from '../db/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import { MAX_BATCH_SIZE, type TransferEventResult, type TransferInput } from './model.ts';
 import { createTransfersInTransaction } from './store.ts';
+import { IdsNotNew } from './write.ts';
 
 interface Waiting {
   readonly batch: readonly TransferInput[];
@@ -73,15 +74,25 @@ export class GroupCommitter {
     return group;
   }
 
+  /**
+   * Commits a group's batches, first on the assumption that their ids are new (store.ts): a batch
+   * that repeats a taken id (a client's retry, say) costs one more attempt, with every id looked up.
+   */
+  private async run(batches: (readonly TransferInput[])[]): Promise<TransferEventResult[][]> {
+    const now = this.clock.now();
+    try {
+      return await inTransaction(this.db, (trx) =>
+        createTransfersInTransaction(trx, batches, now, { assumeNew: true }),
+      );
+    } catch (error) {
+      if (!(error instanceof IdsNotNew)) throw error;
+      return inTransaction(this.db, (trx) => createTransfersInTransaction(trx, batches, now));
+    }
+  }
+
   private async commit(group: Waiting[]): Promise<void> {
     try {
-      const results = await inTransaction(this.db, (trx) =>
-        createTransfersInTransaction(
-          trx,
-          group.map((w) => w.batch),
-          this.clock.now(),
-        ),
-      );
+      const results = await this.run(group.map((w) => w.batch));
       group.forEach((waiting, index) => {
         waiting.resolve(results[index]!);
       });

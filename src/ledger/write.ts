@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { type Executor, RetryableError, sqlState } from '../db/index.ts';
+import { type Executor, integerArray, RetryableError, sqlState, textArray } from '../db/index.ts';
 import { assert } from '../kernel/index.ts';
 import type { Changes } from './state-machine.ts';
 
@@ -30,7 +30,24 @@ function uniqueViolationIsRace(error: unknown): never {
   throw error;
 }
 
-export async function writeChanges(trx: Executor, changes: Changes): Promise<bigint> {
+/**
+ * Thrown when a batch written on the assumption that its ids were new (see `assumeNew` in store.ts)
+ * meets an id that is taken: the caller runs the batch again with every id looked up.
+ */
+export class IdsNotNew extends Error {
+  override name = 'IdsNotNew';
+}
+
+function uniqueViolationIsTakenId(error: unknown): never {
+  if (sqlState(error) === '23505') throw new IdsNotNew('an id of the batch is taken');
+  throw error;
+}
+
+export async function writeChanges(
+  trx: Executor,
+  changes: Changes,
+  options: { assumedNew?: boolean } = {},
+): Promise<bigint> {
   if (changes.slots === 0) return 0n;
   assert(
     changes.slots < Number(SLOTS_PER_BLOCK),
@@ -69,8 +86,8 @@ export async function writeChanges(trx: Executor, changes: Changes): Promise<big
              coalesce(code, ${codes.only}::int4), coalesce(user_data, ${userData.only}::text),
              coalesce(flags, ${flags.only}::int4), coalesce(timeout, ${timeouts.only}::int4),
              ${base} + coalesce(seq, ${BigInt(t[0]!.seq)}::int8 + ord - 1), ${t[0]!.createdAt}::timestamptz
-      from unnest(${t.map((x) => x.id)}::text[], ${t.map((x) => x.debitAccountId)}::text[],
-                  ${t.map((x) => x.creditAccountId)}::text[], ${t.map((x) => x.amount)}::int8[],
+      from unnest(${textArray(t.map((x) => x.id))}::text[], ${textArray(t.map((x) => x.debitAccountId))}::text[],
+                  ${textArray(t.map((x) => x.creditAccountId))}::text[], ${integerArray(t.map((x) => x.amount))}::int8[],
                   ${pendingIds.list}::text[], ${ledgers.list}::text[], ${codes.list}::int4[], ${userData.list}::text[],
                   ${flags.list}::int4[], ${timeouts.list}::int4[], ${consecutive ? [] : t.map((x) => BigInt(x.seq))}::int8[])
         with ordinality as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq, ord))`);
@@ -81,9 +98,10 @@ export async function writeChanges(trx: Executor, changes: Changes): Promise<big
     parts.push(sql`balances as (
       update ledger_accounts as a
       set debits_pending = v.dp, debits_posted = v.dpo, credits_pending = v.cp, credits_posted = v.cpo, flags = v.flags
-      from unnest(${a.map((x) => x.id)}::text[], ${a.map((x) => x.debitsPending)}::int8[], ${a.map((x) => x.debitsPosted)}::int8[],
-                  ${a.map((x) => x.creditsPending)}::int8[], ${a.map((x) => x.creditsPosted)}::int8[],
-                  ${a.map((x) => x.flags)}::int4[]) as v(id, dp, dpo, cp, cpo, flags)
+      from unnest(${textArray(a.map((x) => x.id))}::text[], ${integerArray(a.map((x) => x.debitsPending))}::int8[],
+                  ${integerArray(a.map((x) => x.debitsPosted))}::int8[], ${integerArray(a.map((x) => x.creditsPending))}::int8[],
+                  ${integerArray(a.map((x) => x.creditsPosted))}::int8[], ${integerArray(a.map((x) => x.flags))}::int4[])
+        as v(id, dp, dpo, cp, cpo, flags)
       where a.id = v.id)`);
   }
 
@@ -130,6 +148,6 @@ export async function writeChanges(trx: Executor, changes: Changes): Promise<big
     ${parts.length > 0 ? sql`, ${sql.join(parts, sql`, `)}` : sql``}
     select base from block`
     .execute(trx)
-    .catch(uniqueViolationIsRace);
+    .catch(options.assumedNew ? uniqueViolationIsTakenId : uniqueViolationIsRace);
   return result.rows[0]!.base;
 }

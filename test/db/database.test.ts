@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   inTransaction,
+  integerArray,
   type Migration,
   MigrationError,
   migrate,
   RetryableError,
+  textArray,
 } from '../../src/db/index.ts';
 import { onPostgres, openTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -28,6 +30,30 @@ describe(`the database driver (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => 
     expect(row.list).toEqual([9007199254740993n, -1n]);
     expect(row.day).toBe('2024-02-29');
     expect(row.small).toBe(7);
+  });
+
+  it('reads back array literals built by textArray and integerArray exactly', async () => {
+    const texts = [
+      'bench:acct:1',
+      'NULL',
+      'null',
+      '',
+      'a,b',
+      '{x}',
+      ' spaced ',
+      'say "hi"',
+      'back\\slash\\',
+      '中文',
+    ];
+    const numbers = [0n, -1n, 9223372036854775807n, -9223372036854775808n];
+    const result = await sql<{ t: string[]; plain: string[]; n: bigint[]; e: string[] }>`
+      select ${textArray(texts)}::text[] as t, ${textArray(['a', 'b:c', 'NULL'])}::text[] as plain,
+             ${integerArray(numbers)}::int8[] as n, ${textArray([])}::text[] as e`.execute(t.platform.db);
+    const row = result.rows[0]!;
+    expect(row.t).toEqual(texts);
+    expect(row.plain).toEqual(['a', 'b:c', 'NULL']);
+    expect(row.n).toEqual(numbers);
+    expect(row.e).toEqual([]);
   });
 
   it('sends bigint parameters without losing precision', async () => {

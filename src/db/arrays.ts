@@ -1,0 +1,17 @@
+/**
+ * PostgreSQL array literals built in one pass. Passing a JavaScript array as a parameter makes the
+ * driver quote and escape every element on its own (a regular expression per element); for the
+ * ledger's batches of 8,190 rows that is several arrays of thousands of elements per statement.
+ * Use with a cast: `${textArray(ids)}::text[]`.
+ */
+export function textArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  // Every element quoted (so that "NULL" stays a string); only quotes and backslashes need escapes.
+  if (!/["\\]/.test(values.join(''))) return `{"${values.join('","')}"}`;
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** An array literal of integers (bigint or number), none null. */
+export function integerArray(values: readonly (bigint | number)[]): string {
+  return `{${values.join(',')}}`;
+}
