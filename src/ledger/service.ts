@@ -139,15 +139,22 @@ export class Ledger {
     return results[0]!;
   }
 
+  /**
+   * With `idsAreNew` (only with `tx`), the caller vouches that every id is new (made from an id it
+   * has just generated), so the ids are not looked up first: a taken id is then not an `exists…`
+   * result but the error IdsNotNew, which fails the caller's transaction.
+   */
   async createTransfers(
     transfers: readonly TransferInput[],
-    options: InTransaction = {},
+    options: InTransaction & { idsAreNew?: boolean } = {},
   ): Promise<TransferEventResult[]> {
     validateTransfers(transfers);
     if (transfers.length === 0) return [];
     if (!options.tx) return this.committer.submit(transfers);
     const results = await inTransaction(options.tx, (trx) =>
-      createTransfersInTransaction(trx, [transfers], this.options.clock.now()),
+      createTransfersInTransaction(trx, [transfers], this.options.clock.now(), {
+        assumeNew: options.idsAreNew ?? false,
+      }),
     );
     return results[0]!;
   }

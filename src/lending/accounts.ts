@@ -123,7 +123,11 @@ export async function post(
   const results: TransferEventResult[] = [];
   for (let start = 0; start < nonZero.length; start += MAX_BATCH_SIZE)
     results.push(
-      ...(await ledger.createTransfers(nonZero.slice(start, start + MAX_BATCH_SIZE), { tx: trx })),
+      ...(await ledger.createTransfers(nonZero.slice(start, start + MAX_BATCH_SIZE), {
+        tx: trx,
+        // Lending's ids are made from ids it has just generated, and any result but ok is a bug.
+        idsAreNew: true,
+      })),
     );
   if (results.some((r) => r.result === 'exceeds_credits'))
     throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
