@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
-import { openDatabase, quoteIdent } from '../src/db/index.ts';
+import { integerArray, openDatabase, quoteIdent, textArray } from '../src/db/index.ts';
 import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
 import {
   fmt,
@@ -94,8 +94,10 @@ export async function setup(platform: Platform): Promise<void> {
       })),
     );
   }
-  // The baseline's own copies of the tables: same columns, same indexes.
-  await sql`create table bench_accounts (like ledger_accounts including all)`.execute(db);
+  // The baseline's own copies of the tables: same columns, indexes and fillfactor.
+  await sql`create table bench_accounts (like ledger_accounts including all) with (fillfactor = 70)`.execute(
+    db,
+  );
   await sql`create table bench_transfers (like ledger_transfers including all)`.execute(db);
   await sql`insert into bench_accounts select * from ledger_accounts`.execute(db);
 }
@@ -120,19 +122,20 @@ async function bareBatch(
   seq.next += BigInt(transfers.length);
   const now = new Date();
   await platform.db.transaction().execute(async (trx) => {
-    await sql`select id from bench_accounts where id = any(${ids}::text[]) order by id for update`.execute(
+    await sql`select id from bench_accounts join unnest(${textArray(ids)}::text[]) as w(id) using (id) order by id for no key update`.execute(
       trx,
     );
     await sql`
       insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
                                    flags, timeout_seconds, timestamp, created_at)
       select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
-      from unnest(${transfers.map((t) => t.id)}::text[], ${transfers.map((t) => t.debitAccountId!)}::text[],
-                  ${transfers.map((t) => t.creditAccountId!)}::text[], ${transfers.map((t) => t.amount)}::int8[])
+      from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
+                  ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
         with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
     await sql`
       update bench_accounts a set debits_posted = a.debits_posted + v.debit, credits_posted = a.credits_posted + v.credit
-      from unnest(${ids}::text[], ${ids.map((id) => deltas.get(id)!.debit)}::int8[], ${ids.map((id) => deltas.get(id)!.credit)}::int8[])
+      from unnest(${textArray(ids)}::text[], ${integerArray(ids.map((id) => deltas.get(id)!.debit))}::int8[],
+                  ${integerArray(ids.map((id) => deltas.get(id)!.credit))}::int8[])
         as v(id, debit, credit)
       where a.id = v.id`.execute(trx);
   });
@@ -156,8 +159,8 @@ async function insertOnly(
       insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
                                    flags, timeout_seconds, timestamp, created_at)
       select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
-      from unnest(${transfers.map((t) => t.id)}::text[], ${transfers.map((t) => t.debitAccountId!)}::text[],
-                  ${transfers.map((t) => t.creditAccountId!)}::text[], ${transfers.map((t) => t.amount)}::int8[])
+      from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
+                  ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
         with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
   });
 }
