@@ -9,7 +9,13 @@ import {
   TransferFlag,
   type TransferInput,
 } from './model.ts';
-import { type AccountRow, type NewTransfer, type PendingRow, StateMachine } from './state-machine.ts';
+import {
+  type AccountRow,
+  type AccountState,
+  type NewTransfer,
+  type PendingRow,
+  StateMachine,
+} from './state-machine.ts';
 import { IdsNotNew, writeChanges } from './write.ts';
 
 /**
@@ -127,15 +133,33 @@ function toPendingRow(row: PendingDbRow): PendingRow {
 async function lockAccounts(
   trx: Executor,
   ids: Iterable<string>,
-  into: Map<string, AccountRow>,
+  into: Map<string, AccountState>,
 ): Promise<void> {
   const wanted = [...new Set(ids)].filter((id) => id !== '' && !into.has(id)).sort();
   if (wanted.length === 0) return;
-  const rows = await sql<AccountDbRow>`
-    select ${ACCOUNT_COLUMNS} from ledger_accounts join unnest(${textArray(wanted)}::text[]) as wanted(id) using (id) order by id for no key update of ledger_accounts`.execute(
-    trx,
-  );
-  for (const row of rows.rows) into.set(row.id, toAccountRow(row));
+  const rows = await sql<{
+    id: string;
+    ledger: string;
+    flags: number;
+    debits_pending: bigint;
+    debits_posted: bigint;
+    credits_pending: bigint;
+    credits_posted: bigint;
+  }>`
+    select id, ledger, flags, debits_pending, debits_posted, credits_pending, credits_posted
+    from ledger_accounts join unnest(${textArray(wanted)}::text[]) as wanted(id) using (id)
+    order by id for no key update of ledger_accounts`.execute(trx);
+  for (const row of rows.rows) {
+    into.set(row.id, {
+      id: row.id,
+      ledger: row.ledger,
+      flags: row.flags,
+      debitsPending: row.debits_pending,
+      debitsPosted: row.debits_posted,
+      creditsPending: row.credits_pending,
+      creditsPosted: row.credits_posted,
+    });
+  }
 }
 
 async function loadTransfers(trx: Executor, ids: string[]): Promise<Transfer[]> {
@@ -276,7 +300,7 @@ export async function createTransfersInTransaction(
       accountIds.add(p.creditAccountId);
     }
   }
-  const accounts = new Map<string, AccountRow>();
+  const accounts = new Map<string, AccountState>();
   await lockAccounts(trx, accountIds, accounts);
 
   // With the accounts locked, what we read now cannot change under us (all writers lock them too).
@@ -334,7 +358,7 @@ export async function createTransfersInTransaction(
  */
 async function expiredOnLockedAccounts(
   trx: Executor,
-  accounts: Map<string, AccountRow>,
+  accounts: Map<string, AccountState>,
   pendings: Map<string, PendingRow>,
   now: Date,
   preloadedDue?: PendingDbRow[],
@@ -363,7 +387,7 @@ const EXPIRY_CHUNK = 30_000;
 
 async function releaseExpired(
   trx: Executor,
-  accounts: Map<string, AccountRow>,
+  accounts: Map<string, AccountState>,
   expired: PendingRow[],
   now: Date,
 ): Promise<void> {
@@ -413,7 +437,7 @@ export async function expirePendingInTransaction(trx: Executor, now: Date, limit
     where state = 'pending' and expires_at <= ${now}
     order by expires_at, transfer_id limit ${limit}`.execute(trx);
   if (due.rows.length === 0) return 0;
-  const accounts = new Map<string, AccountRow>();
+  const accounts = new Map<string, AccountState>();
   await lockAccounts(
     trx,
     due.rows.flatMap((row) => [row.debit_account_id, row.credit_account_id]),
