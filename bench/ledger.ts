@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
-import { integerArray, openDatabase, quoteIdent, textArray } from '../src/db/index.ts';
+import { type Executor, integerArray, openDatabase, quoteIdent, textArray } from '../src/db/index.ts';
 import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
 import {
   fmt,
@@ -102,6 +102,17 @@ export async function setup(platform: Platform): Promise<void> {
   await sql`insert into bench_accounts select * from ledger_accounts`.execute(db);
 }
 
+/** The transfers' rows, inserted into the baselines' copy of the transfers table. */
+async function insertRows(trx: Executor, transfers: TransferInput[], base: bigint, now: Date): Promise<void> {
+  await sql`
+    insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
+                                 flags, timeout_seconds, timestamp, created_at)
+    select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
+    from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
+                ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
+      with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
+}
+
 /** Bare SQL: lock the accounts, insert the transfers, apply the summed balance changes. No checks. */
 async function bareBatch(
   platform: Platform,
@@ -125,13 +136,7 @@ async function bareBatch(
     await sql`select id from bench_accounts join unnest(${textArray(ids)}::text[]) as w(id) using (id) order by id for no key update`.execute(
       trx,
     );
-    await sql`
-      insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
-                                   flags, timeout_seconds, timestamp, created_at)
-      select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
-      from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
-                  ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
-        with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
+    await insertRows(trx, transfers, base, now);
     await sql`
       update bench_accounts a set debits_posted = a.debits_posted + v.debit, credits_posted = a.credits_posted + v.credit
       from unnest(${textArray(ids)}::text[], ${integerArray(ids.map((id) => deltas.get(id)!.debit))}::int8[],
@@ -155,13 +160,7 @@ async function insertOnly(
   seq.next += BigInt(transfers.length);
   const now = new Date();
   await platform.db.transaction().execute(async (trx) => {
-    await sql`
-      insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
-                                   flags, timeout_seconds, timestamp, created_at)
-      select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
-      from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
-                  ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
-        with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
+    await insertRows(trx, transfers, base, now);
   });
 }
 
@@ -332,36 +331,31 @@ async function benchTarget(target: Target): Promise<Row[]> {
     const bareTraffic = new Traffic('bench:a:');
     await ledger.createTransfers(new Traffic('bench:warm:').batch(BATCH));
     await bareBatch(platform, new Traffic('bench:warm:').batch(BATCH), seq);
-    const aNetfin = await measureBatches(
-      'a',
-      Array.from({ length: batchCount }, () => ledgerTraffic.batch(BATCH)),
-      (b) => ledger.createTransfers(b),
-    );
-    const aBare = await measureBatches(
-      'a-bare',
-      Array.from({ length: batchCount }, () => bareTraffic.batch(BATCH)),
-      (b) => bareBatch(platform, b, seq),
-    );
-    rows.push({
-      target: target.name,
-      test: '(a) batches of 8,190, in process',
-      netfin: summarize(aNetfin),
-      baseline: summarize(aBare),
-      note: 'latency per batch',
-    });
-    const floorTraffic = new Traffic('bench:floor:');
-    const aFloor = await measureBatches(
-      'a-floor',
-      Array.from({ length: batchCount }, () => floorTraffic.batch(BATCH)),
-      (b) => insertOnly(platform, b, seq),
-    );
-    rows.push({
-      target: target.name,
-      test: "(a) against the storage floor: the same batches' rows only inserted (baseline column), nothing else",
-      netfin: summarize(aNetfin),
-      baseline: summarize(aFloor),
-      note: 'floor: no locks, no balance updates, no checks',
-    });
+    const batches = (name: string, traffic: Traffic, apply: (b: TransferInput[]) => Promise<unknown>) =>
+      measureBatches(
+        name,
+        Array.from({ length: batchCount }, () => traffic.batch(BATCH)),
+        apply,
+      );
+    const aNetfin = await batches('a', ledgerTraffic, (b) => ledger.createTransfers(b));
+    const aBare = await batches('a-bare', bareTraffic, (b) => bareBatch(platform, b, seq));
+    const aFloor = await batches('a-floor', new Traffic('bench:floor:'), (b) => insertOnly(platform, b, seq));
+    for (const [test, baseline, note] of [
+      ['(a) batches of 8,190, in process', aBare, 'latency per batch'],
+      [
+        "(a) against the storage floor: the same batches' rows only inserted (baseline column), nothing else",
+        aFloor,
+        'floor: no locks, no balance updates, no checks',
+      ],
+    ] as const) {
+      rows.push({
+        target: target.name,
+        test,
+        netfin: summarize(aNetfin),
+        baseline: summarize(baseline),
+        note,
+      });
+    }
     console.log(
       `[${target.name}] (a) ${fmt(summarize(aNetfin).perSecond)}/s vs bare ${fmt(summarize(aBare).perSecond)}/s, insert only ${fmt(summarize(aFloor).perSecond)}/s`,
     );
