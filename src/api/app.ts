@@ -21,6 +21,8 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { lendingAccountRoutes } from './routes/lending-accounts.ts';
 import { lendingStaffRoutes } from './routes/lending-staff.ts';
+import { merchantRoutes } from './routes/merchant.ts';
+import { paymentOperationsRoutes } from './routes/payment-operations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { riskReviewRoutes } from './routes/risk-reviews.ts';
@@ -140,6 +142,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(adminRoutes(platform), { prefix: '/v1/admin' });
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });
   await app.register(paymentRoutes(platform), { prefix: '/v1' });
+  await app.register(merchantRoutes(platform), { prefix: '/v1' });
+  await app.register(paymentOperationsRoutes(platform), { prefix: '/v1' });
   await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
   await app.register(riskReviewRoutes(platform), { prefix: '/v1/risk' });
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
