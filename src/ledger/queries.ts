@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
+import { INT8_MAX } from './batch-state.ts';
 import { type Account, AccountFlag, hasFlag, type Transfer, TransferFlag } from './model.ts';
-import { INT8_MAX } from './state-machine.ts';
 import { ACCOUNT_COLUMNS, TRANSFER_COLUMNS, type TransferDbRow, toAccountRow, toTransfer } from './store.ts';
 
 export interface Balances {

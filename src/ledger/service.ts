@@ -1,6 +1,7 @@
 import type { BatchStep } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { type Clock, findCurrency, invalid, isStorableText } from '../kernel/index.ts';
+import { INT8_MAX } from './batch-state.ts';
 import { GroupCommitter } from './group-commit.ts';
 import {
   ACCOUNT_FLAGS_MASK,
@@ -26,7 +27,6 @@ import {
   sumBalances,
   type TransferFilter,
 } from './queries.ts';
-import { INT8_MAX } from './state-machine.ts';
 import {
   createAccountsInTransaction,
   createTransfersInTransaction,

@@ -1,5 +1,17 @@
 import { assert } from '../kernel/index.ts';
 import {
+  type AccountRow,
+  type AccountState,
+  type Changes,
+  emptyChanges,
+  INT8_MAX,
+  isWholeRow,
+  type NewTransfer,
+  type PendingRow,
+  type Snapshot,
+} from './batch-state.ts';
+import { compareExisting } from './existing.ts';
+import {
   type AccountEventResult,
   AccountFlag,
   type AccountInput,
@@ -7,104 +19,10 @@ import {
   type CreateTransferResult,
   hasFlag,
   type PendingState,
-  type Transfer,
   type TransferEventResult,
   TransferFlag,
   type TransferInput,
 } from './model.ts';
-
-/**
- * The ledger's semantics, applied in memory to a snapshot of the rows a batch needs, which the store
- * loaded and locked beforehand. Events apply one at a time in order, each seeing the effects of those
- * before it; a linked chain that fails is undone. The store then writes what changed.
- *
- * Timestamps are assigned as slots (`seq`): the store turns slot k into base + k once it knows the
- * base, so the order of slots is the order of application.
- */
-export const INT8_MAX = 9_223_372_036_854_775_807n;
-
-/**
- * What applying transfers needs of an account: its ledger, flags and balances. A batch of transfers
- * locks and reads only these columns (reading and parsing the rest of thousands of rows was a
- * sixth of the lock's cost).
- */
-export interface AccountState {
-  id: string;
-  ledger: string;
-  flags: number;
-  debitsPending: bigint;
-  debitsPosted: bigint;
-  creditsPending: bigint;
-  creditsPosted: bigint;
-}
-
-/** The whole account, as creating accounts compares and writes it. */
-export interface AccountRow extends AccountState {
-  code: number;
-  userData: string | null;
-  /** -1n until the store assigns a timestamp to an account created in this batch. */
-  timestamp: bigint;
-  createdAt: Date;
-}
-
-const isWholeRow = (account: AccountState): account is AccountRow => 'code' in account;
-
-export interface PendingRow {
-  transferId: string;
-  debitAccountId: string;
-  creditAccountId: string;
-  amount: bigint;
-  flags: number;
-  /** Wall-clock expiry in ms since the epoch, or null for never. */
-  expiresAtMs: number | null;
-  state: PendingState;
-  resolvedBy: string | null;
-  /** The slot of the post, void or expiry that resolved it in this batch. */
-  resolvedSeq: number | null;
-}
-
-export interface NewTransfer extends Omit<Transfer, 'timestamp'> {
-  seq: number;
-}
-
-export interface Snapshot {
-  readonly accounts: Map<string, AccountState>;
-  /** Existing transfers the batch refers to (by its ids and pending ids); new ones are added. */
-  readonly transfers: Map<string, Transfer | NewTransfer>;
-  readonly pendings: Map<string, PendingRow>;
-}
-
-export interface HistoryRow {
-  accountId: string;
-  transferId: string;
-  seq: number;
-  debitsPending: bigint;
-  debitsPosted: bigint;
-  creditsPending: bigint;
-  creditsPosted: bigint;
-}
-
-export interface Changes {
-  readonly newAccounts: AccountRow[];
-  readonly newTransfers: NewTransfer[];
-  readonly newPendings: PendingRow[];
-  readonly resolvedPendings: Set<PendingRow>;
-  readonly touchedAccounts: Set<AccountState>;
-  readonly history: HistoryRow[];
-  slots: number;
-}
-
-export function emptyChanges(): Changes {
-  return {
-    newAccounts: [],
-    newTransfers: [],
-    newPendings: [],
-    resolvedPendings: new Set(),
-    touchedAccounts: new Set(),
-    history: [],
-    slots: 0,
-  };
-}
 
 type Undo = () => void;
 
@@ -114,6 +32,14 @@ const PENDING_STATE_RESULT: Record<Exclude<PendingState, 'pending'>, CreateTrans
   expired: 'pending_transfer_expired',
 };
 
+/**
+ * The ledger's semantics, applied in memory to a snapshot of the rows a batch needs, which the store
+ * loaded and locked beforehand. Events apply one at a time in order, each seeing the effects of those
+ * before it; a linked chain that fails is undone. The store then writes what changed.
+ *
+ * Timestamps are assigned as slots (`seq`): the store turns slot k into base + k once it knows the
+ * base, so the order of slots is the order of application.
+ */
 export class StateMachine {
   readonly changes: Changes = emptyChanges();
   private undo: Undo[] | undefined;
@@ -389,7 +315,7 @@ export class StateMachine {
     if (t.id === '') return fail('id_must_not_be_empty');
     const flags = t.flags ?? 0;
     const existing = this.snapshot.transfers.get(t.id);
-    if (existing) return fail(this.compareExisting(t, flags, existing));
+    if (existing) return fail(compareExisting(t, flags, existing, (id) => this.snapshot.transfers.get(id)));
     if (
       hasFlag(flags, TransferFlag.postPendingTransfer) ||
       hasFlag(flags, TransferFlag.voidPendingTransfer)
@@ -609,44 +535,6 @@ export class StateMachine {
     this.snapshotHistory(dr, t.id, seq);
     this.snapshotHistory(cr, t.id, seq);
     return { id: t.id, result: 'ok', timestamp: BigInt(seq), amount };
-  }
-
-  /** The result for a transfer whose id is taken: `exists` only if every field matches. */
-  private compareExisting(t: TransferInput, flags: number, e: Transfer | NewTransfer): CreateTransferResult {
-    // As for accounts, the linked flag describes the batch the event came in, not the transfer.
-    if ((e.flags & ~TransferFlag.linked) !== (flags & ~TransferFlag.linked))
-      return 'exists_with_different_flags';
-    if ((e.pendingId ?? '') !== (t.pendingId ?? '')) return 'exists_with_different_pending_id';
-    if (e.timeoutSeconds !== (t.timeoutSeconds ?? 0)) return 'exists_with_different_timeout';
-    const postOrVoid =
-      hasFlag(flags, TransferFlag.postPendingTransfer) || hasFlag(flags, TransferFlag.voidPendingTransfer);
-    if (!postOrVoid) {
-      if (e.debitAccountId !== (t.debitAccountId ?? '')) return 'exists_with_different_debit_account_id';
-      if (e.creditAccountId !== (t.creditAccountId ?? '')) return 'exists_with_different_credit_account_id';
-      const balancing =
-        hasFlag(flags, TransferFlag.balancingDebit) || hasFlag(flags, TransferFlag.balancingCredit);
-      // A balancing amount is an upper bound: asking again for at least what moved is the same request.
-      const differs = balancing ? t.amount !== 0n && t.amount < e.amount : t.amount !== e.amount;
-      if (differs) return 'exists_with_different_amount';
-      if (e.userData !== (t.userData ?? null)) return 'exists_with_different_user_data';
-      if (e.ledger !== (t.ledger ?? '')) return 'exists_with_different_ledger';
-      if (e.code !== (t.code ?? 0)) return 'exists_with_different_code';
-      return 'exists';
-    }
-    const p = this.snapshot.transfers.get(e.pendingId ?? '');
-    assert(p, `the pending transfer of ${e.id} must be loaded`);
-    if ((t.debitAccountId ?? '') !== '' && t.debitAccountId !== e.debitAccountId) {
-      return 'exists_with_different_debit_account_id';
-    }
-    if ((t.creditAccountId ?? '') !== '' && t.creditAccountId !== e.creditAccountId) {
-      return 'exists_with_different_credit_account_id';
-    }
-    const asked = t.amount === 0n ? p.amount : t.amount;
-    if (asked !== e.amount) return 'exists_with_different_amount';
-    if ((t.userData ?? p.userData) !== e.userData) return 'exists_with_different_user_data';
-    if ((t.ledger ?? '') !== '' && t.ledger !== e.ledger) return 'exists_with_different_ledger';
-    if ((t.code ?? 0) !== 0 && t.code !== e.code) return 'exists_with_different_code';
-    return 'exists';
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, RetryableError, textArray } from '../db/index.ts';
+import type { AccountRow, AccountState, NewTransfer, PendingRow } from './batch-state.ts';
 import {
   type AccountEventResult,
   type AccountInput,
@@ -9,13 +10,7 @@ import {
   TransferFlag,
   type TransferInput,
 } from './model.ts';
-import {
-  type AccountRow,
-  type AccountState,
-  type NewTransfer,
-  type PendingRow,
-  StateMachine,
-} from './state-machine.ts';
+import { StateMachine } from './state-machine.ts';
 import { IdsNotNew, writeChanges } from './write.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type Executor, integerArray, RetryableError, sqlState, textArray } from '../db/index.ts';
 import { assert } from '../kernel/index.ts';
-import type { Changes } from './state-machine.ts';
+import type { Changes } from './batch-state.ts';
 
 /**
  * Writes a batch's outcome in one statement: data-modifying CTEs insert the new accounts,
