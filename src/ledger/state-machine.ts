@@ -10,7 +10,15 @@ import {
   type PendingRow,
   type Snapshot,
 } from './batch-state.ts';
-import { compareExisting } from './existing.ts';
+import {
+  checkAgainstPending,
+  checkNewAccountFields,
+  checkNewTransferFields,
+  checkPostOrVoidFields,
+  checkStillPending,
+  compareExisting,
+  compareExistingAccount,
+} from './event-checks.ts';
 import {
   type AccountEventResult,
   AccountFlag,
@@ -25,12 +33,6 @@ import {
 } from './model.ts';
 
 type Undo = () => void;
-
-const PENDING_STATE_RESULT: Record<Exclude<PendingState, 'pending'>, CreateTransferResult> = {
-  posted: 'pending_transfer_already_posted',
-  voided: 'pending_transfer_already_voided',
-  expired: 'pending_transfer_expired',
-};
 
 /**
  * The ledger's semantics, applied in memory to a snapshot of the rows a batch needs, which the store
@@ -234,22 +236,10 @@ export class StateMachine {
     const existing = this.snapshot.accounts.get(input.id);
     if (existing) {
       assert(isWholeRow(existing), 'creating accounts compares whole account rows');
-      // The linked flag belongs to the event, not the account, so it is left out of the comparison.
-      if ((existing.flags & ~AccountFlag.linked) !== (flags & ~AccountFlag.linked))
-        return result('exists_with_different_flags');
-      if (existing.userData !== userData) return result('exists_with_different_user_data');
-      if (existing.ledger !== input.ledger) return result('exists_with_different_ledger');
-      if (existing.code !== input.code) return result('exists_with_different_code');
-      return result('exists');
+      return result(compareExistingAccount(input, existing));
     }
-    if (
-      hasFlag(flags, AccountFlag.debitsMustNotExceedCredits) &&
-      hasFlag(flags, AccountFlag.creditsMustNotExceedDebits)
-    ) {
-      return result('flags_are_mutually_exclusive');
-    }
-    if (input.ledger === '') return result('ledger_must_not_be_empty');
-    if (input.code === 0) return result('code_must_not_be_zero');
+    const refused = checkNewAccountFields(input);
+    if (refused) return result(refused);
     const seq = this.slot();
     const row: AccountRow = {
       id: input.id,
@@ -323,27 +313,16 @@ export class StateMachine {
       return this.postOrVoid(t, flags);
     }
 
-    const debitId = t.debitAccountId ?? '';
-    const creditId = t.creditAccountId ?? '';
+    const refused = checkNewTransferFields(t, flags);
+    if (refused) return fail(refused);
+    const debitId = t.debitAccountId!;
+    const creditId = t.creditAccountId!;
     const pending = hasFlag(flags, TransferFlag.pending);
     const timeout = t.timeoutSeconds ?? 0;
-    if (debitId === '') return fail('debit_account_id_must_not_be_empty');
-    if (creditId === '') return fail('credit_account_id_must_not_be_empty');
-    if (debitId === creditId) return fail('accounts_must_be_different');
-    if ((t.pendingId ?? '') !== '') return fail('pending_id_must_be_empty');
-    if (!pending) {
-      if (timeout !== 0) return fail('timeout_reserved_for_pending_transfer');
-      if (hasFlag(flags, TransferFlag.closingDebit) || hasFlag(flags, TransferFlag.closingCredit)) {
-        return fail('closing_transfer_must_be_pending');
-      }
-    }
-    const ledger = t.ledger ?? '';
-    const code = t.code ?? 0;
-    if (ledger === '') return fail('ledger_must_not_be_empty');
-    if (code === 0) return fail('code_must_not_be_zero');
+    const ledger = t.ledger!;
+    const code = t.code!;
     const balancingDebit = hasFlag(flags, TransferFlag.balancingDebit);
     const balancingCredit = hasFlag(flags, TransferFlag.balancingCredit);
-    if (t.amount === 0n && !balancingDebit && !balancingCredit) return fail('amount_must_not_be_zero');
 
     const dr = this.snapshot.accounts.get(debitId);
     if (!dr) return fail('debit_account_not_found');
@@ -454,42 +433,19 @@ export class StateMachine {
   private postOrVoid(t: TransferInput, flags: number): TransferEventResult {
     const fail = (code: CreateTransferResult): TransferEventResult => ({ id: t.id, result: code });
     const post = hasFlag(flags, TransferFlag.postPendingTransfer);
-    const exclusive =
-      TransferFlag.pending |
-      TransferFlag.balancingDebit |
-      TransferFlag.balancingCredit |
-      TransferFlag.closingDebit |
-      TransferFlag.closingCredit;
-    if ((post && hasFlag(flags, TransferFlag.voidPendingTransfer)) || (flags & exclusive) !== 0) {
-      return fail('flags_are_mutually_exclusive');
-    }
-    const pendingId = t.pendingId ?? '';
-    if (pendingId === '') return fail('pending_id_must_not_be_empty');
-    if (pendingId === t.id) return fail('pending_id_must_be_different');
-    if ((t.timeoutSeconds ?? 0) !== 0) return fail('timeout_reserved_for_pending_transfer');
-
+    const refused = checkPostOrVoidFields(t, flags, post);
+    if (refused) return fail(refused);
+    const pendingId = t.pendingId!;
     const p = this.snapshot.transfers.get(pendingId);
     if (!p) return fail('pending_transfer_not_found');
-    if (!hasFlag(p.flags, TransferFlag.pending)) return fail('pending_transfer_not_pending');
-    if ((t.debitAccountId ?? '') !== '' && t.debitAccountId !== p.debitAccountId) {
-      return fail('pending_transfer_has_different_debit_account_id');
-    }
-    if ((t.creditAccountId ?? '') !== '' && t.creditAccountId !== p.creditAccountId) {
-      return fail('pending_transfer_has_different_credit_account_id');
-    }
-    if ((t.ledger ?? '') !== '' && t.ledger !== p.ledger)
-      return fail('pending_transfer_has_different_ledger');
-    if ((t.code ?? 0) !== 0 && t.code !== p.code) return fail('pending_transfer_has_different_code');
-
+    const mismatch = checkAgainstPending(t, p, post);
+    if (mismatch) return fail(mismatch);
     const amount = t.amount === 0n ? p.amount : t.amount;
-    if (amount > p.amount) return fail('exceeds_pending_transfer_amount');
-    if (!post && amount < p.amount) return fail('pending_transfer_has_different_amount');
 
     const state = this.snapshot.pendings.get(pendingId);
     assert(state, `pending transfer ${pendingId} has no pending state`);
-    if (state.state !== 'pending') return fail(PENDING_STATE_RESULT[state.state]);
-    if (state.expiresAtMs !== null && state.expiresAtMs <= this.nowMs)
-      return fail('pending_transfer_expired');
+    const resolved = checkStillPending(state, this.nowMs);
+    if (resolved) return fail(resolved);
 
     const dr = this.snapshot.accounts.get(p.debitAccountId);
     const cr = this.snapshot.accounts.get(p.creditAccountId);
