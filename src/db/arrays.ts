@@ -6,12 +6,18 @@
  */
 export function textArray(values: readonly string[]): string {
   if (values.length === 0) return '{}';
+  // join() would turn a stray null into "": refuse it rather than write a wrong value.
+  for (const v of values) if (typeof v !== 'string') throw new TypeError('textArray takes strings only');
   // Every element quoted (so that "NULL" stays a string); only quotes and backslashes need escapes.
   if (!/["\\]/.test(values.join(''))) return `{"${values.join('","')}"}`;
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** An array literal of integers (bigint or number), none null. */
+/** An array literal of integers (bigint, or number within the safe range), none null. */
 export function integerArray(values: readonly (bigint | number)[]): string {
+  for (const v of values) {
+    if (typeof v !== 'bigint' && !Number.isSafeInteger(v))
+      throw new TypeError('integerArray takes bigints and safe integers only');
+  }
   return `{${values.join(',')}}`;
 }

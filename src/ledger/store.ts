@@ -14,7 +14,7 @@ import { StateMachine } from './state-machine.ts';
 import { IdsNotNew, writeChanges } from './write.ts';
 
 /**
- * The ledger on PostgreSQL. A batch loads and locks (FOR UPDATE, in id order, so concurrent batches
+ * The ledger on PostgreSQL. A batch loads and locks (FOR NO KEY UPDATE, in id order, so concurrent batches
  * never deadlock on each other) every account it touches, applies its events in memory with the
  * state machine, and writes the outcome back with a handful of set-based statements, whatever the
  * batch size. It runs inside the caller's transaction, so a domain operation and its postings
@@ -262,8 +262,10 @@ async function loadTransfersAndDue(
  * - an event that succeeded and whose id is taken makes the insert fail on the primary key, and
  * - the ids of events that failed (whose result an existing id would have changed to `exists…`)
  *   are looked up, few as they normally are;
- * either way IdsNotNew is thrown before anything is written, and the caller, who owns the
- * transaction (the group committer), runs the batch again without the assumption.
+ * either way IdsNotNew is thrown before the batch's own rows are written (expired holds released
+ * on its accounts may be), so the transaction must be rolled back: the group committer then runs the
+ * batch again without the assumption, and a caller passing `idsAreNew` fails. On the primary-key
+ * path PostgreSQL has aborted the transaction already.
  */
 export async function createTransfersInTransaction(
   trx: Executor,

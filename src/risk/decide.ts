@@ -182,8 +182,9 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
 /**
  * Velocity counts read at most the latest VELOCITY_WINDOW decisions each, through their indexes: a
  * device or address used by thousands of applications (a carrier's shared address, an attack) would
- * otherwise make every decision from it count them all. A rule needs to know that the count is high,
- * not how high: any sane threshold is far below the window.
+ * otherwise make every decision from it count them all. A rule needs to know that a count is high,
+ * not how high, so a full window counts as VELOCITY_WINDOW: one applicant flooding a device cannot
+ * hide the others who used it. Simulations are not applications and are not counted.
  */
 export const VELOCITY_WINDOW = 1000;
 
@@ -196,13 +197,15 @@ async function velocityOf(deps: DecideDeps, application: CreditApplication) {
   const rows = await sql<{ apps: bigint; device: bigint; ip: bigint }>`
     select (select count(*) from (select 1 from risk_decisions where applicant_id = ${application.applicantId}::uuid
               and variant <> 'simulation' and created_at > ${day} limit ${VELOCITY_WINDOW}) a)::int8 as apps,
-           (select count(distinct applicant_id) from (select applicant_id from risk_decisions
+           (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
+            from (select applicant_id from risk_decisions
               where ${device}::text is not null and input -> 'application' ->> 'device' = ${device} and created_at > ${month}
-                and applicant_id <> ${application.applicantId}::uuid
+                and applicant_id <> ${application.applicantId}::uuid and variant <> 'simulation'
               order by input -> 'application' ->> 'device', created_at desc limit ${VELOCITY_WINDOW}) d)::int8 as device,
-           (select count(distinct applicant_id) from (select applicant_id from risk_decisions
+           (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
+            from (select applicant_id from risk_decisions
               where ${ip}::text is not null and input -> 'application' ->> 'ip' = ${ip} and created_at > ${month}
-                and applicant_id <> ${application.applicantId}::uuid
+                and applicant_id <> ${application.applicantId}::uuid and variant <> 'simulation'
               order by input -> 'application' ->> 'ip', created_at desc limit ${VELOCITY_WINDOW}) i)::int8 as ip`.execute(
     deps.db,
   );

@@ -54,6 +54,9 @@ describe(`the database driver (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => 
     expect(row.plain).toEqual(['a', 'b:c', 'NULL']);
     expect(row.n).toEqual(numbers);
     expect(row.e).toEqual([]);
+    // A stray null would otherwise be written as "" (or an empty element): refused instead.
+    expect(() => textArray(['a', null as unknown as string])).toThrow(TypeError);
+    expect(() => integerArray([1n, 1.5])).toThrow(TypeError);
   });
 
   it('sends bigint parameters without losing precision', async () => {

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckCharacter } from '../../src/identity/index.ts';
+import { VELOCITY_WINDOW } from '../../src/risk/decide.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 
@@ -170,6 +172,27 @@ describe('credit decisions on the shipped policy', () => {
     const sixth = await decide(application(users[5]!.userId, { device }));
     expect(sixth.outcome).toBe('decline');
     expect(sixth.reasons).toContain('device_shared_by_many_applicants');
+  });
+
+  it('counts a device whose window of recent decisions is full as shared by many', async () => {
+    // One applicant floods a device with 1,000 applications (copied in SQL to keep the test short):
+    // the velocity count reads only the latest 1,000 decisions, and must not let the flood hide
+    // that the device is busy.
+    const device = `flooded-phone-${Date.now()}`;
+    const flooder = await applicant('133');
+    const first = await decide(application(flooder.userId, { device }));
+    await sql`
+      insert into risk_decisions (id, applicant_id, subject, input, sources, graph_id, graph_name, graph_version,
+        model_id, model_version, variant, outcome, grade, score, annual_rate, amount, reasons, result, trace,
+        created_at, business_date)
+      select gen_random_uuid(), applicant_id, subject, input, sources, graph_id, graph_name, graph_version, model_id,
+        model_version, variant, outcome, grade, score, annual_rate, amount, reasons, result, trace, created_at, business_date
+      from risk_decisions, generate_series(1, ${VELOCITY_WINDOW}) where id = ${first.decisionId}::uuid`.execute(
+      t.platform.db,
+    );
+    const other = await applicant('134');
+    const d = await decide(application(other.userId, { device }));
+    expect(d.reasons).toContain('device_shared_by_many_applicants');
   });
 
   it('cuts the amount to the limit and respects the regulatory caps', async () => {
