@@ -6,8 +6,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
-import { type Executor, integerArray, openDatabase, quoteIdent, textArray } from '../src/db/index.ts';
+import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
+import { type BareTransfer, copyLedgerTables, insertTransfers, postTransfers } from './bare.ts';
 import {
   fmt,
   type Measurement,
@@ -95,55 +96,29 @@ export async function setup(platform: Platform): Promise<void> {
     );
   }
   // The baseline's own copies of the tables: same columns, indexes and fillfactor.
-  await sql`create table bench_accounts (like ledger_accounts including all) with (fillfactor = 70)`.execute(
-    db,
-  );
-  await sql`create table bench_transfers (like ledger_transfers including all)`.execute(db);
-  await sql`insert into bench_accounts select * from ledger_accounts`.execute(db);
+  await copyLedgerTables(db, BARE, false);
 }
 
-/** The transfers' rows, inserted into the baselines' copy of the transfers table. */
-async function insertRows(trx: Executor, transfers: TransferInput[], base: bigint, now: Date): Promise<void> {
-  await sql`
-    insert into bench_transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data,
-                                 flags, timeout_seconds, timestamp, created_at)
-    select id, dr, cr, amount, null, 'CNY', 1, null, 0, 0, ${base} + ord, ${now}
-    from unnest(${textArray(transfers.map((t) => t.id))}::text[], ${textArray(transfers.map((t) => t.debitAccountId!))}::text[],
-                ${textArray(transfers.map((t) => t.creditAccountId!))}::text[], ${integerArray(transfers.map((t) => t.amount))}::int8[])
-      with ordinality as v(id, dr, cr, amount, ord)`.execute(trx);
+const BARE = { accounts: 'bench_accounts', transfers: 'bench_transfers' };
+
+const bare = (transfers: TransferInput[]): BareTransfer[] =>
+  transfers.map((t) => ({
+    id: t.id,
+    debitAccountId: t.debitAccountId!,
+    creditAccountId: t.creditAccountId!,
+    amount: t.amount,
+  }));
+
+function nextBase(seq: { next: bigint }, count: number): bigint {
+  const base = seq.next;
+  seq.next += BigInt(count);
+  return base;
 }
 
 /** Bare SQL: lock the accounts, insert the transfers, apply the summed balance changes. No checks. */
-async function bareBatch(
-  platform: Platform,
-  transfers: TransferInput[],
-  seq: { next: bigint },
-): Promise<void> {
-  const deltas = new Map<string, { debit: bigint; credit: bigint }>();
-  for (const t of transfers) {
-    const d = deltas.get(t.debitAccountId!) ?? { debit: 0n, credit: 0n };
-    d.debit += t.amount;
-    deltas.set(t.debitAccountId!, d);
-    const c = deltas.get(t.creditAccountId!) ?? { debit: 0n, credit: 0n };
-    c.credit += t.amount;
-    deltas.set(t.creditAccountId!, c);
-  }
-  const ids = [...deltas.keys()].sort();
-  const base = seq.next;
-  seq.next += BigInt(transfers.length);
-  const now = new Date();
-  await platform.db.transaction().execute(async (trx) => {
-    await sql`select id from bench_accounts join unnest(${textArray(ids)}::text[]) as w(id) using (id) order by id for no key update`.execute(
-      trx,
-    );
-    await insertRows(trx, transfers, base, now);
-    await sql`
-      update bench_accounts a set debits_posted = a.debits_posted + v.debit, credits_posted = a.credits_posted + v.credit
-      from unnest(${textArray(ids)}::text[], ${integerArray(ids.map((id) => deltas.get(id)!.debit))}::int8[],
-                  ${integerArray(ids.map((id) => deltas.get(id)!.credit))}::int8[])
-        as v(id, debit, credit)
-      where a.id = v.id`.execute(trx);
-  });
+function bareBatch(platform: Platform, transfers: TransferInput[], seq: { next: bigint }): Promise<void> {
+  const base = nextBase(seq, transfers.length);
+  return platform.db.transaction().execute((trx) => postTransfers(trx, BARE, bare(transfers), base));
 }
 
 /**
@@ -151,17 +126,9 @@ async function bareBatch(
  * indexes (id, and each side's account with the timestamp), in a transaction; no locks, no balances,
  * no checks. No ledger on PostgreSQL can record transfers faster than this on the same machine.
  */
-async function insertOnly(
-  platform: Platform,
-  transfers: TransferInput[],
-  seq: { next: bigint },
-): Promise<void> {
-  const base = seq.next;
-  seq.next += BigInt(transfers.length);
-  const now = new Date();
-  await platform.db.transaction().execute(async (trx) => {
-    await insertRows(trx, transfers, base, now);
-  });
+function insertOnly(platform: Platform, transfers: TransferInput[], seq: { next: bigint }): Promise<void> {
+  const base = nextBase(seq, transfers.length);
+  return platform.db.transaction().execute((trx) => insertTransfers(trx, BARE, bare(transfers), base));
 }
 
 async function measureBatches(

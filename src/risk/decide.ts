@@ -192,23 +192,20 @@ async function velocityOf(deps: DecideDeps, application: CreditApplication) {
   const now = deps.clock.now();
   const day = new Date(now.getTime() - 86_400_000);
   const month = new Date(now.getTime() - 30 * 86_400_000);
-  const device = application.device ?? null;
-  const ip = application.ip ?? null;
+  const applicant = application.applicantId;
+  // Other applicants on this device or address in 30 days. The key is a literal, not a parameter,
+  // so that the expression matches its index.
+  const sharedBy = (key: 'device' | 'ip', value: string | null) => sql`
+    (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
+     from (select applicant_id from risk_decisions
+       where ${value}::text is not null and input -> 'application' ->> ${sql.lit(key)} = ${value}
+         and created_at > ${month} and applicant_id <> ${applicant}::uuid and variant <> 'simulation'
+       order by input -> 'application' ->> ${sql.lit(key)}, created_at desc limit ${VELOCITY_WINDOW}) s)::int8`;
   const rows = await sql<{ apps: bigint; device: bigint; ip: bigint }>`
-    select (select count(*) from (select 1 from risk_decisions where applicant_id = ${application.applicantId}::uuid
+    select (select count(*) from (select 1 from risk_decisions where applicant_id = ${applicant}::uuid
               and variant <> 'simulation' and created_at > ${day} limit ${VELOCITY_WINDOW}) a)::int8 as apps,
-           (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
-            from (select applicant_id from risk_decisions
-              where ${device}::text is not null and input -> 'application' ->> 'device' = ${device} and created_at > ${month}
-                and applicant_id <> ${application.applicantId}::uuid and variant <> 'simulation'
-              order by input -> 'application' ->> 'device', created_at desc limit ${VELOCITY_WINDOW}) d)::int8 as device,
-           (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
-            from (select applicant_id from risk_decisions
-              where ${ip}::text is not null and input -> 'application' ->> 'ip' = ${ip} and created_at > ${month}
-                and applicant_id <> ${application.applicantId}::uuid and variant <> 'simulation'
-              order by input -> 'application' ->> 'ip', created_at desc limit ${VELOCITY_WINDOW}) i)::int8 as ip`.execute(
-    deps.db,
-  );
+           ${sharedBy('device', application.device ?? null)} as device,
+           ${sharedBy('ip', application.ip ?? null)} as ip`.execute(deps.db);
   const r = rows.rows[0]!;
   return { applications24h: Number(r.apps), deviceApplicants: Number(r.device), ipApplicants: Number(r.ip) };
 }
