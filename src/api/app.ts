@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -8,9 +9,10 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Platform } from '../app/platform.ts';
+import { PERMISSIONS } from '../identity/index.ts';
 import { isStorableText, uuidv7 } from '../kernel/index.ts';
-import { installAuth } from './auth.ts';
-import { installErrorHandling, installNotFound } from './errors.ts';
+import { installAuth, registerPublicPlugin, routeAuthOf } from './auth.ts';
+import { installErrorHandling, installNotFound, sendError } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
@@ -26,7 +28,7 @@ import { paymentOperationsRoutes } from './routes/payment-operations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { riskReviewRoutes } from './routes/risk-reviews.ts';
-import { installWebApp } from './web.ts';
+import { installWebApp, WEB_CSP } from './web.ts';
 
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
@@ -46,6 +48,40 @@ function storable(value: unknown, depth: number): boolean {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Path and query values that PostgreSQL could not store (a NUL, an unpaired surrogate) are refused. */
+function storableValues(values: unknown): boolean {
+  if (values === null || typeof values !== 'object') return true;
+  return Object.values(values).every((value) =>
+    Array.isArray(value) ? value.every((item) => storable(item, 1)) : storable(value, 1),
+  );
+}
+
+/**
+ * The OpenAPI document says who may call each operation: `x-netfin-auth` carries the route's own
+ * declaration (and the roles it admits), and a public operation needs no credentials.
+ */
+function describeAuth(
+  input: Parameters<typeof jsonSchemaTransform>[0],
+): ReturnType<typeof jsonSchemaTransform> {
+  const transformed = jsonSchemaTransform(input);
+  const auth = routeAuthOf(input.route);
+  if (auth === undefined) return transformed;
+  const schema = { ...(transformed.schema as Record<string, unknown>) };
+  if (auth === 'public') {
+    schema.security = [];
+    schema['x-netfin-auth'] = { access: 'public' };
+  } else if (auth === 'signed_in') {
+    schema['x-netfin-auth'] = { access: 'signed_in' };
+  } else {
+    schema['x-netfin-auth'] = {
+      access: 'permission',
+      permission: auth.permission,
+      roles: [...PERMISSIONS[auth.permission]],
+    };
+  }
+  return { ...transformed, schema } as ReturnType<typeof jsonSchemaTransform>;
+}
 
 /** Secrets and personal data never reach the log. */
 export const LOG_REDACT = [
@@ -70,6 +106,19 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     trustProxy: platform.config.trustProxy,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // A URL the router cannot decode (bad percent-encoding) is refused before any hook runs: answer it
+    // in netfin's error shape, with the headers the hooks would have added.
+    frameworkErrors: (error, _request, reply) => {
+      reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+      if (error.code === 'FST_ERR_BAD_URL')
+        return sendError(
+          reply,
+          400,
+          'malformed_url',
+          'the URL is malformed (its percent-encoding is not UTF-8)',
+        );
+      return sendError(reply, 400, 'malformed_request', 'the request is malformed');
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -95,6 +144,31 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   installErrorHandling(app);
+  // Before any route: every route registered from here on must declare who may call it.
+  installAuth(app, platform);
+
+  // Security headers on every response (the web app's policy for pages; JSON cannot run scripts).
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  // API answers carry tokens and personal data: no cache, shared or private, may keep them.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.is404 && request.routeOptions.config.auth !== undefined && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    if (!storableValues(request.params) || !storableValues(request.query)) {
+      return sendError(
+        reply,
+        400,
+        'text_malformed',
+        'a path or query value holds a NUL character or an unpaired surrogate, which cannot be stored',
+      );
+    }
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -128,13 +202,12 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
         },
       ],
     },
-    transform: jsonSchemaTransform,
+    transform: describeAuth,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerPublicPlugin(app, swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  installAuth(app, platform);
   installIdempotency(app, platform.db);
 
   await app.register(healthRoutes(platform));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerPublicPlugin } from './auth.ts';
 
 /** Where `vite build` puts the web app (web/vite.config.ts). */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -13,17 +14,18 @@ const API_PATHS = /^\/(v1|docs|openapi\.json|healthz)(\/|$|\?)/;
 // The app's own scripts only (and compiling WebAssembly, which the decision-graph editor's expression
 // checker needs; it allows no JavaScript eval); Ant Design writes its styles inline at run time, and QR
 // codes are data URLs.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
+export const WEB_CSP: Record<string, string[]> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
 
 /**
  * Serves the built web app from the API's own server and port: its files (hashed assets cached for a
@@ -37,25 +39,18 @@ export async function installWebApp(
   const indexFile = join(dir, 'index.html');
   if (!existsSync(indexFile)) return undefined;
   const index = readFileSync(indexFile);
-  await app.register(fastifyStatic, {
+  await registerPublicPlugin(app, fastifyStatic, {
     root: dir,
     prefix: '/',
     wildcard: false,
     index: false,
     setHeaders(reply, path) {
-      reply.header('x-content-type-options', 'nosniff');
       if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   const sendIndex = (reply: FastifyReply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
-      .send(index);
-  app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
+  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   return (request, reply) => {
     const accept = request.headers.accept ?? '';
     if (request.method !== 'GET' || API_PATHS.test(request.url) || !accept.includes('text/html'))

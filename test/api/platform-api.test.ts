@@ -82,7 +82,7 @@ describe('platform endpoints', () => {
 
   it('turns an unexpected error into a 500 that carries no stack trace or internals', async () => {
     const app = await buildApp(t.platform);
-    app.get('/boom', async () => {
+    app.get('/boom', { config: { auth: 'public' } }, async () => {
       throw new Error('secret internal detail at /srv/netfin/src/x.ts:12');
     });
     await app.ready();

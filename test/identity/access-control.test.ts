@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concrete, operationsOf, PUBLIC_OPERATIONS } from '../support/operations.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 import { signUp, type TestUser, verifiedCustomer } from '../support/users.ts';
 
@@ -15,44 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const PUBLIC = new Set([
-  'GET /healthz',
-  'POST /v1/auth/sms-codes',
-  'POST /v1/auth/sign-up',
-  'POST /v1/auth/sign-in',
-  'POST /v1/auth/password-reset',
-  'GET /v1/dev/inbox',
-  'GET /v1/dev/demo-accounts',
-  // Who is signed in: null for nobody, so that the web app's first request is no failure.
-  'GET /v1/session',
-  // Authenticated by the channel's signature over the body instead of a session.
-  'POST /v1/payments/channels/{channel}/notify',
-  // What anyone may read before signing up: the questionnaire, products, schedules, the markets.
-  'GET /v1/risk-questionnaire',
-  'GET /v1/lending/products',
-  'GET /v1/lending/products/{id}',
-  'GET /v1/lending/schedule-preview',
-  'GET /v1/lending/listings',
-  'GET /v1/lending/listings/{id}',
-  'GET /v1/lending/note-listings',
-  'GET /v1/lending/note-listings/{id}',
-]);
+const PUBLIC = PUBLIC_OPERATIONS;
 const CUSTOMER_MAY =
   /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|batch\/business-date)\b/;
 
-async function endpoints(): Promise<{ method: string; path: string; key: string }[]> {
-  const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-  return Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
-    ([path, methods]) =>
-      Object.keys(methods).map((method) => ({
-        method: method.toUpperCase(),
-        path,
-        key: `${method.toUpperCase()} ${path}`,
-      })),
-  );
-}
-
-const concrete = (path: string) => path.replace(/\{[^}]+\}/g, '01999999-9999-7999-8999-999999999999');
+const endpoints = () => operationsOf(t);
 
 describe('access control on every endpoint', () => {
   it('refuses every non-public endpoint to a caller who is not signed in, before reading the body', async () => {

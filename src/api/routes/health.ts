@@ -9,6 +9,7 @@ export function healthRoutes(platform: Platform): FastifyPluginAsyncZod {
     app.get(
       '/healthz',
       {
+        config: { auth: 'public' },
         schema: {
           tags: ['platform'],
           summary: 'Liveness and database reachability',

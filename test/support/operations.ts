@@ -1,0 +1,60 @@
+import type { TestApp } from './platform.ts';
+
+/**
+ * The operations of the OpenAPI document, read from the running app, so that a test walking them
+ * covers a new route the day it is added.
+ */
+export interface Operation {
+  readonly method: string;
+  readonly path: string;
+  /** "METHOD /path/{param}" */
+  readonly key: string;
+  /** The route's declaration as the document publishes it (`x-netfin-auth`). */
+  readonly auth: { access: 'public' | 'signed_in' | 'permission'; permission?: string; roles?: string[] };
+  readonly operation: Record<string, unknown>;
+}
+
+export async function operationsOf(t: Pick<TestApp, 'app'>): Promise<Operation[]> {
+  const response = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+  const document = response.json() as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      key: `${method.toUpperCase()} ${path}`,
+      auth: operation['x-netfin-auth'] as Operation['auth'],
+      operation,
+    })),
+  );
+}
+
+/** A value for every path parameter: an id of the right shape that names nothing. */
+export const NO_SUCH_ID = '01999999-9999-7999-8999-999999999999';
+export const concrete = (path: string, value = NO_SUCH_ID) => path.replace(/\{[^}]+\}/g, value);
+
+/**
+ * What anyone may call without signing in, written out by hand so that a route that becomes public
+ * by mistake fails the tests rather than joining the list.
+ */
+export const PUBLIC_OPERATIONS = new Set([
+  'GET /healthz',
+  'POST /v1/auth/sms-codes',
+  'POST /v1/auth/sign-up',
+  'POST /v1/auth/sign-in',
+  'POST /v1/auth/password-reset',
+  'GET /v1/dev/inbox',
+  'GET /v1/dev/demo-accounts',
+  // Who is signed in: null for nobody, so that the web app's first request is no failure.
+  'GET /v1/session',
+  // Authenticated by the channel's signature over the body instead of a session.
+  'POST /v1/payments/channels/{channel}/notify',
+  // What anyone may read before signing up: the questionnaire, products, schedules, the markets.
+  'GET /v1/risk-questionnaire',
+  'GET /v1/lending/products',
+  'GET /v1/lending/products/{id}',
+  'GET /v1/lending/schedule-preview',
+  'GET /v1/lending/listings',
+  'GET /v1/lending/listings/{id}',
+  'GET /v1/lending/note-listings',
+  'GET /v1/lending/note-listings/{id}',
+]);
