@@ -37,6 +37,7 @@ interface Row {
 /** A channel that accepts every charge and never calls back: the benchmark sends the notifications. */
 const silentChannel: PaymentChannel = {
   name: 'sim',
+  account: 'netfin',
   acknowledgement: 'success',
   charge: async (r) => ({ accepted: true, channelOrderId: `BENCH-${r.orderId}` }),
   payout: async (r) => ({ accepted: true, channelOrderId: `BENCH-${r.orderId}` }),
@@ -279,6 +280,7 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
         notificationId: `bench-n-${i}`,
         orderId: o.id,
         channelOrderId: `BENCH-${o.id}`,
+        account: 'netfin',
         type: 'charge',
         status: 'succeeded',
         amount: formatAmount(o.amount, CNY),

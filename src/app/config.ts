@@ -213,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         'NETFIN_WITHDRAWAL_DAILY_LIMIT',
         DEFAULT_PAYMENT_SETTINGS.withdrawalDailyLimit,
       ),
+      maxOrderAmount: amount(env, 'NETFIN_MAX_ORDER_AMOUNT', DEFAULT_PAYMENT_SETTINGS.maxOrderAmount),
     },
     publicUrl: env.NETFIN_PUBLIC_URL || undefined,
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,

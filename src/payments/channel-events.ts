@@ -8,8 +8,10 @@ import { settleOrder } from './settle.ts';
 /**
  * A channel's asynchronous notification. Signature and timestamp (five minutes' tolerance) are
  * checked over the exact bytes received; a forgery or a replay from outside the window is refused and
- * audited; a notification seen before is acknowledged without being processed again; the amount is
- * compared with the order's. The answer tells the channel whether to send it again.
+ * audited; a notification seen before is acknowledged without being processed again; every field the
+ * order also has (channel, account, charge or payout, currency, the channel's order number, amount) is
+ * compared with the order's (settle.ts). The answer tells the channel whether to send it again: a
+ * notification that differs from its order is acknowledged, since sending it again would change nothing.
  */
 export async function handleNotification(
   context: PaymentsContext,
@@ -37,6 +39,9 @@ export async function handleNotification(
     amount: n.amount,
     channelOrderId: n.channelOrderId,
     notification: { channel: channelName, notificationId: n.notificationId },
+    account: n.account,
+    type: n.type,
+    currency: n.currency,
   });
   return { status: 200, body: channel.acknowledgement };
 }
@@ -67,6 +72,7 @@ export async function pollPendingOrders(context: PaymentsContext, limit = 100): 
         amount: answer.amount ?? order.amount,
         channelOrderId: answer.channelOrderId ?? null,
         failureCode: 'channel_failed',
+        ...(answer.currency === undefined ? {} : { currency: answer.currency }),
       });
       settled++;
     } else if (answer.status === 'unknown' && order.kind !== 'withdrawal') {

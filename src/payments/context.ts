@@ -1,7 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
-import { type Clock, ruleViolation } from '../kernel/index.ts';
-import type { Ledger, TransferEventResult, TransferInput } from '../ledger/index.ts';
+import { type Clock, CNY, formatAmount, invalid, ruleViolation } from '../kernel/index.ts';
+import type { CreateTransferResult, Ledger, TransferEventResult, TransferInput } from '../ledger/index.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
@@ -34,9 +34,51 @@ export function defaultChannel(context: PaymentsContext): PaymentChannel {
 }
 
 /**
+ * The amount of a new order, checked before anything is written: more than zero, and no more than
+ * the configured largest order, so that no amount a customer sends comes near the int8 range of the
+ * ledger's balances.
+ */
+export function orderAmount(context: PaymentsContext, amount: bigint): bigint {
+  if (amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
+  const limit = context.settings.maxOrderAmount;
+  if (amount > limit) {
+    throw ruleViolation(
+      'amount_exceeds_order_limit',
+      `one order may move at most ${formatAmount(limit, CNY)} CNY`,
+      { limit: formatAmount(limit, CNY) },
+    );
+  }
+  return amount;
+}
+
+const OVERFLOWS: ReadonlySet<CreateTransferResult> = new Set([
+  'overflows_debits_pending',
+  'overflows_credits_pending',
+  'overflows_debits_posted',
+  'overflows_credits_posted',
+  'overflows_debits',
+  'overflows_credits',
+]);
+
+/**
+ * The business error for a transfer the ledger refused because an account's totals would pass the
+ * int8 range, or undefined for any other result. Amounts within the order limit reach it only on an
+ * account that already holds nearly that much, which is the customer's situation, not a bug.
+ */
+export function overflowError(result: CreateTransferResult) {
+  return OVERFLOWS.has(result)
+    ? ruleViolation(
+        'balance_would_overflow',
+        'this would take an account past the largest balance it can hold',
+      )
+    : undefined;
+}
+
+/**
  * Posts transfers in the caller's transaction. A wallet that cannot cover them is the business error
- * insufficient_funds; `exists` is fine (a step already done, when an event is processed again); any
- * other result is a bug in the caller and stops everything.
+ * insufficient_funds, an account that cannot take them balance_would_overflow; `exists` is fine (a
+ * step already done, when an event is processed again); any other result is a bug in the caller and
+ * stops everything.
  */
 export async function post(
   context: PaymentsContext,
@@ -46,11 +88,13 @@ export async function post(
   const results = await context.ledger.createTransfers(transfers, { tx: trx });
   for (const result of results) {
     if (result.result === 'ok' || result.result === 'exists') continue;
-    if (result.result === 'exceeds_credits' || result.result === 'linked_event_failed') {
-      if (results.some((r) => r.result === 'exceeds_credits')) {
-        throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
-      }
+    // In a linked chain the event that failed names the reason; the others say only linked_event_failed.
+    const causes = result.result === 'linked_event_failed' ? results.map((r) => r.result) : [result.result];
+    if (causes.includes('exceeds_credits')) {
+      throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
     }
+    const overflow = causes.map(overflowError).find((error) => error !== undefined);
+    if (overflow) throw overflow;
     throw new Error(`ledger refused ${result.id}: ${result.result}`);
   }
   return results;

@@ -10,7 +10,7 @@ import {
   merchantAccountId,
   TransferCode,
 } from './accounts.ts';
-import { defaultChannel, type PaymentsContext, post } from './context.ts';
+import { defaultChannel, orderAmount, type PaymentsContext, post } from './context.ts';
 import {
   getOrder,
   insertOrder,
@@ -143,7 +143,7 @@ export async function createMerchantOrder(
   userId: string,
   input: { amount: bigint; description: string; merchantOrderNo?: string | undefined },
 ): Promise<Order> {
-  if (input.amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
+  orderAmount(context, input.amount);
   const merchant = await requireMerchant(context, userId);
   const id = uuidv7();
   const now = context.clock.now();
@@ -341,7 +341,7 @@ export async function refund(
   orderId: string,
   input: { amount: bigint; reason?: string | undefined },
 ): Promise<Order> {
-  if (input.amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
+  orderAmount(context, input.amount);
   const merchant = await requireMerchant(context, merchantUserId);
   const id = uuidv7();
   const now = context.clock.now();

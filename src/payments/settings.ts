@@ -1,5 +1,10 @@
 /** The knobs of the payment business, in minor units of CNY, with their defaults (see src/app/config.ts). */
 export interface PaymentSettings {
+  /**
+   * The most one order may move (top-up, withdrawal, transfer, merchant order, refund). Far below the
+   * int8 range of ledger balances, so that an absurd amount is refused before anything is written.
+   */
+  readonly maxOrderAmount: bigint;
   /** The most an unverified user may pay or transfer at once. */
   readonly unverifiedPaymentLimit: bigint;
   /** A payment up to this needs no payment password... */
@@ -19,6 +24,7 @@ export interface PaymentSettings {
 }
 
 export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
+  maxOrderAmount: 1_000_000_00n,
   unverifiedPaymentLimit: 200_00n,
   passwordFreeLimit: 200_00n,
   passwordFreeDailyLimit: 1_000_00n,

@@ -20,6 +20,10 @@ export interface ChannelOutcome {
   readonly failureCode?: string;
   /** The notification being processed, recorded once in the same transaction. */
   readonly notification?: { channel: string; notificationId: string };
+  /** What the channel says about the order besides its status and amount; each one given is compared. */
+  readonly account?: string;
+  readonly type?: 'charge' | 'payout';
+  readonly currency?: string;
 }
 
 export type SettleResult =
@@ -28,6 +32,7 @@ export type SettleResult =
   | 'already_final'
   | 'unknown_order'
   | 'amount_mismatch'
+  | 'order_mismatch'
   | 'status_conflict';
 
 export async function openException(
@@ -76,6 +81,22 @@ export async function settleOrder(
         details: { outcome },
       });
       return 'unknown_order';
+    }
+    // An answer that names this order but differs from it in what the order is (its channel, account,
+    // direction, currency or the channel's own number for it) may be about another payment altogether:
+    // it neither settles nor fails the order, whatever its status says; finance looks at it, and the
+    // order waits for its own answer (a notification, the poller or reconciliation).
+    const differences = mismatches(context, order, order.channel, outcome);
+    const first = Object.keys(differences)[0];
+    if (first !== undefined) {
+      await openException(trx, context, {
+        kind: `${first}_mismatch`,
+        reference: order.id,
+        orderId: order.id,
+        channel: order.channel,
+        details: { ...differences, status: outcome.status, amount: outcome.amount },
+      });
+      return 'order_mismatch';
     }
     const now = context.clock.now();
     if (order.status === 'succeeded' || order.status === 'failed' || order.status === 'closed') {
@@ -193,6 +214,44 @@ async function resolveHolds(
       continue;
     throw new Error(`settling ${order.id}: ${ids[index]} ${how}: ${result.result}`);
   }
+}
+
+/**
+ * The fields an answer shares with its order that differ, each as what the order has and what the
+ * channel said, keyed by name (snake_case, for the exception's kind) in order of how much they say:
+ * a different channel or account first, the channel's order number last. The amount is compared
+ * apart, since a wrong amount for the right payment is handled differently (see settleOrder).
+ */
+function mismatches(
+  context: PaymentsContext,
+  order: Order,
+  channel: string,
+  outcome: ChannelOutcome,
+): Record<string, { order: string | null; channel: string }> {
+  const expected = {
+    channel,
+    account: context.channels.get(channel)?.account ?? null,
+    type: order.kind === 'withdrawal' ? 'payout' : 'charge',
+    currency: order.currency,
+    channel_order_id: order.channelOrderId,
+  };
+  const given = {
+    channel: outcome.notification?.channel,
+    account: outcome.account,
+    type: outcome.type,
+    currency: outcome.currency,
+    // The channel's number for the order is known only once the channel has accepted the order, which
+    // a quick notification can overtake; until then there is nothing to compare it with.
+    channel_order_id: order.channelOrderId === null ? undefined : (outcome.channelOrderId ?? undefined),
+  };
+  const differences: Record<string, { order: string | null; channel: string }> = {};
+  for (const field of Object.keys(expected) as (keyof typeof expected)[]) {
+    const said = given[field];
+    if (said !== undefined && said !== expected[field]) {
+      differences[field] = { order: expected[field], channel: said };
+    }
+  }
+  return differences;
 }
 
 function isUuid(text: string): boolean {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
 import { type PlainDate, ruleViolation } from '../kernel/index.ts';
 import { CURRENCY, TransferCode, walletAccountId } from './accounts.ts';
-import type { PaymentsContext } from './context.ts';
+import { overflowError, type PaymentsContext } from './context.ts';
 import { insertOrders, type NewOrder, type Order, orderFromNew } from './orders.ts';
 import { ensureWallet } from './wallet.ts';
 
@@ -20,6 +20,9 @@ interface Waiting {
 }
 
 const MAX_GROUP = 1000;
+
+/** One transfer's result in a group: committed, or refused by the ledger for a reason of its own. */
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
 export class TransferBatcher {
   private queue: Waiting[] = [];
@@ -59,7 +62,7 @@ export class TransferBatcher {
   private async commit(group: Waiting[]): Promise<void> {
     const now = this.context.clock.now();
     const businessDate = this.context.clock.businessDate();
-    let results: { ok: boolean }[];
+    let results: Outcome[];
     try {
       results = await this.apply(group, now, businessDate);
     } catch (error) {
@@ -71,15 +74,13 @@ export class TransferBatcher {
       return;
     }
     group.forEach((waiting, index) => {
-      if (results[index]!.ok) waiting.resolve(orderFromNew(waiting.order, now, businessDate));
-      else
-        waiting.reject(
-          ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this'),
-        );
+      const result = results[index]!;
+      if (result.ok) waiting.resolve(orderFromNew(waiting.order, now, businessDate));
+      else waiting.reject(result.error);
     });
   }
 
-  private apply(group: Waiting[], now: Date, businessDate: PlainDate): Promise<{ ok: boolean }[]> {
+  private apply(group: Waiting[], now: Date, businessDate: PlainDate): Promise<Outcome[]> {
     const context = this.context;
     return inTransaction(context.db, async (trx) => {
       const users = [...new Set(group.flatMap((w) => [w.order.userId, w.order.counterpartyUserId]))];
@@ -100,9 +101,18 @@ export class TransferBatcher {
         })),
         { tx: trx },
       );
-      const outcome = results.map((r) => {
+      const outcome = results.map((r): Outcome => {
         if (r.result === 'ok') return { ok: true };
-        if (r.result === 'exceeds_credits') return { ok: false };
+        if (r.result === 'exceeds_credits')
+          return {
+            ok: false,
+            error: ruleViolation(
+              'insufficient_funds',
+              'the wallet does not hold enough available money for this',
+            ),
+          };
+        const overflow = overflowError(r.result);
+        if (overflow) return { ok: false, error: overflow };
         throw new Error(`ledger refused transfer ${r.id}: ${r.result}`);
       });
       await insertOrders(

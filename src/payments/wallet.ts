@@ -11,7 +11,7 @@ import {
   TransferCode,
   walletAccountId,
 } from './accounts.ts';
-import { defaultChannel, type PaymentsContext, post } from './context.ts';
+import { defaultChannel, orderAmount, type PaymentsContext, post } from './context.ts';
 import { getOrder, insertOrder, type Order, updateOrder } from './orders.ts';
 import { settleOrder } from './settle.ts';
 
@@ -85,11 +85,6 @@ export async function walletView(context: PaymentsContext, userId: string): Prom
   };
 }
 
-function positive(amount: bigint): bigint {
-  if (amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
-  return amount;
-}
-
 async function kycLevel(context: PaymentsContext, userId: string): Promise<number> {
   return (await context.identity.kyc.identityFacts(userId)).kycLevel;
 }
@@ -104,7 +99,7 @@ export async function topUp(
   userId: string,
   input: { amount: bigint; cardId: string },
 ): Promise<Order> {
-  positive(input.amount);
+  orderAmount(context, input.amount);
   const card = await context.identity.kyc.cardForPayment(userId, input.cardId);
   const channel = defaultChannel(context);
   const id = uuidv7();
@@ -159,7 +154,7 @@ export async function withdraw(
   userId: string,
   input: { amount: bigint; cardId: string; paymentPassword: string },
 ): Promise<Order> {
-  positive(input.amount);
+  orderAmount(context, input.amount);
   if ((await kycLevel(context, userId)) < 1)
     throw ruleViolation('identity_not_verified', 'verify your identity before withdrawing');
   const card = await context.identity.kyc.cardForPayment(userId, input.cardId);
@@ -276,7 +271,7 @@ export async function transfer(
   userId: string,
   input: { toPhone: string; amount: bigint; paymentPassword?: string | undefined; note?: string | undefined },
 ): Promise<Order> {
-  positive(input.amount);
+  orderAmount(context, input.amount);
   const recipient = await context.identity.users.userIdByPhone(input.toPhone);
   if (!recipient) throw notFound('recipient_not_found', 'no netfin account has this mobile number');
   if (recipient === userId) throw invalid('transfer_to_self', 'you cannot transfer to yourself');

@@ -64,7 +64,8 @@ describe('channel notifications', () => {
     const body = {
       notificationId: 'forged-1',
       orderId: pending.id,
-      channelOrderId: 'X',
+      channelOrderId: pending.channelOrderId,
+      account: 'netfin',
       type: 'charge',
       status: 'succeeded',
       amount: '50.00',
@@ -125,6 +126,7 @@ describe('channel notifications', () => {
       notificationId: 'ghost-1',
       orderId: '01999999-0000-7000-8000-000000000000',
       channelOrderId: 'SIMX',
+      account: 'netfin',
       type: 'charge',
       status: 'succeeded',
       amount: '9.00',

@@ -25,6 +25,8 @@ export interface ChannelNotification {
   readonly notificationId: string;
   readonly orderId: string;
   readonly channelOrderId: string;
+  /** netfin's merchant account at the channel that the payment was made for. */
+  readonly account: string;
   readonly type: 'charge' | 'payout';
   readonly status: 'succeeded' | 'failed';
   readonly amount: bigint;
@@ -50,11 +52,19 @@ export type NotificationCheck =
 
 export interface PaymentChannel {
   readonly name: string;
+  /**
+   * netfin's merchant account at this channel. A gateway serves many merchants and names the account
+   * in each notification; one that names another account is not about netfin's order.
+   */
+  readonly account: string;
   charge(request: ChannelRequest): Promise<ChannelAccepted>;
   payout(request: ChannelRequest): Promise<ChannelAccepted>;
-  query(
-    orderId: string,
-  ): Promise<{ status: ChannelStatus | 'unknown'; amount?: bigint; channelOrderId?: string }>;
+  query(orderId: string): Promise<{
+    status: ChannelStatus | 'unknown';
+    amount?: bigint;
+    currency?: string;
+    channelOrderId?: string;
+  }>;
   statement(businessDate: string): Promise<StatementLine[]>;
   /** Verifies a notification's signature and freshness over its exact bytes. */
   verifyNotification(

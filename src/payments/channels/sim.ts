@@ -15,10 +15,15 @@ export class SimChannel implements PaymentChannel {
   readonly name = 'sim';
   readonly acknowledgement = 'success';
 
+  /**
+   * `account` is netfin's merchant account at the gateway: sent with each charge and payout, named
+   * in each notification.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly secret: string,
     private readonly toleranceSeconds = 300,
+    readonly account = 'netfin',
   ) {}
 
   private async post(path: string, request: ChannelRequest): Promise<ChannelAccepted> {
@@ -26,6 +31,7 @@ export class SimChannel implements PaymentChannel {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
+        account: this.account,
         orderId: request.orderId,
         amount: formatAmount(request.amount, CNY),
         currency: request.currency,
@@ -52,20 +58,29 @@ export class SimChannel implements PaymentChannel {
     return this.post('/v1/payouts', request);
   }
 
-  async query(
-    orderId: string,
-  ): Promise<{ status: ChannelStatus | 'unknown'; amount?: bigint; channelOrderId?: string }> {
+  async query(orderId: string): Promise<{
+    status: ChannelStatus | 'unknown';
+    amount?: bigint;
+    currency?: string;
+    channelOrderId?: string;
+  }> {
     const response = await fetch(`${this.baseUrl}/v1/orders/${encodeURIComponent(orderId)}`, {
       signal: AbortSignal.timeout(10_000),
     });
     if (response.status === 404) return { status: 'unknown' };
     if (response.status !== 200) throw new Error(`the gateway answered ${response.status}`);
-    const body = (await response.json()) as { status: ChannelStatus; amount: string; channelOrderId: string };
+    const body = (await response.json()) as {
+      status: ChannelStatus;
+      amount: string;
+      currency: unknown;
+      channelOrderId: string;
+    };
     const amount = parseAmount(body.amount, CNY);
     return {
       status: body.status,
       channelOrderId: body.channelOrderId,
       ...(amount.ok ? { amount: amount.value } : {}),
+      ...(typeof body.currency === 'string' ? { currency: body.currency } : {}),
     };
   }
 
@@ -112,6 +127,8 @@ export class SimChannel implements PaymentChannel {
         typeof body.notificationId !== 'string' ||
         typeof body.orderId !== 'string' ||
         typeof body.channelOrderId !== 'string' ||
+        typeof body.account !== 'string' ||
+        typeof body.currency !== 'string' ||
         (body.type !== 'charge' && body.type !== 'payout') ||
         (body.status !== 'succeeded' && body.status !== 'failed') ||
         !amount.ok ||
@@ -123,10 +140,11 @@ export class SimChannel implements PaymentChannel {
         notificationId: body.notificationId,
         orderId: body.orderId,
         channelOrderId: body.channelOrderId,
+        account: body.account,
         type: body.type,
         status: body.status,
         amount: amount.value,
-        currency: String(body.currency),
+        currency: body.currency,
         completedAt,
       };
       return { ok: true, notification };

@@ -37,6 +37,8 @@ export interface SimControl {
 }
 
 export interface SimOrder {
+  /** The merchant account at the gateway the order was made for, named in its notifications. */
+  account: string;
   orderId: string;
   channelOrderId: string;
   type: 'charge' | 'payout';
@@ -123,6 +125,7 @@ export class GatewaySim {
       (type: 'charge' | 'payout') =>
       async (request: { body: unknown }, reply: { code(n: number): { send(b: unknown): unknown } }) => {
         const body = request.body as {
+          account?: string;
           orderId?: string;
           amount?: string;
           currency?: string;
@@ -130,7 +133,14 @@ export class GatewaySim {
           notifyUrl?: string;
         };
         const amount = typeof body.amount === 'string' ? parseAmount(body.amount, CNY) : undefined;
-        if (!body.orderId || !amount?.ok || amount.value <= 0n || !body.notifyUrl || !body.cardLast4) {
+        if (
+          !body.account ||
+          !body.orderId ||
+          !amount?.ok ||
+          amount.value <= 0n ||
+          !body.notifyUrl ||
+          !body.cardLast4
+        ) {
           return reply.code(400).send({ error: 'bad_request' });
         }
         const existing = this.orders.get(body.orderId);
@@ -139,6 +149,7 @@ export class GatewaySim {
         if (body.cardLast4 === '0002')
           return reply.code(200).send({ accepted: false, reason: 'card_declined' });
         const order: SimOrder = {
+          account: body.account,
           orderId: body.orderId,
           channelOrderId: `SIM${uuidv7().replaceAll('-', '').slice(0, 24).toUpperCase()}`,
           type,
@@ -213,6 +224,7 @@ export class GatewaySim {
       notificationId,
       orderId: order.orderId,
       channelOrderId: order.channelOrderId,
+      account: order.account,
       type: order.type,
       status: order.status,
       amount: formatAmount(order.amount + this.control.tamperAmount, CNY),
