@@ -144,15 +144,15 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   installErrorHandling(app);
-  // Before any route: every route registered from here on must declare who may call it.
-  installAuth(app, platform);
-
   // Security headers on every response (the web app's policy for pages; JSON cannot run scripts).
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP },
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
   });
+  // Before any route: every route registered from here on must declare who may call it. After the
+  // headers, so that a refusal carries them too.
+  installAuth(app, platform);
   // API answers carry tokens and personal data: no cache, shared or private, may keep them.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.is404 && request.routeOptions.config.auth !== undefined && !reply.hasHeader('cache-control'))

@@ -24,8 +24,13 @@ export interface Config {
   readonly adminToken: string | undefined;
   /** NETFIN_DATA_KEY: the 32-byte key personal data is encrypted with, base64. */
   readonly dataKey: Buffer | undefined;
-  /** Demo mode: the dev SMS inbox, the in-process payment gateway simulator, demo data. */
+  /** Demo mode: SMS codes in the log, the in-process payment gateway simulator, demo data. */
   readonly demo: boolean;
+  /**
+   * The dev SMS inbox (`GET /v1/dev/inbox`), which hands anyone any phone's codes: served only in demo
+   * mode on a loopback address, never to a network.
+   */
+  readonly demoInbox: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
   readonly trustProxy: boolean;
   readonly identity: IdentitySettings;
@@ -119,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  return {
+  const config: Omit<Config, 'demoInbox'> & { demoInbox?: boolean } = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
@@ -222,4 +227,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     ...overrides,
   };
+  const loopback = isLoopbackHost(config.host);
+  const demoAskedFor = overrides.demo === true || env.NETFIN_DEMO === 'true' || env.NETFIN_DEMO === '1';
+  // Demo mode by default (no DATABASE_URL) must not reach a network by accident: its data and its
+  // passwords are public knowledge.
+  if (config.demo && !loopback && !demoAskedFor)
+    throw new ConfigError(
+      `demo mode is on by default without DATABASE_URL, and HOST=${config.host} is not a loopback address: ` +
+        'set NETFIN_DEMO=false for a real deployment, or NETFIN_DEMO=true to show the demo on this address',
+    );
+  return { ...config, demoInbox: config.demoInbox ?? (config.demo && loopback) };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }

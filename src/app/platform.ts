@@ -71,7 +71,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     db: database.db,
     clock,
     vault,
-    sender: options.sender ?? logSender(log),
+    sender: options.sender ?? logSender(log, config.demo),
     settings: config.identity,
   });
   const channels = [...(options.channels ?? [])];

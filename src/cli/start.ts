@@ -98,7 +98,14 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     console.log(`  database: ${describeDatabase(config)}`);
     if (sim)
       console.log(
-        `  demo mode: simulated payment gateway in-process; SMS codes in the log and at ${url}/v1/dev/inbox?phone=...`,
+        config.demoInbox
+          ? `  demo mode: simulated payment gateway in-process; SMS codes in the log and at ${url}/v1/dev/inbox?phone=...`
+          : '  demo mode: simulated payment gateway in-process; SMS codes in the log only',
+      );
+    if (config.demo && !config.demoInbox)
+      console.warn(
+        `  warning: demo mode on ${config.host}, which other machines can reach: the demo accounts and their ` +
+          'password are public, and SMS codes are written to the log. The dev inbox is off on this address.',
       );
     if (web) console.log(`  web app: ${url}/`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);

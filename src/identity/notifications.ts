@@ -21,12 +21,17 @@ export interface NotificationSender {
   send(message: OutgoingMessage): Promise<void>;
 }
 
-/** The development sender: writes each message to the log; the dev inbox reads them from the outbox. */
-export function logSender(log: (line: string) => void): NotificationSender {
+/**
+ * The sender when no SMS provider is set up: writes each message to the log. Its text, which holds
+ * one-time codes, is written only in demo mode (`revealText`); otherwise the log says that a message
+ * went, to whom (masked) and which template, so that a code never sits in a production log.
+ */
+export function logSender(log: (line: string) => void, revealText: boolean): NotificationSender {
   return {
     name: 'log',
     async send(message) {
-      log(`[${message.channel}] to ${maskPhone(message.recipient)}: ${message.body}`);
+      const text = revealText ? message.body : `(${message.template}; text withheld outside demo mode)`;
+      log(`[${message.channel}] to ${maskPhone(message.recipient)}: ${text}`);
     },
   };
 }

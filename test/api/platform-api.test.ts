@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
+import { signUp } from '../support/users.ts';
 
 let t: TestApp;
 // Ledger endpoints need the finance or administrator role: these tests call them as the administrator.
@@ -238,5 +239,37 @@ describe('idempotency keys', () => {
       key: string;
     }>`select key from idempotency_keys where key in ('old', 'young')`.execute(t.platform.db);
     expect(left.rows.map((r) => r.key)).toEqual(['young']);
+  });
+});
+
+describe('security headers and demo mode', () => {
+  it('marks API answers no-store and nosniff, with a referrer policy, the sign-in that returns a token too', async () => {
+    const user = await signUp(t);
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/sign-in',
+      payload: { phone: user.phone, password: user.password },
+    });
+    expect(signIn.statusCode).toBe(200);
+    const profile = await t.app.inject({ method: 'GET', url: '/v1/me', headers: user.headers });
+    const refused = await t.app.inject({ method: 'GET', url: '/v1/admin/users' });
+    for (const response of [signIn, profile, refused]) {
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('same-origin');
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('serves the dev inbox only where the configuration allows it (a loopback address)', async () => {
+    const user = await signUp(t);
+    const served = await t.app.inject({ method: 'GET', url: `/v1/dev/inbox?phone=${user.phone}` });
+    expect(served.statusCode).toBe(200);
+    const app = await buildApp({ ...t.platform, config: { ...t.platform.config, demoInbox: false } });
+    await app.ready();
+    const hidden = await app.inject({ method: 'GET', url: `/v1/dev/inbox?phone=${user.phone}` });
+    await app.close();
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json().error.code).toBe('route_not_found');
   });
 });

@@ -430,37 +430,39 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
           })),
         }),
       );
-      app.get(
-        '/dev/inbox',
-        {
-          config: { auth: 'public' },
-          schema: {
-            tags: ['identity'],
-            summary: 'Demo mode only: the messages sent to a phone number (SMS codes)',
-            querystring: z.object({ phone }),
-            response: {
-              200: z.object({
-                items: z.array(
-                  z.object({
-                    id: z.string(),
-                    template: z.string(),
-                    body: z.string(),
-                    status: z.string(),
-                    createdAt: z.string(),
-                  }),
-                ),
-              }),
-              ...errors,
+      // Anyone may read any phone's codes here: only on a loopback address (config.demoInbox).
+      if (config.demoInbox)
+        app.get(
+          '/dev/inbox',
+          {
+            config: { auth: 'public' },
+            schema: {
+              tags: ['identity'],
+              summary: 'Demo mode only: the messages sent to a phone number (SMS codes)',
+              querystring: z.object({ phone }),
+              response: {
+                200: z.object({
+                  items: z.array(
+                    z.object({
+                      id: z.string(),
+                      template: z.string(),
+                      body: z.string(),
+                      status: z.string(),
+                      createdAt: z.string(),
+                    }),
+                  ),
+                }),
+                ...errors,
+              },
             },
           },
-        },
-        async (request) => ({
-          items: (await identity.notifier.inbox(request.query.phone)).map((m) => ({
-            ...m,
-            createdAt: m.createdAt.toISOString(),
-          })),
-        }),
-      );
+          async (request) => ({
+            items: (await identity.notifier.inbox(request.query.phone)).map((m) => ({
+              ...m,
+              createdAt: m.createdAt.toISOString(),
+            })),
+          }),
+        );
     }
   };
 }
