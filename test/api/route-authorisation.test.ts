@@ -174,7 +174,7 @@ describe('a route that declares nothing', () => {
     installAuth(app, t.platform);
     await registerPublicPlugin(
       app,
-      async (plugin) => {
+      async (plugin: FastifyInstance) => {
         plugin.get('/plugin-page', async () => 'public page');
       },
       {},
