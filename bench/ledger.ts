@@ -1,7 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
@@ -9,6 +9,7 @@ import { openPlatform, type Platform } from '../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { AccountFlag, type TransferInput } from '../src/ledger/index.ts';
 import { type BareTransfer, copyLedgerTables, insertTransfers, postTransfers } from './bare.ts';
+import { batchesOverHttp, postJson, transferJson } from './ledger-http.ts';
 import {
   fmt,
   type Measurement,
@@ -23,9 +24,10 @@ import {
 
 /**
  * The ledger benchmark (issue: "Speed"): 10,000 funded accounts with debitsMustNotExceedCredits,
- * accounts picked Zipf-skewed (s = 1.0); (a) batches of 8,190 through the in-process API, (b) single
- * transfers from 64 concurrent in-process callers, (c) single transfers over HTTP from 64 concurrent
- * connections; each beside a bare-SQL baseline doing the same inserts and balance updates.
+ * accounts picked Zipf-skewed (s = 1.0); (a) batches of 8,190 through the in-process API and over
+ * HTTP, (b) single transfers from 64 concurrent in-process callers, (c) single transfers over HTTP
+ * from 64 concurrent connections; each beside a bare-SQL baseline doing the same inserts and balance
+ * updates.
  */
 const ACCOUNTS = 10_000;
 const BENCH_DATA_KEY = Buffer.alloc(32, 9);
@@ -238,42 +240,21 @@ async function loadOverHttp(
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
   const traffic = new Traffic('bench:c:');
-  const jsonOf = (t: TransferInput) =>
-    JSON.stringify({
-      transfers: [{ ...t, amount: `${t.amount / 100n}.${String(t.amount % 100n).padStart(2, '0')}` }],
-    });
-  for (let i = 0; i < 200; i++) await postJson(agent, port, jsonOf(new Traffic(`bench:cw${i}:`).next()));
+  const post = (t: TransferInput) =>
+    postJson(
+      agent,
+      port,
+      '/v1/ledger/transfers',
+      JSON.stringify({ transfers: [transferJson(t)] }),
+      BENCH_ADMIN_TOKEN,
+    );
+  for (let i = 0; i < 200; i++) await post(new Traffic(`bench:cw${i}:`).next());
   const measurement = await measureConcurrent('c', traffic, CALLERS * 100, async (t) => {
-    const status = await postJson(agent, port, jsonOf(t));
+    const { status } = await post(t);
     if (status !== 200) throw new Error(`HTTP ${status}`);
   });
   agent.destroy();
   return { measurement, tool: 'node:http in the benchmark process (wrk not installed)' };
-}
-
-function postJson(agent: http.Agent, port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/ledger/transfers',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function benchTarget(target: Target): Promise<Row[]> {
@@ -323,6 +304,8 @@ async function benchTarget(target: Target): Promise<Row[]> {
         note,
       });
     }
+    // The HTTP row is measured with the server running, in (c), and goes after the in-process one.
+    const aHttpRow = rows.length - 1;
     console.log(
       `[${target.name}] (a) ${fmt(summarize(aNetfin).perSecond)}/s vs bare ${fmt(summarize(aBare).perSecond)}/s, insert only ${fmt(summarize(aFloor).perSecond)}/s`,
     );
@@ -358,6 +341,27 @@ async function benchTarget(target: Target): Promise<Row[]> {
       NETFIN_DATA_KEY: BENCH_DATA_KEY.toString('base64'),
       NETFIN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     });
+    // (a) over HTTP: the same kind of batches as JSON bodies, beside the in-process figure.
+    await batchesOverHttp('a-warm', server.port, BENCH_ADMIN_TOKEN, [new Traffic('bench:ahw:').batch(BATCH)]);
+    const ahttpTraffic = new Traffic('bench:ah:');
+    const { measurement: aHttp, meanBodyBytes } = await batchesOverHttp(
+      'a-http',
+      server.port,
+      BENCH_ADMIN_TOKEN,
+      Array.from({ length: batchCount }, () => ahttpTraffic.batch(BATCH)),
+    );
+    const inProcess = summarize(aNetfin).perSecond;
+    rows.splice(aHttpRow, 0, {
+      target: target.name,
+      test: '(a) batches of 8,190 over HTTP, JSON bodies, one connection',
+      netfin: summarize(aHttp),
+      baseline: summarize(aBare),
+      note: `latency per batch, body sent to answer read; bodies of ${fmt(meanBodyBytes / 2 ** 20, 2)} MiB; ${fmt((summarize(aHttp).perSecond / inProcess) * 100)}% of (a) in process`,
+    });
+    console.log(
+      `[${target.name}] (a) over HTTP ${fmt(summarize(aHttp).perSecond)}/s vs in process ${fmt(inProcess)}/s`,
+    );
+
     const { measurement: cNetfin, tool } = await loadOverHttp(server.port, onServer ? 15 : 10);
     await stopServer(server.proc);
     rows.push({
@@ -395,8 +399,11 @@ export async function run(): Promise<void> {
     console.log(
       'DATABASE_URL is not set: measuring PGlite only (scripts/with-postgres.sh npm run bench -- ledger adds PostgreSQL)',
     );
+  // The machine may be shared: its load says how far these figures are from an idle machine's.
+  const loadAtStart = os.loadavg()[0]!;
   const rows: Row[] = [];
   for (const target of targets) rows.push(...(await benchTarget(target)));
+  const load = `1-minute load average ${fmt(loadAtStart, 2)} at the start, ${fmt(os.loadavg()[0]!, 2)} at the end`;
   const table = rows
     .map(
       (r) =>
@@ -407,13 +414,14 @@ export async function run(): Promise<void> {
     'ledger',
     `## Ledger (\`npm run bench -- ledger\`)
 
-Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; ${load}.
 
 ${fmt(ACCOUNTS)} accounts with \`debitsMustNotExceedCredits\`, funded; each transfer's debit and credit accounts drawn Zipf-skewed (s = 1.0).
 The baseline does the same inserts and balance updates in bare SQL (lock the accounts in id order, insert the transfers with
 \`unnest\`, add the summed amounts to the balances) without any of the ledger's checks, in the same run, on copies of the same tables.
 The storage floor row inserts only the transfer rows of the same kind of batches, with nothing else: the most any ledger
-on this PostgreSQL could record. Ratio = netfin ÷ baseline throughput.
+on this PostgreSQL could record. The over-HTTP row posts the same kind of batches as JSON bodies to \`netfin start\` in a
+child process on loopback, one batch at a time, and compares with the same bare SQL. Ratio = netfin ÷ baseline throughput.
 
 | database | test | netfin transfers/s | netfin p50 / p99 ms | baseline transfers/s | baseline p50 / p99 ms | ratio | note |
 |---|---|---:|---:|---:|---:|---:|---|

@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 
@@ -266,5 +267,149 @@ describe('pending transfers that time out', () => {
     expect(await t.platform.ledger.expirePending()).toBe(1);
     expect((await get('/v1/ledger/accounts/exp:other')).json().creditsPending).toBe('0.00');
     expect((await t.platform.ledger.verify()).problems).toEqual([]);
+  });
+});
+
+/**
+ * The largest transfer the API accepts, written out by hand rather than taken from the route's
+ * own arithmetic, so that the route's body limit is checked against an independent count: every id
+ * at 64 characters, the amount at int8's maximum in the widest currency form, a code and a timeout at
+ * their maximums, every flag present (false is longer than true), and user data of 128 characters
+ * that JSON writes as six-byte escapes. It fails (a plain transfer may not name a pending transfer),
+ * which is fine: its size is what matters here.
+ */
+const largestTransfer = (i: number) => ({
+  id: `big-${i}-`.padEnd(64, 'i'),
+  debitAccountId: 'd'.repeat(64),
+  creditAccountId: 'c'.repeat(64),
+  amount: '92233720368547758.07',
+  ledger: 'CNY',
+  code: 65535,
+  userData: '\u0001'.repeat(128),
+  pendingId: 'p'.repeat(64),
+  timeoutSeconds: 2_147_483_647,
+  flags: {
+    linked: false,
+    pending: false,
+    postPendingTransfer: false,
+    voidPendingTransfer: false,
+    balancingDebit: false,
+    balancingCredit: false,
+    closingDebit: false,
+    closingCredit: false,
+  },
+});
+
+const largestAccount = (i: number) => ({
+  id: `big-acct-${i}-`.padEnd(64, 'a'),
+  ledger: 'CNY',
+  code: 65535,
+  userData: '\u0001'.repeat(128),
+  flags: {
+    linked: false,
+    debitsMustNotExceedCredits: false,
+    creditsMustNotExceedDebits: false,
+    history: false,
+    closed: false,
+  },
+});
+
+/** JSON as Python's json.dumps writes it by default: a space after every colon and comma. */
+const spacedJson = (value: unknown) => JSON.stringify(value).replace(/([:,])/g, '$1 ');
+
+async function rowCounts(): Promise<string> {
+  const { rows } = await sql<{ counts: string }>`
+    select concat_ws('|', (select count(*) from ledger_accounts), (select count(*) from ledger_transfers),
+      (select count(*) from audit_log)) as counts`.execute(t.platform.db);
+  return rows[0]!.counts;
+}
+
+async function postRaw(url: string, body: string) {
+  return inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body });
+}
+
+describe('full batches over HTTP', () => {
+  it('accepts 8,190 transfers of the largest size, refuses 8,191 with a code, and a larger body with 413', async () => {
+    const events = Array.from({ length: 8192 }, (_, i) => largestTransfer(i));
+    const full = spacedJson({ transfers: events.slice(0, 8190) });
+    // Eleven times the global limit of 1 MiB: the route's own limit is what lets it through.
+    expect(full.length).toBeGreaterThan(11 * 1024 * 1024);
+    const accepted = await postRaw('/v1/ledger/transfers', full);
+    expect(accepted.statusCode, accepted.body.slice(0, 500)).toBe(200);
+    const results = accepted.json().results as { id: string; result: string }[];
+    expect(results).toHaveLength(8190);
+    expect(new Set(results.map((r) => r.result))).toEqual(new Set(['pending_id_must_be_empty']));
+
+    const before = await rowCounts();
+    const tooMany = await postRaw('/v1/ledger/transfers', spacedJson({ transfers: events.slice(0, 8191) }));
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error).toMatchObject({ code: 'ledger_batch_too_large', details: { max: 8190 } });
+    // The count is what answers, even when an event is malformed too.
+    const tooManyAndBad = await postRaw(
+      '/v1/ledger/transfers',
+      JSON.stringify({ transfers: [{ id: 'has space' }, ...events.slice(1, 8191)] }),
+    );
+    expect(tooManyAndBad.json().error.code).toBe('ledger_batch_too_large');
+    const tooLarge = await postRaw('/v1/ledger/transfers', spacedJson({ transfers: events }));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().error.code).toBe('payload_too_large');
+    expect(await rowCounts()).toBe(before);
+  });
+
+  it('accepts 8,190 accounts of the largest size, refuses 8,191 with a code, and a larger body with 413', async () => {
+    const events = Array.from({ length: 8192 }, (_, i) => largestAccount(i));
+    const accepted = await postRaw('/v1/ledger/accounts', spacedJson({ accounts: events.slice(0, 8190) }));
+    expect(accepted.statusCode, accepted.body.slice(0, 500)).toBe(200);
+    const results = accepted.json().results as { result: string }[];
+    expect(results).toHaveLength(8190);
+    expect(new Set(results.map((r) => r.result))).toEqual(new Set(['ok']));
+    const stored = (await get(`/v1/ledger/accounts/${events[8189]!.id}`)).json();
+    expect(stored).toMatchObject({ code: 65535, userData: '\u0001'.repeat(128) });
+
+    const before = await rowCounts();
+    const renamed = events.map((e) => ({ ...e, id: `x${e.id.slice(1)}` }));
+    const tooMany = await postRaw('/v1/ledger/accounts', spacedJson({ accounts: renamed.slice(0, 8191) }));
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error).toMatchObject({ code: 'ledger_batch_too_large', details: { max: 8190 } });
+    const tooLarge = await postRaw('/v1/ledger/accounts', spacedJson({ accounts: renamed }));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().error.code).toBe('payload_too_large');
+    expect(await rowCounts()).toBe(before);
+  });
+});
+
+describe('query parameters', () => {
+  const badQueries: [string, string][] = [
+    ...['abc', '1e309', 'true', '-1', '', '1.5', '01', ' 1', '0x10', '9223372036854775808'].map(
+      (at): [string, string] => [`balance?at=${encodeURIComponent(at)}`, 'timestamp_malformed'],
+    ),
+    ['balance?at=1&at=2', 'validation_failed'],
+    ['balance?unknown=1', 'validation_failed'],
+    ...['abc', '1e309', 'true', '-1', '', '0', '65536', '1.5', '0x10', '1e1', ' 7'].map(
+      (code): [string, string] => [`transfers?code=${encodeURIComponent(code)}`, 'code_malformed'],
+    ),
+    ...[
+      'abc',
+      '1e309',
+      'true',
+      '',
+      '2026-02-30T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '1899-12-31T23:59:59Z',
+    ].map((from): [string, string] => [`transfers?from=${encodeURIComponent(from)}`, '']),
+    ...['abc', '1', 'TRUE', ''].map((reversed): [string, string] => [`transfers?reversed=${reversed}`, '']),
+    ...['abc', '', 'e30', 'MQ'].map((cursor): [string, string] => [
+      `history?cursor=${cursor}`,
+      'cursor_invalid',
+    ]),
+    ['history?reversed=yes', ''],
+  ];
+
+  it.each(badQueries)('GET /v1/ledger/accounts/wallet:alice/%s gets a coded 400', async (query, code) => {
+    const response = await get(`/v1/ledger/accounts/wallet:alice/${query}`);
+    expect(response.statusCode, response.body).toBe(400);
+    const error = response.json().error;
+    if (code) expect(error.code).toBe(code);
+    else expect(error.code).toMatch(/^[a-z]+(_[a-z]+)+$/);
   });
 });

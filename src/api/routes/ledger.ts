@@ -6,7 +6,7 @@ import {
   type Currency,
   findCurrency,
   formatAmount,
-  MINOR_MAX,
+  invalid,
   notFound,
   parseAmount,
   ruleViolation,
@@ -18,147 +18,27 @@ import {
   flagsToNames,
   hasFlag,
   MAX_BATCH_SIZE,
-  MAX_TIMEOUT_SECONDS,
   type Transfer,
   TransferFlag,
   type TransferInput,
 } from '../../ledger/index.ts';
 import { errorResponseSchema } from '../errors.ts';
+import { decodeCursor, encodeCursor, pageSchema } from '../schemas.ts';
 import {
-  amountStringSchema,
-  currencyCodeSchema,
-  cursorQuerySchema,
-  decodeCursor,
-  encodeCursor,
-  pageSchema,
-} from '../schemas.ts';
-
-const idSchema = z
-  .string()
-  .max(64)
-  .regex(/^[A-Za-z0-9_:.-]*$/, { message: 'id_malformed' })
-  .describe('1-64 of A-Z a-z 0-9 _ : . - (an empty id gets the result id_must_not_be_empty).');
-const optionalIdSchema = idSchema.optional();
-const userDataSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .nullable()
-  .optional()
-  .describe('A reference of yours, e.g. an order id.');
-const codeSchema = z.number().int().min(0).max(65535);
-
-const accountFlagsSchema = z
-  .object({
-    linked: z.boolean().optional(),
-    debitsMustNotExceedCredits: z.boolean().optional(),
-    creditsMustNotExceedDebits: z.boolean().optional(),
-    history: z.boolean().optional(),
-    closed: z.boolean().optional(),
-  })
-  .strict();
-
-const transferFlagsSchema = z
-  .object({
-    linked: z.boolean().optional(),
-    pending: z.boolean().optional(),
-    postPendingTransfer: z.boolean().optional(),
-    voidPendingTransfer: z.boolean().optional(),
-    balancingDebit: z.boolean().optional(),
-    balancingCredit: z.boolean().optional(),
-    closingDebit: z.boolean().optional(),
-    closingCredit: z.boolean().optional(),
-  })
-  .strict();
-
-const accountInputSchema = z
-  .object({
-    id: idSchema,
-    ledger: currencyCodeSchema.describe('The ledger: a currency code.'),
-    code: codeSchema.min(1).describe('The account type in the chart of accounts (docs/ledger.md).'),
-    userData: userDataSchema,
-    flags: accountFlagsSchema.optional(),
-  })
-  .strict();
-
-const transferInputSchema = z
-  .object({
-    id: idSchema.describe('Chosen by you; it is the idempotency key of the transfer.'),
-    debitAccountId: optionalIdSchema,
-    creditAccountId: optionalIdSchema,
-    amount: amountStringSchema.describe(
-      'In the ledger currency. "0" means the full pending amount for a post or void, and "as much as allowed" for a balancing transfer.',
-    ),
-    ledger: currencyCodeSchema,
-    code: codeSchema
-      .optional()
-      .describe('1-65535; 0 or absent on a post or void inherits the pending transfer’s.'),
-    userData: userDataSchema,
-    pendingId: optionalIdSchema,
-    timeoutSeconds: z.number().int().min(0).max(MAX_TIMEOUT_SECONDS).optional(),
-    flags: transferFlagsSchema.optional(),
-  })
-  .strict()
-  .superRefine((value, ctx) => {
-    const currency = findCurrency(value.ledger);
-    if (!currency) return;
-    const parsed = parseAmount(value.amount, currency);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: parsed.error });
-  });
-
-const accountSchema = z
-  .object({
-    id: z.string(),
-    ledger: z.string(),
-    code: z.number(),
-    userData: z.string().nullable(),
-    flags: accountFlagsSchema.required(),
-    debitsPending: z.string(),
-    debitsPosted: z.string(),
-    creditsPending: z.string(),
-    creditsPosted: z.string(),
-    timestamp: z.string(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'LedgerAccount' });
-
-const transferSchema = z
-  .object({
-    id: z.string(),
-    debitAccountId: z.string(),
-    creditAccountId: z.string(),
-    amount: z.string(),
-    pendingId: z.string().nullable(),
-    ledger: z.string(),
-    code: z.number(),
-    userData: z.string().nullable(),
-    flags: transferFlagsSchema.required(),
-    timeoutSeconds: z.number(),
-    timestamp: z.string(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'LedgerTransfer' });
-
-const balancesSchema = z.object({
-  debitsPending: z.string(),
-  debitsPosted: z.string(),
-  creditsPending: z.string(),
-  creditsPosted: z.string(),
-});
-
-const accountIdParams = z.object({ id: idSchema.min(1) });
-const timestampSchema = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,18})$/, { message: 'timestamp_malformed' })
-  .refine((text) => BigInt(text) <= MINOR_MAX, { message: 'timestamp_malformed' });
-/** An ISO 8601 instant with an offset, in years the database can hold. */
-const instantSchema = z.iso
-  .datetime({ offset: true })
-  .refine((text) => Number(text.slice(0, 4)) >= 1900, { message: 'instant_out_of_range' });
-const booleanQuery = z
-  .enum(['true', 'false'])
-  .optional()
-  .transform((value) => value === 'true');
+  ACCOUNT_BATCH_BODY_LIMIT_BYTES,
+  accountIdParams,
+  accountInputSchema,
+  accountSchema,
+  balanceQuery,
+  balancesSchema,
+  batchOf,
+  historyQuery,
+  isTimestampText,
+  TRANSFER_BATCH_BODY_LIMIT_BYTES,
+  transferInputSchema,
+  transferSchema,
+  transfersQuery,
+} from './ledger-schemas.ts';
 
 function currencyOf(ledger: string): Currency {
   // Every stored ledger was checked against the currency table when its account was created.
@@ -211,8 +91,24 @@ function balancesJson(
   };
 }
 
-const isTimestampCursor = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= MINOR_MAX;
+/**
+ * Answers a batch of more than MAX_BATCH_SIZE events by its count, before its events are validated:
+ * the answer is then the same whatever else is wrong with them, and 8,191 events are not checked
+ * one by one only to be refused.
+ */
+function refuseOversizedBatch(key: 'accounts' | 'transfers') {
+  return async (request: FastifyRequest): Promise<void> => {
+    const body = request.body;
+    const events =
+      body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+    if (Array.isArray(events) && events.length > MAX_BATCH_SIZE) {
+      throw invalid('ledger_batch_too_large', `a batch holds at most ${MAX_BATCH_SIZE} events`, {
+        max: MAX_BATCH_SIZE,
+        events: events.length,
+      });
+    }
+  };
+}
 
 export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
   const { ledger } = platform;
@@ -249,11 +145,14 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
       '/accounts',
       {
         config: { auth: { permission: 'ledger:write' } },
+        // Never below the global limit, should an operator raise that one past it.
+        bodyLimit: Math.max(platform.config.bodyLimitBytes, ACCOUNT_BATCH_BODY_LIMIT_BYTES),
+        preValidation: refuseOversizedBatch('accounts'),
         schema: {
           tags: ['ledger'],
           summary: 'Create accounts',
-          description: `Up to ${MAX_BATCH_SIZE} accounts, applied in order; one result per account. Creating an account that exists with the same fields gives \`exists\`.`,
-          body: z.object({ accounts: z.array(accountInputSchema).max(MAX_BATCH_SIZE) }).strict(),
+          description: `Up to ${MAX_BATCH_SIZE} accounts, applied in order; one result per account. Creating an account that exists with the same fields gives \`exists\`. More accounts get 400 \`ledger_batch_too_large\`; a body over ${ACCOUNT_BATCH_BODY_LIMIT_BYTES} bytes (${MAX_BATCH_SIZE + 1} accounts of the largest size) gets 413 \`payload_too_large\`.`,
+          body: z.object({ accounts: batchOf(accountInputSchema) }).strict(),
           response: {
             200: z.object({
               results: z.array(
@@ -261,6 +160,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
               ),
             }),
             400: errorResponseSchema,
+            413: errorResponseSchema,
           },
         },
       },
@@ -289,11 +189,13 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
       '/transfers',
       {
         config: { auth: { permission: 'ledger:write' } },
+        bodyLimit: Math.max(platform.config.bodyLimitBytes, TRANSFER_BATCH_BODY_LIMIT_BYTES),
+        preValidation: refuseOversizedBatch('transfers'),
         schema: {
           tags: ['ledger'],
           summary: 'Create transfers',
-          description: `Up to ${MAX_BATCH_SIZE} transfers, applied in order with exactly the results applying them one by one would give; linked transfers apply all-or-nothing. \`amount\` in a result is what actually moved.`,
-          body: z.object({ transfers: z.array(transferInputSchema).max(MAX_BATCH_SIZE) }).strict(),
+          description: `Up to ${MAX_BATCH_SIZE} transfers, applied in order with exactly the results applying them one by one would give; linked transfers apply all-or-nothing. \`amount\` in a result is what actually moved. More transfers get 400 \`ledger_batch_too_large\`; a body over ${TRANSFER_BATCH_BODY_LIMIT_BYTES} bytes (${MAX_BATCH_SIZE + 1} transfers of the largest size) gets 413 \`payload_too_large\`.`,
+          body: z.object({ transfers: batchOf(transferInputSchema) }).strict(),
           response: {
             200: z.object({
               results: z.array(
@@ -306,6 +208,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
               ),
             }),
             400: errorResponseSchema,
+            413: errorResponseSchema,
           },
         },
       },
@@ -359,19 +262,14 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
           tags: ['ledger'],
           summary: "An account's transfers, in timestamp order",
           params: accountIdParams,
-          querystring: cursorQuerySchema.extend({
-            code: z.coerce.number().int().min(1).max(65535).optional(),
-            from: instantSchema.optional().describe('Only transfers created at or after this time.'),
-            to: instantSchema.optional().describe('Only transfers created at or before this time.'),
-            reversed: booleanQuery.describe('Newest first.'),
-          }),
+          querystring: transfersQuery,
           response: { 200: pageSchema(transferSchema), 400: errorResponseSchema, 404: errorResponseSchema },
         },
       },
       async (request) => {
         const query = request.query;
         await requireAccount(request.params.id);
-        const after = decodeCursor(query.cursor, isTimestampCursor);
+        const after = decodeCursor(query.cursor, isTimestampText);
         const transfers = await ledger.accountTransfers({
           accountId: request.params.id,
           code: query.code,
@@ -398,7 +296,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
           tags: ['ledger'],
           summary: 'Balances after each transfer (accounts with the history flag)',
           params: accountIdParams,
-          querystring: cursorQuerySchema.extend({ reversed: booleanQuery }),
+          querystring: historyQuery,
           response: {
             200: pageSchema(
               balancesSchema.extend({ timestamp: z.string(), transferId: z.string().nullable() }),
@@ -417,7 +315,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
             'this account was not created with the history flag',
           );
         }
-        const after = decodeCursor(request.query.cursor, isTimestampCursor);
+        const after = decodeCursor(request.query.cursor, isTimestampText);
         const rows = await ledger.accountHistory(account.id, {
           after: after === undefined ? undefined : BigInt(after),
           limit: request.query.limit,
@@ -447,7 +345,7 @@ export function ledgerRoutes(platform: Platform): FastifyPluginAsyncZod {
           description:
             'The balances after every event up to and including timestamp `at`; without `at`, the current balances.',
           params: accountIdParams,
-          querystring: z.object({ at: timestampSchema.optional() }),
+          querystring: balanceQuery,
           response: {
             200: balancesSchema.extend({
               accountId: z.string(),
