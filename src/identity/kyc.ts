@@ -11,6 +11,7 @@ import {
 } from '../kernel/index.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { identifyCard } from './bank-card.ts';
+import { forgiveAttempts, type GuessLimit, InFlightGuesses, takeAttempt } from './guess-limit.ts';
 import { ageOn, parseIdCard } from './id-card.ts';
 import { maskCardNumber } from './masking.ts';
 import { checkPaymentPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
@@ -38,6 +39,8 @@ export interface BankCardView {
 const NAME = /^(?:[\u4e00-\u9fff]{1,20}(?:·[\u4e00-\u9fff]{1,20})*|[A-Za-z][A-Za-z .'-]{1,58}[A-Za-z])$/;
 
 export class Kyc {
+  private readonly paymentGuesses = new InFlightGuesses();
+
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
@@ -370,11 +373,7 @@ export class Kyc {
     const policy = checkPaymentPasswordPolicy(input.paymentPassword);
     if (!policy.ok)
       throw invalid(policy.error, 'a payment password is 6 digits, not all the same and not a run');
-    const user = await this.users.get(userId);
-    if (!user) throw notFound('user_not_found', 'no such user');
-    if (!(await verifyPassword(user.password_hash, input.accountPassword))) {
-      throw new DomainError('invalid_credentials', 'unauthenticated', 'the account password is wrong');
-    }
+    await this.users.confirmPassword(userId, input.accountPassword, context);
     const hash = await hashPassword(input.paymentPassword);
     await inTransaction(this.db, async (trx) => {
       await sql`update users set payment_password_hash = ${hash}, payment_failed_attempts = 0, payment_locked_until = null where id = ${userId}`.execute(
@@ -389,45 +388,45 @@ export class Kyc {
   }
 
   /**
-   * Checks a payment password. Wrong guesses count in a transaction of their own; after
-   * `paymentPasswordMaxFailures` the payment password is locked for `paymentPasswordLockMinutes`.
+   * Checks a payment password. After `paymentPasswordMaxFailures` wrong ones in a row it is locked
+   * for `paymentPasswordLockMinutes`, however many arrive at once: each guess takes an attempt
+   * before it is checked (guess-limit.ts). The guess that reaches the limit and the ones refused
+   * unchecked answer `payment_password_locked`; the others say how many attempts are left.
    */
-  async checkPaymentPassword(userId: string, password: string): Promise<void> {
-    const rows = await sql<{
-      payment_password_hash: string | null;
-      payment_failed_attempts: number;
-      payment_locked_until: Date | null;
-    }>`
-      select payment_password_hash, payment_failed_attempts, payment_locked_until from users where id = ${userId}`.execute(
-      this.db,
+  checkPaymentPassword(userId: string, password: string): Promise<void> {
+    return this.paymentGuesses.run('payment', userId, password, () =>
+      this.checkPaymentPasswordOnce(userId, password),
     );
+  }
+
+  private async checkPaymentPasswordOnce(userId: string, password: string): Promise<void> {
+    const rows = await sql<{ payment_password_hash: string | null }>`
+      select payment_password_hash from users where id = ${userId}`.execute(this.db);
     const row = rows.rows[0];
     if (!row) throw notFound('user_not_found', 'no such user');
     if (!row.payment_password_hash)
       throw ruleViolation('payment_password_not_set', 'set a payment password first');
-    const now = this.clock.now();
-    if (row.payment_locked_until && row.payment_locked_until > now) {
-      throw ruleViolation('payment_password_locked', 'too many wrong payment passwords; try again later', {
-        lockedUntil: row.payment_locked_until.toISOString(),
+    const limit: GuessLimit = {
+      password: 'payment',
+      maxFailures: this.settings.paymentPasswordMaxFailures,
+      lockMinutes: this.settings.paymentPasswordLockMinutes,
+    };
+    const attempt = await takeAttempt(this.db, this.clock, userId, limit);
+    if (!attempt) throw notFound('user_not_found', 'no such user');
+    // The guess that used the last attempt says so (attemptsLeft 0); the ones refused unchecked do not.
+    const locked = (lockedUntil: Date, details: { attemptsLeft?: number } = {}) =>
+      ruleViolation('payment_password_locked', 'too many wrong payment passwords; try again later', {
+        lockedUntil: lockedUntil.toISOString(),
+        ...details,
       });
-    }
+    if (!attempt.taken) throw locked(attempt.lockedUntil);
     if (await verifyPassword(row.payment_password_hash, password)) {
-      if (row.payment_failed_attempts > 0)
-        await sql`update users set payment_failed_attempts = 0 where id = ${userId}`.execute(this.db);
+      await forgiveAttempts(this.db, userId, limit, attempt);
       return;
     }
-    const result = await sql<{ payment_failed_attempts: number }>`
-      update users set payment_failed_attempts = payment_failed_attempts + 1,
-             payment_locked_until = case when payment_failed_attempts + 1 >= ${this.settings.paymentPasswordMaxFailures}
-                                         then ${new Date(now.getTime() + this.settings.paymentPasswordLockMinutes * 60_000)}::timestamptz end
-      where id = ${userId} returning payment_failed_attempts`.execute(this.db);
-    const failures = result.rows[0]?.payment_failed_attempts ?? 0;
-    if (failures >= this.settings.paymentPasswordMaxFailures) {
-      await sql`update users set payment_failed_attempts = 0 where id = ${userId}`.execute(this.db);
-      throw ruleViolation('payment_password_locked', 'too many wrong payment passwords; try again later');
-    }
+    if (attempt.lockedUntil) throw locked(attempt.lockedUntil, { attemptsLeft: 0 });
     throw ruleViolation('payment_password_incorrect', 'the payment password is incorrect', {
-      attemptsLeft: this.settings.paymentPasswordMaxFailures - failures,
+      attemptsLeft: limit.maxFailures - attempt.number,
     });
   }
 }

@@ -10,9 +10,10 @@ import {
   ruleViolation,
   uuidv7,
 } from '../kernel/index.ts';
+import { AccountPasswords, invalidCredentials } from './account-password.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { maskIdNumber, maskName, maskPhone } from './masking.ts';
-import { burnVerification, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import { burnVerification, checkPasswordPolicy, hashPassword } from './passwords.ts';
 import { isRole, type Role, STAFF_ROLES } from './roles.ts';
 import { createSession, revokeAllSessions } from './sessions.ts';
 import { type IdentitySettings, PHONE_PATTERN } from './settings.ts';
@@ -69,13 +70,18 @@ export function checkPhone(phone: string): string {
 }
 
 export class Users {
+  // Sign-in and every confirmation with the account password go through this one limiter.
+  private readonly passwords: AccountPasswords;
+
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly vault: Vault,
     private readonly codes: SmsCodes,
     private readonly settings: IdentitySettings,
-  ) {}
+  ) {
+    this.passwords = new AccountPasswords(db, clock, settings);
+  }
 
   // Concurrent "who has this number" lookups (transfers to a friend) share one query.
   private readonly byPhone = new Coalescer<string, string | undefined>(async (hashes) => {
@@ -204,7 +210,8 @@ export class Users {
 
   /**
    * Signs in with phone and password. After `signInMaxFailures` wrong passwords in a row the account
-   * is locked for `signInLockMinutes`; the same error answers an unknown number and a wrong password.
+   * is locked for `signInLockMinutes`, however many guesses arrive at once (account-password.ts); the
+   * same error answers an unknown number and a wrong password.
    */
   async signIn(
     input: { phone: string; password: string },
@@ -212,54 +219,18 @@ export class Users {
   ): Promise<{ userId: string; token: string; expiresAt: Date }> {
     checkPhone(input.phone);
     const user = await this.findByPhone(this.db, input.phone);
-    const now = this.clock.now();
     if (!user) {
       await burnVerification(input.password);
-      throw new DomainError(
-        'invalid_credentials',
-        'unauthenticated',
-        'the mobile number or the password is wrong',
-      );
+      throw invalidCredentials('sign_in');
     }
+    if (user.status !== 'active')
+      throw new DomainError('account_disabled', 'forbidden', 'this account is disabled');
     const context: AuditContext = {
       principal: { kind: 'user', userId: user.id, roles: [], sessionId: null },
       ip: client.ip,
     };
-    if (user.locked_until && user.locked_until > now) {
-      await audit(this.db, this.clock, context, {
-        action: 'security.sign_in_refused_locked',
-        subjectType: 'user',
-        subjectId: user.id,
-      });
-      throw new DomainError('account_locked', 'rule', 'too many wrong passwords; try again later', {
-        lockedUntil: user.locked_until.toISOString(),
-      });
-    }
-    if (user.status !== 'active')
-      throw new DomainError('account_disabled', 'forbidden', 'this account is disabled');
-    if (!(await verifyPassword(user.password_hash, input.password))) {
-      const failures = user.failed_sign_ins + 1;
-      const lock = failures >= this.settings.signInMaxFailures;
-      await inTransaction(this.db, async (trx) => {
-        await sql`
-          update users set failed_sign_ins = ${lock ? 0 : failures},
-                 locked_until = ${lock ? new Date(now.getTime() + this.settings.signInLockMinutes * 60_000) : null}
-          where id = ${user.id}`.execute(trx);
-        await audit(trx, this.clock, context, {
-          action: lock ? 'security.account_locked' : 'security.sign_in_failed',
-          subjectType: 'user',
-          subjectId: user.id,
-          details: { failures },
-        });
-      });
-      throw new DomainError(
-        'invalid_credentials',
-        'unauthenticated',
-        'the mobile number or the password is wrong',
-      );
-    }
+    await this.passwords.check(user, input.password, context, 'sign_in');
     return inTransaction(this.db, async (trx) => {
-      await sql`update users set failed_sign_ins = 0, locked_until = null where id = ${user.id}`.execute(trx);
       const session = await createSession(trx, this.clock, user.id, this.settings.sessionTtlHours, client);
       await audit(trx, this.clock, context, {
         action: 'security.signed_in',
@@ -268,6 +239,16 @@ export class Users {
       });
       return { userId: user.id, ...session };
     });
+  }
+
+  /**
+   * A signed-in user confirms a sensitive change with the account password. Wrong ones count towards
+   * the sign-in lockout: `invalid_credentials`, then `account_locked`.
+   */
+  async confirmPassword(userId: string, password: string, context: AuditContext): Promise<void> {
+    const user = await this.get(userId);
+    if (!user) throw notFound('user_not_found', 'no such user');
+    await this.passwords.check(user, password, context, 'confirmation');
   }
 
   async resetPassword(
