@@ -116,6 +116,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       if (sqlState(error) !== '42P01') throw error; // undefined_table
     });
   }
+  // A day-close run by another process moves the business date: this one hears of it as it commits.
+  await batch.follow(database.listen);
   return {
     config,
     db: database.db,

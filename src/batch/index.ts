@@ -1,5 +1,5 @@
 /** The business date and the day-close batch: ordered, idempotent, resumable steps that contexts register, shared by workers. */
-export { readBusinessDate } from './calendar.ts';
+export { BUSINESS_DATE_CHANNEL, businessDateIn, readBusinessDate } from './calendar.ts';
 export {
   Batch,
   type BatchOptions,

@@ -1,9 +1,15 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { type Executor, inTransaction } from '../db/index.ts';
+import { type Executor, inTransaction, type Listen } from '../db/index.ts';
 import { addDays, type Clock, conflict, invalid, type PlainDate } from '../kernel/index.ts';
-import { ensureBusinessDate, moveBusinessDate, readBusinessDate } from './calendar.ts';
+import {
+  announceBusinessDate,
+  BUSINESS_DATE_CHANNEL,
+  ensureBusinessDate,
+  moveBusinessDate,
+  readBusinessDate,
+} from './calendar.ts';
 import { type BatchStep, type ChunkBounds, checkStep } from './steps.ts';
 
 export interface BatchOptions {
@@ -96,11 +102,14 @@ export class Batch {
    */
   async startCalendarAt(date: PlainDate): Promise<void> {
     await this.businessDate();
-    const moved =
-      await sql`update business_calendar set business_date = ${date}, updated_at = ${this.options.clock.now()}
-                            where not exists (select 1 from batch_runs)`.execute(this.options.db);
-    if (!moved.numAffectedRows)
-      throw invalid('date_not_open', 'the business calendar has closed days already');
+    await inTransaction(this.options.db, async (trx) => {
+      const moved =
+        await sql`update business_calendar set business_date = ${date}, updated_at = ${this.options.clock.now()}
+                              where not exists (select 1 from batch_runs)`.execute(trx);
+      if (!moved.numAffectedRows)
+        throw invalid('date_not_open', 'the business calendar has closed days already');
+      await announceBusinessDate(trx, date);
+    });
     await this.refresh();
   }
 
@@ -109,6 +118,18 @@ export class Batch {
     const date = await readBusinessDate(this.options.db);
     if (date) this.options.clock.setBusinessDate(date);
     return date;
+  }
+
+  /**
+   * Keeps the clock's business date current while other processes close days: `listen` subscribes
+   * to the channel on which a close announces the new date as it commits (PostgreSQL's NOTIFY) and
+   * calls back on each notification and on each (re)connection, when notifications may have been
+   * missed; either way the calendar is read again.
+   */
+  follow(listen: Listen): Promise<void> {
+    return listen(BUSINESS_DATE_CHANNEL, async () => {
+      await this.refresh();
+    });
   }
 
   /**

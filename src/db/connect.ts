@@ -5,6 +5,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { type Listen, PgListener } from './listen.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Driver = 'pglite' | 'postgres';
@@ -26,6 +27,12 @@ export interface Database {
   readonly db: Kysely<any>;
   readonly driver: Driver;
   readonly schema: string;
+  /**
+   * Subscribes to notifications other processes send (NOTIFY) on a channel, on a connection of its
+   * own that is opened again if lost (listen.ts). On the embedded database it does nothing: one
+   * process owns it, so every change comes from that process, which knows of it already.
+   */
+  readonly listen: Listen;
   close(): Promise<void>;
 }
 
@@ -95,11 +102,16 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     }
   }
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const listener = new PgListener(config.url!, config.applicationName ?? 'netfin');
   return {
     db,
     driver: 'postgres',
     schema,
-    close: () => db.destroy(),
+    listen: listener.listen,
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -176,6 +188,7 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
     db,
     driver: 'pglite',
     schema,
+    listen: async () => {},
     close: async () => {
       await db.destroy();
       lock?.release();

@@ -2,6 +2,7 @@ export { integerArray, textArray } from './arrays.ts';
 export { type Database, type DatabaseConfig, type Driver, openDatabase, quoteIdent } from './connect.ts';
 export { copySchema } from './copy-schema.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
+export type { Listen } from './listen.ts';
 export {
   bundledMigrations,
   type Migration,
