@@ -1,11 +1,13 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import { ruleViolation } from '../kernel/index.ts';
+import { assert, type PlainDate, ruleViolation } from '../kernel/index.ts';
 import {
   type AccountInput,
   ChartOfAccounts,
   type Ledger,
   MAX_BATCH_SIZE,
   type TransferEventResult,
+  TransferFlag,
   type TransferInput,
 } from '../ledger/index.ts';
 
@@ -66,6 +68,25 @@ export const INVESTOR_RECEIPT_CODES = [
   LendingCode.notePrice,
 ] as const;
 
+/**
+ * The codes of an investor's cash flows through the wallet, as XIRR counts them: the bid (only once
+ * posted at disbursement: a frozen bid is still the investor's money), payouts, reserve advances, and
+ * a note's price and seller fee (out of the buyer's wallet, into the seller's).
+ */
+export const INVESTOR_FLOW_CODES = [
+  LendingCode.bid,
+  LendingCode.payoutPrincipal,
+  LendingCode.payoutInterest,
+  LendingCode.advance,
+  LendingCode.notePrice,
+  LendingCode.noteSellerFee,
+] as const;
+
+export function isInvestorFlow(t: { readonly code?: number; readonly flags?: number }): boolean {
+  if (t.code === LendingCode.bid) return ((t.flags ?? 0) & TransferFlag.postPendingTransfer) !== 0;
+  return (INVESTOR_FLOW_CODES as readonly (number | undefined)[]).includes(t.code);
+}
+
 function account(id: string, key: keyof typeof ChartOfAccounts, userData?: string): AccountInput {
   const entry = ChartOfAccounts[key];
   return { id, ledger: CURRENCY, code: entry.code, flags: entry.flags, ...(userData ? { userData } : {}) };
@@ -110,12 +131,15 @@ export function createNoteAccounts(ledger: Ledger, trx: Executor, notes: { id: s
 
 /**
  * Posts lending's transfers in the caller's transaction. A wallet that cannot cover them is the
- * business error insufficient_funds; any other refusal is a bug and stops everything.
+ * business error insufficient_funds, an account they would take past int8 balance_would_overflow;
+ * any other refusal is a bug and stops everything. An investor's cash flows among them are dated
+ * `on`, the business date they are booked on (investor_flow_dates), which the caller must then give.
  */
 export async function post(
   ledger: Ledger,
   trx: Executor,
   transfers: TransferInput[],
+  on?: PlainDate,
 ): Promise<TransferEventResult[]> {
   const nonZero = transfers.filter((t) => t.amount > 0n);
   // Lending never links its transfers, so a long plan (a listing of 10,000 bids) is posted in
@@ -131,6 +155,19 @@ export async function post(
     );
   if (results.some((r) => r.result === 'exceeds_credits'))
     throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
+  // An amount a person typed (the reserve's funding, a repayment) can take an account past int8:
+  // the person's mistake, not a bug.
+  if (results.some((r) => r.result.startsWith('overflows_')))
+    throw ruleViolation(
+      'balance_would_overflow',
+      'this would take an account past the largest balance it can hold',
+    );
   for (const r of results) if (r.result !== 'ok') throw new Error(`ledger refused ${r.id}: ${r.result}`);
+  const flows = nonZero.filter(isInvestorFlow);
+  if (flows.length > 0) {
+    assert(on, "an investor's cash flow must be posted with the business date it is booked on");
+    await sql`insert into investor_flow_dates (transfer_id, business_date)
+      select id, ${on}::date from unnest(${flows.map((t) => t.id)}::text[]) as t(id)`.execute(trx);
+  }
   return results;
 }

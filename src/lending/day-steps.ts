@@ -130,7 +130,7 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
         );
         // One deferred plan for the chunk: the loans' journal rows and transfers are written together
         // at the end (plan.ts), the balances read on the way kept current in memory.
-        const plan = newDeferredPlan();
+        const plan = newDeferredPlan(date);
         await balances(context, trx, plan, [...wallets.values()]);
         for (const id of todo) await loanDay(context, trx, id, date, counters, states.get(id), plan);
         await flush(context, trx, plan);

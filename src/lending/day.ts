@@ -172,7 +172,7 @@ export async function loanDay(
   date: PlainDate,
   counters: Counters,
   preloaded?: LoanState,
-  plan: Plan = newPlan(),
+  plan: Plan = newPlan(date),
 ): Promise<void> {
   const state = preloaded ?? (await loadState(context, trx, loanId));
   if (plan.deferred) markDay(plan, loanId, date);

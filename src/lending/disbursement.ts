@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { applyRate, CNY, conflict, Decimal, formatAmount, type PlainDate, uuidv7 } from '../kernel/index.ts';
+import { applyRate, CNY, conflict, formatAmount, type PlainDate, uuidv7 } from '../kernel/index.ts';
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import {
   CURRENCY,
@@ -15,9 +16,9 @@ import {
   post,
   RESERVE_ACCOUNT,
 } from './accounts.ts';
+import { priceLoan } from './apr.ts';
 import { type BidRow, raisedFor } from './bids.ts';
 import { getLoan, type LendingContext, type Loan } from './loans.ts';
-import { buildSchedule } from './schedule.ts';
 
 /**
  * A full listing's end: second review, disbursement into notes and a loan, rejection; an expired
@@ -39,6 +40,8 @@ export async function afterFull(context: LendingContext, loanId: string): Promis
  */
 export async function disburse(context: LendingContext, loanId: string, audit?: AuditContext): Promise<Loan> {
   await inTransaction(context.db, async (trx) => {
+    // The business date read (and held) first: the loan starts on it and the bids are posted on it.
+    const today = await businessDateIn(trx, context.clock);
     const loan = await getLoan(trx, loanId, true);
     if (loan.status === 'active') return;
     if (loan.status !== 'full') throw conflict('listing_not_full', 'only a full listing can be disbursed');
@@ -57,7 +60,6 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
     const byInvestor = new Map<string, bigint>();
     for (const b of bids.rows)
       byInvestor.set(b.investor_id, (byInvestor.get(b.investor_id) ?? 0n) + b.amount);
-    const today = context.clock.businessDate();
     const now = context.clock.now();
     const notes = [...byInvestor].map(([holder, principal]) => ({ id: uuidv7(), loanId, holder, principal }));
     const reserveNoteId = uuidv7();
@@ -70,8 +72,11 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       values (${reserveNoteId}::uuid, ${loanId}::uuid, null, 'reserve', 'advance', 0, ${today}, ${now})`.execute(
       trx,
     );
-    const upfrontFee = applyRate(amount, new Decimal(loan.upfrontFeeRate), product.rounding);
-    const contribution = applyRate(amount, product.reserveRate, product.rounding);
+    // The schedule, the fees and the APR from one place (apr.ts), so that what the listing showed,
+    // what is paid out and what the contract says cannot drift apart.
+    const { schedule, costs, apr } = priceLoan({ ...loan, amount }, product, today);
+    const upfrontFee = costs.upfrontFee;
+    const contribution = costs.reserveContribution;
     const borrowerWallet = await context.payments.walletAccount(trx, loan.borrowerId);
     const transfers: TransferInput[] = [];
     const t = (
@@ -123,18 +128,8 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       loanId,
     );
     t(loanAccount.principal(loanId), RESERVE_ACCOUNT, contribution, LendingCode.reserveContribution, loanId);
-    await post(context.ledger, trx, transfers);
-    const schedule = buildSchedule({
-      principal: amount,
-      annualRate: new Decimal(loan.annualRate),
-      ...(loan.termUnit === 'month' ? { termMonths: loan.term } : { termDays: loan.term }),
-      method: loan.method,
-      dayCount: product.dayCount,
-      startDate: today,
-      rounding: product.rounding,
-      currency: CNY,
-    });
-    const periodFee = applyRate(amount, product.periodFeeRate, product.rounding);
+    await post(context.ledger, trx, transfers, today);
+    const periodFee = costs.periodFee;
     const rows = schedule.installments;
     await sql`insert into loan_installments (loan_id, period, due_date, principal, interest, fee)
       select ${loanId}::uuid, * from unnest(${rows.map((i) => i.period)}::int[], ${rows.map((i) => i.dueDate)}::date[],
@@ -150,6 +145,9 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       amount: formatAmount(amount, CNY),
       currency: 'CNY',
       annualRate: loan.annualRate,
+      // The annual percentage rate of all borrowing costs by the IRR method (apr.ts), beside the
+      // nominal rate, as the regulator requires the contract to state it.
+      apr,
       term: loan.term,
       termUnit: loan.termUnit,
       method: loan.method,
@@ -239,9 +237,8 @@ async function releaseBids(context: LendingContext, trx: Executor, loanId: strin
   await sql`update loan_bids set status = 'released' where loan_id = ${loanId}::uuid and status = 'frozen'`.execute(
     trx,
   );
-  await sql`update loans set status = 'failed', closed_on = ${context.clock.businessDate()} where id = ${loanId}::uuid`.execute(
-    trx,
-  );
+  const today = await businessDateIn(trx, context.clock);
+  await sql`update loans set status = 'failed', closed_on = ${today} where id = ${loanId}::uuid`.execute(trx);
 }
 
 /**

@@ -1,5 +1,13 @@
 /** The P2P lending marketplace: products, schedules, listings and bids, loans and notes, servicing, the reserve, the secondary market. */
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
+export {
+  annualPercentageRate,
+  type BorrowingCosts,
+  borrowingCosts,
+  type LoanTerms,
+  loanApr,
+  priceLoan,
+} from './apr.ts';
 export type { AutoInvestInput, AutoInvestRule } from './autoinvest.ts';
 export type { Bid } from './bids.ts';
 export type { DaySummary } from './day.ts';
@@ -22,7 +30,6 @@ export {
 } from './products.ts';
 export type { PayoffQuote, RepaymentResult } from './repay.ts';
 export {
-  annualPercentageRate,
   buildSchedule,
   type Installment,
   REPAYMENT_METHODS,

@@ -14,6 +14,7 @@ import {
 import { walletAccountId } from '../payments/index.ts';
 import type { Decision } from '../risk/index.ts';
 import { createFundingAccount, loanAccount, noteAccountId } from './accounts.ts';
+import { deductionsLeaveSomething, loanApr } from './apr.ts';
 import { bidInTransaction, checkInvestor, roundDown } from './bids.ts';
 import { afterFull } from './disbursement.ts';
 import { getLoan, type LendingContext, type Loan } from './loans.ts';
@@ -170,6 +171,12 @@ export interface ApplyResult {
   readonly application: Application;
   readonly decision: Decision;
   readonly loan: Loan | null;
+  /**
+   * The APR of all borrowing costs (apr.ts) of the loan the decision offers: the listing's when one
+   * was made, else the terms a referred application would be listed at if approved as decided; null
+   * when declined.
+   */
+  readonly apr: string | null;
 }
 
 /**
@@ -231,11 +238,24 @@ export async function apply(
     });
   });
   if (loanId) await runAutoInvest(context, loanId);
-  return {
-    application: await getApplication(context.db, id),
-    decision,
-    loan: loanId ? await getLoan(context.db, loanId) : null,
-  };
+  const loan = loanId ? await getLoan(context.db, loanId) : null;
+  const offer =
+    loan ??
+    (outcome === 'refer' && decision.annualRate !== null
+      ? {
+          amount: roundDown(decision.amount ?? input.amount, product.amountStep),
+          annualRate: decision.annualRate,
+          upfrontFeeRate: decision.upfrontFeeRate ?? product.upfrontFeeRate.toFixed(),
+          term: input.term,
+          termUnit: product.termUnit,
+          method: input.method,
+        }
+      : null);
+  const apr =
+    offer && deductionsLeaveSomething(offer.upfrontFeeRate, product)
+      ? loanApr(offer, product, loan?.startDate ?? context.clock.businessDate())
+      : null;
+  return { application: await getApplication(context.db, id), decision, loan, apr };
 }
 
 /** Turns an approved application into a listing, in the caller's transaction. */
@@ -267,6 +287,13 @@ export async function createListing(
   const now = context.clock.now();
   const listed = context.clock.businessDate();
   const upfront = terms.upfrontFeeRate ?? product.upfrontFeeRate.toFixed();
+  // A fee the risk decision priced is not bounded by the product; one that, with the reserve
+  // contribution, would take the whole loan leaves no disbursement and no APR.
+  if (!deductionsLeaveSomething(upfront, product))
+    throw ruleViolation(
+      'fee_out_of_range',
+      'the upfront fee and reserve contribution must be below the amount',
+    );
   await sql`insert into loans (id, application_id, borrower_id, product_id, product_version, amount, annual_rate, upfront_fee_rate, term, term_unit, method,
                                grade, risk_level, purpose, borrower_summary, status, manual_open, listed_at, expires_on, created_at)
     values (${loanId}::uuid, ${applicationId}::uuid, ${application.borrowerId}::uuid, ${product.id}, ${product.version}, ${terms.amount},

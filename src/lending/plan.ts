@@ -9,10 +9,10 @@ import type { ChargeKind, LendingContext } from './loans.ts';
  * A plan: what servicing has decided to write, the ledger transfers that move the money and the
  * journal rows that explain them.
  *
- * An immediate plan (`newPlan()`: a borrower's repayment, a payoff) writes each journal row at once
+ * An immediate plan (`newPlan(on)`: a borrower's repayment, a payoff) writes each journal row at once
  * and posts its transfers when the caller commits, in the caller's transaction.
  *
- * A deferred plan (`newDeferredPlan()`: a day-close chunk of hundreds of loans) keeps everything until
+ * A deferred plan (`newDeferredPlan(on)`: a day-close chunk of hundreds of loans) keeps everything until
  * `flush`, which writes each table's rows in one statement and every transfer in one ledger call. The
  * balances that servicing reads on the way (a borrower's wallet before the auto-debit, the reserve
  * before an advance, a loan's receivables before a write-off) are then the ledger's balance when
@@ -21,6 +21,8 @@ import type { ChargeKind, LendingContext } from './loans.ts';
  * before the chunk commits, instead of from the first loan to the last.
  */
 export interface Plan {
+  /** The business date the plan books on: an investor's payouts and advances are dated by it. */
+  readonly on: PlainDate;
   readonly transfers: TransferInput[];
   readonly deferred: Deferred | null;
 }
@@ -49,9 +51,10 @@ export interface AgeingRow {
   readonly on: PlainDate;
 }
 
-export const newPlan = (): Plan => ({ transfers: [], deferred: null });
+export const newPlan = (on: PlainDate): Plan => ({ on, transfers: [], deferred: null });
 
-export const newDeferredPlan = (): Plan => ({
+export const newDeferredPlan = (on: PlainDate): Plan => ({
+  on,
   transfers: [],
   deferred: {
     balances: new Map(),
@@ -102,7 +105,7 @@ export function transfer(
 /** Posts an immediate plan's transfers; a deferred plan keeps them for `flush`. */
 export async function commit(context: LendingContext, trx: Executor, plan: Plan): Promise<void> {
   if (plan.deferred) return;
-  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers);
+  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers, plan.on);
   plan.transfers.length = 0;
 }
 
@@ -353,7 +356,7 @@ export async function flush(context: LendingContext, trx: Executor, plan: Plan):
   await closeLoans(trx, d.closed);
   await markFullyAdvanced(trx, d.fullyAdvanced);
   await ageLoans(trx, d.aged);
-  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers);
+  if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers, plan.on);
   plan.transfers.length = 0;
   for (const rows of [
     d.days,

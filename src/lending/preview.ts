@@ -11,12 +11,21 @@ import {
   parseDecimal,
   ruleViolation,
 } from '../kernel/index.ts';
-import { annualPercentageRate, buildSchedule, REPAYMENT_METHODS, type RepaymentMethod } from './schedule.ts';
+import {
+  annualPercentageRate,
+  type BorrowingCosts,
+  type LoanTerms,
+  type PricingProduct,
+  priceLoan,
+  received,
+} from './apr.ts';
+import { buildSchedule, REPAYMENT_METHODS, type RepaymentMethod, type Schedule } from './schedule.ts';
 
 /**
  * A schedule preview from text (the API's query string, the CLI's options): every value checked and
- * refused with a code, then the schedule with amounts as decimal strings and the APR. The APR is on
- * what the borrower receives (the principal less an upfront fee) and all they pay.
+ * refused with a code, then the schedule with amounts as decimal strings and the APR (apr.ts): what
+ * the borrower receives (the principal less the upfront fee and the reserve contribution given)
+ * against every instalment with the period fee given. The rows show principal and interest only.
  */
 export interface PreviewInput {
   readonly principal: string;
@@ -27,6 +36,8 @@ export interface PreviewInput {
   readonly dayCount?: string | undefined;
   readonly start?: string | undefined;
   readonly upfrontFee?: string | undefined;
+  readonly reserveContribution?: string | undefined;
+  readonly periodFee?: string | undefined;
 }
 
 export interface SchedulePreview {
@@ -71,13 +82,7 @@ export function previewSchedule(input: PreviewInput, today: PlainDate): Schedule
     if (!parsed.ok) throw invalid('date_malformed', 'the start is a date such as 2025-01-15');
     start = parsed.value;
   }
-  let fee = 0n;
-  if (input.upfrontFee !== undefined) {
-    const parsed = parseAmount(input.upfrontFee, CNY, { allowZero: true });
-    if (!parsed.ok || parsed.value >= principal.value)
-      throw ruleViolation('fee_out_of_range', 'the upfront fee must be below the principal');
-    fee = parsed.value;
-  }
+  const costs = parseCosts(input, principal.value);
   const schedule = buildSchedule({
     principal: principal.value,
     annualRate: new Decimal(rate.value),
@@ -88,8 +93,48 @@ export function previewSchedule(input: PreviewInput, today: PlainDate): Schedule
     rounding: 'half_up',
     currency: CNY,
   });
-  const monthly = termUnit === 'month' && method !== 'bullet';
-  const apr = annualPercentageRate(principal.value - fee, schedule, start, monthly);
+  const apr = annualPercentageRate({ principal: principal.value, costs, schedule, method, startDate: start });
+  return presentSchedule(schedule, apr);
+}
+
+/** Fees in yuan, each optional; what is deducted at disbursement must leave the borrower something. */
+function parseCosts(input: PreviewInput, principal: bigint): BorrowingCosts {
+  const fee = (text: string | undefined, name: string) => {
+    if (text === undefined) return 0n;
+    const parsed = parseAmount(text, CNY, { allowZero: true });
+    if (!parsed.ok) throw invalid(parsed.error, `the ${name} is an amount in yuan such as 240.00`);
+    return parsed.value;
+  };
+  const costs = {
+    upfrontFee: fee(input.upfrontFee, 'upfront fee'),
+    reserveContribution: fee(input.reserveContribution, 'reserve contribution'),
+    periodFee: fee(input.periodFee, 'period fee'),
+  };
+  if (received(principal, costs) <= 0n)
+    throw ruleViolation(
+      'fee_out_of_range',
+      'the upfront fee and reserve contribution must be below the principal',
+    );
+  if (costs.periodFee >= principal)
+    throw ruleViolation('fee_out_of_range', 'the period fee must be below the principal');
+  return costs;
+}
+
+/**
+ * A listing's or a loan's schedule as its product makes it (its day count and rounding), with the APR
+ * of all its costs: the same figures disbursement records.
+ */
+export function loanPreview(
+  terms: LoanTerms,
+  product: PricingProduct,
+  startDate: PlainDate,
+): SchedulePreview {
+  const { schedule, apr } = priceLoan(terms, product, startDate);
+  return presentSchedule(schedule, apr);
+}
+
+/** A schedule as the API and the CLI show it: amounts as decimal strings of yuan, with its APR. */
+export function presentSchedule(schedule: Schedule, apr: string): SchedulePreview {
   const f = (minor: bigint) => formatAmount(minor, CNY);
   return {
     installments: schedule.installments.map((i) => ({
@@ -102,6 +147,6 @@ export function previewSchedule(input: PreviewInput, today: PlainDate): Schedule
     })),
     totalInterest: f(schedule.totalInterest),
     totalPayable: f(schedule.totalPayable),
-    apr: apr.toFixed(6),
+    apr,
   };
 }

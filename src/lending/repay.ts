@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import {
   applyRate,
@@ -70,7 +71,7 @@ export async function closeIfRepaid(
   trx: Executor,
   state: LoanState,
   on: PlainDate,
-  plan: Plan = newPlan(),
+  plan: Plan = newPlan(on),
 ): Promise<boolean> {
   const remaining = state.installments.some((i) => !isCharged(state, i.period));
   if (remaining || amountDue(state) > 0n) return false;
@@ -96,7 +97,7 @@ export async function collect(
   outer?: Plan,
 ): Promise<RepaymentResult | null> {
   if (amount <= 0n) return null;
-  const plan = outer ?? newPlan();
+  const plan = outer ?? newPlan(on);
   const id = uuidv7();
   const allocations = waterfall(state, product, amount);
   const total = allocations.reduce((sum, a) => sum + a.amount, 0n);
@@ -126,12 +127,12 @@ export async function repay(
   if (input.amount !== undefined && input.amount <= 0n)
     throw invalid('amount_must_be_positive', 'the amount must be more than zero');
   return inTransaction(context.db, async (trx) => {
+    const today = await businessDateIn(trx, context.clock);
     const { state, product } = await loadOwned(context, trx, borrowerId, loanId);
-    const today = context.clock.businessDate();
     if (input.mode === 'next') {
       const next = state.installments.find((i) => !isCharged(state, i.period));
       if (!next) throw ruleViolation('nothing_left_to_fall_due', 'every instalment has already fallen due');
-      const plan = newPlan();
+      const plan = newPlan(today);
       await chargePeriod(context, trx, state, next.period, today, plan);
       await commit(context, trx, plan);
     }
@@ -196,8 +197,10 @@ export async function payoffQuote(
   loanId: string,
 ): Promise<PayoffQuote> {
   return inTransaction(context.db, async (trx) => {
+    // The date a payoff now would be booked on (it reads the calendar, not only this process's clock).
+    const today = await businessDateIn(trx, context.clock, { lock: false });
     const { state, product } = await loadOwned(context, trx, borrowerId, loanId);
-    return quote(state, product, context.clock.businessDate());
+    return quote(state, product, today);
   });
 }
 
@@ -211,8 +214,8 @@ export async function payoff(
   loanId: string,
 ): Promise<RepaymentResult & { quote: PayoffQuote }> {
   return inTransaction(context.db, async (trx) => {
+    const today = await businessDateIn(trx, context.clock);
     const { state, product } = await loadOwned(context, trx, borrowerId, loanId);
-    const today = context.clock.businessDate();
     const q = quote(state, product, today);
     const available = await walletAvailable(context, trx, borrowerId);
     if (available < q.total)
@@ -224,7 +227,7 @@ export async function payoff(
         },
       );
     const id = uuidv7();
-    const plan = newPlan();
+    const plan = newPlan(today);
     await insertRepayment(
       context,
       trx,
@@ -290,8 +293,8 @@ export async function prepay(
 ): Promise<RepaymentResult & { principal: bigint; interest: bigint; fee: bigint }> {
   if (input.principal <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
   return inTransaction(context.db, async (trx) => {
+    const today = await businessDateIn(trx, context.clock);
     const { state, product } = await loadOwned(context, trx, borrowerId, loanId);
-    const today = context.clock.businessDate();
     if (amountDue(state) > 0n) throw ruleViolation('pay_due_first', 'pay what is due before prepaying');
     const remaining = unchargedPrincipal(state);
     if (input.principal >= remaining)
@@ -326,7 +329,7 @@ export async function prepay(
         },
       );
     const id = uuidv7();
-    const plan = newPlan();
+    const plan = newPlan(today);
     await insertRepayment(
       context,
       trx,
@@ -428,6 +431,7 @@ export async function recover(
 ): Promise<RepaymentResult> {
   if (amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
   return inTransaction(context.db, async (trx) => {
+    const today = await businessDateIn(trx, context.clock);
     const state = await loadState(context, trx, loanId);
     if (state.loan.borrowerId !== borrowerId) throw notFound('loan_not_found', 'no such loan');
     if (state.loan.status !== 'written_off')
@@ -442,9 +446,9 @@ export async function recover(
         loanId,
         kind: 'recovery',
         amount,
-        businessDate: context.clock.businessDate(),
+        businessDate: today,
       },
-      newPlan(),
+      newPlan(today),
     );
     await post(context.ledger, trx, [
       {

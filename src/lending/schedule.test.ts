@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CNY, Decimal, formatAmount, type PlainDate, plainDate } from '../kernel/index.ts';
-import { annualPercentageRate, buildSchedule, REPAYMENT_METHODS, type ScheduleInput } from './schedule.ts';
+import { annualPercentageRate, NO_COSTS } from './apr.ts';
+import { buildSchedule, REPAYMENT_METHODS, type ScheduleInput } from './schedule.ts';
 
 const base: ScheduleInput = {
   principal: 1_000_000n,
@@ -95,9 +96,18 @@ describe('repayment schedules', () => {
 
   it('discloses an APR equal to the nominal rate without fees, and higher with an upfront fee', () => {
     const s = buildSchedule(base);
-    const apr = annualPercentageRate(1_000_000n, s, base.startDate, true);
-    expect(apr.minus('0.12').abs().lt('0.0001')).toBe(true);
-    const withFee = annualPercentageRate(990_000n, s, base.startDate, true);
+    const apr = (upfrontFee: bigint) =>
+      new Decimal(
+        annualPercentageRate({
+          principal: 1_000_000n,
+          costs: { ...NO_COSTS, upfrontFee },
+          schedule: s,
+          method: base.method,
+          startDate: base.startDate,
+        }),
+      );
+    expect(apr(0n).minus('0.12').abs().lt('0.0001')).toBe(true);
+    const withFee = apr(10_000n);
     expect(withFee.gt('0.13')).toBe(true);
     expect(withFee.lt('0.14')).toBe(true);
   });

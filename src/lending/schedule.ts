@@ -185,52 +185,6 @@ export function xirr(flows: readonly { date: PlainDate; amount: bigint }[]): Dec
 }
 
 /**
- * The APR: the borrower's nominal annual rate over the schedule (monthly IRR × 12 for monthly
- * schedules; the simple annual rate for a bullet), on what they actually receive (the principal less
- * upfront fees) and everything they pay (instalments and per-period fees).
- */
-export function annualPercentageRate(
-  received: bigint,
-  schedule: Schedule,
-  startDate: PlainDate,
-  monthly: boolean,
-  periodFee = 0n,
-): Decimal {
-  if (!monthly) {
-    const last = schedule.installments[schedule.installments.length - 1]!;
-    const days = daysBetween(startDate, last.dueDate);
-    const cost = schedule.totalPayable + periodFee - received;
-    return new Decimal(cost.toString()).div(received.toString()).times(365).div(days);
-  }
-  // Monthly IRR by Newton's method on periods 1..n, then × 12.
-  const D = Decimal.clone({ precision: 40 });
-  const payments = schedule.installments.map((i) => new D((i.total + periodFee).toString()));
-  const pv = new D(received.toString());
-  let r = new D('0.01');
-  for (let iteration = 0; iteration < 100; iteration++) {
-    let value = pv.neg();
-    let slope = new D(0);
-    payments.forEach((p, k) => {
-      const discount = r.plus(1).pow(-(k + 1));
-      value = value.plus(p.times(discount));
-      slope = slope.minus(
-        p
-          .times(k + 1)
-          .times(discount)
-          .div(r.plus(1)),
-      );
-    });
-    const next = r.minus(value.div(slope));
-    if (next.minus(r).abs().lt('1e-24')) {
-      r = next;
-      break;
-    }
-    r = next;
-  }
-  return new Decimal(r.times(12).toFixed(30));
-}
-
-/**
  * Interest on `principal` from one date to another (a partial period: interest to date at a
  * prepayment, accrued interest when a note is sold), by the day count, rounded once; never negative.
  */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import {
   addDays,
@@ -225,10 +226,10 @@ export async function buyNote(
   const loanRow = await getLoan(context.db, preview.loanId);
   await checkInvestor(context, buyerId, loanRow);
   const outcome = await inTransaction(context.db, async (trx) => {
+    const today = await businessDateIn(trx, context.clock);
     const state = await loadState(context, trx, preview.loanId);
     const listing = await getNoteListing(trx, listingId, true);
     if (listing.status !== 'open') throw conflict('note_listing_closed', `this listing is ${listing.status}`);
-    const today = context.clock.businessDate();
     if (listing.expiresOn < today) throw conflict('note_listing_closed', 'this listing has expired');
     const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
     const problem = tradeProblem(state, product, today);
@@ -280,6 +281,7 @@ export async function buyNote(
           noteId,
         ),
       ].filter((x) => x.amount > 0n),
+      today,
     );
     await sql`update note_listings set status = 'sold', buyer_id = ${buyerId}::uuid, price = ${price}, accrued_interest = ${accrued}, seller_fee = ${fee},
               closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(trx);

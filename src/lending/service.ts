@@ -14,6 +14,7 @@ import {
   post,
   RESERVE_ACCOUNT,
 } from './accounts.ts';
+import { loanApr } from './apr.ts';
 import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
 import { BidQueue } from './bid-queue.ts';
 import * as bids from './bids.ts';
@@ -26,9 +27,10 @@ import {
   repaidBetween,
 } from './day-steps.ts';
 import * as disbursement from './disbursement.ts';
-import { getLoan, type LendingContext, type LoanStatus, listLoans } from './loans.ts';
+import { getLoan, type LendingContext, type Loan, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
 import { transferId } from './plan.ts';
+import { loanPreview } from './preview.ts';
 import { ProductStore } from './products.ts';
 import * as repay from './repay.ts';
 import * as secondary from './secondary.ts';
@@ -87,6 +89,22 @@ export class Lending {
 
   loans(filter: { status?: LoanStatus[]; borrowerId?: string; limit: number; before?: string }) {
     return listLoans(this.context.db, filter);
+  }
+
+  /**
+   * A loan's APR of all borrowing costs (apr.ts), beside its nominal rate: of its schedule from its
+   * start date, or from today for a listing not yet disbursed. It is the APR of the contract's terms;
+   * a prepayment later does not change it.
+   */
+  async apr(loan: Loan): Promise<string> {
+    const product = await this.products.version(loan.productId, loan.productVersion);
+    return loanApr(loan, product, loan.startDate ?? this.context.clock.businessDate());
+  }
+
+  /** A listing's schedule as its product makes it, with the APR of all its costs. */
+  async listingSchedule(loan: Loan) {
+    const product = await this.products.version(loan.productId, loan.productVersion);
+    return loanPreview(loan, product, loan.startDate ?? this.context.clock.businessDate());
   }
 
   raised(loanId: string) {

@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
+import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
-import {
-  allocate,
-  applyRate,
-  BUSINESS_TIME_ZONE,
-  type Decimal,
-  dateInZone,
-  type PlainDate,
-} from '../kernel/index.ts';
-import { TransferFlag } from '../ledger/index.ts';
+import { allocate, applyRate, type Decimal, type PlainDate } from '../kernel/index.ts';
 import { walletAccountId } from '../payments/index.ts';
-import { LendingCode } from './accounts.ts';
+import { INVESTOR_FLOW_CODES, isInvestorFlow, LendingCode } from './accounts.ts';
+import { flowDates } from './flow-dates.ts';
 import {
   amountDue,
   bucketOf,
@@ -118,19 +112,18 @@ function overdueShare(state: LoanState, noteId: string, today: PlainDate): bigin
   )[index]!;
 }
 
-const dayOf = (instant: Date) => dateInZone(instant, BUSINESS_TIME_ZONE);
-
 export async function investorStatement(
   context: LendingContext,
   investorId: string,
 ): Promise<InvestorStatement> {
-  const today = context.clock.businessDate();
   // Every read in one snapshot, so that a repayment or a sale committing meanwhile is either wholly
-  // in the statement or wholly out of it.
-  return inTransaction(context.db, (trx) => statementIn(context, trx, investorId, today), {
-    isolation: 'repeatable read',
-    readOnly: true,
-  });
+  // in the statement or wholly out of it; the valuation date is the business date of that snapshot.
+  return inTransaction(
+    context.db,
+    async (trx) =>
+      statementIn(context, trx, investorId, await businessDateIn(trx, context.clock, { lock: false })),
+    { isolation: 'repeatable read', readOnly: true },
+  );
 }
 
 async function statementIn(
@@ -153,18 +146,14 @@ async function statementIn(
   const transfers = await context.ledger.accountTransfers(
     {
       accountId: wallet,
-      codes: [
-        LendingCode.payoutPrincipal,
-        LendingCode.payoutInterest,
-        LendingCode.advance,
-        LendingCode.notePrice,
-        LendingCode.noteSellerFee,
-        LendingCode.bid,
-      ],
+      codes: [...INVESTOR_FLOW_CODES],
       limit: 100_000,
     },
     { tx: trx },
   );
+  // Each flow is dated by the business date it was booked on, never by the wall clock: days closed
+  // in catch-up book months of business in minutes of wall-clock time.
+  const dates = await flowDates(trx, transfers.filter(isInvestorFlow));
   const byNote = new Map<string, { principal: bigint; interest: bigint; advanced: bigint; sale: bigint }>();
   const flows: { date: PlainDate; amount: bigint }[] = [];
   const entry = (id: string) => {
@@ -176,11 +165,12 @@ async function statementIn(
     return e;
   };
   for (const t of transfers) {
+    // Frozen and released bids are not cash flows; posted ones are, on the day they were posted.
+    if (!isInvestorFlow(t)) continue;
     const inflow = t.creditAccountId === wallet;
-    const date = dayOf(t.createdAt);
+    const date = dates.get(t.id)!;
     if (t.code === LendingCode.bid) {
-      // Frozen bids are not cash flows; posted ones are, on the day they were posted.
-      if (t.pendingId && t.flags & TransferFlag.postPendingTransfer) flows.push({ date, amount: -t.amount });
+      flows.push({ date, amount: -t.amount });
       continue;
     }
     if (t.code === LendingCode.notePrice || t.code === LendingCode.noteSellerFee) {
@@ -325,14 +315,14 @@ export function scheduleView(state: LoanState, today: PlainDate): InstallmentVie
 }
 
 export async function loanView(context: LendingContext, loanId: string): Promise<LoanView> {
-  const today = context.clock.businessDate();
-  // The loan and its payoff quote from one snapshot.
-  const { state, product } = await inTransaction(
+  // The loan and its payoff quote from one snapshot, on that snapshot's business date.
+  const { state, product, today } = await inTransaction(
     context.db,
     async (trx) => {
+      const today = await businessDateIn(trx, context.clock, { lock: false });
       const state = await loadState(context, trx, loanId, false);
       const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
-      return { state, product };
+      return { state, product, today };
     },
     { isolation: 'repeatable read', readOnly: true },
   );

@@ -41,7 +41,12 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
           response: { 200: z.array(anyObject), ...errors },
         },
       },
-      async (request) => (await lending.borrowerStatement(userIdOf(request))).map(viewJson),
+      async (request) =>
+        Promise.all(
+          (await lending.borrowerStatement(userIdOf(request))).map(async (v) =>
+            viewJson(v, await lending.apr(v.loan)),
+          ),
+        ),
     );
     app.get(
       '/me/loans/:id',
@@ -56,7 +61,8 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
       },
       async (request) => {
         await ownLoan(request);
-        return viewJson(await lending.loanView(request.params.id));
+        const view = await lending.loanView(request.params.id);
+        return viewJson(view, await lending.apr(view.loan));
       },
     );
     app.get(
@@ -235,7 +241,7 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         const q = await lending.quoteNoteListing(request.params.id);
         return {
           listing: noteListingJson(q.listing),
-          loan: loanJson(q.loan, null),
+          loan: loanJson(q.loan, null, await lending.apr(q.loan)),
           price: yuan(q.price),
           accruedInterest: yuan(q.accrued),
           total: yuan(q.total),

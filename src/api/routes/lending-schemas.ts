@@ -59,7 +59,12 @@ export const loanSchema = z
     product: z.string(),
     amount: moneyResponseSchema,
     raised: moneyResponseSchema.nullable().describe('For a listing: frozen bids so far.'),
-    annualRate: z.string(),
+    annualRate: z.string().describe('The nominal annual interest rate, without fees.'),
+    apr: z
+      .string()
+      .describe(
+        'The annual percentage rate of all borrowing costs by the IRR method, 6 places rounded half up: the monthly IRR × 12, not compounded (a bullet loan: the cost over what is received × 365 / days), of what the borrower receives (the amount less the upfront fee and the reserve contribution) against every instalment with its period fee.',
+      ),
     upfrontFeeRate: z.string().describe('The share of the amount deducted as a fee at disbursement.'),
     term: z.number(),
     termUnit: z.enum(['month', 'day']),
@@ -78,7 +83,8 @@ export const loanSchema = z
   })
   .meta({ id: 'Loan' });
 
-export function loanJson(loan: Loan, raised: bigint | null) {
+/** `apr` is the loan's APR of all borrowing costs (Lending.apr). */
+export function loanJson(loan: Loan, raised: bigint | null, apr: string) {
   return {
     id: loan.id,
     status: loan.status,
@@ -86,6 +92,7 @@ export function loanJson(loan: Loan, raised: bigint | null) {
     amount: money(loan.amount),
     raised: raised === null ? null : money(raised),
     annualRate: new Decimal(loan.annualRate).toFixed(4),
+    apr,
     upfrontFeeRate: new Decimal(loan.upfrontFeeRate).toFixed(4),
     term: loan.term,
     termUnit: loan.termUnit,
@@ -168,7 +175,11 @@ export const scheduleSchema = z
     installments: z.array(installmentSchema),
     totalInterest: z.string(),
     totalPayable: z.string(),
-    apr: z.string().describe('The annual percentage rate on what the borrower receives, with fees.'),
+    apr: z
+      .string()
+      .describe(
+        'The annual percentage rate of all borrowing costs by the IRR method, 6 places rounded half up: the monthly IRR × 12, not compounded (a bullet loan: the cost over what is received × 365 / days), of what the borrower receives (the principal less the upfront fee and reserve contribution) against every instalment with its period fee. The instalments shown are principal and interest only.',
+      ),
   })
   .meta({ id: 'SchedulePreview' });
 
@@ -199,7 +210,13 @@ export const scheduleQuery = z.object({
     .refine((t) => parseDate(t).ok, { message: 'date_malformed' })
     .optional()
     .describe('The start date (default: today).'),
-  upfrontFee: z.string().max(24).optional().describe('Yuan deducted at disbursement, for the APR.'),
+  upfrontFee: z.string().max(24).optional().describe('Yuan deducted at disbursement as a fee, for the APR.'),
+  reserveContribution: z
+    .string()
+    .max(24)
+    .optional()
+    .describe('Yuan deducted at disbursement for the risk reserve, for the APR.'),
+  periodFee: z.string().max(24).optional().describe('Yuan added to every instalment as a fee, for the APR.'),
 });
 
 export const productJson = (p: Product) => ({
@@ -219,12 +236,12 @@ export const productSchema = z
   })
   .meta({ id: 'LoanProduct' });
 
-export const viewJson = (v: LoanView) => ({
+export const viewJson = (v: LoanView, apr: string) => ({
   ...(toJson({ ...v, loan: undefined, installments: undefined, payoff: undefined }) as Record<
     string,
     unknown
   >),
-  loan: loanJson(v.loan, null),
+  loan: loanJson(v.loan, null, apr),
   installments: v.installments.map((i: InstallmentView) => toJson(i)),
   payoff: v.payoff ? payoffJson(v.payoff) : null,
 });

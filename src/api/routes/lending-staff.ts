@@ -50,7 +50,11 @@ export function lendingStaffRoutes(platform: Platform): FastifyPluginAsyncZod {
         });
         const items = await Promise.all(
           loans.map(async (l) =>
-            loanJson(l, l.status === 'listing' || l.status === 'full' ? await lending.raised(l.id) : null),
+            loanJson(
+              l,
+              l.status === 'listing' || l.status === 'full' ? await lending.raised(l.id) : null,
+              await lending.apr(l),
+            ),
           ),
         );
         return { items, nextBefore: loans.length === q.limit ? loans[loans.length - 1]!.id : null };
@@ -71,10 +75,11 @@ export function lendingStaffRoutes(platform: Platform): FastifyPluginAsyncZod {
         const loan = await lending.loan(request.params.id);
         if (loan.status === 'listing' || loan.status === 'full' || loan.status === 'failed')
           return {
-            loan: loanJson(loan, await lending.raised(loan.id)),
+            loan: loanJson(loan, await lending.raised(loan.id), await lending.apr(loan)),
             bids: (await lending.bids({ loanId: loan.id, limit: 200 })).map(bidJson),
           };
-        return viewJson(await lending.loanView(request.params.id));
+        const view = await lending.loanView(request.params.id);
+        return viewJson(view, await lending.apr(view.loan));
       },
     );
     app.get(
@@ -122,7 +127,7 @@ export function lendingStaffRoutes(platform: Platform): FastifyPluginAsyncZod {
                 reason ?? 'rejected on second review',
                 context(request),
               );
-        return loanJson(loan, null);
+        return loanJson(loan, null, await lending.apr(loan));
       },
     );
     app.post(

@@ -24,7 +24,6 @@ import {
   scheduleQuery,
   scheduleSchema,
   toJson,
-  yuan,
 } from './lending-schemas.ts';
 
 /** The marketplace: the risk questionnaire, products and schedules, applications, listings, bids and auto-invest. */
@@ -163,7 +162,13 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
               decision: z.object({
                 outcome: z.string(),
                 grade: z.string().nullable(),
-                annualRate: z.string().nullable(),
+                annualRate: z.string().nullable().describe('The nominal annual interest rate, without fees.'),
+                apr: z
+                  .string()
+                  .nullable()
+                  .describe(
+                    'The annual percentage rate of all borrowing costs by the IRR method (as on the Loan) of the loan offered: the listing when approved, the terms decided when referred; null when declined.',
+                  ),
                 reasons: z.array(z.string()),
               }),
               loan: loanSchema.nullable(),
@@ -193,9 +198,10 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
             outcome: result.decision.outcome,
             grade: result.decision.grade,
             annualRate: result.decision.annualRate,
+            apr: result.apr,
             reasons: result.decision.reasons,
           },
-          loan: result.loan ? loanJson(result.loan, 0n) : null,
+          loan: result.loan ? loanJson(result.loan, 0n, await lending.apr(result.loan)) : null,
         };
       },
     );
@@ -231,7 +237,9 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
           limit: request.query.limit,
           ...(request.query.before ? { before: request.query.before } : {}),
         });
-        const items = await Promise.all(loans.map(async (l) => loanJson(l, await lending.raised(l.id))));
+        const items = await Promise.all(
+          loans.map(async (l) => loanJson(l, await lending.raised(l.id), await lending.apr(l))),
+        );
         return {
           items,
           nextBefore: loans.length === request.query.limit ? loans[loans.length - 1]!.id : null,
@@ -250,21 +258,11 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
+        // The schedule and its APR as disbursement makes them (the product's day count, rounding
+        // and fees), so the APR here is the loan's.
         const loan = await lending.loan(request.params.id);
-        const product = await lending.products.version(loan.productId, loan.productVersion);
-        const schedule = previewSchedule(
-          {
-            principal: yuan(loan.amount),
-            annualRate: loan.annualRate,
-            term: loan.term,
-            termUnit: loan.termUnit,
-            method: loan.method,
-            dayCount: product.dayCount,
-            start: loan.startDate ?? platform.clock.businessDate(),
-          },
-          platform.clock.businessDate(),
-        );
-        return { loan: loanJson(loan, await lending.raised(loan.id)), schedule };
+        const schedule = await lending.listingSchedule(loan);
+        return { loan: loanJson(loan, await lending.raised(loan.id), schedule.apr), schedule };
       },
     );
     app.post(

@@ -66,7 +66,11 @@ function ApplyForm({ products }: { products: Product[] }) {
         termUnit: config.termUnit,
         method,
         dayCount: config.dayCount,
+        // The product's fees, so that the APR is the one of all costs (the decision may price a
+        // different upfront fee, and the decision then shows the APR of the loan offered).
         upfrontFee: timesRate(amount, config.upfrontFeeRate),
+        reserveContribution: timesRate(amount, config.reserveRate),
+        periodFee: timesRate(amount, config.periodFeeRate),
       }),
   });
   const apply = useMutation({

@@ -6,7 +6,14 @@ import type { Loan } from '../invest/lending.ts';
 
 export interface DecisionResult {
   application: { id: string; status: string; amount: { amount: string; currency: string }; term: number };
-  decision: { outcome: string; grade: string | null; annualRate: string | null; reasons: string[] };
+  decision: {
+    outcome: string;
+    grade: string | null;
+    annualRate: string | null;
+    /** The APR of all borrowing costs of the loan offered; null when declined. */
+    apr: string | null;
+    reasons: string[];
+  };
   loan: Loan | null;
 }
 
@@ -44,6 +51,9 @@ export function Decision({ result, onAgain }: { result: DecisionResult; onAgain:
         <Descriptions.Item label={t('grade')}>{decision.grade ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('annualRate')}>
           <Rate value={decision.annualRate} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('apr')}>
+          <Rate value={decision.apr} />
         </Descriptions.Item>
         <Descriptions.Item label={t('loanAmount')}>
           <Amount value={result.application.amount} />

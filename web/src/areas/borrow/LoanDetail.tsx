@@ -70,6 +70,9 @@ export function LoanDetail() {
                     <Descriptions.Item label={t('annualRate')}>
                       <Rate value={loan.annualRate} /> · {loan.grade}
                     </Descriptions.Item>
+                    <Descriptions.Item label={t('apr')}>
+                      <Rate value={loan.apr} />
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('term')}>
                       {t(loan.termUnit === 'day' ? 'termDays' : 'termMonths', { count: loan.term })} ·{' '}
                       {t(`invest:methods.${loan.method}`)}

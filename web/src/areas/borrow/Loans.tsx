@@ -39,6 +39,9 @@ function LoanCard({ view }: { view: LoanView }) {
         <Descriptions.Item label={t('annualRate')}>
           <Rate value={loan.annualRate} />
         </Descriptions.Item>
+        <Descriptions.Item label={t('apr')}>
+          <Rate value={loan.apr} />
+        </Descriptions.Item>
         <Descriptions.Item label={t('term')}>
           {t(loan.termUnit === 'day' ? 'termDays' : 'termMonths', { count: loan.term })}
         </Descriptions.Item>

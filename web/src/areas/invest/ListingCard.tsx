@@ -52,6 +52,9 @@ export function ListingCard({ loan }: { loan: Loan }) {
             <Rate value={loan.annualRate} />
           </Typography.Text>
         </Descriptions.Item>
+        <Descriptions.Item label={t('apr')}>
+          <Rate value={loan.apr} />
+        </Descriptions.Item>
         <Descriptions.Item label={t('term')}>{termText(t, loan)}</Descriptions.Item>
         <Descriptions.Item label={t('loanAmount')}>
           <Amount value={loan.amount} />

@@ -39,6 +39,9 @@ export function ListingDetail() {
                     <Descriptions.Item label={t('annualRate')}>
                       <Rate value={loan.annualRate} />
                     </Descriptions.Item>
+                    <Descriptions.Item label={t('apr')}>
+                      <Rate value={loan.apr} />
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('term')}>{termText(t, loan)}</Descriptions.Item>
                     <Descriptions.Item label={t('loanAmount')}>
                       <Amount value={loan.amount} />

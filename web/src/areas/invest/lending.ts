@@ -11,7 +11,10 @@ export interface Loan {
   product: string;
   amount: Money;
   raised: Money | null;
+  /** The nominal annual interest rate, without fees. */
   annualRate: string;
+  /** The annual percentage rate of all borrowing costs by the IRR method (monthly IRR × 12). */
+  apr: string;
   upfrontFeeRate: string;
   term: number;
   termUnit: 'month' | 'day';
@@ -62,6 +65,10 @@ export interface Product {
     maxInvestorShare: string;
     grades: string[];
     upfrontFeeRate: string;
+    /** Deducted from the disbursement into the risk reserve, as a share of the amount. */
+    reserveRate: string;
+    /** Added to every instalment, as a share of the amount. */
+    periodFeeRate: string;
     prepaymentFeeRate: string;
     /** Full listings wait for staff's second review before disbursement. */
     secondReview?: boolean;

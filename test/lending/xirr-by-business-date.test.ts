@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, daysBetween, type PlainDate } from '../../src/kernel/index.ts';
+import {
+  applyFor,
+  bid,
+  borrower,
+  cny,
+  investments,
+  investor,
+  minor,
+  openLendingApp,
+  wallet,
+} from '../support/lending.ts';
+import type { TestApp } from '../support/platform.ts';
+import type { TestUser } from '../support/users.ts';
+
+/**
+ * An investor's XIRR when days close in catch-up: the wall clock stands still while the business
+ * date runs on, so the ledger's transfers all carry the same wall-clock day. The statement must date
+ * each flow by the business date it was booked on (each bid on its loan's disbursement date, the
+ * repayment on its due date) and value what is still held on the business date. The expected rate
+ * is solved here, by bisection, from the bids and from what reached the wallet at each close.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await openLendingApp();
+});
+afterAll(() => t.close());
+
+/** The annual rate r at which Σ amount × (1 + r)^(−days/365) is zero, by bisection in floats. */
+function rateOf(flows: readonly { date: PlainDate; amount: number }[]): number {
+  const start = flows[0]!.date;
+  const value = (r: number) =>
+    flows.reduce((sum, f) => sum + f.amount * (1 + r) ** (-daysBetween(start, f.date) / 365), 0);
+  let low = -0.99;
+  let high = 10;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (value(mid) > 0) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+/** A 2,000.00 short loan, bullet over `days`, half of it lent by `lender` and half by someone else. */
+async function lendHalf(lender: TestUser, days: number): Promise<string> {
+  const b = await borrower(t, '100.00');
+  const { loanId } = await applyFor(t, b, {
+    productId: 'short',
+    amount: cny('2000.00'),
+    term: days,
+    method: 'bullet',
+  });
+  for (const person of [lender, await investor(t)]) {
+    const response = await bid(t, person, loanId, '1000.00');
+    expect(response.statusCode, response.body).toBe(201);
+  }
+  return loanId;
+}
+
+describe('an investor whose flows happen across catch-up day-closes', () => {
+  it('gets the XIRR of the flows dated by business date', async () => {
+    const lender = await investor(t);
+    const start = await t.platform.batch.businessDate();
+    const flows: { date: PlainDate; amount: number }[] = [];
+    const lent = async (days: number) => {
+      await lendHalf(lender, days);
+      flows.push({ date: await t.platform.batch.businessDate(), amount: -1000 });
+    };
+    // Days closed one after another with the wall clock standing still; what reaches the wallet at
+    // a close is a flow of the date closed.
+    const closeTo = async (through: PlainDate) => {
+      const wallClock = t.clock.now().getTime();
+      let balance = minor((await wallet(t, lender)).balance.amount);
+      for (let date = await t.platform.batch.businessDate(); date <= through; date = addDays(date, 1)) {
+        await t.platform.batch.close('test', { date });
+        const now = minor((await wallet(t, lender)).balance.amount);
+        if (now !== balance) flows.push({ date, amount: Number(now - balance) / 100 });
+        balance = now;
+      }
+      expect(t.clock.now().getTime()).toBe(wallClock);
+    };
+    await lent(7); // repaid on start + 7
+    await lent(14); // still held at the end
+    await closeTo(addDays(start, 2));
+    await lent(7); // lent on start + 3, still held at the end
+    await closeTo(addDays(start, 7));
+    const today = await t.platform.batch.businessDate();
+    expect(today).toBe(addDays(start, 8));
+    expect(flows.map((f) => f.date)).toEqual([start, start, addDays(start, 3), addDays(start, 7)]);
+    expect(flows[3]!.amount).toBeGreaterThan(1000);
+    const statement = await investments(t, lender);
+    expect(statement.outstandingPrincipal).toBe('2000.00');
+    flows.push({ date: today, amount: 2000 });
+    const expected = rateOf(flows);
+    expect(expected).toBeGreaterThan(0.01);
+    expect(expected).toBeLessThan(1);
+    expect(Number(statement.xirr)).toBeCloseTo(expected, 6);
+
+    // A database from before the flows' dates were recorded: each is dated from the lending journal
+    // row written with it (the loan's start date, the repayment's business date), to the same rate.
+    await sql`delete from investor_flow_dates`.execute(t.platform.db);
+    const derived = await investments(t, lender);
+    expect(derived.xirr).toBe(statement.xirr);
+  });
+});
