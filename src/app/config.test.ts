@@ -8,6 +8,8 @@ describe('demo mode and the address it listens on', () => {
     expect(loadConfig({}).demoInbox).toBe(true);
     expect(loadConfig({ HOST: '::1' }).demoInbox).toBe(true);
     expect(loadConfig({ HOST: 'localhost', NETFIN_DEMO: 'true' }).demoInbox).toBe(true);
+    // Behind a reverse proxy, loopback is whoever the proxy serves.
+    expect(loadConfig({ NETFIN_TRUST_PROXY: 'true' }).demoInbox).toBe(false);
   });
 
   it('refuses to start the default demo on an address other machines reach', () => {

@@ -28,7 +28,7 @@ export interface Config {
   readonly demo: boolean;
   /**
    * The dev SMS inbox (`GET /v1/dev/inbox`), which hands anyone any phone's codes: served only in demo
-   * mode on a loopback address, never to a network.
+   * mode on a loopback address and not behind a proxy, never to a network.
    */
   readonly demoInbox: boolean;
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
@@ -236,7 +236,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `demo mode is on by default without DATABASE_URL, and HOST=${config.host} is not a loopback address: ` +
         'set NETFIN_DEMO=false for a real deployment, or NETFIN_DEMO=true to show the demo on this address',
     );
-  return { ...config, demoInbox: config.demoInbox ?? (config.demo && loopback) };
+  // Behind a proxy (NETFIN_TRUST_PROXY) a loopback address serves whoever the proxy serves.
+  return { ...config, demoInbox: config.demoInbox ?? (config.demo && loopback && !config.trustProxy) };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */

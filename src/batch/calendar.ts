@@ -52,7 +52,9 @@ export async function announceBusinessDate(trx: Executor, date: PlainDate): Prom
 /**
  * The business date a transaction books money on, read inside that transaction. With `lock` (the
  * default) the calendar row is held FOR SHARE until the transaction ends, so no day-close can move
- * the date (its update waits) while money is booked on it: nothing is ever booked on a closed date.
+ * the date (its update waits) while money is booked on it: what books through it (lending's
+ * repayments, disbursements, note trades) is never booked on a closed date. Payments still date their
+ * orders by the process's clock, kept current by the notification (docs/batch.md).
  * A clock that lags the calendar (another process closed a day and its notification has not arrived
  * yet) is brought up to it; a clock ahead of the calendar is kept, as a date after the calendar's is
  * not closed (tests and `netfin lending run-day` move the clock on their own). Read-only transactions

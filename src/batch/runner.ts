@@ -113,12 +113,24 @@ export class Batch {
     await this.refresh();
   }
 
-  /** Reads the calendar again (another process may have closed a date) and sets the clock. */
-  async refresh(): Promise<PlainDate | null> {
-    const date = await readBusinessDate(this.options.db);
-    if (date) this.options.clock.setBusinessDate(date);
-    return date;
+  /**
+   * Reads the calendar again (another process may have closed a date) and sets the clock. Reads run
+   * one after another: a read that began before a close committed must not finish after the read
+   * the close's notification started and put the clock back on the closed date.
+   */
+  refresh(): Promise<PlainDate | null> {
+    const read = this.refreshing.then(async () => {
+      const date = await readBusinessDate(this.options.db);
+      if (date) this.options.clock.setBusinessDate(date);
+      return date;
+    });
+    this.refreshing = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
   }
+  private refreshing: Promise<void> = Promise.resolve();
 
   /**
    * Keeps the clock's business date current while other processes close days: `listen` subscribes

@@ -11,6 +11,14 @@ export type Listen = (channel: string, onEvent: () => Promise<void>) => Promise<
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
+/**
+ * A LISTEN connection is idle by nature, and a NAT or firewall may drop an idle connection without a
+ * word: a query every HEARTBEAT_MS that must answer within CONNECT_TIMEOUT_MS notices it, as does TCP
+ * keepalive probing after KEEPALIVE_MS (Linux's default waits two hours).
+ */
+const HEARTBEAT_MS = 15_000;
+const KEEPALIVE_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * PostgreSQL's LISTEN on a connection of its own, outside the pool: a pooled connection is handed
@@ -24,6 +32,7 @@ export class PgListener {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly url: string,
@@ -47,6 +56,7 @@ export class PgListener {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await this.connecting;
     const client = this.client;
     this.client = null;
@@ -66,6 +76,9 @@ export class PgListener {
       application_name: `${this.applicationName}:listen`,
       // A connection silently cut (no FIN: a partition, a dead router) is noticed by TCP keepalive.
       keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_MS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: CONNECT_TIMEOUT_MS,
     });
     client.on('notification', (message) => this.deliver(message.channel));
     client.on('error', () => this.lost(client));
@@ -84,12 +97,19 @@ export class PgListener {
     }
     this.client = client;
     this.retryMs = FIRST_RETRY_MS;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      client.query('select 1').catch(() => this.lost(client));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
     for (const channel of this.subscribers.keys()) this.deliver(channel);
   }
 
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     client.end().catch(() => undefined);
     this.retry();
   }

@@ -110,7 +110,11 @@ export function priceLoan(
 }
 
 /** The APR of a loan on these terms (priceLoan). */
-export function loanApr(terms: LoanTerms, product: PricingProduct, startDate: PlainDate): string {
+export function loanApr(terms: LoanTerms, product: PricingProduct, startDate: PlainDate): string | null {
+  // A loan listed before listings refused fees that take everything it lends has no APR: it is shown
+  // as none rather than stopping every list it appears in.
+  const costs = borrowingCosts(terms.amount, new Decimal(terms.upfrontFeeRate), product);
+  if (received(terms.amount, costs) <= 0n) return null;
   return priceLoan(terms, product, startDate).apr;
 }
 

@@ -96,7 +96,7 @@ export class Lending {
    * start date, or from today for a listing not yet disbursed. It is the APR of the contract's terms;
    * a prepayment later does not change it.
    */
-  async apr(loan: Loan): Promise<string> {
+  async apr(loan: Loan): Promise<string | null> {
     const product = await this.products.version(loan.productId, loan.productVersion);
     return loanApr(loan, product, loan.startDate ?? this.context.clock.businessDate());
   }

@@ -3,7 +3,7 @@ import type { AuditContext } from '../identity/index.ts';
 import { ANONYMOUS } from '../identity/index.ts';
 import { channelOf, type PaymentsContext } from './context.ts';
 import { stalePendingOrders, updateOrder } from './orders.ts';
-import { settleOrder } from './settle.ts';
+import { openException, settleOrder } from './settle.ts';
 
 /**
  * A channel's asynchronous notification. Signature and timestamp (five minutes' tolerance) are
@@ -64,6 +64,21 @@ export async function pollPendingOrders(context: PaymentsContext, limit = 100): 
     try {
       answer = await channel.query(order.id);
     } catch {
+      continue;
+    }
+    if (answer.status === 'succeeded' && (answer.amount === undefined || answer.currency === undefined)) {
+      // A success that does not say how much, or in what, cannot be compared with the order: nothing
+      // is credited or paid out on the channel's word alone; finance looks, and the order waits.
+      await inTransaction(context.db, async (trx) => {
+        await openException(trx, context, {
+          kind: 'incomplete_answer',
+          reference: order.id,
+          orderId: order.id,
+          channel: order.channel,
+          details: { status: answer.status, amount: answer.amount, currency: answer.currency },
+        });
+        await updateOrder(trx, order.id, {}, context.clock.now());
+      });
       continue;
     }
     if (answer.status === 'succeeded' || answer.status === 'failed') {

@@ -62,8 +62,9 @@ export const loanSchema = z
     annualRate: z.string().describe('The nominal annual interest rate, without fees.'),
     apr: z
       .string()
+      .nullable()
       .describe(
-        'The annual percentage rate of all borrowing costs by the IRR method, 6 places rounded half up: the monthly IRR × 12, not compounded (a bullet loan: the cost over what is received × 365 / days), of what the borrower receives (the amount less the upfront fee and the reserve contribution) against every instalment with its period fee.',
+        'The annual percentage rate of all borrowing costs by the IRR method, 6 places rounded half up: the monthly IRR × 12, not compounded (a bullet loan: the cost over what is received × 365 / days), of what the borrower receives (the amount less the upfront fee and the reserve contribution) against every instalment with its period fee. Null only for a loan whose deductions take the whole amount (refused for new listings).',
       ),
     upfrontFeeRate: z.string().describe('The share of the amount deducted as a fee at disbursement.'),
     term: z.number(),
@@ -84,7 +85,7 @@ export const loanSchema = z
   .meta({ id: 'Loan' });
 
 /** `apr` is the loan's APR of all borrowing costs (Lending.apr). */
-export function loanJson(loan: Loan, raised: bigint | null, apr: string) {
+export function loanJson(loan: Loan, raised: bigint | null, apr: string | null) {
   return {
     id: loan.id,
     status: loan.status,
@@ -236,7 +237,7 @@ export const productSchema = z
   })
   .meta({ id: 'LoanProduct' });
 
-export const viewJson = (v: LoanView, apr: string) => ({
+export const viewJson = (v: LoanView, apr: string | null) => ({
   ...(toJson({ ...v, loan: undefined, installments: undefined, payoff: undefined }) as Record<
     string,
     unknown

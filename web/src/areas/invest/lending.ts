@@ -13,8 +13,8 @@ export interface Loan {
   raised: Money | null;
   /** The nominal annual interest rate, without fees. */
   annualRate: string;
-  /** The annual percentage rate of all borrowing costs by the IRR method (monthly IRR × 12). */
-  apr: string;
+  /** The annual percentage rate of all borrowing costs by the IRR method (monthly IRR × 12); null if none. */
+  apr: string | null;
   upfrontFeeRate: string;
   term: number;
   termUnit: 'month' | 'day';
