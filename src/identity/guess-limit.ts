@@ -26,14 +26,30 @@ export interface GuessLimit {
 }
 
 export type Attempt =
-  /** Check the password; `number` counts this window's attempts, this one included. */
-  | { readonly taken: true; readonly number: number; readonly lockedUntil: Date | null }
+  /**
+   * Check the password; `number` counts this window's attempts, this one included, and `sequence`
+   * is the attempt's place among every attempt ever taken at this password (it never goes back).
+   */
+  | {
+      readonly taken: true;
+      readonly number: number;
+      readonly sequence: bigint;
+      readonly lockedUntil: Date | null;
+    }
   /** Refused unchecked: the limit is reached and the lock lasts until `lockedUntil`. */
   | { readonly taken: false; readonly lockedUntil: Date };
 
 const COLUMNS = {
-  account: { count: sql.ref('failed_sign_ins'), lock: sql.ref('locked_until') },
-  payment: { count: sql.ref('payment_failed_attempts'), lock: sql.ref('payment_locked_until') },
+  account: {
+    count: sql.ref('failed_sign_ins'),
+    lock: sql.ref('locked_until'),
+    taken: sql.ref('password_attempts_taken'),
+  },
+  payment: {
+    count: sql.ref('payment_failed_attempts'),
+    lock: sql.ref('payment_locked_until'),
+    taken: sql.ref('payment_password_attempts_taken'),
+  },
 } as const;
 
 /** Takes one attempt at a user's password, or says until when it is locked; undefined for no such user. */
@@ -43,7 +59,7 @@ export function takeAttempt(
   userId: string,
   limit: GuessLimit,
 ): Promise<Attempt | undefined> {
-  const { count, lock } = COLUMNS[limit.password];
+  const { count, lock, taken } = COLUMNS[limit.password];
   return inTransaction(db, async (trx) => {
     const rows = await sql<{ count: number; locked_until: Date | null }>`
       select ${count} as count, ${lock} as locked_until from users where id = ${userId} for update`.execute(
@@ -63,10 +79,10 @@ export function takeAttempt(
     }
     const number = before + 1;
     const lockedUntil = number >= limit.maxFailures ? lockEnd : null;
-    await sql`update users set ${count} = ${number}, ${lock} = ${lockedUntil} where id = ${userId}`.execute(
-      trx,
-    );
-    return { taken: true, number, lockedUntil };
+    const updated = await sql<{ sequence: bigint }>`
+      update users set ${count} = ${number}, ${lock} = ${lockedUntil}, ${taken} = ${taken} + 1
+      where id = ${userId} returning ${taken} as sequence`.execute(trx);
+    return { taken: true, number, sequence: BigInt(updated.rows[0]!.sequence), lockedUntil };
   });
 }
 
@@ -75,10 +91,12 @@ export async function forgiveAttempts(
   db: Executor,
   userId: string,
   limit: GuessLimit,
-  attempt: { readonly number: number },
+  attempt: { readonly sequence: bigint },
 ): Promise<void> {
-  const { count, lock } = COLUMNS[limit.password];
-  await sql`update users set ${count} = 0, ${lock} = null where id = ${userId} and ${count} = ${attempt.number}`.execute(
+  const { count, lock, taken } = COLUMNS[limit.password];
+  // The running number, not the count: the count goes back to zero after a right password, so a
+  // stale right password could otherwise match (and forgive) a newer attempt with the same count.
+  await sql`update users set ${count} = 0, ${lock} = null where id = ${userId} and ${taken} = ${attempt.sequence}`.execute(
     db,
   );
 }

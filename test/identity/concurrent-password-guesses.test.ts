@@ -194,7 +194,7 @@ describe('simultaneous password guesses', () => {
     const limit: GuessLimit = { password: 'account', maxFailures: LIMIT, lockMinutes: 15 };
     const take = () => takeAttempt(t.platform.db, t.clock, user.userId, limit);
     const right = await take();
-    expect(right).toEqual({ taken: true, number: 1, lockedUntil: null });
+    expect(right).toMatchObject({ taken: true, number: 1, lockedUntil: null });
     const guesses = [await take(), await take(), await take(), await take()];
     expect(guesses.map((g) => g?.taken && g.number)).toEqual([2, 3, 4, 5]);
     expect(await take()).toMatchObject({ taken: false });
@@ -205,10 +205,30 @@ describe('simultaneous password guesses', () => {
     // Alone, the right password does clear the count.
     t.clock.advanceSeconds(15 * 60);
     const alone = await take();
-    expect(alone).toEqual({ taken: true, number: 1, lockedUntil: null });
+    expect(alone).toMatchObject({ taken: true, number: 1, lockedUntil: null });
     if (!alone?.taken) throw new Error('unreachable');
     await forgiveAttempts(t.platform.db, user.userId, limit, alone);
     const next = await take();
     expect(next).toMatchObject({ taken: true, number: 1 });
+  });
+
+  it('does not let a stale right password forgive a newer guess that took the same count', async () => {
+    // Two right passwords overlap: the later one finishes first and clears the count; a guess then
+    // takes attempt number 1 again; the earlier right password, also number 1, finishes last.
+    const user = await signUp(t);
+    const limit: GuessLimit = { password: 'payment', maxFailures: LIMIT, lockMinutes: 180 };
+    const take = async () => {
+      const attempt = await takeAttempt(t.platform.db, t.clock, user.userId, limit);
+      if (!attempt?.taken) throw new Error('expected an attempt');
+      return attempt;
+    };
+    const stale = await take();
+    const fresh = await take();
+    await forgiveAttempts(t.platform.db, user.userId, limit, fresh);
+    const guess = await take();
+    expect(guess.number).toBe(stale.number);
+    await forgiveAttempts(t.platform.db, user.userId, limit, stale);
+    // The guess is still counted: the next attempt is the second of this window.
+    expect((await take()).number).toBe(2);
   });
 });
