@@ -24,6 +24,7 @@ export {
   flagsToNames,
   hasFlag,
   ID_PATTERN,
+  isOverflow,
   MAX_BATCH_SIZE,
   MAX_TIMEOUT_SECONDS,
   type PendingState,

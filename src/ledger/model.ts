@@ -165,6 +165,15 @@ export const CREATE_TRANSFER_RESULTS = [
 ] as const;
 export type CreateTransferResult = (typeof CREATE_TRANSFER_RESULTS)[number];
 
+/**
+ * Whether a transfer was refused because an account's totals would pass the int8 range. An amount
+ * a person sent can cause it (on an account that already holds nearly that much): callers turn it
+ * into their business error rather than treat it as a bug.
+ */
+export function isOverflow(result: CreateTransferResult): boolean {
+  return result.startsWith('overflows_');
+}
+
 export interface AccountEventResult {
   readonly id: string;
   readonly result: CreateAccountResult;

@@ -4,6 +4,7 @@ import { assert, type PlainDate, ruleViolation } from '../kernel/index.ts';
 import {
   type AccountInput,
   ChartOfAccounts,
+  isOverflow,
   type Ledger,
   MAX_BATCH_SIZE,
   type TransferEventResult,
@@ -157,7 +158,7 @@ export async function post(
     throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
   // An amount a person typed (the reserve's funding, a repayment) can take an account past int8:
   // the person's mistake, not a bug.
-  if (results.some((r) => r.result.startsWith('overflows_')))
+  if (results.some((r) => isOverflow(r.result)))
     throw ruleViolation(
       'balance_would_overflow',
       'this would take an account past the largest balance it can hold',

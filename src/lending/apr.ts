@@ -10,6 +10,7 @@ import {
   type RoundingMode,
   roundToInteger,
 } from '../kernel/index.ts';
+import type { Loan } from './loans.ts';
 import type { Product } from './products.ts';
 import { buildSchedule, type RepaymentMethod, type Schedule } from './schedule.ts';
 
@@ -66,14 +67,10 @@ export function borrowingCosts(
 }
 
 /** The terms of a loan (or of the loan a decision offers) that fix its schedule and its costs. */
-export interface LoanTerms {
-  readonly amount: bigint;
-  readonly annualRate: string;
-  readonly upfrontFeeRate: string;
-  readonly term: number;
-  readonly termUnit: 'month' | 'day';
-  readonly method: RepaymentMethod;
-}
+export type LoanTerms = Pick<
+  Loan,
+  'amount' | 'annualRate' | 'upfrontFeeRate' | 'term' | 'termUnit' | 'method'
+>;
 
 /** What of a product fixes a loan's schedule and costs. */
 export type PricingProduct = Pick<Product, 'dayCount' | 'rounding' | 'reserveRate' | 'periodFeeRate'>;

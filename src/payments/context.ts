@@ -1,7 +1,13 @@
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
 import { type Clock, CNY, formatAmount, invalid, ruleViolation } from '../kernel/index.ts';
-import type { CreateTransferResult, Ledger, TransferEventResult, TransferInput } from '../ledger/index.ts';
+import {
+  type CreateTransferResult,
+  isOverflow,
+  type Ledger,
+  type TransferEventResult,
+  type TransferInput,
+} from '../ledger/index.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
@@ -51,22 +57,13 @@ export function orderAmount(context: PaymentsContext, amount: bigint): bigint {
   return amount;
 }
 
-const OVERFLOWS: ReadonlySet<CreateTransferResult> = new Set([
-  'overflows_debits_pending',
-  'overflows_credits_pending',
-  'overflows_debits_posted',
-  'overflows_credits_posted',
-  'overflows_debits',
-  'overflows_credits',
-]);
-
 /**
  * The business error for a transfer the ledger refused because an account's totals would pass the
  * int8 range, or undefined for any other result. Amounts within the order limit reach it only on an
  * account that already holds nearly that much, which is the customer's situation, not a bug.
  */
 export function overflowError(result: CreateTransferResult) {
-  return OVERFLOWS.has(result)
+  return isOverflow(result)
     ? ruleViolation(
         'balance_would_overflow',
         'this would take an account past the largest balance it can hold',

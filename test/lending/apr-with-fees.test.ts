@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/kernel/index.ts';
+import { aprByBisection } from '../support/apr.ts';
 import {
   applyFor,
   bid,
@@ -25,23 +26,6 @@ beforeAll(async () => {
   t = await openLendingApp();
 });
 afterAll(() => t.close());
-
-/** The monthly IRR of `received` against `payments` (one a month), by bisection, × 12, to 6 places. */
-function aprByBisection(received: string, payments: readonly string[]): string {
-  const npv = (r: Decimal) =>
-    payments.reduce(
-      (a, p, k) => a.plus(new Decimal(p).div(r.plus(1).pow(k + 1))),
-      new Decimal(received).neg(),
-    );
-  let lo = new Decimal(0);
-  let hi = new Decimal('0.1');
-  for (let k = 0; k < 90; k++) {
-    const mid = lo.plus(hi).div(2);
-    if (npv(mid).gt(0)) lo = mid;
-    else hi = mid;
-  }
-  return lo.times(12).toFixed(6);
-}
 
 describe('the APR of all borrowing costs, beside the nominal rate', () => {
   it('reproduces the issue: 12,000.00 at 13% over 12 months, 240.00 fee and 240.00 reserve', async () => {
