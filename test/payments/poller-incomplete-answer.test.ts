@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.ts';
 import type { PaymentChannel } from '../../src/payments/index.ts';
-import { openTestPlatform, type TestApp } from '../support/platform.ts';
+import { openTestApp, type TestApp } from '../support/platform.ts';
 import { verifiedCustomer } from '../support/users.ts';
 
 /**
@@ -25,17 +24,7 @@ const quiet: PaymentChannel = {
 
 let t: TestApp;
 beforeAll(async () => {
-  const base = await openTestPlatform({ channels: [quiet] });
-  const app = await buildApp(base.platform);
-  await app.ready();
-  t = {
-    ...base,
-    app,
-    close: async () => {
-      await app.close();
-      await base.close();
-    },
-  };
+  t = await openTestApp({ channels: [quiet] });
 });
 afterAll(() => t.close());
 

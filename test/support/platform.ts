@@ -79,7 +79,7 @@ export interface TestApp extends TestPlatform {
 }
 
 export async function openTestApp(
-  options: { clock?: Clock; identity?: Partial<IdentitySettings> } = {},
+  options: { clock?: Clock; identity?: Partial<IdentitySettings>; channels?: PaymentChannel[] } = {},
 ): Promise<TestApp> {
   const base = await openTestPlatform(options);
   const app = await buildApp(base.platform);
