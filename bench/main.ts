@@ -4,6 +4,7 @@ const suites: Record<string, () => Promise<void>> = {
   risk: async () => (await import('./risk.ts')).run(),
   lending: async () => (await import('./lending.ts')).run(),
   dayclose: async () => (await import('./dayclose.ts')).run(),
+  'audit-chain': async () => (await import('./audit-chain.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -17,6 +17,8 @@ import { installIdempotency } from './idempotency.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { collectionRoutes } from './routes/collections.ts';
+import { complianceRoutes } from './routes/compliance.ts';
+import { creditRoutes } from './routes/credit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -220,6 +222,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(riskRoutes(platform), { prefix: '/v1/risk' });
   await app.register(riskReviewRoutes(platform), { prefix: '/v1/risk' });
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
+  await app.register(creditRoutes(platform), { prefix: '/v1' });
+  await app.register(complianceRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });

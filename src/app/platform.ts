@@ -1,5 +1,7 @@
 import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
+import { Compliance } from '../compliance/index.ts';
+import { Credit } from '../credit/index.ts';
 import { type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
@@ -24,7 +26,9 @@ export interface Platform {
   readonly payments: Payments;
   readonly risk: Risk;
   readonly lending: Lending;
+  readonly credit: Credit;
   readonly collections: Collections;
+  readonly compliance: Compliance;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -96,19 +100,24 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     walletBalance: async (userId) => (await payments.wallet(userId)).balance,
   });
   const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
+  const credit = new Credit({ db: database.db, clock, ledger, identity, payments, risk });
   const collections = new Collections({ db: database.db, clock, identity, lending });
+  const compliance = new Compliance({ db: database.db, clock, identity });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
     ...ledger.daySteps(),
     ...payments.daySteps(),
     ...lending.daySteps(),
+    ...credit.daySteps(),
     ...collections.daySteps(),
+    ...compliance.daySteps(),
   ])
     batch.register(step);
   if (options.migrate !== false) {
     await risk.seed();
     await lending.seed();
+    await credit.seed();
     await batch.businessDate();
   } else {
     // Without migrations (`netfin migrate` opens the platform so), the calendar may not exist yet.
@@ -128,7 +137,9 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     payments,
     risk,
     lending,
+    credit,
     collections,
+    compliance,
     batch,
     close: () => database.close(),
   };

@@ -4,6 +4,7 @@ import { openPlatform } from '../app/platform.ts';
 import { DayCloseError } from '../batch/index.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
 import { DomainError } from '../kernel/index.ts';
+import { auditCommand } from './audit-commands.ts';
 import { batchCommands } from './batch-commands.ts';
 import { ledgerCommand } from './ledger-commands.ts';
 import { lendingCommand, loanCommand } from './lending-commands.ts';
@@ -76,6 +77,7 @@ program.addCommand(riskCommand());
 program.addCommand(loanCommand());
 program.addCommand(lendingCommand(globals));
 for (const command of batchCommands(globals)) program.addCommand(command);
+program.addCommand(auditCommand(globals));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { type Clock, uuidv7 } from '../kernel/index.ts';
+import { type AuditRow, appendAuditRecords } from './audit-chain.ts';
 import { actorId, type Principal } from './roles.ts';
 
-/** Every staff action and every security event, append-only (a trigger refuses updates and deletes). */
+/**
+ * Every staff action and every security event, append-only (a trigger refuses updates and deletes)
+ * and hash-chained (audit-chain.ts), so that a change made around the trigger is found by verify.
+ */
 export interface AuditEntry {
   readonly action: string;
   readonly subjectType?: string;
@@ -24,13 +28,23 @@ export async function audit(
   context: AuditContext,
   entry: AuditEntry,
 ): Promise<void> {
-  await sql`
-    insert into audit_log (id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details)
-    values (${uuidv7()}, ${clock.now()}, ${actorId(context.principal)}, ${[...context.principal.roles]}::text[], ${entry.action},
-            ${entry.subjectType ?? null}, ${entry.subjectId ?? null}, ${context.ip},
-            ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${json(entry.details)}::jsonb)`.execute(
-    db,
-  );
+  await appendAuditRecords(db, [auditRow(clock, context, entry)]);
+}
+
+function auditRow(clock: Clock, context: AuditContext, entry: AuditEntry): AuditRow {
+  return {
+    id: uuidv7(),
+    at: clock.now(),
+    actorId: actorId(context.principal),
+    actorRoles: [...context.principal.roles],
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    ip: context.ip,
+    before: json(entry.before),
+    after: json(entry.after),
+    details: json(entry.details),
+  };
 }
 
 function json(value: unknown): string | null {
@@ -103,7 +117,7 @@ export async function listAudit(
  * that belong to a change are written in that change's transaction instead, by `audit`.)
  */
 export class AuditWriter {
-  private queue: { row: unknown[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private queue: { row: AuditRow; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private running = false;
 
   constructor(
@@ -112,19 +126,7 @@ export class AuditWriter {
   ) {}
 
   write(context: AuditContext, entry: AuditEntry): Promise<void> {
-    const row = [
-      uuidv7(),
-      this.clock.now().toISOString(),
-      actorId(context.principal),
-      `{${context.principal.roles.join(',')}}`,
-      entry.action,
-      entry.subjectType ?? null,
-      entry.subjectId ?? null,
-      context.ip,
-      json(entry.before),
-      json(entry.after),
-      json(entry.details),
-    ];
+    const row = auditRow(this.clock, context, entry);
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (!this.running) setImmediate(() => void this.flush());
@@ -135,17 +137,11 @@ export class AuditWriter {
     if (this.running || this.queue.length === 0) return;
     this.running = true;
     const group = this.queue.splice(0, 1000);
-    const column = (i: number) => group.map((g) => g.row[i] as string | null);
     try {
-      await sql`
-        insert into audit_log (id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details)
-        select id::uuid, at::timestamptz, actor_id, actor_roles::text[], action, subject_type, subject_id, ip,
-               before::jsonb, after::jsonb, details::jsonb
-        from unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::text[],
-                    ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[], ${column(8)}::text[], ${column(9)}::text[],
-                    ${column(10)}::text[])
-          as v(id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details)`.execute(
+      // One transaction and one lock of the chain's head for the whole group.
+      await appendAuditRecords(
         this.db,
+        group.map((g) => g.row),
       );
       for (const g of group) g.resolve();
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
+import { auditChainHead, auditHashesAt, verifyAuditChain } from './audit-chain.ts';
 import { Contacts, reachOf, regionsOf } from './contacts.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
@@ -92,5 +93,19 @@ export class Identity {
 
   listAudit(filter: Parameters<typeof listAudit>[1]) {
     return listAudit(this.options.db, filter);
+  }
+  /** Walks the audit log's hash chain; names the first record that does not hold. */
+  verifyAuditChain() {
+    return verifyAuditChain(this.options.db);
+  }
+
+  /** The audit chain's head: its last position and hash. */
+  auditChainHead(db?: Executor) {
+    return auditChainHead(db ?? this.options.db);
+  }
+
+  /** The hashes of the audit records at these chain positions. */
+  auditHashesAt(positions: readonly bigint[], db?: Executor) {
+    return auditHashesAt(db ?? this.options.db, positions);
   }
 }

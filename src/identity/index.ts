@@ -1,5 +1,6 @@
 /** Identity and access: users, roles and permissions, sessions, SMS codes, KYC, bank cards, audit. */
 export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
+export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
 export { ageOn, type IdCard, parseIdCard, withCheckCharacter } from './id-card.ts';

@@ -64,6 +64,10 @@ export const PERMISSIONS = {
   'lending:review': ['risk_officer', 'operations', 'admin'],
   /** Run the lending day and fund the reserve. */
   'lending:operate': ['operations', 'finance', 'admin'],
+  /** Read credit lines, their balances and history. */
+  'credit:read': ['risk_officer', 'operations', 'finance', 'collector', 'collection_supervisor', 'admin'],
+  /** Freeze, unfreeze, raise and close credit lines. */
+  'credit:manage': ['risk_officer', 'operations', 'admin'],
   /** Work one's own collection cases: see them, log contacts and promises. */
   'collections:work': ['collector', 'collection_supervisor', 'admin'],
   /** See every queue, assign cases, manage collectors, strategy and conduct settings, analysis. */

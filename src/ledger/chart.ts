@@ -159,6 +159,49 @@ export const ChartOfAccounts = {
     flags: 0,
     description: 'Principal and interest written off as unrecoverable.',
   },
+  // Consumer credit (src/credit): a line's debt, its income, and its limit as memo accounts
+  creditPrincipal: {
+    code: 1301,
+    name: 'credit_line_principal_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: "Principal a customer owes on one credit line's cash draws: the platform's own funds lent.",
+  },
+  creditInterest: {
+    code: 1302,
+    name: 'credit_line_interest_receivable',
+    normal: 'debit',
+    flags: never_negative_debit,
+    description: 'Daily interest accrued and unpaid on one credit line.',
+  },
+  creditInterestIncome: {
+    code: 4003,
+    name: 'credit_interest_income',
+    normal: 'credit',
+    flags: 0,
+    description: "Interest earned on credit lines' cash draws.",
+  },
+  creditLimit: {
+    code: 6001,
+    name: 'credit_line_limit',
+    normal: 'debit',
+    flags: 0,
+    description: "Memo: one line's commitment; its balance is the limit, always available plus used.",
+  },
+  creditAvailable: {
+    code: 6002,
+    name: 'credit_line_available',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: 'Memo: what one line can still draw; the ledger refuses a draw that would overdraw it.',
+  },
+  creditUsed: {
+    code: 6003,
+    name: 'credit_line_used',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: 'Memo: the part of one line in use (principal drawn and not yet repaid).',
+  },
   // Equity and the outside world
   equity: {
     code: 3001,

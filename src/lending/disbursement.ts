@@ -1,9 +1,16 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { applyRate, CNY, conflict, formatAmount, type PlainDate, uuidv7 } from '../kernel/index.ts';
+import {
+  applyRate,
+  CNY,
+  canonicalSha256,
+  conflict,
+  formatAmount,
+  type PlainDate,
+  uuidv7,
+} from '../kernel/index.ts';
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import {
   CURRENCY,
@@ -19,6 +26,13 @@ import {
 import { priceLoan } from './apr.ts';
 import { type BidRow, raisedFor } from './bids.ts';
 import { getLoan, type LendingContext, type Loan } from './loans.ts';
+
+/**
+ * SHA-256 over the JSON Canonicalization Scheme form of { loanId, terms, parties }. Contracts signed
+ * before it carry 'sha256-json-source-order': a digest over JSON in this file's key order, kept as
+ * recorded since it is what was signed.
+ */
+export const CONTRACT_DIGEST_ALGORITHM = 'sha256-jcs';
 
 /**
  * A full listing's end: second review, disbursement into notes and a loan, rejection; an expired
@@ -172,12 +186,13 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       lenders: notes.map((n) => ({ investor: n.holder, principal: formatAmount(n.principal, CNY) })),
       platform: 'netfin',
     };
-    const digest = createHash('sha256').update(JSON.stringify({ loanId, terms, parties })).digest('hex');
+    // Over the canonical form (RFC 8785), so that anyone holding the contract as the API returns it
+    // can recompute the digest, whatever order their JSON parser keeps the keys in.
+    const digest = canonicalSha256({ loanId, terms, parties });
     const number = `NF-${today.replaceAll('-', '')}-${loanId.slice(-12).toUpperCase()}`;
-    await sql`insert into loan_contracts (loan_id, number, terms, parties, digest, signed_at)
-              values (${loanId}::uuid, ${number}, ${JSON.stringify(terms)}::jsonb, ${JSON.stringify(parties)}::jsonb, ${digest}, ${now})`.execute(
-      trx,
-    );
+    await sql`insert into loan_contracts (loan_id, number, terms, parties, digest, digest_algorithm, signed_at)
+              values (${loanId}::uuid, ${number}, ${JSON.stringify(terms)}::jsonb, ${JSON.stringify(parties)}::jsonb, ${digest},
+                      ${CONTRACT_DIGEST_ALGORITHM}, ${now})`.execute(trx);
     if (audit)
       await context.identity.audit(
         audit,

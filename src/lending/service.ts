@@ -184,12 +184,25 @@ export class Lending {
       terms: unknown;
       parties: unknown;
       digest: string;
+      digest_algorithm: string;
       signed_at: Date;
     }>`
-      select number, terms, parties, digest, signed_at from loan_contracts where loan_id = ${loanId}::uuid`.execute(
+      select number, terms, parties, digest, digest_algorithm, signed_at from loan_contracts where loan_id = ${loanId}::uuid`.execute(
       this.context.db,
     );
-    return rows.rows[0] ?? null;
+    const row = rows.rows[0];
+    if (!row) return null;
+    // The loan id is returned beside what the digest covers, so that the digest can be recomputed
+    // from this record alone: SHA-256 over the canonical JSON of { loanId, terms, parties }.
+    return {
+      loanId,
+      number: row.number,
+      terms: row.terms,
+      parties: row.parties,
+      digest: row.digest,
+      digestAlgorithm: row.digest_algorithm,
+      signedAt: row.signed_at,
+    };
   }
 
   listNote(

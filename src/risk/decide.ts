@@ -309,7 +309,8 @@ export async function decide(
   let variant: 'champion' | 'challenger' = 'champion';
   if (challenger && bucketOf(application.applicantId) < Number(challenger.share)) {
     const candidate = await deps.graphs.getCached(challenger.graphId).catch(() => null);
-    if (candidate?.status === 'published') {
+    // A challenger competes with the champion of its own name: a loan graph never decides a line.
+    if (candidate?.status === 'published' && candidate.name === deps.graphName) {
       graph = candidate;
       variant = 'challenger';
     }

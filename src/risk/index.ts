@@ -2,6 +2,7 @@
 export type { CreditApplication, Decision } from './decide.ts';
 export { DEFAULT_GRAPH_NAME, defaultGraph } from './default-graph.ts';
 export type { GraphStatus, GraphVersion } from './graphs.ts';
+export { LINE_GRAPH_NAME, lineGraph } from './line-graph.ts';
 export type { Review, ReviewListener, ReviewOutcome, ReviewStatus } from './reviews.ts';
 export * as scorecard from './scorecard/index.ts';
 export { Risk, type RiskOptions } from './service.ts';

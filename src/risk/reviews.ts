@@ -126,17 +126,20 @@ export class Reviews {
                 values (${uuidv7()}, ${decisionId}::uuid, ${actorId(context.principal)}, ${action}, ${JSON.stringify(details)}::jsonb, ${this.clock.now()})`.execute(
         trx,
       );
-      await this.identity.audit(
-        context,
-        {
-          action: `risk.review_${action}`,
-          subjectType: 'risk_decision',
-          subjectId: decisionId,
-          before: { status: review.status },
-          details,
-        },
-        trx,
-      );
+      // The audit record is the transaction's last write: appending to the audit chain locks its head
+      // until commit, and what the listeners lock must not be taken after it (docs/compliance.md).
+      const audited = () =>
+        this.identity.audit(
+          context,
+          {
+            action: `risk.review_${action}`,
+            subjectType: 'risk_decision',
+            subjectId: decisionId,
+            before: { status: review.status },
+            details,
+          },
+          trx,
+        );
       const applicant = await sql<{
         applicant_id: string | null;
       }>`select applicant_id from risk_decisions where id = ${decisionId}::uuid`.execute(trx);
@@ -151,7 +154,10 @@ export class Reviews {
         });
       }
       const after = await this.get(decisionId, trx);
-      if (after.status !== 'approved' && after.status !== 'declined') return [];
+      if (after.status !== 'approved' && after.status !== 'declined') {
+        await audited();
+        return [];
+      }
       const decision = await sql<{ grade: string | null; upfront_fee_rate: string | null }>`
         select grade, result ->> 'upfrontFeeRate' as upfront_fee_rate from risk_decisions where id = ${decisionId}::uuid`.execute(
         trx,
@@ -170,6 +176,7 @@ export class Reviews {
         const task = await listener(outcome, trx);
         if (task) tasks.push(task);
       }
+      await audited();
       return tasks;
     });
     for (const task of afterCommit) await task();

@@ -17,6 +17,7 @@ import { DEFAULT_GRAPH_NAME, defaultGraph } from './default-graph.ts';
 import { decodeTrace, RiskEngine } from './engine.ts';
 import { checkOutputs, type GraphDocument, nodeErrorOf, parseGraph } from './graph-validation.ts';
 import { GraphStore } from './graphs.ts';
+import { LINE_GRAPH_NAME, lineGraph } from './line-graph.ts';
 import { ModelStore } from './models.ts';
 import { Reviews } from './reviews.ts';
 import { SAMPLE_APPLICATIONS } from './samples.ts';
@@ -70,10 +71,16 @@ export class Risk {
     const artefact = JSON.parse(readFileSync(DEFAULT_MODEL, 'utf8')) as { model: unknown; report: unknown };
     await this.models.seed('default', artefact.model, artefact.report);
     await this.graphs.seed(DEFAULT_GRAPH_NAME, defaultGraph());
+    await this.graphs.seed(LINE_GRAPH_NAME, lineGraph());
   }
 
-  decide(application: CreditApplication, options: { trace?: boolean } = {}): Promise<Decision> {
-    return decide(this.deps, application, options);
+  /** Decides on the loan graph, or on `graph` (the line graph, LINE_GRAPH_NAME, for credit lines). */
+  decide(
+    application: CreditApplication,
+    options: { trace?: boolean; graph?: string } = {},
+  ): Promise<Decision> {
+    const { graph, ...rest } = options;
+    return decide(graph ? { ...this.deps, graphName: graph } : this.deps, application, rest);
   }
 
   /** A logged decision with its inputs, sources and trace. */

@@ -160,6 +160,8 @@ describe('the day-close over a small portfolio', () => {
       'payments.orders',
       'lending.listings',
       'lending.servicing',
+      'credit.interest',
+      'credit.raise-expiry',
       'lending.ageing',
       'lending.notes',
       'collections.cases',
@@ -167,6 +169,7 @@ describe('the day-close over a small portfolio', () => {
       'collections.strategy',
       'payments.reconcile',
       'lending.snapshot',
+      'compliance.audit-chain-head',
     ]);
     for (const step of run.steps) expect(step.status).toBe('done');
     const servicing = run.steps.find((s: { step: string }) => s.step === 'lending.servicing');

@@ -18,7 +18,7 @@ afterAll(() => t.close());
 
 const PUBLIC = PUBLIC_OPERATIONS;
 const CUSTOMER_MAY =
-  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|batch\/business-date)\b/;
+  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|credit\/lines|batch\/business-date)\b/;
 
 const endpoints = () => operationsOf(t);
 

@@ -1,0 +1,281 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../app/platform.ts';
+import { LINE_STATUSES, type Line, type LineBalances } from '../../credit/index.ts';
+import { notFound, type PlainDate, parseDate } from '../../kernel/index.ts';
+import { userIdOf } from '../auth.ts';
+import { moneySchema } from '../schemas.ts';
+import { context } from './identity.ts';
+import { anyObject, cny, errors, idParams, limitQuery, money, toJson } from './lending-schemas.ts';
+
+/** Consumer credit: a customer's line (apply, read, history), cash draws and repayments; staff line management. */
+const lineParams = idParams;
+const reasonSchema = z.string().trim().min(1).max(200);
+const dateText = z
+  .string()
+  .max(10)
+  .refine((t) => parseDate(t).ok, { message: 'date_malformed' });
+
+export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
+  const { credit } = platform;
+
+  async function lineJson(line: Line) {
+    const open = line.status === 'active' || line.status === 'frozen' || line.status === 'closed';
+    const balances: LineBalances | null = open ? await credit.balances(line.id) : null;
+    return {
+      id: line.id,
+      customerId: line.customerId,
+      product: line.productId,
+      productVersion: line.productVersion,
+      status: line.status,
+      reasons: line.reasons,
+      grade: line.grade,
+      decisionId: line.decisionId,
+      grantedLimit: money(line.grantedLimit),
+      temporaryRaise:
+        line.temporaryRaise > 0n ? { amount: money(line.temporaryRaise), endsOn: line.raiseEndsOn } : null,
+      limit: balances ? money(balances.limit) : null,
+      available: balances ? money(balances.available) : null,
+      used: balances ? money(balances.used) : null,
+      owed: balances ? { principal: money(balances.principal), interest: money(balances.interest) } : null,
+      pricing: credit.pricing(line),
+      reviewOn: line.reviewOn,
+      openedOn: line.openedOn,
+      frozenReason: line.frozenReason,
+      createdAt: line.createdAt.toISOString(),
+    };
+  }
+
+  async function ownLine(customerId: string, lineId: string) {
+    const line = await credit.line(lineId);
+    if (line.customerId !== customerId) throw notFound('line_not_found', 'no such credit line');
+    return line;
+  }
+
+  const history = async (lineId: string) => ({
+    items: (await credit.history(lineId)).map((e) => toJson(e) as Record<string, unknown>),
+  });
+
+  return async (app) => {
+    app.post(
+      '/credit/lines',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary:
+            'Apply for a credit line: the line graph decides its limit, daily rate, fees and review date',
+          body: z
+            .object({
+              productId: z.string().max(40).default('everyday-credit'),
+              requestedLimit: moneySchema().optional(),
+              monthlyIncome: moneySchema({ allowZero: true }),
+              monthlyDebt: moneySchema({ allowZero: true }),
+              employmentYears: z.number().int().min(0).max(80).nullable().optional(),
+              device: z.string().max(100).nullable().optional(),
+            })
+            .strict(),
+          response: { 201: anyObject, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const result = await credit.apply(userIdOf(request), {
+          productId: b.productId,
+          requestedLimit: b.requestedLimit ? cny(b.requestedLimit) : undefined,
+          monthlyIncome: cny(b.monthlyIncome),
+          monthlyDebt: cny(b.monthlyDebt),
+          employmentYears: b.employmentYears ?? null,
+          device: b.device ?? null,
+          ip: request.ip,
+        });
+        return reply.code(201).send({ line: await lineJson(result.line), decision: result.decision });
+      },
+    );
+    app.get(
+      '/credit/lines',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: 'My credit lines, newest first, with limit, available, used and the rates with their APR',
+          response: { 200: z.object({ items: z.array(anyObject) }), ...errors },
+        },
+      },
+      async (request) => ({
+        items: await Promise.all((await credit.linesOf(userIdOf(request))).map(lineJson)),
+      }),
+    );
+    app.get(
+      '/credit/lines/:id',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: 'My credit line',
+          params: lineParams,
+          response: { 200: anyObject, ...errors },
+        },
+      },
+      async (request) => lineJson(await ownLine(userIdOf(request), request.params.id)),
+    );
+    app.get(
+      '/credit/lines/:id/history',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: "My line's history: every decision about it with its reason, draws and repayments",
+          params: lineParams,
+          response: { 200: z.object({ items: z.array(anyObject) }), ...errors },
+        },
+      },
+      async (request) => history((await ownLine(userIdOf(request), request.params.id)).id),
+    );
+    app.post(
+      '/credit/lines/:id/draws',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: 'Draw cash from my line into my wallet (daily interest until repaid)',
+          params: lineParams,
+          body: z.object({ amount: moneySchema() }).strict(),
+          response: { 201: anyObject, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await credit.draw(userIdOf(request), request.params.id, cny(request.body.amount));
+        return reply.code(201).send(toJson(result) as Record<string, unknown>);
+      },
+    );
+    app.post(
+      '/credit/lines/:id/repayments',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: 'Repay any amount from my wallet: interest first, then principal',
+          params: lineParams,
+          body: z.object({ amount: moneySchema() }).strict(),
+          response: { 201: anyObject, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await credit.repay(userIdOf(request), request.params.id, cny(request.body.amount));
+        return reply.code(201).send(toJson(result) as Record<string, unknown>);
+      },
+    );
+    app.post(
+      '/credit/lines/:id/close',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary: 'Close my line (nothing may be owed on it)',
+          params: lineParams,
+          response: { 200: anyObject, ...errors },
+        },
+      },
+      async (request) => lineJson(await credit.close(request.params.id, { customerId: userIdOf(request) })),
+    );
+
+    // Staff ----------------------------------------------------------------------------------
+    app.get(
+      '/credit/staff/lines',
+      {
+        config: { auth: { permission: 'credit:read' } },
+        schema: {
+          tags: ['credit'],
+          summary: 'Search credit lines by customer and status (staff)',
+          querystring: limitQuery.extend({
+            customerId: z.uuid().optional(),
+            status: z.enum(LINE_STATUSES).optional(),
+            before: z.uuid().optional(),
+          }),
+          response: {
+            200: z.object({ items: z.array(anyObject), nextBefore: z.string().nullable() }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const lines = await credit.search({
+          limit: q.limit,
+          ...(q.customerId ? { customerId: q.customerId } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.before ? { before: q.before } : {}),
+        });
+        return {
+          items: await Promise.all(lines.map(lineJson)),
+          nextBefore: lines.length === q.limit ? lines[lines.length - 1]!.id : null,
+        };
+      },
+    );
+    app.get(
+      '/credit/staff/lines/:id',
+      {
+        config: { auth: { permission: 'credit:read' } },
+        schema: {
+          tags: ['credit'],
+          summary: 'A credit line with its history (staff)',
+          params: lineParams,
+          response: { 200: anyObject, ...errors },
+        },
+      },
+      async (request) => {
+        const line = await credit.line(request.params.id);
+        return { line: await lineJson(line), history: (await history(line.id)).items };
+      },
+    );
+    // The four decisions share one shape: the line, a body with the reason, the line as it is after.
+    const manage = <B extends z.ZodObject>(
+      path: string,
+      summary: string,
+      body: B,
+      act: (id: string, body: z.infer<B>, request: Parameters<typeof context>[0]) => Promise<Line>,
+    ) =>
+      app.post(
+        `/credit/staff/lines/:id/${path}`,
+        {
+          config: { auth: { permission: 'credit:manage' } },
+          schema: {
+            tags: ['credit'],
+            summary,
+            params: lineParams,
+            body,
+            response: { 200: anyObject, ...errors },
+          },
+        },
+        async (request) => lineJson(await act(request.params.id, request.body as z.infer<B>, request)),
+      );
+    const withReason = z.object({ reason: reasonSchema }).strict();
+    manage(
+      'freeze',
+      'Freeze a line with a reason: no draws until unfrozen (staff)',
+      withReason,
+      (id, body, request) => credit.freeze(id, body.reason, context(request)),
+    );
+    manage('unfreeze', 'Unfreeze a line with a reason (staff)', withReason, (id, body, request) =>
+      credit.unfreeze(id, body.reason, context(request)),
+    );
+    manage(
+      'raise',
+      'Raise a line temporarily until an end date, with a reason (staff)',
+      z.object({ amount: moneySchema(), endsOn: dateText, reason: reasonSchema }).strict(),
+      (id, body, request) =>
+        credit.raise(
+          id,
+          { amount: cny(body.amount), endsOn: body.endsOn as PlainDate, reason: body.reason },
+          context(request),
+        ),
+    );
+    manage(
+      'close',
+      'Close a line on which nothing is owed, with a reason (staff)',
+      withReason,
+      (id, body, request) => credit.close(id, { audit: context(request), reason: body.reason }),
+    );
+  };
+}

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { BatchStep } from '../batch/index.ts';
+import type { Executor } from '../db/index.ts';
+import {
+  type AuditChainProblem,
+  type AuditChainReport,
+  GENESIS_HASH,
+  type Identity,
+} from '../identity/index.ts';
+import type { Clock, PlainDate } from '../kernel/index.ts';
+
+export interface ComplianceOptions {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly identity: Identity;
+}
+
+/** The audit chain as verify found it: the chain's own checks, then the heads recorded at day-close. */
+export type AuditTrailReport =
+  | (Extract<AuditChainReport, { intact: true }> & { readonly recordedHeads: number })
+  | (Omit<Extract<AuditChainReport, { intact: false }>, 'problem'> & { readonly problem: AuditTrailProblem });
+export type AuditTrailProblem = AuditChainProblem | 'recorded_head_mismatch';
+
+/** The audit chain's head as a business day closed. */
+export interface RecordedChainHead {
+  readonly businessDate: PlainDate;
+  readonly position: bigint;
+  readonly hash: string;
+  readonly recordedAt: Date;
+}
+
+/**
+ * The compliance context's public face. So far: verification of the audit log's hash chain (the
+ * chain itself is written by identity, which owns the audit log) and the chain heads recorded at
+ * each day-close.
+ */
+export class Compliance {
+  constructor(private readonly options: ComplianceOptions) {}
+
+  /**
+   * Walks the audit chain and names the first record whose hash does not hold; then checks that the
+   * heads recorded at each day-close are still the hashes at their positions. The walk alone cannot
+   * see a chain rewritten consistently from some record on (every hash recomputed, the head moved):
+   * the recorded heads can, for every day closed before the rewritten record.
+   */
+  async verifyAuditChain(): Promise<AuditTrailReport> {
+    const report = await this.options.identity.verifyAuditChain();
+    if (!report.intact) return report;
+    const heads = await sql<{ business_date: string; chain_position: bigint; hash: string }>`
+      select business_date::text, chain_position, hash from compliance_chain_heads order by business_date`.execute(
+      this.options.db,
+    );
+    const hashes = await this.options.identity.auditHashesAt(heads.rows.map((h) => h.chain_position));
+    hashes.set(0n, GENESIS_HASH);
+    let holding = 0n;
+    for (const head of heads.rows) {
+      if (hashes.get(head.chain_position) === head.hash) {
+        holding = head.chain_position;
+        continue;
+      }
+      return {
+        intact: false,
+        records: Number(holding),
+        problem: 'recorded_head_mismatch',
+        position: Number(head.chain_position),
+        recordId: null,
+        detail:
+          `the head recorded at the close of ${head.business_date} is not the hash at position ${head.chain_position}: ` +
+          `the chain was rewritten after position ${holding} and at or before ${head.chain_position}`,
+      };
+    }
+    return { ...report, recordedHeads: heads.rows.length };
+  }
+
+  /** The heads recorded by day-close, latest first. */
+  async chainHeads(filter: { before?: PlainDate | undefined; limit: number }): Promise<RecordedChainHead[]> {
+    const rows = await sql<{
+      business_date: string;
+      chain_position: bigint;
+      hash: string;
+      recorded_at: Date;
+    }>`
+      select business_date::text, chain_position, hash, recorded_at from compliance_chain_heads
+      where ${filter.before === undefined ? sql`true` : sql`business_date < ${filter.before}::date`}
+      order by business_date desc limit ${filter.limit}`.execute(this.options.db);
+    return rows.rows.map((r) => ({
+      businessDate: r.business_date as PlainDate,
+      position: r.chain_position,
+      hash: r.hash,
+      recordedAt: r.recorded_at,
+    }));
+  }
+
+  /**
+   * Day-close records the chain's head late in the close, after the steps whose work is audited, so
+   * that the day's head covers them. A head kept outside the database (or published) lets a later
+   * verify tell a chain rewritten wholesale from the one that was.
+   */
+  daySteps(): BatchStep[] {
+    return [
+      {
+        name: 'compliance.audit-chain-head',
+        owner: 'compliance',
+        position: 950,
+        description: "Record the audit chain's head for the day",
+        run: async (trx, date) => {
+          const head = await this.options.identity.auditChainHead(trx);
+          const written = await sql`
+            insert into compliance_chain_heads (business_date, chain_position, hash, recorded_at)
+            values (${date}::date, ${head.position}, ${head.hash}, ${this.options.clock.now()})
+            on conflict (business_date) do nothing`.execute(trx);
+          return Number(written.numAffectedRows ?? 0n);
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,118 @@
+import type { Executor } from '../db/index.ts';
+import { ruleViolation } from '../kernel/index.ts';
+import {
+  type AccountInput,
+  type ChartKey,
+  ChartOfAccounts,
+  type Ledger,
+  type TransferInput,
+} from '../ledger/index.ts';
+
+/**
+ * The ledger accounts of consumer credit (docs/credit.md draws them). Per line, three memo accounts
+ * hold its limit so that the ledger itself keeps available = limit − used: the limit account is
+ * debited by what is granted, which is credited to available; a draw moves credit from available to
+ * used, and the available account's debitsMustNotExceedCredits flag makes the ledger refuse a draw
+ * beyond it, however many arrive at once. Principal repaid moves it back. The customer's debt is
+ * real money: a principal and an interest receivable per line; the platform lends its own funds,
+ * so a draw is principal receivable → the customer's wallet, and interest is earned into the
+ * platform's credit interest income.
+ */
+export const CURRENCY = 'CNY';
+
+export const lineAccount = {
+  limit: (lineId: string) => `line:${lineId}:limit`,
+  available: (lineId: string) => `line:${lineId}:available`,
+  used: (lineId: string) => `line:${lineId}:used`,
+  principal: (lineId: string) => `line:${lineId}:principal`,
+  interest: (lineId: string) => `line:${lineId}:interest`,
+};
+export const CREDIT_INTEREST_INCOME_ACCOUNT = `platform:credit-interest-income:${CURRENCY}`;
+
+/** Transfer codes of consumer credit (1700s: issue 17). */
+export const CreditCode = {
+  grant: 1701,
+  lower: 1702,
+  drawLimit: 1703,
+  draw: 1704,
+  accrueInterest: 1705,
+  repayInterest: 1706,
+  repayPrincipal: 1707,
+  restoreLimit: 1708,
+} as const;
+
+function account(id: string, key: ChartKey, userData?: string): AccountInput {
+  const entry = ChartOfAccounts[key];
+  return { id, ledger: CURRENCY, code: entry.code, flags: entry.flags, ...(userData ? { userData } : {}) };
+}
+
+async function create(ledger: Ledger, trx: Executor, accounts: AccountInput[]): Promise<void> {
+  const results = await ledger.createAccounts(accounts, { tx: trx });
+  for (const r of results)
+    if (r.result !== 'ok' && r.result !== 'exists') throw new Error(`credit account ${r.id}: ${r.result}`);
+}
+
+export function ensurePlatformAccounts(ledger: Ledger, trx: Executor): Promise<void> {
+  return create(ledger, trx, [account(CREDIT_INTEREST_INCOME_ACCOUNT, 'creditInterestIncome')]);
+}
+
+export function createLineAccounts(ledger: Ledger, trx: Executor, lineId: string): Promise<void> {
+  return create(ledger, trx, [
+    account(lineAccount.limit(lineId), 'creditLimit', lineId),
+    account(lineAccount.available(lineId), 'creditAvailable', lineId),
+    account(lineAccount.used(lineId), 'creditUsed', lineId),
+    account(lineAccount.principal(lineId), 'creditPrincipal', lineId),
+    account(lineAccount.interest(lineId), 'creditInterest', lineId),
+  ]);
+}
+
+/** A line's figures as the ledger has them, in minor units. */
+export interface LineBalances {
+  readonly limit: bigint;
+  readonly available: bigint;
+  readonly used: bigint;
+  readonly principal: bigint;
+  readonly interest: bigint;
+}
+
+export async function lineBalances(ledger: Ledger, lineId: string, trx?: Executor): Promise<LineBalances> {
+  const ids = [
+    lineAccount.limit(lineId),
+    lineAccount.available(lineId),
+    lineAccount.used(lineId),
+    lineAccount.principal(lineId),
+    lineAccount.interest(lineId),
+  ];
+  const accounts = await ledger.lookupAccounts(ids, trx ? { tx: trx } : {});
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  const debit = (id: string) => {
+    const a = byId.get(id);
+    return a ? a.debitsPosted - a.creditsPosted : 0n;
+  };
+  return {
+    limit: debit(ids[0]!),
+    available: -debit(ids[1]!),
+    used: -debit(ids[2]!),
+    principal: debit(ids[3]!),
+    interest: debit(ids[4]!),
+  };
+}
+
+/**
+ * Posts credit's transfers in the caller's transaction; any refusal throws, so they commit all or
+ * none. A draw beyond the line's available credit is `exceeds_available_credit`; a wallet that
+ * cannot pay is `insufficient_funds`.
+ */
+export async function post(ledger: Ledger, trx: Executor, transfers: TransferInput[]): Promise<void> {
+  const nonZero = transfers.filter((t) => t.amount > 0n);
+  if (nonZero.length === 0) return;
+  const results = await ledger.createTransfers(nonZero, { tx: trx, idsAreNew: true });
+  const refused = results.find((r) => r.result !== 'ok');
+  if (!refused) return;
+  const failed = nonZero.find((t) => t.id === refused.id);
+  if (refused.result === 'exceeds_credits' && failed?.debitAccountId?.endsWith(':available'))
+    throw ruleViolation('exceeds_available_credit', 'this is more than the credit available on the line');
+  if (refused.result === 'exceeds_credits')
+    throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
+  throw new Error(`ledger refused ${refused.id}: ${refused.result}`);
+}
