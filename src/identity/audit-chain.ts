@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { assert, canonicalSha256 } from '../kernel/index.ts';
+import type { AuditLogRow } from './audit.ts';
 
 /**
  * The audit log as one hash chain. Each record holds its position, the hash of the record before it
@@ -244,18 +245,7 @@ export async function verifyAuditChain(db: Executor): Promise<AuditChainReport> 
   );
 }
 
-interface ChainRow {
-  id: string;
-  at: Date;
-  actor_id: string;
-  actor_roles: string[];
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
+export interface ChainRow extends AuditLogRow {
   chain_position: bigint;
   prev_hash: string;
   hash: string;

@@ -77,19 +77,7 @@ export async function listAudit(
     limit: number;
   },
 ): Promise<AuditRecord[]> {
-  const rows = await sql<{
-    id: string;
-    at: Date;
-    actor_id: string;
-    actor_roles: string[];
-    action: string;
-    subject_type: string | null;
-    subject_id: string | null;
-    ip: string | null;
-    before: unknown;
-    after: unknown;
-    details: unknown;
-  }>`
+  const rows = await sql<AuditLogRow>`
     select id, at, actor_id, actor_roles, action, subject_type, subject_id, ip, before, after, details from audit_log
     where ${filter.actorId === undefined ? sql`true` : sql`actor_id = ${filter.actorId}`}
       and ${filter.action === undefined ? sql`true` : sql`action = ${filter.action}`}
@@ -151,4 +139,19 @@ export class AuditWriter {
       if (this.queue.length > 0) setImmediate(() => void this.flush());
     }
   }
+}
+
+/** A row of audit_log as the database hands it back (the JSON columns parsed). */
+export interface AuditLogRow {
+  id: string;
+  at: Date;
+  actor_id: string;
+  actor_roles: string[];
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  before: unknown;
+  after: unknown;
+  details: unknown;
 }

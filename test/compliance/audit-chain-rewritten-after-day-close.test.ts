@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/index.ts';
-import { auditRecordHash } from '../../src/identity/audit-chain.ts';
+import { auditRecordHash, type ChainRow } from '../../src/identity/audit-chain.ts';
 import { ADMIN_TOKEN as ADMIN, type AuditContext } from '../../src/identity/index.ts';
 import { closeTo } from '../support/batch.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
@@ -91,18 +91,4 @@ describe('an audit chain rewritten after the day-close recorded its head', () =>
   });
 });
 
-interface RowForHash {
-  id: string;
-  at: Date;
-  actor_id: string;
-  actor_roles: string[];
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  chain_position: bigint;
-  prev_hash: string;
-}
+type RowForHash = Omit<ChainRow, 'hash'>;
