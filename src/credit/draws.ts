@@ -141,7 +141,12 @@ export async function repay(
       context,
       trx,
       lineId,
-      { kind: 'repayment', amount, details: { interest, principal } },
+      {
+        kind: 'repayment',
+        amount,
+        // Shown to the customer beside the amount: in yuan, as the amount is.
+        details: { interest: formatAmount(interest, CNY), principal: formatAmount(principal, CNY) },
+      },
       today,
     );
     return {

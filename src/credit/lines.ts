@@ -174,6 +174,7 @@ export async function logEvent(
 
 const bigintText = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
+/** The latest `limit` events of a line, newest first. */
 export async function eventsOf(db: Executor, lineId: string, limit = 200): Promise<LineEvent[]> {
   const rows = await sql<{
     id: string;
@@ -185,7 +186,9 @@ export async function eventsOf(db: Executor, lineId: string, limit = 200): Promi
     at: Date;
     details: unknown;
   }>`select id, kind, amount, reason, actor_id, business_date::text as business_date, at, details
-    from credit_line_events where line_id = ${lineId}::uuid order by at, id limit ${limit}`.execute(db);
+    from credit_line_events where line_id = ${lineId}::uuid order by at desc, id desc limit ${limit}`.execute(
+    db,
+  );
   return rows.rows.map((r) => ({
     id: r.id,
     kind: r.kind,

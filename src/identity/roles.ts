@@ -65,7 +65,7 @@ export const PERMISSIONS = {
   /** Run the lending day and fund the reserve. */
   'lending:operate': ['operations', 'finance', 'admin'],
   /** Read credit lines, their balances and history. */
-  'credit:read': ['risk_officer', 'operations', 'finance', 'collector', 'collection_supervisor', 'admin'],
+  'credit:read': ['risk_officer', 'operations', 'finance', 'admin'],
   /** Freeze, unfreeze, raise and close credit lines. */
   'credit:manage': ['risk_officer', 'operations', 'admin'],
   /** Work one's own collection cases: see them, log contacts and promises. */

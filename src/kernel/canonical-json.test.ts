@@ -72,6 +72,13 @@ describe('RFC 8785 JSON Canonicalization Scheme', () => {
     );
   });
 
+  it('writes a hole in a sparse array as null, as JSON.stringify does', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what is tested
+    const sparse = [1, , 2];
+    expect(canonicalJson(sparse)).toBe(JSON.stringify(sparse));
+    expect(canonicalJson(sparse)).toBe('[1,null,2]');
+  });
+
   it('refuses what JSON cannot carry faithfully instead of changing it', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 1n, '\ud800', { '\udc00': 1 }, [undefined]])
       expect(() => canonicalJson(bad)).toThrow(CanonicalJsonError);

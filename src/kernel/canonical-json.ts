@@ -60,8 +60,10 @@ function serialise(value: unknown, path: string): string | undefined {
       break;
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => {
-      const text = serialise(item, `${path}[${i}]`);
+    // A hole in a sparse array is null, as JSON.stringify writes it (map would skip it and leave
+    // `[1,,2]`); an undefined that is there is refused below like any value JSON cannot carry.
+    const items = Array.from({ length: value.length }, (_, i) => {
+      const text = serialise(i in value ? value[i] : null, `${path}[${i}]`);
       if (text === undefined) throw new CanonicalJsonError(`${path}[${i}]`, 'not a JSON value');
       return text;
     });

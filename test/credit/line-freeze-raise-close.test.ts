@@ -54,15 +54,17 @@ it('freezes with a reason, refusing draws, and unfreezes', async () => {
     url: `/v1/credit/lines/${line.id}/history`,
     headers: user.headers,
   });
+  // Newest first; the customer sees that staff acted, not which staff member.
   expect(
     history
       .json()
-      .items.map((e: { kind: string; reason: string }) => [e.kind, e.reason])
-      .slice(1),
+      .items.map((e: { kind: string; reason: string; actor: string }) => [e.kind, e.reason, e.actor])
+      .slice(0, 2),
   ).toEqual([
-    ['frozen', 'suspected account takeover'],
-    ['unfrozen', 'customer confirmed by phone'],
+    ['unfrozen', 'customer confirmed by phone', 'staff'],
+    ['frozen', 'suspected account takeover', 'staff'],
   ]);
+  expect(history.body).not.toContain('actorId');
   const audited = await sql<{
     action: string;
   }>`select action from audit_log where subject_id = ${line.id} order by at`.execute(t.platform.db);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addDays, type PlainDate } from '../../src/kernel/index.ts';
+import { addDays, Decimal, type PlainDate } from '../../src/kernel/index.ts';
 import { closeTo } from '../support/batch.ts';
 import {
   cents,
@@ -105,10 +105,14 @@ it('draws cash into the wallet and repays it early, interest first, to the cent'
     url: `/v1/credit/lines/${line.id}/history`,
     headers: user.headers,
   });
-  expect(history.json().items.map((e: { kind: string }) => e.kind)).toEqual([
-    'granted',
-    'draw',
-    'repayment',
-    'repayment',
-  ]);
+  // Newest first, amounts and their parts in yuan.
+  const items = history.json().items;
+  expect(items.map((e: { kind: string }) => e.kind)).toEqual(['repayment', 'repayment', 'draw', 'granted']);
+  for (const repayment of items.slice(0, 2)) {
+    const { interest, principal } = repayment.details;
+    expect(interest).toMatch(/^\d+\.\d{2}$/);
+    expect(new Decimal(interest).plus(principal).toFixed(2)).toBe(
+      repayment.amount.amount ?? repayment.amount,
+    );
+  }
 });

@@ -58,7 +58,7 @@ it('grants a referred line when a risk officer approves it', async () => {
     url: `/v1/credit/lines/${line.id}/history`,
     headers: user.headers,
   });
-  expect(history.json().items.map((e: { kind: string }) => e.kind)).toEqual(['referred', 'granted']);
+  expect(history.json().items.map((e: { kind: string }) => e.kind)).toEqual(['granted', 'referred']);
   const drawn = await post(t, user, `/v1/credit/lines/${line.id}/draws`, { amount: cny('100.00') });
   expect(drawn.statusCode, drawn.body).toBe(201);
 });

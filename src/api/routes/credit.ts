@@ -52,8 +52,18 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
     return line;
   }
 
-  const history = async (lineId: string) => ({
-    items: (await credit.history(lineId)).map((e) => toJson(e) as Record<string, unknown>),
+  /**
+   * A line's latest events, newest first. The customer sees who acted as "you", "staff" or "system",
+   * never a staff member's user id; staff see the id.
+   */
+  const history = async (lineId: string, customerId?: string) => ({
+    items: (await credit.history(lineId)).map((e) => {
+      const json = toJson(e) as Record<string, unknown>;
+      if (customerId === undefined) return json;
+      const { actorId, ...rest } = json;
+      const actor = actorId === customerId ? 'you' : actorId === 'system' ? 'system' : 'staff';
+      return { ...rest, actor };
+    }),
   });
 
   return async (app) => {
@@ -125,12 +135,16 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: 'signed_in' },
         schema: {
           tags: ['credit'],
-          summary: "My line's history: every decision about it with its reason, draws and repayments",
+          summary:
+            "My line's history, newest first (the latest 200): every decision about it with its reason, draws and repayments",
           params: lineParams,
           response: { 200: z.object({ items: z.array(anyObject) }), ...errors },
         },
       },
-      async (request) => history((await ownLine(userIdOf(request), request.params.id)).id),
+      async (request) => {
+        const customerId = userIdOf(request);
+        return history((await ownLine(customerId, request.params.id)).id, customerId);
+      },
     );
     app.post(
       '/credit/lines/:id/draws',
