@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { BatchStep } from '../batch/index.ts';
+import { type BatchStep, type ChunkBounds, keyRange } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import { Decimal, type PlainDate, roundToInteger, uuidv7 } from '../kernel/index.ts';
 import {
@@ -17,18 +17,35 @@ import { endRaise } from './manage.ts';
  * Consumer credit's steps of the day-close. Interest of a business date is the principal outstanding
  * at its close times the line's daily rate, rounded half up to the cent, one posting per line and
  * day; a line's accrued_on marks the date done, in the same transaction, so a step run again
- * changes nothing. Lines are taken in batches of ACCRUAL_BATCH, one ledger lookup and one ledger
- * write each.
+ * changes nothing. The step is planned in key ranges of ACCRUAL_BATCH lines, each a chunk of its own
+ * (its own transaction, claimed by any worker), so that a line's row lock is held only while its
+ * chunk runs and draws on other lines go on meanwhile; one ledger lookup and one write per chunk.
  */
 export const ACCRUAL_BATCH = 2000;
 
-async function accrue(context: CreditContext, trx: Executor, date: PlainDate): Promise<number> {
+/** Key ranges of about `size` lines that may bear interest: the chunks of the interest step. */
+export async function lineRanges(db: Executor, size = ACCRUAL_BATCH): Promise<ChunkBounds[]> {
+  const rows = await sql<{ id: string }>`
+    select id from (select id, row_number() over (order by id) as n from credit_lines
+                    where status in ('active', 'frozen')) t
+    where (n - 1) % ${size} = 0 order by id`.execute(db);
+  if (rows.rows.length === 0) return [{ from: null, to: null }];
+  return rows.rows.map((r, i) => ({ from: i === 0 ? null : r.id, to: rows.rows[i + 1]?.id ?? null }));
+}
+
+async function accrue(
+  context: CreditContext,
+  trx: Executor,
+  date: PlainDate,
+  bounds: ChunkBounds,
+): Promise<number> {
   await ensurePlatformAccounts(context.ledger, trx);
   let handled = 0;
   for (;;) {
     const rows = await sql<{ id: string; daily_rate: string }>`
       select id, daily_rate::text as daily_rate from credit_lines
       where status in ('active', 'frozen') and opened_on <= ${date} and (accrued_on is null or accrued_on < ${date})
+        and ${keyRange('id', bounds)}
       order by id limit ${ACCRUAL_BATCH} for update`.execute(trx);
     if (rows.rows.length === 0) return handled;
     const principals = await context.ledger.lookupAccounts(
@@ -73,7 +90,8 @@ export function creditDaySteps(context: CreditContext): BatchStep[] {
       owner: 'credit',
       position: 320,
       description: "Accrues a day's interest on every line's cash draws (principal × daily rate, half up).",
-      run: (db, date) => accrue(context, db, date),
+      plan: (db) => lineRanges(db),
+      run: (db, date, bounds) => accrue(context, db, date, bounds),
     },
     {
       name: 'credit.raise-expiry',

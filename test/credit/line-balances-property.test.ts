@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { lineRanges } from '../../src/credit/day-steps.ts';
 import type { DomainError } from '../../src/kernel/index.ts';
 import { closeTo } from '../support/batch.ts';
 import { checkLines, customerWithLine, dayInterest } from '../support/credit.ts';
@@ -64,4 +66,18 @@ it('keeps used + available = limit and the debt as the model says', async () => 
     }),
     { numRuns: 3 },
   );
+});
+
+it('plans the interest step in key ranges that cover every line once', async () => {
+  await customerWithLine(t);
+  await customerWithLine(t);
+  const lines = await sql<{ id: string }>`
+    select id from credit_lines where status in ('active', 'frozen') order by id`.execute(t.platform.db);
+  expect(lines.rows.length).toBeGreaterThanOrEqual(2);
+  const ranges = await lineRanges(t.platform.db, 1);
+  expect(ranges).toHaveLength(lines.rows.length);
+  expect(ranges[0]!.from).toBeNull();
+  expect(ranges.at(-1)!.to).toBeNull();
+  for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.from).toBe(ranges[i - 1]!.to);
+  expect(await lineRanges(t.platform.db)).toEqual([{ from: null, to: null }]);
 });
