@@ -35,21 +35,13 @@ export interface AuditRow {
   readonly details: string | null;
 }
 
-interface HashInput {
+type HashInput = Omit<AuditRow, 'before' | 'after' | 'details'> & {
   readonly position: bigint;
   readonly prevHash: string;
-  readonly id: string;
-  readonly at: Date;
-  readonly actorId: string;
-  readonly actorRoles: readonly string[];
-  readonly action: string;
-  readonly subjectType: string | null;
-  readonly subjectId: string | null;
-  readonly ip: string | null;
   readonly before: unknown;
   readonly after: unknown;
   readonly details: unknown;
-}
+};
 
 /**
  * The hash of a record. The JSON columns enter as the values the database hands back (a JSON null
@@ -193,21 +185,7 @@ export async function verifyAuditChain(db: Executor): Promise<AuditChainReport> 
             );
           if (row.prev_hash !== prevHash)
             return broken('link_broken', row.id, 'its previous hash is not the hash of the record before it');
-          const hash = auditRecordHash({
-            position: row.chain_position,
-            prevHash: row.prev_hash,
-            id: row.id,
-            at: row.at,
-            actorId: row.actor_id,
-            actorRoles: row.actor_roles,
-            action: row.action,
-            subjectType: row.subject_type,
-            subjectId: row.subject_id,
-            ip: row.ip,
-            before: row.before,
-            after: row.after,
-            details: row.details,
-          });
+          const hash = storedRecordHash(row, row.prev_hash);
           if (hash !== row.hash || row.hash === null)
             return broken('record_altered', row.id, 'its content no longer matches its hash');
           prevHash = hash;
@@ -270,4 +248,23 @@ export async function auditHashesAt(
     db,
   );
   return new Map(rows.rows.map((r) => [r.chain_position, r.hash]));
+}
+
+/** The hash a stored record must carry, given the hash of the record before it. */
+export function storedRecordHash(row: Omit<ChainRow, 'hash' | 'prev_hash'>, prevHash: string): string {
+  return auditRecordHash({
+    position: row.chain_position,
+    prevHash,
+    id: row.id,
+    at: row.at,
+    actorId: row.actor_id,
+    actorRoles: row.actor_roles,
+    action: row.action,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    ip: row.ip,
+    before: row.before,
+    after: row.after,
+    details: row.details,
+  });
 }

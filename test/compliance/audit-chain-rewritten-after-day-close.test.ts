@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/index.ts';
-import { auditRecordHash, type ChainRow } from '../../src/identity/audit-chain.ts';
+import { type ChainRow, storedRecordHash } from '../../src/identity/audit-chain.ts';
 import { ADMIN_TOKEN as ADMIN, type AuditContext } from '../../src/identity/index.ts';
 import { closeTo } from '../support/batch.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
@@ -58,21 +58,7 @@ describe('an audit chain rewritten after the day-close recorded its head', () =>
       let prevHash = rows.rows[0]!.prev_hash;
       for (const row of rows.rows) {
         const details = row.chain_position === BigInt(target) ? { rewritten: true } : row.details;
-        const hash = auditRecordHash({
-          position: row.chain_position,
-          prevHash,
-          id: row.id,
-          at: row.at,
-          actorId: row.actor_id,
-          actorRoles: row.actor_roles,
-          action: row.action,
-          subjectType: row.subject_type,
-          subjectId: row.subject_id,
-          ip: row.ip,
-          before: row.before,
-          after: row.after,
-          details,
-        });
+        const hash = storedRecordHash({ ...row, details }, prevHash);
         await sql`update audit_log set details = ${JSON.stringify(details)}::jsonb, prev_hash = ${prevHash}, hash = ${hash}
                   where id = ${row.id}::uuid`.execute(trx);
         prevHash = hash;
