@@ -1,13 +1,12 @@
 /** The business date and the day-close batch: ordered, idempotent, resumable steps that contexts register, shared by workers. */
 export { BUSINESS_DATE_CHANNEL, businessDateIn, readBusinessDate } from './calendar.ts';
+export type { RunReport, StepReport } from './reports.ts';
 export {
   Batch,
   type BatchOptions,
   type CloseResult,
   DayCloseError,
   type Progress,
-  type RunReport,
-  type StepReport,
 } from './runner.ts';
 export { CLOSE_TIME, closeDue } from './schedule.ts';
 export { recordSnapshots, type Snapshot, snapshotsOf } from './snapshots.ts';
