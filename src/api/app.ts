@@ -19,6 +19,8 @@ import { batchRoutes } from './routes/batch.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { creditRoutes } from './routes/credit.ts';
+import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
+import { creditStatementsRoutes } from './routes/credit-statements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -223,6 +225,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(riskReviewRoutes(platform), { prefix: '/v1/risk' });
   await app.register(lendingRoutes(platform), { prefix: '/v1' });
   await app.register(creditRoutes(platform), { prefix: '/v1' });
+  await app.register(creditPurchasesRoutes(platform), { prefix: '/v1' });
+  await app.register(creditStatementsRoutes(platform), { prefix: '/v1' });
   await app.register(complianceRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });

@@ -26,8 +26,24 @@ export const lineAccount = {
   used: (lineId: string) => `line:${lineId}:used`,
   principal: (lineId: string) => `line:${lineId}:principal`,
   interest: (lineId: string) => `line:${lineId}:interest`,
+  /** Principal of purchases and instalment plans not yet billed on a statement. */
+  unbilled: (lineId: string) => `line:${lineId}:unbilled`,
 };
+
+/** What one statement still owes, by part: billed principal, fees, interest, and penalty accrued on it. */
+export const statementAccount = {
+  principal: (statementId: string) => `stmt:${statementId}:principal`,
+  fees: (statementId: string) => `stmt:${statementId}:fees`,
+  interest: (statementId: string) => `stmt:${statementId}:interest`,
+  penalty: (statementId: string) => `stmt:${statementId}:penalty`,
+};
+
 export const CREDIT_INTEREST_INCOME_ACCOUNT = `platform:credit-interest-income:${CURRENCY}`;
+export const CREDIT_FEE_INCOME_ACCOUNT = `platform:credit-fee-income:${CURRENCY}`;
+export const CREDIT_PENALTY_INCOME_ACCOUNT = `platform:credit-penalty-income:${CURRENCY}`;
+export const MERCHANT_DISCOUNT_INCOME_ACCOUNT = `platform:merchant-discount-income:${CURRENCY}`;
+export const CREDIT_FUNDING_ACCOUNT = `platform:credit-funding:${CURRENCY}`;
+export const CREDIT_FUNDING_COST_ACCOUNT = `platform:credit-funding-cost:${CURRENCY}`;
 
 /** Transfer codes of consumer credit (1700s: issue 17). */
 export const CreditCode = {
@@ -39,6 +55,27 @@ export const CreditCode = {
   repayInterest: 1706,
   repayPrincipal: 1707,
   restoreLimit: 1708,
+  /** A purchase paid with the line: unbilled → the merchant (less the discount), and the discount. */
+  purchase: 1709,
+  merchantDiscount: 1710,
+  /** Billing an instalment or accrued interest onto a statement, and a fee or interest billed. */
+  billPrincipal: 1711,
+  billFee: 1712,
+  billInterest: 1713,
+  /** Penalty interest of a day on an overdue statement. */
+  accruePenalty: 1714,
+  /** A repayment of a statement's parts (penalty, fees, interest, principal). */
+  repayPenalty: 1715,
+  repayFee: 1716,
+  repayStatementInterest: 1717,
+  repayStatementPrincipal: 1718,
+  /** A merchant's refund of a purchase paid with credit, and the fee it gives back. */
+  refund: 1719,
+  refundFee: 1720,
+  /** A statement's unpaid principal moved back to unbilled when it is converted into instalments. */
+  convert: 1721,
+  /** The daily cost of the platform's funds lent through credit. */
+  fundingCost: 1722,
 } as const;
 
 function account(id: string, key: ChartKey, userData?: string): AccountInput {
@@ -53,7 +90,14 @@ async function create(ledger: Ledger, trx: Executor, accounts: AccountInput[]): 
 }
 
 export function ensurePlatformAccounts(ledger: Ledger, trx: Executor): Promise<void> {
-  return create(ledger, trx, [account(CREDIT_INTEREST_INCOME_ACCOUNT, 'creditInterestIncome')]);
+  return create(ledger, trx, [
+    account(CREDIT_INTEREST_INCOME_ACCOUNT, 'creditInterestIncome'),
+    account(CREDIT_FEE_INCOME_ACCOUNT, 'creditFeeIncome'),
+    account(CREDIT_PENALTY_INCOME_ACCOUNT, 'creditPenaltyIncome'),
+    account(MERCHANT_DISCOUNT_INCOME_ACCOUNT, 'merchantDiscountIncome'),
+    account(CREDIT_FUNDING_ACCOUNT, 'creditFunding'),
+    account(CREDIT_FUNDING_COST_ACCOUNT, 'creditFundingCost'),
+  ]);
 }
 
 export function createLineAccounts(ledger: Ledger, trx: Executor, lineId: string): Promise<void> {
@@ -63,6 +107,22 @@ export function createLineAccounts(ledger: Ledger, trx: Executor, lineId: string
     account(lineAccount.used(lineId), 'creditUsed', lineId),
     account(lineAccount.principal(lineId), 'creditPrincipal', lineId),
     account(lineAccount.interest(lineId), 'creditInterest', lineId),
+    account(lineAccount.unbilled(lineId), 'creditUnbilled', lineId),
+  ]);
+}
+
+/** A statement's four accounts, created with it (userData: the line). */
+export function createStatementAccounts(
+  ledger: Ledger,
+  trx: Executor,
+  statementId: string,
+  lineId: string,
+): Promise<void> {
+  return create(ledger, trx, [
+    account(statementAccount.principal(statementId), 'statementPrincipal', lineId),
+    account(statementAccount.fees(statementId), 'statementFees', lineId),
+    account(statementAccount.interest(statementId), 'statementInterest', lineId),
+    account(statementAccount.penalty(statementId), 'statementPenalty', lineId),
   ]);
 }
 

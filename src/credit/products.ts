@@ -22,7 +22,53 @@ export interface LineProductConfig {
   readonly reviewMonths: number;
   /** The smallest cash draw, minor units. */
   readonly minDraw: string;
+  /** Billing (absent in products stored before it existed: BILLING_DEFAULTS apply). */
+  readonly billing?: Partial<BillingConfig>;
 }
+
+/** How a line bills: its cycle, the minimum payment, penalties, refunds, funding. */
+export interface BillingConfig {
+  /** The statement days a customer may choose (of the month, 1-28) and the default. */
+  readonly statementDayMin: number;
+  readonly statementDayMax: number;
+  readonly statementDay: number;
+  /** Days from the statement to its due date: bounds and default (statement on the 1st, due the 10th). */
+  readonly graceDaysMin: number;
+  readonly graceDaysMax: number;
+  readonly graceDays: number;
+  /** The minimum payment: this share of the principal billed, plus every fee, interest and penalty billed. */
+  readonly minPaymentRate: string;
+  /** Penalty interest a day on what is unpaid after the due date. */
+  readonly penaltyDailyRate: string;
+  /** A merchant's refund of an instalment purchase: its fee given back pro rata, or only the unbilled part. */
+  readonly feeRefund: 'pro_rata' | 'unbilled_only';
+  /** The instalment counts a cash draw may be repaid in, and lending's schedule methods allowed. */
+  readonly drawInstalments: readonly number[];
+  readonly drawMethods: readonly string[];
+  /** Whether a cash draw's instalment loan may be assigned to marketplace investors as a listing. */
+  readonly assignable: boolean;
+  /** Days before the due date on which a reminder is sent. */
+  readonly reminderDays: readonly number[];
+  /** The yearly cost of the platform's own funds lent through the line (accrued daily ÷ 365). */
+  readonly fundingCostRate: string;
+}
+
+export const BILLING_DEFAULTS: BillingConfig = {
+  statementDayMin: 1,
+  statementDayMax: 28,
+  statementDay: 1,
+  graceDaysMin: 5,
+  graceDaysMax: 20,
+  graceDays: 9,
+  minPaymentRate: '0.10',
+  penaltyDailyRate: '0.0005',
+  feeRefund: 'pro_rata',
+  drawInstalments: [3, 6, 12],
+  drawMethods: ['equal_installment', 'equal_principal'],
+  assignable: false,
+  reminderDays: [3, 1],
+  fundingCostRate: '0.04',
+};
 
 export interface LineProduct {
   readonly id: string;
@@ -36,6 +82,7 @@ export interface LineProduct {
   readonly instalmentFees: Readonly<Record<string, string>>;
   readonly reviewMonths: number;
   readonly minDraw: bigint;
+  readonly billing: BillingConfig;
 }
 
 export const DEFAULT_LINE_PRODUCTS: Record<string, LineProductConfig> = {
@@ -72,6 +119,7 @@ function toProduct(row: ProductRow): LineProduct {
     instalmentFees: c.instalmentFees,
     reviewMonths: c.reviewMonths,
     minDraw: BigInt(c.minDraw),
+    billing: { ...BILLING_DEFAULTS, ...(c.billing ?? {}) },
   };
 }
 

@@ -104,6 +104,14 @@ export class Credit {
     return manage.close(this.context, lineId, by);
   }
 
+  // --- purchases, plans, instalment draws (src/credit/purchases.ts, plans.ts) ---
+
+  // --- end purchases ---
+
+  // --- statements, repayment, delinquency, review (src/credit/statements.ts, repayment.ts, overdue.ts) ---
+
+  // --- end statements ---
+
   daySteps() {
     return creditDaySteps(this.context);
   }
