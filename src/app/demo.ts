@@ -100,6 +100,12 @@ const BORROWERS = [
 ];
 const MERCHANT = customer('13600000001', '街角咖啡 Corner Café', 'merchant with orders', '商户，有订单');
 const SHOPPER = customer('13500000001', '林夕', 'customer with a wallet', '普通用户，有钱包余额');
+const CREDIT_CUSTOMER = customer(
+  '13500000002',
+  '林晓',
+  'consumer with a credit line: instalments, statements, a cash draw',
+  '消费信贷用户：分期、账单、取现',
+);
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   ...STAFF,
@@ -107,6 +113,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   ...BORROWERS,
   { ...MERCHANT, roles: ['customer', 'merchant'] },
   SHOPPER,
+  CREDIT_CUSTOMER,
 ];
 
 interface Person {
@@ -316,6 +323,66 @@ class Seeder {
     return applied.loan.id;
   }
 
+  /** A merchant's order paid with a credit line, in full by the due date (1) or in instalments. */
+  private async payWithCredit(
+    who: { person: Person; lineId: string },
+    merchant: Person,
+    amount: string,
+    description: string,
+    instalments: number,
+  ): Promise<void> {
+    const order = await this.call('POST', '/v1/merchant/orders', {
+      as: merchant,
+      payload: { amount: cny(amount), description },
+    });
+    await this.call('POST', `/v1/credit/lines/${who.lineId}/purchases`, {
+      as: who.person,
+      expect: 201,
+      payload: { orderId: order.id, instalments, paymentPassword: PAYMENT_PASSWORD },
+    });
+  }
+
+  /**
+   * A consumer granted a credit line, who buys a laptop in 6 instalments and draws cash; statements
+   * follow at each close of the 1st, and auto-debit pays them from the wallet once it is switched on.
+   */
+  private async creditCustomer(merchant: Person): Promise<{ person: Person; lineId: string }> {
+    const person = await this.signUp(CREDIT_CUSTOMER);
+    await this.verify(person, CREDIT_CUSTOMER.displayName, withCheckCharacter('11010519850615119'));
+    const applied = await this.call('POST', '/v1/credit/lines', {
+      as: person,
+      expect: 201,
+      payload: { monthlyIncome: cny('20000.00'), monthlyDebt: cny('500.00'), employmentYears: 6 },
+    });
+    if (applied.line?.status !== 'active')
+      throw new DemoError(`demo data: a credit line was not granted: ${JSON.stringify(applied.decision)}`);
+    const who = { person, lineId: applied.line.id as string };
+    await this.payWithCredit(who, merchant, '3600.00', 'Laptop 笔记本电脑', 6);
+    await this.call('POST', `/v1/credit/lines/${who.lineId}/draws`, {
+      as: person,
+      expect: 201,
+      payload: { amount: cny('1000.00') },
+    });
+    return who;
+  }
+
+  /** Pays what the line's statements owe, then lets auto-debit pay the next ones. */
+  private async repayCreditStatements(who: { person: Person; lineId: string }): Promise<void> {
+    await this.topUp(who.person, '3000.00');
+    const line = await this.call('GET', `/v1/credit/lines/${who.lineId}`, { as: who.person });
+    const billed = toCents(line.owed.billed.amount);
+    if (billed > 0n)
+      await this.call('POST', `/v1/credit/lines/${who.lineId}/repayments`, {
+        as: who.person,
+        expect: 201,
+        payload: { amount: cny(formatAmount(billed, CNY)) },
+      });
+    await this.call('POST', `/v1/credit/lines/${who.lineId}/billing`, {
+      as: who.person,
+      payload: { autoDebit: true },
+    });
+  }
+
   private async closeThrough(date: PlainDate): Promise<void> {
     const closed = await this.platform.batch.closeThrough(date, 'demo');
     if (closed.length) this.log(`  demo: closed ${closed.length} business days through ${date}`);
@@ -390,9 +457,14 @@ class Seeder {
       Person,
     ];
 
+    const merchant = await this.signUp(MERCHANT);
+    await this.verify(merchant, '林小满');
+    await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
+
     // The book, oldest first; the business date moves on between loans.
     await this.loan(m3plus, investors, '10000.00', { purpose: 'business' });
     await this.closeThrough(day(-111));
+    const credit = await this.creditCustomer(merchant);
     await this.loan(m3, investors.slice(0, 3), '8000.00', { purpose: 'home_improvement' });
     const paidOffLoan = await this.loan(paidOff, investors.slice(1), '6000.00', {
       keep: true,
@@ -402,6 +474,7 @@ class Seeder {
     await this.loan(onTime, investors, '9000.00', { purpose: 'education' });
     await this.topUp(onTime, '3000.00');
     await this.closeThrough(day(-81));
+    await this.repayCreditStatements(credit);
     await this.loan(m2, investors.slice(1), '7000.00', { purpose: 'car' });
     await this.closeThrough(day(-61));
     await this.topUp(paidOff, '500.00');
@@ -450,9 +523,6 @@ class Seeder {
       },
     });
 
-    const merchant = await this.signUp(MERCHANT);
-    await this.verify(merchant, '林小满');
-    await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
     const shopper = await this.signUp(SHOPPER);
     await this.verify(shopper, '林夕');
     await this.topUp(shopper, '2000.00');
@@ -475,6 +545,7 @@ class Seeder {
         payload: { paymentPassword: PAYMENT_PASSWORD },
       });
     }
+    await this.payWithCredit(credit, merchant, '899.00', 'Headphones 耳机', 1);
     this.log(`netfin: demo data written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 }

@@ -9,6 +9,7 @@ import {
   type TransferInput,
 } from '../ledger/index.ts';
 import type { PaymentChannel } from './channels/channel.ts';
+import type { CreditRefundListener } from './credit-orders.ts';
 import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
 
@@ -24,6 +25,8 @@ export interface PaymentsContext {
   notifyUrl(channel: string): string;
   /** Hands a validated wallet-to-wallet transfer to the group committer (transfer-batch.ts). */
   submitTransfer(order: NewOrder & { userId: string; counterpartyUserId: string }): Promise<Order>;
+  /** Who takes a merchant's refund of an order paid with credit (consumer credit registers it). */
+  readonly creditRefunds: { listener?: CreditRefundListener };
 }
 
 export function channelOf(context: PaymentsContext, name: string | null): PaymentChannel {

@@ -3,6 +3,13 @@ export { CURRENCY, merchantAccountId, TransferCode, walletAccountId } from './ac
 export type { ChannelNotification, PaymentChannel, StatementLine } from './channels/channel.ts';
 export { signNotification } from './channels/signature.ts';
 export { SimChannel } from './channels/sim.ts';
+export type {
+  CreditCheckout,
+  CreditMerchant,
+  CreditRefund,
+  CreditRefundListener,
+  MerchantTerms,
+} from './credit-orders.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';
 export type { Order, OrderKind, OrderStatus } from './orders.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
 import { maskPhone } from '../identity/index.ts';
-import { conflict, invalid, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
+import { assert, conflict, invalid, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
 import { ChartOfAccounts, TransferFlag } from '../ledger/index.ts';
 import {
   CURRENCY,
@@ -334,7 +334,10 @@ export async function confirmCardPayment(
   return (await getOrder(context.db, orderId))!;
 }
 
-/** A full or partial refund to the payer's wallet, never more than was paid less earlier refunds. */
+/**
+ * A full or partial refund to the payer's wallet, never more than was paid less earlier refunds; an
+ * order paid with credit is refunded to the line, by credit's listener in the same transaction.
+ */
 export async function refund(
   context: PaymentsContext,
   merchantUserId: string,
@@ -361,7 +364,7 @@ export async function refund(
         refunded: refunded.toString(),
       });
     }
-    const wallet = await ensureWallet(context, trx, order.userId!);
+    const paidWithCredit = order.method === 'credit';
     await insertOrder(
       trx,
       {
@@ -373,13 +376,31 @@ export async function refund(
         counterpartyUserId: order.userId,
         amount: input.amount,
         currency: CURRENCY,
-        method: 'wallet',
+        method: paidWithCredit ? 'credit' : 'wallet',
         description: input.reason ?? null,
         completedAt: now,
       },
       now,
       context.clock.businessDate(),
     );
+    if (paidWithCredit) {
+      // The line paid the merchant: credit gives it back (and to the wallet what was already repaid).
+      const listener = context.creditRefunds.listener;
+      assert(listener !== undefined, 'an order paid with credit is refunded through credit');
+      await listener(
+        {
+          refundOrderId: id,
+          order,
+          amount: input.amount,
+          refundedBefore: refunded,
+          merchantAccountId: merchant.accountId,
+          businessDate: context.clock.businessDate(),
+        },
+        trx,
+      );
+      return;
+    }
+    const wallet = await ensureWallet(context, trx, order.userId!);
     await post(context, trx, [
       {
         id: `pay:${id}:refund`,

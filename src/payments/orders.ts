@@ -17,7 +17,7 @@ export interface Order {
   amount: bigint;
   fee: bigint;
   currency: string;
-  method: 'wallet' | 'card' | null;
+  method: 'wallet' | 'card' | 'credit' | null;
   channel: string | null;
   channelOrderId: string | null;
   cardId: string | null;
@@ -49,7 +49,7 @@ interface Row {
   amount: bigint;
   fee: bigint;
   currency: string;
-  method: 'wallet' | 'card' | null;
+  method: 'wallet' | 'card' | 'credit' | null;
   channel: string | null;
   channel_order_id: string | null;
   card_id: string | null;
@@ -105,7 +105,7 @@ export interface NewOrder {
   amount: bigint;
   fee?: bigint;
   currency: string;
-  method?: 'wallet' | 'card' | null;
+  method?: 'wallet' | 'card' | 'credit' | null;
   channel?: string | null;
   cardId?: string | null;
   description?: string | null;
@@ -204,7 +204,7 @@ export async function updateOrder(
     channelOrderId?: string | null;
     completedAt?: Date | null;
     userId?: string;
-    method?: 'wallet' | 'card';
+    method?: 'wallet' | 'card' | 'credit';
     cardId?: string | null;
     passwordFree?: boolean;
     channel?: string | null;

@@ -7,6 +7,7 @@ import { ensurePlatformAccounts, FEE_INCOME_ACCOUNT } from './accounts.ts';
 import { handleNotification, pollPendingOrders } from './channel-events.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { PaymentsContext } from './context.ts';
+import * as creditOrders from './credit-orders.ts';
 import * as merchant from './merchant.ts';
 import type { OrderFilter } from './orders.ts';
 import { ordersOfUser } from './orders.ts';
@@ -47,6 +48,7 @@ export class Payments {
       channels: this.channels,
       notifyUrl: (channel) => `${this.publicUrl}/v1/payments/channels/${channel}/notify`,
       submitTransfer: (order) => this.transfers.submit(order),
+      creditRefunds: {},
     };
     this.transfers = new TransferBatcher(this.context);
   }
@@ -230,6 +232,36 @@ export class Payments {
         },
       },
     ];
+  }
+
+  // --- paying with credit (consumer credit calls these; src/payments/credit-orders.ts) ---
+
+  /** Before credit's transaction: the order, the payer not its merchant, the payment password rules. */
+  checkCreditPayment(payerId: string, orderId: string, input: { paymentPassword?: string | undefined }) {
+    return creditOrders.checkCreditPayment(this.context, payerId, orderId, input);
+  }
+
+  /** In credit's transaction: the order locked while payable, with its merchant and discount rate. */
+  lockForCredit(trx: Executor, payerId: string, orderId: string, passwordFree: boolean) {
+    return creditOrders.lockForCredit(this.context, trx, payerId, orderId, passwordFree);
+  }
+
+  /** In credit's transaction, once the line has paid the merchant: the order succeeded with method credit. */
+  markPaidWithCredit(trx: Executor, checkout: creditOrders.CreditCheckout, payerId: string) {
+    return creditOrders.markPaidWithCredit(this.context, trx, checkout, payerId);
+  }
+
+  /** Registers who refunds an order paid with credit, called in the refund's transaction (one listener). */
+  onCreditRefund(listener: creditOrders.CreditRefundListener): void {
+    this.context.creditRefunds.listener = listener;
+  }
+
+  merchantTerms(merchantId: string) {
+    return creditOrders.merchantTerms(this.context, merchantId);
+  }
+
+  setDiscountRate(merchantId: string, rate: string, audit: AuditContext) {
+    return creditOrders.setDiscountRate(this.context, merchantId, rate, audit);
   }
 
   channelNames(): string[] {

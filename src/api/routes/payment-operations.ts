@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
 import { RESOLUTIONS } from '../../payments/index.ts';
-import { moneyResponseSchema } from '../schemas.ts';
+import { moneyResponseSchema, rateSchema } from '../schemas.ts';
 import { context } from './identity.ts';
 import { dateQuery, errors, money, orderParams } from './payment-schemas.ts';
 
@@ -96,6 +96,51 @@ export function paymentOperationsRoutes(platform: Platform): FastifyPluginAsyncZ
         await payments.resolveException(request.params.id, request.body, context(request));
         return reply.code(204).send();
       },
+    );
+
+    // Merchants' terms for purchases paid with credit: the merchant discount rate (consumer credit).
+    const merchantTermsSchema = z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        status: z.string(),
+        discountRate: z.string().describe('The share of a purchase paid with credit kept as the discount.'),
+        createdAt: z.string(),
+      })
+      .meta({ id: 'MerchantTerms' });
+    const termsJson = (m: Awaited<ReturnType<typeof payments.merchantTerms>>) => ({
+      ...m,
+      createdAt: m.createdAt.toISOString(),
+    });
+
+    app.get(
+      '/payments/staff/merchants/:id',
+      {
+        config: { auth: { permission: 'credit:read' } },
+        schema: {
+          tags: ['payments'],
+          summary: "A merchant's terms, with the discount rate on purchases paid with credit (staff)",
+          params: orderParams,
+          response: { 200: merchantTermsSchema, ...errors },
+        },
+      },
+      async (request) => termsJson(await payments.merchantTerms(request.params.id)),
+    );
+
+    app.put(
+      '/payments/staff/merchants/:id/discount-rate',
+      {
+        config: { auth: { permission: 'credit:manage' } },
+        schema: {
+          tags: ['payments'],
+          summary: "Set a merchant's discount rate on purchases paid with credit (staff, audited)",
+          params: orderParams,
+          body: z.object({ rate: rateSchema }).strict(),
+          response: { 200: merchantTermsSchema, ...errors },
+        },
+      },
+      async (request) =>
+        termsJson(await payments.setDiscountRate(request.params.id, request.body.rate, context(request))),
     );
 
     const reconciliationSchema = z.object({
