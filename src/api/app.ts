@@ -20,6 +20,7 @@ import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
+import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
@@ -227,6 +228,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(creditRoutes(platform), { prefix: '/v1' });
   await app.register(creditPurchasesRoutes(platform), { prefix: '/v1' });
   await app.register(creditStatementsRoutes(platform), { prefix: '/v1' });
+  await app.register(creditStaffRoutes(platform), { prefix: '/v1' });
   await app.register(complianceRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });

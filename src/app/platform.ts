@@ -101,7 +101,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   });
   const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
   const credit = new Credit({ db: database.db, clock, ledger, identity, payments, risk });
-  const collections = new Collections({ db: database.db, clock, identity, lending });
+  credit.connectLending(lending);
+  const collections = new Collections({ db: database.db, clock, identity, lending, credit });
   const compliance = new Compliance({ db: database.db, clock, identity });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });

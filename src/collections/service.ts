@@ -1,4 +1,5 @@
 import type { BatchStep } from '../batch/index.ts';
+import type { Credit } from '../credit/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { actorId } from '../identity/index.ts';
@@ -14,10 +15,12 @@ export interface CollectionsOptions {
   readonly clock: Clock;
   readonly identity: Identity;
   readonly lending: Lending;
+  readonly credit: Credit;
 }
 
 /**
- * The collections department: cases opened and staged by the day-close from lending's overdue loans,
+ * The collections department: cases opened and staged by the day-close from lending's overdue loans
+ * and credit's delinquent lines,
  * queues and assignment, the collector's workbench under the conduct rules, promises to pay, and
  * the analysis supervisors read.
  */

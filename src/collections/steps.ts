@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type BatchStep, type ChunkBounds, keyRange } from '../batch/index.ts';
+import type { Credit } from '../credit/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
 import { addDays, type Clock, CNY, formatAmount, type PlainDate } from '../kernel/index.ts';
@@ -18,21 +19,43 @@ export interface CollectionsContext {
   readonly clock: Clock;
   readonly identity: Identity;
   readonly lending: Lending;
+  readonly credit: Credit;
 }
 
+/** What a case follows: an overdue loan (lending) or a delinquent credit line (credit). */
+interface Overdue {
+  readonly subjectId: string;
+  readonly borrowerId: string;
+  readonly productId: string;
+  readonly dpd: number;
+  readonly overdueAmount: bigint;
+}
+
+/** The column of collection_cases naming each kind of subject. */
+export const SUBJECT_COLUMN = { loan: 'loan_id', credit_line: 'line_id' } as const;
+export type SubjectKind = keyof typeof SUBJECT_COLUMN;
+
 /**
- * A chunk of the loan book: a case opens for each loan newly overdue, open cases follow their loan's
- * days past due into the next stage (and lose their collector, to be reassigned by the stage's
- * tier), cases of loans no longer overdue close. A handful of statements per chunk, whatever its size.
+ * A chunk of the loan book or of the credit-line book: a case opens for each subject newly overdue,
+ * open cases follow their subject's days past due into the next stage (and lose their collector, to
+ * be reassigned by the stage's tier), cases of subjects no longer overdue close. A handful of
+ * statements per chunk, whatever its size.
  */
-async function syncCases(context: CollectionsContext, trx: Executor, date: PlainDate, bounds: ChunkBounds) {
-  const overdue = await context.lending.overdueLoans(trx, bounds);
+async function syncCases(
+  context: CollectionsContext,
+  trx: Executor,
+  date: PlainDate,
+  bounds: ChunkBounds,
+  kind: SubjectKind,
+  overdue: readonly Overdue[],
+) {
+  const column = sql.ref(SUBJECT_COLUMN[kind]);
   const regions = await context.identity.regionsOf([...new Set(overdue.map((o) => o.borrowerId))], trx);
-  const input = sql`unnest(${overdue.map((o) => o.loanId)}::uuid[], ${overdue.map((o) => o.borrowerId)}::uuid[],
+  const input = sql`unnest(${overdue.map((o) => o.subjectId)}::uuid[], ${overdue.map((o) => o.borrowerId)}::uuid[],
       ${overdue.map((o) => o.productId)}::text[], ${overdue.map((o) => regions.get(o.borrowerId) ?? null)}::text[],
       ${overdue.map((o) => o.dpd)}::int[], ${overdue.map((o) => o.overdueAmount)}::int8[],
       ${overdue.map((o) => bucketOf(o.dpd))}::text[])
-      as s(loan_id, borrower_id, product_id, region, dpd, amount, stage)`;
+      as s(subject_id, borrower_id, product_id, region, dpd, amount, stage)`;
   const moved = await sql<{ id: string; old_stage: Stage; stage: Stage; amount: bigint }>`
     update collection_cases c set
       dpd = s.dpd, overdue_amount = s.amount, stage = s.stage, updated_on = ${date},
@@ -40,18 +63,20 @@ async function syncCases(context: CollectionsContext, trx: Executor, date: Plain
       assigned_to = case when c.stage = s.stage then c.assigned_to end,
       assigned_on = case when c.stage = s.stage then c.assigned_on end
     from (select c2.id, c2.stage as old_stage, s.stage, s.dpd, s.amount
-          from ${input} join collection_cases c2 on c2.loan_id = s.loan_id and c2.status = 'open') s
+          from ${input} join collection_cases c2 on c2.${column} = s.subject_id and c2.status = 'open') s
     where c.id = s.id
     returning c.id, s.old_stage, c.stage, c.overdue_amount as amount`.execute(trx);
   const opened = await sql<{ id: string; stage: Stage; amount: bigint }>`
-    insert into collection_cases (id, loan_id, borrower_id, product_id, region, stage, dpd, overdue_amount, status, opened_on, updated_on, max_stage)
-    select gen_random_uuid(), s.loan_id, s.borrower_id, s.product_id, s.region, s.stage, s.dpd, s.amount, 'open', ${date}, ${date}, s.stage
+    insert into collection_cases (id, ${column}, borrower_id, product_id, region, stage, dpd, overdue_amount, status, opened_on, updated_on, max_stage)
+    select gen_random_uuid(), s.subject_id, s.borrower_id, s.product_id, s.region, s.stage, s.dpd, s.amount, 'open', ${date}, ${date}, s.stage
     from ${input}
-    where not exists (select 1 from collection_cases c where c.loan_id = s.loan_id and c.status = 'open')
+    where not exists (select 1 from collection_cases c where c.${column} = s.subject_id and c.status = 'open')
     returning id, stage, overdue_amount as amount`.execute(trx);
+  // Only cases of this kind of subject: another kind's column is null here (and `null <> all('{}')` is true).
   const closed = await sql<{ id: string; stage: Stage; amount: bigint }>`
     update collection_cases set status = 'closed', closed_on = ${date}, updated_on = ${date}, close_reason = 'no_longer_overdue'
-    where status = 'open' and ${keyRange('loan_id', bounds)} and loan_id <> all(${overdue.map((o) => o.loanId)}::uuid[])
+    where status = 'open' and ${column} is not null and ${keyRange(SUBJECT_COLUMN[kind], bounds)}
+      and ${column} <> all(${overdue.map((o) => o.subjectId)}::uuid[])
     returning id, stage, overdue_amount as amount`.execute(trx);
   const history = [
     ...moved.rows
@@ -70,6 +95,41 @@ async function syncCases(context: CollectionsContext, trx: Executor, date: Plain
     );
   }
   return overdue.length + closed.rows.length;
+}
+
+async function syncLoanCases(
+  context: CollectionsContext,
+  trx: Executor,
+  date: PlainDate,
+  bounds: ChunkBounds,
+) {
+  const loans = await context.lending.overdueLoans(trx, bounds);
+  return syncCases(
+    context,
+    trx,
+    date,
+    bounds,
+    'loan',
+    loans.map((o) => ({ ...o, subjectId: o.loanId })),
+  );
+}
+
+/** Credit lines delinquent at the close (credit's delinquency step, 360, has run): the same cases. */
+async function syncLineCases(
+  context: CollectionsContext,
+  trx: Executor,
+  date: PlainDate,
+  bounds: ChunkBounds,
+) {
+  const lines = await context.credit.overdueLines(trx, bounds, date);
+  return syncCases(
+    context,
+    trx,
+    date,
+    bounds,
+    'credit_line',
+    lines.map((o) => ({ ...o, subjectId: o.lineId, borrowerId: o.customerId })),
+  );
 }
 
 /** The stage's automatic SMS on the days the strategy names, once per case and day. */
@@ -174,20 +234,34 @@ async function resolvePromises(context: CollectionsContext, trx: Executor, date:
   const pending = await sql<{
     id: string;
     case_id: string;
-    loan_id: string;
+    loan_id: string | null;
+    line_id: string | null;
     amount: bigint;
     made_on: PlainDate;
     promised_on: PlainDate;
     case_status: string;
   }>`
-    select p.id, p.case_id, c.loan_id, p.amount, p.made_on, p.promised_on, c.status as case_status
+    select p.id, p.case_id, c.loan_id, c.line_id, p.amount, p.made_on, p.promised_on, c.status as case_status
     from collection_promises p join collection_cases c on c.id = p.case_id
     where p.status = 'pending' order by p.id`.execute(trx);
-  const paid = await context.lending.repaidBetween(
+  // What each subject received since its promise was made: loans from lending, lines from credit.
+  const ofLoans = pending.rows.filter((p) => p.loan_id !== null);
+  const ofLines = pending.rows.filter((p) => p.line_id !== null);
+  const loansPaid = await context.lending.repaidBetween(
     trx,
-    pending.rows.map((p) => ({ loanId: p.loan_id, from: p.made_on })),
+    ofLoans.map((p) => ({ loanId: p.loan_id!, from: p.made_on })),
     date,
   );
+  const linesPaid = await context.credit.repaidBetween(
+    trx,
+    ofLines.map((p) => ({ lineId: p.line_id!, from: p.made_on })),
+    date,
+  );
+  const received = new Map([
+    ...ofLoans.map((p, i) => [p.id, loansPaid[i]!] as const),
+    ...ofLines.map((p, i) => [p.id, linesPaid[i]!] as const),
+  ]);
+  const paid = pending.rows.map((p) => received.get(p.id) ?? 0n);
   const kept = pending.rows.filter((p, i) => paid[i]! >= p.amount || p.case_status === 'closed');
   const broken = pending.rows.filter((p) => !kept.includes(p) && p.promised_on <= date);
   await sql`update collection_promises set status = 'kept', resolved_on = ${date} where id = any(${kept.map((p) => p.id)}::uuid[])`.execute(
@@ -270,7 +344,16 @@ export function collectionSteps(context: CollectionsContext): BatchStep[] {
       description:
         'Open a case for each newly overdue loan, move cases to the stage of their bucket, close cured ones',
       plan: (db) => context.lending.loanRanges(db),
-      run: (trx, date, bounds) => syncCases(context, trx, date, bounds),
+      run: (trx, date, bounds) => syncLoanCases(context, trx, date, bounds),
+    },
+    {
+      name: 'collections.credit-cases',
+      owner: 'collections',
+      position: 605,
+      description:
+        'Open a case for each newly delinquent credit line, move its stage with its days past due, close cured ones',
+      plan: (db) => context.credit.lineRanges(db),
+      run: (trx, date, bounds) => syncLineCases(context, trx, date, bounds),
     },
     {
       name: 'collections.promises',

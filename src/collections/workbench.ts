@@ -25,11 +25,30 @@ import {
   TIERS,
   type Tier,
 } from './settings.ts';
-import { type CollectionsContext, send } from './steps.ts';
+import { type CollectionsContext, type SubjectKind, send } from './steps.ts';
+
+/** A credit line as a collector sees it: its state and balances and its delinquency now. */
+async function creditLineView(context: CollectionsContext, lineId: string) {
+  const line = await context.credit.line(lineId);
+  const balances = await context.credit.balances(lineId);
+  return {
+    id: line.id,
+    product: line.productId,
+    status: line.status,
+    frozenReason: line.frozenReason,
+    limit: balances.limit,
+    available: balances.available,
+    used: balances.used,
+    delinquency: await context.credit.delinquency(lineId),
+  };
+}
 
 export interface CaseSummary {
   readonly id: string;
-  readonly loanId: string;
+  /** What the case is about: a loan (lending) or a credit line (credit); loanId or lineId is its id. */
+  readonly subject: { readonly kind: SubjectKind; readonly id: string };
+  readonly loanId: string | null;
+  readonly lineId: string | null;
   readonly borrowerId: string;
   readonly productId: string;
   readonly region: string | null;
@@ -48,7 +67,8 @@ export interface CaseSummary {
 
 interface CaseRow {
   id: string;
-  loan_id: string;
+  loan_id: string | null;
+  line_id: string | null;
   borrower_id: string;
   product_id: string;
   region: string | null;
@@ -65,7 +85,10 @@ interface CaseRow {
 
 const toSummary = (r: CaseRow): CaseSummary => ({
   id: r.id,
+  subject:
+    r.loan_id !== null ? { kind: 'loan', id: r.loan_id } : { kind: 'credit_line', id: r.line_id ?? '' },
   loanId: r.loan_id,
+  lineId: r.line_id,
   borrowerId: r.borrower_id,
   productId: r.product_id,
   region: r.region,
@@ -81,7 +104,7 @@ const toSummary = (r: CaseRow): CaseSummary => ({
   lastContactAt: r.last_contact_at,
 });
 
-const CASE_COLUMNS = sql`c.id, c.loan_id, c.borrower_id, c.product_id, c.region, c.stage, c.dpd, c.overdue_amount,
+const CASE_COLUMNS = sql`c.id, c.loan_id, c.line_id, c.borrower_id, c.product_id, c.region, c.stage, c.dpd, c.overdue_amount,
   c.broken_promises, c.assigned_to, c.status, c.opened_on, c.closed_on,
   (select max(at) from collection_contacts k where k.case_id = c.id) as last_contact_at`;
 
@@ -90,6 +113,7 @@ export interface CaseFilter {
   readonly unassigned?: boolean;
   readonly stage?: Stage;
   readonly status?: 'open' | 'closed';
+  readonly subject?: SubjectKind;
   readonly limit: number;
   readonly offset?: number;
 }
@@ -102,6 +126,7 @@ export async function listCases(context: CollectionsContext, filter: CaseFilter)
       and (${filter.assignedTo ?? null}::uuid is null or c.assigned_to = ${filter.assignedTo ?? null}::uuid)
       and (${filter.unassigned ?? false} = false or c.assigned_to is null)
       and (${filter.stage ?? null}::text is null or c.stage = ${filter.stage ?? null})
+      and (${filter.subject ?? null}::text is null or (${filter.subject ?? null}::text = 'loan') = (c.loan_id is not null))
     order by (c.broken_promises > 0) desc, (c.overdue_amount / 100) * c.dpd desc, c.id
     limit ${filter.limit} offset ${filter.offset ?? 0}`.execute(context.db);
   return rows.rows.map(toSummary);
@@ -134,7 +159,8 @@ export async function caseDetail(
   checkAccess(row, viewer);
   const person = (await context.identity.reachOf([row.borrower_id])).get(row.borrower_id);
   const registered = await context.identity.contacts.list(row.borrower_id, { unmasked: viewer.unmasked });
-  const loan = await context.lending.loanView(row.loan_id);
+  const loan = row.loan_id !== null ? await context.lending.loanView(row.loan_id) : null;
+  const line = row.line_id !== null ? await creditLineView(context, row.line_id) : null;
   const contacts = await sql<{
     id: string;
     collector_id: string | null;
@@ -166,6 +192,7 @@ export async function caseDetail(
       contacts: registered,
     },
     loan,
+    line,
     contacts: contacts.rows.map((c) => ({
       id: c.id,
       collectorId: c.collector_id,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { ruleViolation } from '../kernel/index.ts';
 import {
@@ -131,30 +132,64 @@ export interface LineBalances {
   readonly limit: bigint;
   readonly available: bigint;
   readonly used: bigint;
+  /** Principal of daily-interest cash draws. */
   readonly principal: bigint;
+  /** Daily interest accrued and not yet billed. */
   readonly interest: bigint;
+  /** Principal of purchases and plans not yet billed on a statement. */
+  readonly unbilled: bigint;
+  /** What the line's statements still owe: principal, fees, interest and penalty, all of them. */
+  readonly billed: bigint;
+  /** Of `billed`, the principal (so that used = principal + unbilled + billedPrincipal). */
+  readonly billedPrincipal: bigint;
+  /** Everything owed: principal + interest + unbilled + billed. */
+  readonly total: bigint;
 }
 
-export async function lineBalances(ledger: Ledger, lineId: string, trx?: Executor): Promise<LineBalances> {
+/**
+ * A line's balances. `db` is the caller's transaction or the database: the line's unsettled
+ * statements (credit's own rows) name the statement accounts to read.
+ */
+export async function lineBalances(ledger: Ledger, lineId: string, db: Executor): Promise<LineBalances> {
+  const statements = await sql<{ id: string }>`select id from credit_statements
+    where line_id = ${lineId}::uuid and settled_on is null`.execute(db);
   const ids = [
     lineAccount.limit(lineId),
     lineAccount.available(lineId),
     lineAccount.used(lineId),
     lineAccount.principal(lineId),
     lineAccount.interest(lineId),
+    lineAccount.unbilled(lineId),
   ];
-  const accounts = await ledger.lookupAccounts(ids, trx ? { tx: trx } : {});
+  const statementIds = statements.rows.flatMap((s) => [
+    statementAccount.principal(s.id),
+    statementAccount.fees(s.id),
+    statementAccount.interest(s.id),
+    statementAccount.penalty(s.id),
+  ]);
+  const accounts = await ledger.lookupAccounts([...ids, ...statementIds], { tx: db });
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const debit = (id: string) => {
     const a = byId.get(id);
     return a ? a.debitsPosted - a.creditsPosted : 0n;
   };
+  let billed = 0n;
+  for (const id of statementIds) billed += debit(id);
+  let billedPrincipal = 0n;
+  for (const s of statements.rows) billedPrincipal += debit(statementAccount.principal(s.id));
+  const principal = debit(ids[3]!);
+  const interest = debit(ids[4]!);
+  const unbilled = debit(ids[5]!);
   return {
     limit: debit(ids[0]!),
     available: -debit(ids[1]!),
     used: -debit(ids[2]!),
-    principal: debit(ids[3]!),
-    interest: debit(ids[4]!),
+    principal,
+    interest,
+    unbilled,
+    billed,
+    billedPrincipal,
+    total: principal + interest + unbilled + billed,
   };
 }
 

@@ -184,12 +184,12 @@ export async function applyForLine(
       const now = context.clock.now();
       // Recorded first as referred: granting it is the same step as for a referral a risk officer
       // approves later.
+      // The billing cycle starts at the product's defaults; the customer may choose within its bounds.
       await sql`insert into credit_lines (id, customer_id, product_id, product_version, decision_id, status, reasons, grade,
-          created_at, updated_at)
+          statement_day, grace_days, created_at, updated_at)
         values (${lineId}::uuid, ${customerId}::uuid, ${product.id}, ${product.version}, ${decision.decisionId}::uuid,
-          ${status === 'active' ? 'referred' : status}, ${JSON.stringify(reasons)}::jsonb, ${decision.grade}, ${now}, ${now})`.execute(
-        trx,
-      );
+          ${status === 'active' ? 'referred' : status}, ${JSON.stringify(reasons)}::jsonb, ${decision.grade},
+          ${product.billing.statementDay}, ${product.billing.graceDays}, ${now}, ${now})`.execute(trx);
       const details = { decisionId: decision.decisionId, grade: decision.grade };
       if (status === 'active')
         await grant(context, trx, lineId, product, limit, dailyRateOf(decision, product), today, details);

@@ -10,8 +10,12 @@ import {
   lineAccount,
   post,
 } from './accounts.ts';
+import { fundingDaySteps } from './funding.ts';
 import type { CreditContext } from './lines.ts';
 import { endRaise } from './manage.ts';
+import { overdueDaySteps } from './overdue.ts';
+import { autoDebit } from './repayment.ts';
+import { accruePenalties, autoDebitLines, drawUpStatements } from './statements.ts';
 
 /**
  * Consumer credit's steps of the day-close. Interest of a business date is the principal outstanding
@@ -100,5 +104,34 @@ export function creditDaySteps(context: CreditContext): BatchStep[] {
       description: 'Takes temporary raises whose end date has come off their lines.',
       run: (db, date) => endRaises(context, db, date),
     },
+    {
+      name: 'credit.statements',
+      owner: 'credit',
+      position: 340,
+      description:
+        "Draws up the statements of lines whose statement day it is: each plan's next instalment and the interest accrued.",
+      plan: (db) => lineRanges(db),
+      run: (db, date, bounds) => drawUpStatements(context, db, date, bounds),
+    },
+    {
+      name: 'credit.auto-debit',
+      owner: 'credit',
+      position: 345,
+      description:
+        'Repays statements due today from the wallets of lines that opted in, as far as the wallet holds.',
+      plan: (db) => lineRanges(db),
+      run: async (db, date, bounds) => autoDebit(context, db, date, await autoDebitLines(db, date, bounds)),
+    },
+    {
+      name: 'credit.penalty',
+      owner: 'credit',
+      position: 350,
+      description:
+        "Settles statements that owe nothing more and accrues a day's penalty interest on those past their due date.",
+      plan: (db) => lineRanges(db),
+      run: (db, date, bounds) => accruePenalties(context, db, date, bounds),
+    },
+    ...overdueDaySteps(context),
+    ...fundingDaySteps(context),
   ];
 }

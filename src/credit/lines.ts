@@ -114,14 +114,15 @@ export async function linesOf(db: Executor, customerId: string): Promise<Line[]>
   return rows.rows.map(toLine);
 }
 
-/** Staff search: by customer and status, newest first, paged by id. */
+/** Staff search: by customer, status and delinquency at the last close (overdue), newest first, paged by id. */
 export async function searchLines(
   db: Executor,
-  filter: { customerId?: string; status?: LineStatus; before?: string; limit: number },
+  filter: { customerId?: string; status?: LineStatus; overdue?: boolean; before?: string; limit: number },
 ): Promise<Line[]> {
   const rows = await sql<LineRow>`select ${COLUMNS} from credit_lines
     where (${filter.customerId ?? null}::uuid is null or customer_id = ${filter.customerId ?? null}::uuid)
       and (${filter.status ?? null}::text is null or status = ${filter.status ?? null}::text)
+      and (${filter.overdue ?? null}::boolean is null or (overdue_since is not null) = ${filter.overdue ?? null}::boolean)
       and (${filter.before ?? null}::uuid is null or id < ${filter.before ?? null}::uuid)
     order by id desc limit ${filter.limit}`.execute(db);
   return rows.rows.map(toLine);
@@ -148,9 +149,11 @@ export async function logEvent(
   lineId: string,
   event: { kind: string; amount?: bigint; reason?: string | null; details?: unknown },
   date: PlainDate,
-  audit?: AuditContext,
+  by?: AuditContext | { readonly customerId: string },
 ): Promise<void> {
-  const actor = audit ? actorId(audit.principal) : 'system';
+  // Who acted: staff (audited too), the line's customer, or the system (a decision, the day-close).
+  const audit = by && 'principal' in by ? by : undefined;
+  const actor = audit ? actorId(audit.principal) : by && 'customerId' in by ? by.customerId : 'system';
   const details = event.details === undefined ? null : JSON.stringify(event.details, bigintText);
   await sql`insert into credit_line_events (id, line_id, kind, amount, reason, actor_id, business_date, at, details)
     values (${uuidv7()}, ${lineId}::uuid, ${event.kind}, ${event.amount ?? null}, ${event.reason ?? null}, ${actor},

@@ -55,7 +55,7 @@ export function freeze(context: CreditContext, lineId: string, reason: string, a
   return change(context, lineId, async (trx, line, today) => {
     if (line.status !== 'active')
       throw ruleViolation('line_not_active', `this credit line is ${line.status}`);
-    await sql`update credit_lines set status = 'frozen', frozen_reason = ${why}, updated_at = ${context.clock.now()}
+    await sql`update credit_lines set status = 'frozen', frozen_by = 'staff', frozen_reason = ${why}, updated_at = ${context.clock.now()}
       where id = ${lineId}::uuid`.execute(trx);
     await logEvent(context, trx, lineId, { kind: 'frozen', reason: why }, today, audit);
   });
@@ -65,7 +65,7 @@ export function unfreeze(context: CreditContext, lineId: string, reason: string,
   const why = checkReason(reason);
   return change(context, lineId, async (trx, line, today) => {
     if (line.status !== 'frozen') throw ruleViolation('line_not_frozen', 'this credit line is not frozen');
-    await sql`update credit_lines set status = 'active', frozen_reason = null, updated_at = ${context.clock.now()}
+    await sql`update credit_lines set status = 'active', frozen_by = null, frozen_reason = null, updated_at = ${context.clock.now()}
       where id = ${lineId}::uuid`.execute(trx);
     await logEvent(context, trx, lineId, { kind: 'unfrozen', reason: why }, today, audit);
   });
@@ -163,9 +163,10 @@ export function close(
     if (line.status !== 'active' && line.status !== 'frozen')
       throw ruleViolation('line_not_open', `this credit line is ${line.status}`);
     const balances = await lineBalances(context.ledger, lineId, trx);
-    if (balances.principal > 0n || balances.interest > 0n)
+    // Everything: cash draws, interest, plans not yet billed and what statements still owe.
+    if (balances.total > 0n)
       throw ruleViolation('line_has_debt', 'repay everything owed before closing the line', {
-        owed: formatAmount(balances.principal + balances.interest, CNY),
+        owed: formatAmount(balances.total, CNY),
       });
     await post(context.ledger, trx, [
       limitTransfer(
@@ -179,13 +180,6 @@ export function close(
     await sql`update credit_lines set status = 'closed', temporary_raise = 0, raise_ends_on = null, reduction_due = 0,
       updated_at = ${context.clock.now()} where id = ${lineId}::uuid`.execute(trx);
     const reason = 'audit' in by ? checkReason(by.reason) : 'closed by the customer';
-    await logEvent(
-      context,
-      trx,
-      lineId,
-      { kind: 'closed', reason },
-      today,
-      'audit' in by ? by.audit : undefined,
-    );
+    await logEvent(context, trx, lineId, { kind: 'closed', reason }, today, 'audit' in by ? by.audit : by);
   });
 }

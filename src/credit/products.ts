@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/index.ts';
-import { type Clock, notFound } from '../kernel/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
+import { type AuditContext, actorId, type Identity } from '../identity/index.ts';
+import { type Clock, Decimal, invalid, notFound, type PlainDate, parseDecimal } from '../kernel/index.ts';
+import { REPAYMENT_METHODS } from '../lending/index.ts';
+import { instalmentApr } from './apr.ts';
 
 /**
  * Line products: the configured defaults a line is granted under. Amounts are minor units as decimal
@@ -129,6 +132,7 @@ export class LineProductStore {
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
+    private readonly identity?: Pick<Identity, 'audit'>,
   ) {}
 
   async seed(): Promise<void> {
@@ -163,4 +167,171 @@ export class LineProductStore {
       from credit_line_products order by id, version desc`.execute(this.db);
     return rows.rows.map(toProduct);
   }
+
+  /**
+   * Publishes a new version of a product: the fields given replace the current version's (billing
+   * field by field), the whole is checked (checkProductConfig), and the change is audited in the
+   * same transaction. Lines granted before keep the version they were granted under; new lines take
+   * this one. Publishers of one product queue on a lock, so versions never collide.
+   */
+  async publish(id: string, patch: LineProductPatch, by: AuditContext): Promise<LineProduct> {
+    const version = await inTransaction(this.db, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`netfin:credit-product:${id}`}))`.execute(trx);
+      const before = await this.current(id, trx);
+      const rows = await sql<ProductRow>`select id, version, status, config from credit_line_products
+        where id = ${id} and version = ${before.version}`.execute(trx);
+      const old = rows.rows[0]!.config;
+      const config = checkProductConfig(
+        {
+          ...old,
+          ...withoutUndefined(patch),
+          billing: { ...BILLING_DEFAULTS, ...(old.billing ?? {}), ...withoutUndefined(patch.billing ?? {}) },
+        },
+        this.clock.businessDate(),
+      );
+      const next = before.version + 1;
+      await sql`insert into credit_line_products (id, version, status, name, config, created_at, created_by)
+        values (${id}, ${next}, 'active', ${config.name}, ${JSON.stringify(config)}::jsonb, ${this.clock.now()},
+                ${actorId(by.principal)})`.execute(trx);
+      if (!this.identity) throw new Error('a product store without identity cannot publish');
+      await this.identity.audit(
+        by,
+        {
+          action: 'credit.product.published',
+          subjectType: 'credit_line_product',
+          subjectId: `${id}@${next}`,
+          before: { version: before.version, config: old },
+          after: { version: next, config },
+        },
+        trx,
+      );
+      return next;
+    });
+    return this.version(id, version);
+  }
+}
+
+/** What a new version changes: any of the config's fields, billing's field by field. */
+export type LineProductPatch = Partial<Omit<LineProductConfig, 'billing'>> & {
+  readonly billing?: Partial<BillingConfig>;
+};
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The regulator's cap on the yearly cost of consumer credit, every fee included (as risk's policy). */
+export const MAX_ANNUAL_COST = '0.24';
+/** The instalment counts a purchase may be offered in (the fee table's keys). */
+export const INSTALMENT_COUNTS = ['3', '6', '12'] as const;
+
+function rate(text: unknown, field: string): Decimal {
+  const parsed = typeof text === 'string' ? parseDecimal(text) : null;
+  if (!parsed?.ok || parsed.value.decimalPlaces() > 8)
+    throw invalid('product_rate_malformed', `${field} must be a decimal rate of at most 8 places`, { field });
+  return parsed.value;
+}
+
+function amount(text: unknown, field: string): bigint {
+  if (typeof text !== 'string' || !/^[1-9][0-9]{0,15}$/.test(text))
+    throw invalid('product_amount_malformed', `${field} must be a positive amount`, { field });
+  return BigInt(text);
+}
+
+function whole(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw invalid('product_field_out_of_range', `${field} must be a whole number from ${min} to ${max}`, {
+      field,
+    });
+  return value;
+}
+
+function refuse(code: string, message: string, details?: unknown): never {
+  throw invalid(code, message, details);
+}
+
+/**
+ * A product's settings checked as a whole: bounds ordered (smallest draw ≤ smallest limit ≤
+ * largest), rates within caps (the default daily rate ≤ the largest, which with the penalty rate
+ * is within the regulator's 24% a year; each instalment option's APR by IRR, fee included, too),
+ * the fee table's keys among 3, 6 and 12 months, and billing's fields within their bounds.
+ */
+export function checkProductConfig(config: LineProductConfig, on: PlainDate): LineProductConfig {
+  const cap = new Decimal(MAX_ANNUAL_COST);
+  const name = typeof config.name === 'string' ? config.name.trim() : '';
+  if (name.length === 0 || name.length > 100) refuse('product_name_invalid', 'a name of 1 to 100 characters');
+  const minLimit = amount(config.minLimit, 'minLimit');
+  const maxLimit = amount(config.maxLimit, 'maxLimit');
+  const minDraw = amount(config.minDraw, 'minDraw');
+  if (minLimit > maxLimit) refuse('product_bounds_unordered', 'minLimit must not exceed maxLimit');
+  if (minDraw > minLimit) refuse('product_bounds_unordered', 'minDraw must not exceed minLimit');
+  const daily = rate(config.dailyRate, 'dailyRate');
+  const maxDaily = rate(config.maxDailyRate, 'maxDailyRate');
+  if (daily.lte(0)) refuse('product_rate_out_of_range', 'dailyRate must be above zero');
+  if (daily.gt(maxDaily)) refuse('product_rate_above_cap', 'dailyRate must not exceed maxDailyRate');
+  if (maxDaily.times(365).gt(cap))
+    refuse('product_rate_above_cap', `maxDailyRate × 365 must not exceed ${MAX_ANNUAL_COST}`);
+  const fees = config.instalmentFees;
+  if (typeof fees !== 'object' || fees === null || Object.keys(fees).length === 0)
+    refuse('product_fee_table_invalid', 'the fee table needs at least one instalment count');
+  for (const [months, share] of Object.entries(fees)) {
+    if (!(INSTALMENT_COUNTS as readonly string[]).includes(months))
+      refuse('product_fee_table_invalid', `instalment counts are ${INSTALMENT_COUNTS.join(', ')}`, {
+        months,
+      });
+    const fee = rate(share, `instalmentFees.${months}`);
+    if (fee.gte(1)) refuse('product_rate_out_of_range', 'a fee is a share of the amount below 1');
+    if (new Decimal(instalmentApr(Number(months), fee.toFixed(), on)).gt(cap))
+      refuse(
+        'product_rate_above_cap',
+        `the APR of ${months} instalments must not exceed ${MAX_ANNUAL_COST}`,
+        {
+          months,
+        },
+      );
+  }
+  whole(config.reviewMonths, 'reviewMonths', 1, 36);
+  const b = { ...BILLING_DEFAULTS, ...(config.billing ?? {}) };
+  whole(b.statementDayMin, 'billing.statementDayMin', 1, 28);
+  whole(b.statementDayMax, 'billing.statementDayMax', 1, 28);
+  whole(b.statementDay, 'billing.statementDay', 1, 28);
+  if (!(b.statementDayMin <= b.statementDay && b.statementDay <= b.statementDayMax))
+    refuse('product_bounds_unordered', 'statementDayMin ≤ statementDay ≤ statementDayMax');
+  // At most 27 days, so that a statement falls due before the next is drawn up, even in February.
+  whole(b.graceDaysMin, 'billing.graceDaysMin', 1, 27);
+  whole(b.graceDaysMax, 'billing.graceDaysMax', 1, 27);
+  whole(b.graceDays, 'billing.graceDays', 1, 27);
+  if (!(b.graceDaysMin <= b.graceDays && b.graceDays <= b.graceDaysMax))
+    refuse('product_bounds_unordered', 'graceDaysMin ≤ graceDays ≤ graceDaysMax');
+  const minPayment = rate(b.minPaymentRate, 'billing.minPaymentRate');
+  if (minPayment.lte(0) || minPayment.gt(1))
+    refuse('product_rate_out_of_range', 'minPaymentRate is a share above 0, at most 1');
+  if (rate(b.penaltyDailyRate, 'billing.penaltyDailyRate').times(365).gt(cap))
+    refuse('product_rate_above_cap', `penaltyDailyRate × 365 must not exceed ${MAX_ANNUAL_COST}`);
+  if (rate(b.fundingCostRate, 'billing.fundingCostRate').gte(1))
+    refuse('product_rate_out_of_range', 'fundingCostRate is a yearly rate below 1');
+  if (b.feeRefund !== 'pro_rata' && b.feeRefund !== 'unbilled_only')
+    refuse('product_field_out_of_range', 'feeRefund is pro_rata or unbilled_only');
+  const counts = [...new Set(b.drawInstalments)];
+  if (
+    counts.length === 0 ||
+    counts.some((n) => !(INSTALMENT_COUNTS as readonly string[]).includes(String(n)))
+  )
+    refuse('product_field_out_of_range', `drawInstalments are among ${INSTALMENT_COUNTS.join(', ')}`);
+  const methods = [...new Set(b.drawMethods)];
+  if (methods.length === 0 || methods.some((m) => !(REPAYMENT_METHODS as readonly string[]).includes(m)))
+    refuse('product_field_out_of_range', `drawMethods are among ${REPAYMENT_METHODS.join(', ')}`);
+  if (typeof b.assignable !== 'boolean') refuse('product_field_out_of_range', 'assignable is true or false');
+  const reminders = [...new Set(b.reminderDays)].sort((x, y) => y - x);
+  for (const d of reminders) whole(d, 'billing.reminderDays', 0, b.graceDaysMax);
+  return {
+    ...config,
+    name,
+    billing: {
+      ...b,
+      drawInstalments: counts.sort((x, y) => x - y),
+      drawMethods: methods,
+      reminderDays: reminders,
+    },
+  };
 }

@@ -4,9 +4,11 @@ import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import {
   applyRate,
+  assert,
   CNY,
   canonicalSha256,
   conflict,
+  Decimal,
   formatAmount,
   type PlainDate,
   uuidv7,
@@ -26,6 +28,7 @@ import {
 import { priceLoan } from './apr.ts';
 import { type BidRow, raisedFor } from './bids.ts';
 import { getLoan, type LendingContext, type Loan } from './loans.ts';
+import { creditPlanOf, type DebtTakeover } from './origin.ts';
 
 /**
  * SHA-256 over the JSON Canonicalization Scheme form of { loanId, terms, parties }. Contracts signed
@@ -60,6 +63,8 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
     if (loan.status === 'active') return;
     if (loan.status !== 'full') throw conflict('listing_not_full', 'only a full listing can be disbursed');
     const product = await context.products.version(loan.productId, loan.productVersion, trx);
+    // A loan credit listed for a line's draw (origin.ts): the customer has had the money since the draw.
+    const creditPlanId = await creditPlanOf(trx, loan.applicationId);
     const bids =
       await sql<BidRow>`select * from loan_bids where loan_id = ${loanId}::uuid and status = 'frozen' order by created_at, id`.execute(
         trx,
@@ -88,10 +93,28 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
     );
     // The schedule, the fees and the APR from one place (apr.ts), so that what the listing showed,
     // what is paid out and what the contract says cannot drift apart.
-    const { schedule, costs, apr } = priceLoan({ ...loan, amount }, product, today);
+    // An assigned draw's borrower pays no deduction (listed without an upfront fee; the reserve
+    // contribution is the platform's, see below), so its schedule and APR are priced without them.
+    const { schedule, costs, apr } = priceLoan(
+      { ...loan, amount },
+      creditPlanId ? { ...product, reserveRate: new Decimal(0) } : product,
+      today,
+    );
     const upfrontFee = costs.upfrontFee;
     const contribution = costs.reserveContribution;
-    const borrowerWallet = await context.payments.walletAccount(trx, loan.borrowerId);
+    let takeover: DebtTakeover | null = null;
+    let platformContribution = 0n;
+    if (creditPlanId) {
+      assert(amount === loan.amount, 'an assigned draw is disbursed only in full');
+      platformContribution = applyRate(amount, product.reserveRate, product.rounding);
+      takeover = await context.origins.hooks.disbursed(trx, {
+        loanId,
+        planId: creditPlanId,
+        amount,
+        on: today,
+      });
+    }
+    const borrowerWallet = takeover ? null : await context.payments.walletAccount(trx, loan.borrowerId);
     const transfers: TransferInput[] = [];
     const t = (
       debit: string,
@@ -127,13 +150,25 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       });
     for (const n of notes)
       t(loanAccount.funding(loanId), noteAccountId(n.id), n.principal, LendingCode.fundNote, n.id);
-    t(
-      loanAccount.principal(loanId),
-      borrowerWallet,
-      amount - upfrontFee - contribution,
-      LendingCode.disburse,
-      loanId,
-    );
+    if (takeover) {
+      // The loan's principal takes over the customer's debt from the line; the platform, whose funds
+      // the investors' money replaces, pays the reserve its contribution for the loan.
+      t(loanAccount.principal(loanId), takeover.debtAccountId, amount, LendingCode.disburse, loanId);
+      t(
+        takeover.contributionAccountId,
+        RESERVE_ACCOUNT,
+        platformContribution,
+        LendingCode.reserveContribution,
+        loanId,
+      );
+    } else
+      t(
+        loanAccount.principal(loanId),
+        borrowerWallet!,
+        amount - upfrontFee - contribution,
+        LendingCode.disburse,
+        loanId,
+      );
     t(
       loanAccount.principal(loanId),
       context.payments.feeIncomeAccount,
@@ -169,6 +204,12 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
       product: `${product.id}@${product.version}`,
       upfrontFee: formatAmount(upfrontFee, CNY),
       reserveContribution: formatAmount(contribution, CNY),
+      ...(creditPlanId
+        ? {
+            assignedCreditDraw: creditPlanId,
+            platformReserveContribution: formatAmount(platformContribution, CNY),
+          }
+        : {}),
       periodFee: formatAmount(periodFee, CNY),
       penaltyDailyRate: product.penaltyDailyRate.toFixed(),
       lateFee: formatAmount(product.lateFee, CNY),
@@ -254,6 +295,10 @@ async function releaseBids(context: LendingContext, trx: Executor, loanId: strin
   );
   const today = await businessDateIn(trx, context.clock);
   await sql`update loans set status = 'failed', closed_on = ${today} where id = ${loanId}::uuid`.execute(trx);
+  // A failed listing of a credit draw gives the plan back to the line, to be billed as before.
+  const loan = await getLoan(trx, loanId);
+  const creditPlanId = await creditPlanOf(trx, loan.applicationId);
+  if (creditPlanId) await context.origins.hooks.failed(trx, { loanId, planId: creditPlanId, on: today });
 }
 
 /**
@@ -271,7 +316,10 @@ export async function expireListing(
     const product = await context.products.version(loan.productId, loan.productVersion, trx);
     const raised = await raisedFor(context, trx, loanId);
     const share = product.disburseAtExpiryShare;
+    // An assigned draw is the customer's whole debt: it is disbursed in full or not at all.
+    const assigned = (await creditPlanOf(trx, loan.applicationId)) !== null;
     if (
+      !assigned &&
       share &&
       raised > 0n &&
       raised >= applyRate(loan.amount, share, 'up') &&

@@ -20,6 +20,13 @@ export {
   type Purpose,
   RISK_LEVEL_OF_GRADE,
 } from './marketplace.ts';
+export type {
+  AssignedDraw,
+  AssignedLoanClosed,
+  CreditDrawHooks,
+  DebtTakeover,
+  DrawDisbursed,
+} from './origin.ts';
 export { type PreviewInput, previewSchedule, type SchedulePreview } from './preview.ts';
 export {
   checkProductConfig,

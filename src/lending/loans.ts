@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/index.ts';
 import type { Payments } from '../payments/index.ts';
 import type { Risk } from '../risk/index.ts';
 import { loanAccount, noteAccountId } from './accounts.ts';
+import type { OriginRegistry } from './origin.ts';
 import type { ProductStore } from './products.ts';
 import type { RepaymentMethod } from './schedule.ts';
 
@@ -18,6 +19,8 @@ export interface LendingContext {
   readonly payments: Payments;
   readonly risk: Risk;
   readonly products: ProductStore;
+  /** The hooks of loans that originate outside the marketplace (credit's assigned draws). */
+  readonly origins: OriginRegistry;
 }
 
 export type LoanStatus = 'listing' | 'full' | 'failed' | 'active' | 'repaid' | 'written_off';

@@ -4,6 +4,7 @@ import { assert, type PlainDate, uuidv7 } from '../kernel/index.ts';
 import type { Balances as LedgerBalances, TransferInput } from '../ledger/index.ts';
 import { CURRENCY, post } from './accounts.ts';
 import type { ChargeKind, LendingContext } from './loans.ts';
+import { notifyClosed } from './origin.ts';
 
 /**
  * A plan: what servicing has decided to write, the ledger transfers that move the money and the
@@ -312,6 +313,7 @@ export async function writeWriteOff(trx: Executor, plan: Plan, row: WriteOffRow)
 }
 
 export async function writeClosed(
+  context: LendingContext,
   trx: Executor,
   plan: Plan,
   loanId: string,
@@ -319,7 +321,11 @@ export async function writeClosed(
   on: PlainDate,
 ) {
   if (plan.deferred) plan.deferred.closed.push({ loanId, status, on });
-  else await closeLoans(trx, [{ loanId, status, on }]);
+  else {
+    await closeLoans(trx, [{ loanId, status, on }]);
+    // A loan credit originated (an assigned draw) gives the line its credit back when it closes.
+    await notifyClosed(context, trx, [{ loanId, status, on }]);
+  }
 }
 
 export async function writeFullyAdvanced(trx: Executor, plan: Plan, loanId: string, value: boolean) {
@@ -354,6 +360,7 @@ export async function flush(context: LendingContext, trx: Executor, plan: Plan):
   await insertAdvances(trx, d.advances);
   await insertWriteOffs(trx, d.writeOffs);
   await closeLoans(trx, d.closed);
+  await notifyClosed(context, trx, d.closed);
   await markFullyAdvanced(trx, d.fullyAdvanced);
   await ageLoans(trx, d.aged);
   if (plan.transfers.length > 0) await post(context.ledger, trx, plan.transfers, plan.on);

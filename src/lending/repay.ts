@@ -78,7 +78,7 @@ export async function closeIfRepaid(
   const id = `loan:${state.loan.id}:principal`;
   const principal = (await balances(context, trx, plan, [id])).get(id)!;
   if (principal.debitsPosted !== principal.creditsPosted) return false;
-  await writeClosed(trx, plan, state.loan.id, 'repaid', on);
+  await writeClosed(context, trx, plan, state.loan.id, 'repaid', on);
   return true;
 }
 

@@ -215,6 +215,6 @@ export async function writeOff(
     businessDate: on,
     at: context.clock.now(),
   });
-  await writeClosed(trx, plan, loanId, 'written_off', on);
+  await writeClosed(context, trx, plan, loanId, 'written_off', on);
   return { principal, interest, charges: fees + penalty };
 }

@@ -29,6 +29,7 @@ import {
 import * as disbursement from './disbursement.ts';
 import { getLoan, type LendingContext, type Loan, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
+import { type AssignedDraw, type CreditDrawHooks, listAssignedDraw, OriginRegistry } from './origin.ts';
 import { transferId } from './plan.ts';
 import { loanPreview } from './preview.ts';
 import { ProductStore } from './products.ts';
@@ -57,7 +58,7 @@ export class Lending {
 
   constructor(options: LendingOptions) {
     this.products = new ProductStore(options.db, options.clock, options.identity);
-    this.context = { ...options, products: this.products };
+    this.context = { ...options, products: this.products, origins: new OriginRegistry() };
     this.bidQueue = new BidQueue(this.context);
     // A risk officer's approval of a referred application lists the loan, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
@@ -294,5 +295,17 @@ export class Lending {
         trx,
       );
     });
+  }
+
+  // --- loans credit originates: a line's instalment draw assigned to investors (origin.ts) ---
+
+  /** Credit's hooks, called in lending's transactions: disbursement, a failed listing, closure. */
+  onCreditDraw(hooks: CreditDrawHooks): void {
+    this.context.origins.register(hooks);
+  }
+
+  /** Lists a credit plan as a loan in the caller's transaction; returns the loan's id. */
+  listAssignedDraw(trx: Executor, draw: AssignedDraw): Promise<string> {
+    return listAssignedDraw(this.context, trx, draw);
   }
 }

@@ -92,7 +92,7 @@ it('draws cash into the wallet and repays it early, interest first, to the cent'
   });
   expect((await rest).statusCode).toBe(201);
   after = await getLine(t, user, line.id);
-  expect(after.owed).toEqual({ principal: cny('0.00'), interest: cny('0.00') });
+  expect(after.owed).toMatchObject({ principal: cny('0.00'), interest: cny('0.00') });
   expect(after.available).toEqual(after.limit);
   // What the customer paid beyond the draw is exactly the interest of the ten days.
   const paid = before + 1_234_567n + 10_000n - cents((await wallet(t, user)).balance.amount);

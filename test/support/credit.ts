@@ -1,5 +1,14 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
+import {
+  CreditCode,
+  createLineAccounts,
+  lineAccount,
+  post as postTransfers,
+} from '../../src/credit/accounts.ts';
+import { createPlan } from '../../src/credit/plans.ts';
+import { inTransaction } from '../../src/db/index.ts';
+import { uuidv7 } from '../../src/kernel/index.ts';
 import { borrower, nextAddress } from './lending.ts';
 import { asAdmin, type TestApp } from './platform.ts';
 import { newPhone, type TestUser } from './users.ts';
@@ -14,7 +23,13 @@ export interface LineJson {
   limit: { amount: string };
   available: { amount: string };
   used: { amount: string };
-  owed: { principal: { amount: string }; interest: { amount: string } };
+  owed: {
+    principal: { amount: string };
+    interest: { amount: string };
+    unbilled: { amount: string };
+    billed: { amount: string };
+    total: { amount: string };
+  };
   pricing: {
     dailyRate: string;
     annualRate: string;
@@ -97,8 +112,11 @@ export async function checkLines(t: TestApp): Promise<void> {
   for (const { id } of lines.rows) {
     const b = await credit.balances(id);
     expect(b.available + b.used, `line ${id}`).toBe(b.limit);
-    expect(b.used).toBe(b.principal);
-    expect(b.available >= 0n && b.used >= 0n && b.interest >= 0n).toBe(true);
+    // Credit in use is principal owed: cash draws, plans not yet billed, and principal on statements.
+    expect(b.used).toBe(b.principal + b.unbilled + b.billedPrincipal);
+    expect(b.available >= 0n && b.used >= 0n && b.interest >= 0n && b.unbilled >= 0n && b.billed >= 0n).toBe(
+      true,
+    );
   }
 }
 
@@ -124,3 +142,132 @@ export async function staffMember(t: TestApp, roles: string[]): Promise<TestUser
 
 /** "12.34" of whole cents. */
 export const yuanText = (value: bigint) => `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
+
+// --- Statements (issue 17): the billing cycle, statements, repayments ---------------------------
+
+export interface MoneyJson {
+  amount: string;
+  currency: string;
+}
+
+export interface StatementJson {
+  id: string;
+  statementDate: string;
+  periodStart: string;
+  dueOn: string;
+  billed: { principal: MoneyJson; fees: MoneyJson; interest: MoneyJson; penalty: MoneyJson };
+  carried: MoneyJson;
+  total: MoneyJson;
+  minPayment: MoneyJson;
+  paid: MoneyJson;
+  unpaid: MoneyJson;
+  unpaidParts: { penalty: MoneyJson; fees: MoneyJson; interest: MoneyJson; principal: MoneyJson };
+  status: string;
+  convertible: boolean;
+  convertedPlanId: string | null;
+  settledOn: string | null;
+  items?: { date: string; kind: string; description: string; amount: MoneyJson }[];
+  cashDrawBalance?: MoneyJson;
+}
+
+/** Sets the line's statement day, grace days or auto-debit; returns the line. */
+export async function setBilling(
+  t: TestApp,
+  user: TestUser,
+  lineId: string,
+  body: { statementDay?: number; graceDays?: number; autoDebit?: boolean },
+): Promise<LineJson> {
+  const response = await post(t, user, `/v1/credit/lines/${lineId}/billing`, body);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as LineJson;
+}
+
+/** The line's statements, newest first. */
+export async function statementsOf(t: TestApp, user: TestUser, lineId: string): Promise<StatementJson[]> {
+  const response = await t.app.inject({
+    method: 'GET',
+    url: `/v1/credit/lines/${lineId}/statements`,
+    headers: user.headers,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().items as StatementJson[];
+}
+
+export async function statementOf(
+  t: TestApp,
+  user: TestUser,
+  lineId: string,
+  id: string,
+): Promise<StatementJson> {
+  const response = await t.app.inject({
+    method: 'GET',
+    url: `/v1/credit/lines/${lineId}/statements/${id}`,
+    headers: user.headers,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as StatementJson;
+}
+
+/** Repays `amountCents` from the wallet and returns the response's JSON (expects 201). */
+export async function repayCents(t: TestApp, user: TestUser, lineId: string, amountCents: bigint) {
+  const response = await post(t, user, `/v1/credit/lines/${lineId}/repayments`, {
+    amount: cny(yuanText(amountCents)),
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as {
+    amount: string;
+    allocation: { penalty: string; fees: string; interest: string; principal: string };
+  };
+}
+
+/** round_half_up(value × rate) in integers, the rate a decimal string: independent of the code under test. */
+export function halfUp(value: bigint, rate: string): bigint {
+  return dayInterest(value, rate);
+}
+
+/** The minimum payment by the model: half_up(rate × principal billed) + fees + interest billed + carried. */
+export function minimumPayment(
+  rate: string,
+  billed: { principal: bigint; fees: bigint; interest: bigint },
+  carried: bigint,
+): bigint {
+  return halfUp(billed.principal, rate) + billed.fees + billed.interest + carried;
+}
+
+/**
+ * A plan on the line as a purchase or an instalment draw would make it (for scenarios written before
+ * the purchase route): available → used and unbilled → the customer's wallet by its principal, and
+ * the plan's rows by createPlan, in one transaction.
+ */
+export async function planOnLine(
+  t: TestApp,
+  customerId: string,
+  lineId: string,
+  input: {
+    kind: 'purchase' | 'instalment_purchase';
+    principal: bigint;
+    instalments: number;
+    feeRate: string;
+  },
+) {
+  const { db, ledger, payments, clock } = t.platform;
+  const createdOn = await t.platform.batch.businessDate();
+  return inTransaction(db, async (trx) => {
+    await createLineAccounts(ledger, trx, lineId);
+    const wallet = await payments.walletAccount(trx, customerId);
+    const transfer = (debit: string, credit: string, code: number) => ({
+      id: `test:${uuidv7()}`,
+      debitAccountId: debit,
+      creditAccountId: credit,
+      amount: input.principal,
+      ledger: 'CNY',
+      code,
+      userData: lineId,
+    });
+    await postTransfers(ledger, trx, [
+      transfer(lineAccount.available(lineId), lineAccount.used(lineId), CreditCode.drawLimit),
+      transfer(lineAccount.unbilled(lineId), wallet, CreditCode.purchase),
+    ]);
+    return createPlan({ clock }, trx, { lineId, createdOn, ...input });
+  });
+}

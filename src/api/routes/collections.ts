@@ -23,12 +23,13 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
         schema: {
           tags: ['collections'],
           summary:
-            'Cases in priority order (broken promises first, then amount overdue × days). A collector sees their own queue; a supervisor any, or all',
+            'Cases in priority order (broken promises first, then amount overdue × days), of loans and of credit lines (subject.kind). A collector sees their own queue; a supervisor any, or all',
           querystring: limitQuery.extend({
             assignee: z
               .union([z.uuid(), z.literal('me'), z.literal('unassigned'), z.literal('all')])
               .default('me'),
             stage: z.enum(STAGES).optional(),
+            subject: z.enum(['loan', 'credit_line']).optional(),
             status: z.enum(['open', 'closed']).default('open'),
             offset: z.coerce.number().int().min(0).max(100_000).default(0),
           }),
@@ -48,6 +49,7 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
           ...(assignedTo ? { assignedTo } : {}),
           unassigned: q.assignee === 'unassigned',
           ...(q.stage ? { stage: q.stage } : {}),
+          ...(q.subject ? { subject: q.subject } : {}),
           status: q.status,
           limit: q.limit,
           offset: q.offset,
@@ -62,7 +64,7 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
         schema: {
           tags: ['collections'],
           summary:
-            'A case: the borrower (masked unless you may read personal data), the loan and schedule, contacts and promises',
+            'A case: the borrower (masked unless you may read personal data), the loan and schedule or the credit line, contacts and promises',
           params: idParams,
           response: { 200: anyJson, ...errors },
         },

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
 import { LINE_STATUSES, type Line, type LineBalances } from '../../credit/index.ts';
 import { notFound, type PlainDate, parseDate } from '../../kernel/index.ts';
+import { REPAYMENT_METHODS } from '../../lending/index.ts';
 import { userIdOf } from '../auth.ts';
 import { moneySchema } from '../schemas.ts';
+import { planJson } from './credit-purchases.ts';
 import { context } from './identity.ts';
 import { anyObject, cny, errors, idParams, limitQuery, money, toJson } from './lending-schemas.ts';
+import { paymentPassword } from './payment-schemas.ts';
 
 /** Consumer credit: a customer's line (apply, read, history), cash draws and repayments; staff line management. */
 const lineParams = idParams;
@@ -37,13 +40,34 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
       limit: balances ? money(balances.limit) : null,
       available: balances ? money(balances.available) : null,
       used: balances ? money(balances.used) : null,
-      owed: balances ? { principal: money(balances.principal), interest: money(balances.interest) } : null,
+      // What is owed: cash draws' principal, interest accrued not yet billed, purchases and plans not
+      // yet billed, and what the statements still owe (principal, fees, interest, penalty).
+      owed: balances
+        ? {
+            principal: money(balances.principal),
+            interest: money(balances.interest),
+            unbilled: money(balances.unbilled),
+            billed: money(balances.billed),
+            total: money(balances.total),
+          }
+        : null,
+      billing: await credit.billing(line.id),
+      nextStatement:
+        line.status === 'active' || line.status === 'frozen' ? await credit.nextStatement(line.id) : null,
+      delinquency: await delinquencyJson(line),
       pricing: credit.pricing(line),
       reviewOn: line.reviewOn,
       openedOn: line.openedOn,
       frozenReason: line.frozenReason,
       createdAt: line.createdAt.toISOString(),
     };
+  }
+
+  /** Days past due and the bucket of an open line's oldest delinquent statement (overdue.ts), or null. */
+  async function delinquencyJson(line: Line) {
+    if (line.status !== 'active' && line.status !== 'frozen') return null;
+    const d = await credit.delinquency(line.id);
+    return d ? { dpd: d.dpd, bucket: d.bucket, since: d.since, overdue: money(d.overdueAmount) } : null;
   }
 
   async function ownLine(customerId: string, lineId: string) {
@@ -152,15 +176,39 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: 'signed_in' },
         schema: {
           tags: ['credit'],
-          summary: 'Draw cash from my line into my wallet (daily interest until repaid)',
+          summary:
+            'Draw cash from my line: daily interest until repaid, or repaid in 3, 6 or 12 monthly instalments; into my wallet, or on to a bound card',
+          description:
+            'With `cardId` (and the payment password) the draw lands in the wallet and a withdrawal to the card is started; `withdrawal` says whether it started. If it cannot start, the money stays in the wallet.',
           params: lineParams,
-          body: z.object({ amount: moneySchema() }).strict(),
+          body: z
+            .object({
+              amount: moneySchema(),
+              repayment: z
+                .object({ months: z.number().int().min(1).max(36), method: z.enum(REPAYMENT_METHODS) })
+                .strict()
+                .optional(),
+              cardId: z.uuid().optional(),
+              paymentPassword,
+            })
+            .strict(),
           response: { 201: anyObject, ...errors },
         },
       },
       async (request, reply) => {
-        const result = await credit.draw(userIdOf(request), request.params.id, cny(request.body.amount));
-        return reply.code(201).send(toJson(result) as Record<string, unknown>);
+        const b = request.body;
+        const result = await credit.drawCash(userIdOf(request), request.params.id, {
+          amount: cny(b.amount),
+          ...(b.repayment ? { repayment: b.repayment } : {}),
+          ...(b.cardId ? { cardId: b.cardId } : {}),
+          ...(b.paymentPassword !== undefined ? { paymentPassword: b.paymentPassword } : {}),
+        });
+        const { plan, withdrawal, ...rest } = result;
+        return reply.code(201).send({
+          ...(toJson(rest) as Record<string, unknown>),
+          plan: plan ? planJson(plan) : null,
+          withdrawal: withdrawal ? (toJson(withdrawal) as Record<string, unknown>) : null,
+        });
       },
     );
     app.post(
@@ -169,7 +217,8 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: 'signed_in' },
         schema: {
           tags: ['credit'],
-          summary: 'Repay any amount from my wallet: interest first, then principal',
+          summary:
+            'Repay from my wallet up to what is payable now, by the waterfall: statements oldest first (penalty, fees, interest, principal), then interest accrued and cash draws',
           params: lineParams,
           body: z.object({ amount: moneySchema() }).strict(),
           response: { 201: anyObject, ...errors },
@@ -178,6 +227,31 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
       async (request, reply) => {
         const result = await credit.repay(userIdOf(request), request.params.id, cny(request.body.amount));
         return reply.code(201).send(toJson(result) as Record<string, unknown>);
+      },
+    );
+    app.post(
+      '/credit/lines/:id/billing',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['credit'],
+          summary:
+            "Choose my line's statement day and days to the due date (within the product's bounds, not while a statement is unpaid) and auto-debit from my wallet",
+          params: lineParams,
+          body: z
+            .object({
+              statementDay: z.number().int().min(1).max(28).optional(),
+              graceDays: z.number().int().min(1).max(28).optional(),
+              autoDebit: z.boolean().optional(),
+            })
+            .strict(),
+          response: { 200: anyObject, ...errors },
+        },
+      },
+      async (request) => {
+        const customerId = userIdOf(request);
+        await credit.setBilling(customerId, request.params.id, request.body);
+        return lineJson(await ownLine(customerId, request.params.id));
       },
     );
     app.post(
@@ -201,10 +275,12 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: { permission: 'credit:read' } },
         schema: {
           tags: ['credit'],
-          summary: 'Search credit lines by customer and status (staff)',
+          summary:
+            'Search credit lines by customer, status and delinquency (overdue=true: delinquent at the last close) (staff)',
           querystring: limitQuery.extend({
             customerId: z.uuid().optional(),
             status: z.enum(LINE_STATUSES).optional(),
+            overdue: z.enum(['true', 'false']).optional(),
             before: z.uuid().optional(),
           }),
           response: {
@@ -219,6 +295,7 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
           limit: q.limit,
           ...(q.customerId ? { customerId: q.customerId } : {}),
           ...(q.status ? { status: q.status } : {}),
+          ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
           ...(q.before ? { before: q.before } : {}),
         });
         return {

@@ -78,3 +78,90 @@ create index credit_statements_open on credit_statements (due_on, line_id) where
 alter table merchants add column discount_rate numeric(8, 6) not null default 0.006 check (discount_rate >= 0 and discount_rate < 1);
 alter table payment_orders drop constraint if exists payment_orders_method_check;
 alter table payment_orders add constraint payment_orders_method_check check (method in ('wallet', 'card', 'credit'));
+
+-- ==== Delinquency, reminders, the periodic review, collections of credit lines (delinquency engineer) ====
+-- What the day-close's delinquency step (credit.delinquency, 360) found at the last close: the due date
+-- of the oldest delinquent statement (null: not delinquent) and what is unpaid on statements past due.
+-- The figures of record stay the ledger's; these columns let staff search and collections queue lines.
+alter table credit_lines add column overdue_since date;
+alter table credit_lines add column overdue_amount bigint not null default 0 check (overdue_amount >= 0);
+-- Behaviour since the last review (credit.review, 370): the worst days past due and the most credit used.
+alter table credit_lines add column worst_dpd int not null default 0 check (worst_dpd >= 0);
+alter table credit_lines add column peak_used bigint not null default 0 check (peak_used >= 0);
+create index credit_lines_overdue on credit_lines (overdue_since) where overdue_since is not null;
+create index credit_lines_review on credit_lines (review_on) where status in ('active', 'frozen');
+
+-- Reminders about a statement: before its due date (days_before > 0), and the due date's notice that
+-- auto-debit did not cover the minimum (kind 'auto_debit_short'); once per statement, kind and date.
+create table credit_reminders (
+  statement_id uuid not null references credit_statements (id),
+  kind text not null check (kind in ('before_due', 'auto_debit_short')),
+  sent_on date not null,
+  days_before int not null,
+  primary key (statement_id, kind, sent_on)
+);
+
+-- Collections: a case is about a loan (lending) or a credit line (credit), exactly one of the two.
+alter table collection_cases alter column loan_id drop not null;
+alter table collection_cases add column line_id uuid;
+alter table collection_cases add constraint collection_cases_subject check ((loan_id is null) <> (line_id is null));
+create unique index collection_cases_open_line on collection_cases (line_id) where status = 'open';
+-- ==== end delinquency engineer ====
+
+-- ==== funding engineer ====
+-- The funding step's record of each business date it accrued (src/credit/funding.ts): the principal
+-- outstanding it measured, the rate, the cost it posted (the ledger transfer), and the income
+-- accounts' totals as that date closed, the reference points of the funding report by period. No
+-- balance: the ledger's accounts are the balances; a row here marks the date done (a step run again
+-- changes nothing) and says what the cost was measured on.
+create table credit_funding_days (
+  business_date date primary key,
+  cash_draws bigint not null check (cash_draws >= 0),
+  unbilled bigint not null check (unbilled >= 0),
+  billed bigint not null check (billed >= 0),
+  cost bigint not null check (cost >= 0),
+  transfer_id text,
+  -- Set by the report step at the end of the close (null until then).
+  interest_income bigint,
+  fee_income bigint,
+  penalty_income bigint,
+  discount_income bigint,
+  created_at timestamptz not null
+);
+-- ==== end funding engineer ====
+
+-- ==== purchases engineer ====
+-- A plan's refunds (a merchant's refund of the purchase it paid): the principal refunded so far and
+-- the fee given back so far, which the next refund's pro-rata fee and discount are measured from; and
+-- the merchant's name as the customer saw it at checkout (credit does not read payments' tables).
+alter table credit_plans add column refunded bigint not null default 0 check (refunded >= 0);
+alter table credit_plans add column charge_refunded bigint not null default 0 check (charge_refunded >= 0);
+alter table credit_plans add column merchant_name text;
+-- Of an instalment already billed, what refunds took back off it (its statement's part, or the wallet).
+alter table credit_plan_instalments add column refunded_principal bigint not null default 0 check (refunded_principal >= 0);
+alter table credit_plan_instalments add column refunded_charge bigint not null default 0 check (refunded_charge >= 0);
+-- ==== end purchases engineer ====
+
+-- ==== assignment engineer ====
+-- A cash draw's instalment loan assigned to marketplace investors (src/credit/assign.ts, lending's
+-- origin.ts): the plan is 'listing' while lending lists it, 'assigned' once a loan disbursed for it
+-- took over its principal (its instalments cancelled; the customer repays the loan through lending),
+-- and back to 'active' if the listing fails. loan_id names the loan (lending's) of the plan.
+alter table credit_plans drop constraint if exists credit_plans_status_check;
+alter table credit_plans add constraint credit_plans_status_check
+  check (status in ('active', 'completed', 'refunded', 'cancelled', 'listing', 'assigned'));
+alter table credit_plans add column loan_id uuid;
+-- Lending's side: an application that is a credit plan assigned to investors, not a borrower's
+-- request; no new risk decision is made, the line's decision (credit_decision_id) stands for it.
+alter table loan_applications add column credit_plan_id uuid;
+alter table loan_applications add column credit_decision_id uuid;
+create index loan_applications_credit_plan on loan_applications (credit_plan_id) where credit_plan_id is not null;
+-- ==== end assignment engineer ====
+
+-- ==== lead ====
+-- A cash draw's instalment is billed on the first statement whose due date is on or after the
+-- instalment's own due date in the draw's schedule (so no interest is asked for before it is
+-- earned, and a bullet draw is billed at its maturity); purchases' instalments have none (null) and
+-- are billed one per statement from the next.
+alter table credit_plan_instalments add column due_on date;
+-- ==== end lead ====
