@@ -403,6 +403,10 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
       const check = async (page: Page, path: string) => {
         await page.goto(path);
         await page.waitForLoadState('networkidle');
+        if (path === '/staff/dashboard')
+          await page
+            .getByRole('heading', { name: theme === 'dark' ? '消费信贷' : 'Consumer credit' })
+            .waitFor();
         await page.addScriptTag({ content: axe });
         const result = (await page.evaluate("axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })")) as {
           violations: { id: string; help: string; nodes: { target: string[] }[] }[];

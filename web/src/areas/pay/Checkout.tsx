@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Descriptions, Form, Input, Result, Space } from 'antd';
+import { Alert, Button, Descriptions, Form, Input, Result, Space, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
@@ -8,6 +8,7 @@ import { fieldErrors } from '../../errors.ts';
 import { useFormKey } from '../../formKey.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { compareDecimal, formatMoney } from '../../money.ts';
+import { PayWithCredit } from '../credit/PayWithCredit.tsx';
 import { type Order, useWallet } from '../wallet/types.ts';
 
 export interface PayerView {
@@ -66,7 +67,7 @@ export function Checkout({ view, onDone }: { view: PayerView; onDone: () => void
   const payable = order.status === 'awaiting_payment';
   const short = wallet.data && compareDecimal(wallet.data.available.amount, order.amount.amount) < 0;
   return (
-    <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 520 }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 760 }}>
       <Descriptions
         bordered
         size="small"
@@ -84,32 +85,53 @@ export function Checkout({ view, onDone }: { view: PayerView; onDone: () => void
       {!payable ? (
         <Alert type="warning" showIcon title={t('notPayable', { status: t(`statuses.${order.status}`) })} />
       ) : (
-        <Form name="payWallet" form={form} layout="vertical" onFinish={(values) => pay.mutate(values)}>
-          {wallet.data ? (
-            <Alert
-              type={short ? 'warning' : 'info'}
-              showIcon
-              style={{ marginBottom: 16 }}
-              title={t('available', { amount: formatMoney(wallet.data.available) })}
-              description={short ? t('notEnough') : undefined}
-              action={short ? <Link to="/wallet">{t('topUp')}</Link> : undefined}
-            />
-          ) : null}
-          <Form.Item
-            name="paymentPassword"
-            label={t('common:field.paymentPassword')}
-            extra={t('passwordHint')}
-          >
-            <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
-          </Form.Item>
-          {pay.isError && <ErrorAlert error={pay.error} />}
-          <Space style={{ marginTop: 12 }} wrap>
-            <Button type="primary" htmlType="submit" loading={pay.isPending}>
-              {t('payWallet')}
-            </Button>
-            <Button onClick={onDone}>{t('cancel')}</Button>
-          </Space>
-        </Form>
+        <Tabs
+          defaultActiveKey="wallet"
+          items={[
+            {
+              key: 'wallet',
+              label: t('credit:checkout.tabWallet'),
+              children: (
+                <Form
+                  name="payWallet"
+                  form={form}
+                  layout="vertical"
+                  onFinish={(values) => pay.mutate(values)}
+                >
+                  {wallet.data ? (
+                    <Alert
+                      type={short ? 'warning' : 'info'}
+                      showIcon
+                      style={{ marginBottom: 16 }}
+                      title={t('available', { amount: formatMoney(wallet.data.available) })}
+                      description={short ? t('notEnough') : undefined}
+                      action={short ? <Link to="/wallet">{t('topUp')}</Link> : undefined}
+                    />
+                  ) : null}
+                  <Form.Item
+                    name="paymentPassword"
+                    label={t('common:field.paymentPassword')}
+                    extra={t('passwordHint')}
+                  >
+                    <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
+                  </Form.Item>
+                  {pay.isError && <ErrorAlert error={pay.error} />}
+                  <Space style={{ marginTop: 12 }} wrap>
+                    <Button type="primary" htmlType="submit" loading={pay.isPending}>
+                      {t('payWallet')}
+                    </Button>
+                    <Button onClick={onDone}>{t('cancel')}</Button>
+                  </Space>
+                </Form>
+              ),
+            },
+            {
+              key: 'credit',
+              label: t('credit:checkout.tab'),
+              children: <PayWithCredit order={order} merchantName={merchantName} onDone={onDone} />,
+            },
+          ]}
+        />
       )}
     </Space>
   );

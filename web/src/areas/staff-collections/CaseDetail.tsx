@@ -7,11 +7,12 @@ import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { AssignCase } from './AssignCase.tsx';
 import { ContactHistory, Promises, Schedule } from './CaseTables.tsx';
+import { LineCard } from './LineCard.tsx';
 import { LogContact } from './LogContact.tsx';
 import { type CaseDetailView, cny } from './types.ts';
 import { useCollectors } from './useCollectors.ts';
 
-/** A case: the borrower (masked), the loan and its schedule, the contacts and promises; log a contact. */
+/** A case: the borrower (masked), the loan and its schedule or the credit line, the contacts and promises; log a contact. */
 export function CaseDetail() {
   const { t } = useTranslation('staffCollections');
   const { id } = useParams();
@@ -82,44 +83,51 @@ export function CaseDetail() {
                 </Card>
               </Col>
             </Row>
-            <Card title={t('loan')} size="small">
-              <Descriptions
-                column={{ xs: 1, sm: 2, lg: 4 }}
-                size="small"
-                items={[
-                  { key: 'amount', label: t('amount'), children: <Amount value={cny(d.loan.loan.amount)} /> },
-                  { key: 'rate', label: t('rate'), children: <Rate value={d.loan.loan.annualRate} /> },
-                  { key: 'term', label: t('term'), children: t('termMonths', { count: d.loan.loan.term }) },
-                  {
-                    key: 'loanStatus',
-                    label: t('status'),
-                    children: t(`statuses.${d.loan.loan.status}`, { defaultValue: d.loan.loan.status }),
-                  },
-                  {
-                    key: 'principal',
-                    label: t('principalOutstanding'),
-                    children: <Amount value={cny(d.loan.principalOutstanding)} />,
-                  },
-                  { key: 'due', label: t('due'), children: <Amount value={cny(d.loan.due)} strong /> },
-                  {
-                    key: 'next',
-                    label: t('nextDue'),
-                    children: d.loan.nextDue ? (
-                      <span>
-                        <Amount value={cny(d.loan.nextDue.amount)} /> · {formatDate(d.loan.nextDue.date)}
-                      </span>
-                    ) : (
-                      '—'
-                    ),
-                  },
-                  {
-                    key: 'payoff',
-                    label: t('payoff'),
-                    children: d.loan.payoff ? <Amount value={cny(d.loan.payoff.total)} /> : '—',
-                  },
-                ]}
-              />
-            </Card>
+            {d.loan && (
+              <Card title={t('loan')} size="small">
+                <Descriptions
+                  column={{ xs: 1, sm: 2, lg: 4 }}
+                  size="small"
+                  items={[
+                    {
+                      key: 'amount',
+                      label: t('amount'),
+                      children: <Amount value={cny(d.loan.loan.amount)} />,
+                    },
+                    { key: 'rate', label: t('rate'), children: <Rate value={d.loan.loan.annualRate} /> },
+                    { key: 'term', label: t('term'), children: t('termMonths', { count: d.loan.loan.term }) },
+                    {
+                      key: 'loanStatus',
+                      label: t('status'),
+                      children: t(`statuses.${d.loan.loan.status}`, { defaultValue: d.loan.loan.status }),
+                    },
+                    {
+                      key: 'principal',
+                      label: t('principalOutstanding'),
+                      children: <Amount value={cny(d.loan.principalOutstanding)} />,
+                    },
+                    { key: 'due', label: t('due'), children: <Amount value={cny(d.loan.due)} strong /> },
+                    {
+                      key: 'next',
+                      label: t('nextDue'),
+                      children: d.loan.nextDue ? (
+                        <span>
+                          <Amount value={cny(d.loan.nextDue.amount)} /> · {formatDate(d.loan.nextDue.date)}
+                        </span>
+                      ) : (
+                        '—'
+                      ),
+                    },
+                    {
+                      key: 'payoff',
+                      label: t('payoff'),
+                      children: d.loan.payoff ? <Amount value={cny(d.loan.payoff.total)} /> : '—',
+                    },
+                  ]}
+                />
+              </Card>
+            )}
+            {d.line && <LineCard line={d.line} />}
             <Row gutter={[16, 16]}>
               {d.case.status === 'open' && (
                 <Col xs={24} lg={supervisor ? 16 : 24}>
@@ -134,7 +142,7 @@ export function CaseDetail() {
             </Row>
             <Promises promises={d.promises} />
             <ContactHistory detail={d} nameOf={nameOf} />
-            <Schedule installments={d.loan.installments} />
+            {d.loan && <Schedule installments={d.loan.installments} />}
           </Space>
         )}
       </QueryView>

@@ -1,6 +1,9 @@
 export interface CaseSummary {
   id: string;
-  loanId: string;
+  /** A case is about a loan or a credit line (loanId or lineId is set). */
+  subject: { kind: 'loan' | 'credit_line'; id: string };
+  loanId: string | null;
+  lineId: string | null;
   borrowerId: string;
   productId: string;
   region: string | null;
@@ -37,6 +40,9 @@ export interface CaseDetailView {
     region: string | null;
     contacts: { id: string; name: string; relation: string; phone: string }[];
   };
+  /** The credit line of a line's case (null for a loan's). */
+  line: CaseLine | null;
+  /** The loan of a loan's case (null for a credit line's). */
   loan: {
     loan: { id: string; amount: string; annualRate: string; term: number; status: string; productId: string };
     installments: Installment[];
@@ -46,7 +52,7 @@ export interface CaseDetailView {
     bucket: string;
     nextDue: { date: string; amount: string } | null;
     payoff: { total: string; asOf: string } | null;
-  };
+  } | null;
   contacts: {
     id: string;
     collectorId: string | null;
@@ -65,6 +71,17 @@ export interface CaseDetailView {
     status: string;
     resolvedOn: string | null;
   }[];
+}
+
+export interface CaseLine {
+  id: string;
+  product: string;
+  status: string;
+  frozenReason: string | null;
+  limit: string;
+  available: string;
+  used: string;
+  delinquency: { dpd: number; bucket: string; since: string; overdueAmount: string } | null;
 }
 
 export interface Collector {

@@ -5,6 +5,7 @@ import { api, type Money } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
+import { ConsumerCredit } from './ConsumerCredit.tsx';
 import { EChart } from './EChart.tsx';
 import {
   BUCKETS,
@@ -232,6 +233,7 @@ export function Dashboard() {
           </Col>
         </Row>
       )}
+      {batch && <ConsumerCredit items={items} pageAsOf={last} />}
     </>
   );
 }

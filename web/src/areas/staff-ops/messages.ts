@@ -51,6 +51,13 @@ const en = {
   bucket: 'Bucket',
   count: 'Count',
   amount: 'Amount',
+  creditTitle: 'Consumer credit',
+  creditLines: 'Credit lines',
+  creditLinesHint: 'Active and frozen lines at the last day-close',
+  creditOverdueLines: 'Lines overdue',
+  creditOverdueAmount: 'Overdue on credit lines',
+  creditLinesByBucket: 'Credit lines by bucket',
+  creditByBucket: 'Credit lines and overdue amount by bucket',
   errors: {},
 };
 
@@ -105,6 +112,13 @@ const zh: typeof en = {
   bucket: '账龄',
   count: '笔数',
   amount: '金额',
+  creditTitle: '消费信贷',
+  creditLines: '信用额度数',
+  creditLinesHint: '最近一次日终时生效及冻结的额度',
+  creditOverdueLines: '逾期额度数',
+  creditOverdueAmount: '信用额度逾期金额',
+  creditLinesByBucket: '各账龄信用额度数',
+  creditByBucket: '各账龄信用额度数与逾期金额',
   errors: {
     date_not_open: '只能对当前营业日执行日终',
     day_close_running: '日终已在运行中',
