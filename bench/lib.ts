@@ -2,6 +2,9 @@ import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Platform } from '../src/app/platform.ts';
+import { ChartOfAccounts } from '../src/ledger/index.ts';
+import { ensureWallet } from '../src/payments/wallet.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run draws the same traffic. */
 export function rng(seed: number): () => number {
@@ -155,4 +158,33 @@ export async function openLoop(
   await Promise.all(calls);
   if (failure) throw failure;
   return { name, operations: total, seconds: (performance.now() - start) / 1000, latenciesMs: latencies };
+}
+
+/**
+ * Funds each user's wallet with `amount` from outside, in one transaction (a benchmark shortcut: real
+ * money comes in through channels).
+ */
+export async function fundWallets(
+  platform: Platform,
+  userIds: readonly string[],
+  amount: bigint,
+): Promise<void> {
+  await platform.db.transaction().execute(async (trx) => {
+    await platform.ledger.createAccounts(
+      [{ id: 'bench:outside', ledger: 'CNY', code: ChartOfAccounts.external.code }],
+      { tx: trx },
+    );
+    for (const id of userIds) await ensureWallet(platform.payments.context, trx, id);
+    await platform.ledger.createTransfers(
+      userIds.map((id) => ({
+        id: `bench:fund:${id}`,
+        debitAccountId: 'bench:outside',
+        creditAccountId: `wallet:${id}:CNY`,
+        amount,
+        ledger: 'CNY',
+        code: 1,
+      })),
+      { tx: trx },
+    );
+  });
 }

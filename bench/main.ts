@@ -5,6 +5,7 @@ const suites: Record<string, () => Promise<void>> = {
   lending: async () => (await import('./lending.ts')).run(),
   dayclose: async () => (await import('./dayclose.ts')).run(),
   'audit-chain': async () => (await import('./audit-chain.ts')).run(),
+  credit: async () => (await import('./credit.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -11,8 +11,7 @@ import { CNY, formatAmount } from '../src/kernel/index.ts';
 import { ChartOfAccounts } from '../src/ledger/index.ts';
 import type { PaymentChannel } from '../src/payments/channels/channel.ts';
 import { signNotification } from '../src/payments/index.ts';
-import { ensureWallet } from '../src/payments/wallet.ts';
-import { fmt, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
+import { fmt, fundWallets, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
 
 /**
  * The payments benchmark (issue 4, "Speed"): wallet-to-wallet transfers through HTTP from 64
@@ -70,25 +69,11 @@ async function setupUsers(platform: Platform): Promise<{ token: string; phone: s
     );
     users.push(...made);
   }
-  // Fund every wallet from outside (a benchmark shortcut: real money comes in through channels).
-  await platform.db.transaction().execute(async (trx) => {
-    await platform.ledger.createAccounts(
-      [{ id: 'bench:outside', ledger: 'CNY', code: ChartOfAccounts.external.code }],
-      { tx: trx },
-    );
-    for (const user of users) await ensureWallet(platform.payments.context, trx, user.userId);
-    await platform.ledger.createTransfers(
-      users.map((u) => ({
-        id: `bench:fund:${u.userId}`,
-        debitAccountId: 'bench:outside',
-        creditAccountId: `wallet:${u.userId}:CNY`,
-        amount: 1_000_000_00n,
-        ledger: 'CNY',
-        code: 1,
-      })),
-      { tx: trx },
-    );
-  });
+  await fundWallets(
+    platform,
+    users.map((u) => u.userId),
+    1_000_000_00n,
+  );
   // The baseline's accounts: the same 10,000 the ledger benchmark's wrk script draws from.
   for (let start = 0; start < 10_000; start += 5_000) {
     await platform.ledger.createAccounts(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import { ruleViolation } from '../kernel/index.ts';
+import { ruleViolation, uuidv7 } from '../kernel/index.ts';
 import {
   type AccountInput,
   type ChartKey,
@@ -190,6 +190,25 @@ export async function lineBalances(ledger: Ledger, lineId: string, db: Executor)
     billed,
     billedPrincipal,
     total: principal + interest + unbilled + billed,
+  };
+}
+
+/** One of credit's transfers: a new id, the line's id as its user data. */
+export function transfer(
+  debit: string,
+  credit: string,
+  amount: bigint,
+  code: number,
+  lineId: string,
+): TransferInput {
+  return {
+    id: `credit:${uuidv7()}`,
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount,
+    ledger: CURRENCY,
+    code,
+    userData: lineId,
   };
 }
 

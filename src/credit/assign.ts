@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { assert, CNY, formatAmount, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
-import type { TransferInput } from '../ledger/index.ts';
+import { assert, CNY, formatAmount, notFound, ruleViolation } from '../kernel/index.ts';
 import type {
   AssignedLoanClosed,
   CreditDrawHooks,
@@ -15,11 +14,11 @@ import type {
 import {
   CREDIT_FUNDING_ACCOUNT,
   CreditCode,
-  CURRENCY,
   createLineAccounts,
   ensurePlatformAccounts,
   lineAccount,
   post,
+  transfer,
 } from './accounts.ts';
 import { checkUsable } from './draws.ts';
 import { type CreditContext, getLine, logEvent } from './lines.ts';
@@ -40,24 +39,6 @@ import { type Plan, planById } from './plans.ts';
 export const ASSIGNED_DRAW_PRODUCT = 'personal';
 
 const yuan = (minor: bigint) => formatAmount(minor, CNY);
-
-function transfer(
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  lineId: string,
-): TransferInput {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
-}
 
 async function lineIdOfPlan(db: Executor, planId: string): Promise<string> {
   const rows = await sql<{

@@ -9,18 +9,17 @@ import {
   notFound,
   type PlainDate,
   ruleViolation,
-  uuidv7,
 } from '../kernel/index.ts';
-import type { Ledger, TransferInput } from '../ledger/index.ts';
+import type { Ledger } from '../ledger/index.ts';
 import { buildSchedule, REPAYMENT_METHODS, type RepaymentMethod } from '../lending/index.ts';
 import {
   CreditCode,
-  CURRENCY,
   createLineAccounts,
   type LineBalances,
   lineAccount,
   lineBalances,
   post,
+  transfer,
 } from './accounts.ts';
 import { annualOfDaily } from './apr.ts';
 import { type CreditContext, getLine, type Line, logEvent } from './lines.ts';
@@ -33,24 +32,6 @@ import type { BillingConfig } from './products.ts';
  * it beyond what is available. Repayment is repayment.ts's waterfall.
  */
 const yuan = (minor: bigint) => formatAmount(minor, CNY);
-
-function transfer(
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  lineId: string,
-): TransferInput {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
-}
 
 /** The line of this customer, locked as asked; another customer's line is not found (not forbidden). */
 export async function lineOf(

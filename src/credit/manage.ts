@@ -2,16 +2,8 @@ import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import {
-  CNY,
-  formatAmount,
-  invalid,
-  notFound,
-  type PlainDate,
-  ruleViolation,
-  uuidv7,
-} from '../kernel/index.ts';
-import { CreditCode, CURRENCY, lineAccount, lineBalances, post } from './accounts.ts';
+import { CNY, formatAmount, invalid, notFound, type PlainDate, ruleViolation } from '../kernel/index.ts';
+import { CreditCode, lineAccount, lineBalances, post, transfer } from './accounts.ts';
 import { type CreditContext, getLine, type Line, logEvent } from './lines.ts';
 
 /**
@@ -19,18 +11,6 @@ import { type CreditContext, getLine, type Line, logEvent } from './lines.ts';
  * closure once nothing is owed. Each is a decision recorded in the line's history (which the
  * customer sees) and, when staff make it, in the audit log, in the transaction that makes it.
  */
-
-function limitTransfer(debit: string, credit: string, amount: bigint, code: number, lineId: string) {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
-}
 
 function checkReason(reason: string): string {
   const text = reason.trim();
@@ -97,7 +77,7 @@ export function raise(
         `a raised limit is at most ${formatAmount(product.maxLimit * 2n, CNY)}`,
       );
     await post(context.ledger, trx, [
-      limitTransfer(
+      transfer(
         lineAccount.limit(lineId),
         lineAccount.available(lineId),
         input.amount,
@@ -134,7 +114,7 @@ export async function endRaise(
   const balances = await lineBalances(context.ledger, lineId, trx);
   const now = line.temporaryRaise < balances.available ? line.temporaryRaise : balances.available;
   await post(context.ledger, trx, [
-    limitTransfer(lineAccount.available(lineId), lineAccount.limit(lineId), now, CreditCode.lower, lineId),
+    transfer(lineAccount.available(lineId), lineAccount.limit(lineId), now, CreditCode.lower, lineId),
   ]);
   await sql`update credit_lines set temporary_raise = 0, raise_ends_on = null,
       reduction_due = reduction_due + ${line.temporaryRaise - now}, updated_at = ${context.clock.now()}
@@ -169,7 +149,7 @@ export function close(
         owed: formatAmount(balances.total, CNY),
       });
     await post(context.ledger, trx, [
-      limitTransfer(
+      transfer(
         lineAccount.available(lineId),
         lineAccount.limit(lineId),
         balances.available,

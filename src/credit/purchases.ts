@@ -9,18 +9,17 @@ import {
   formatAmount,
   type PlainDate,
   ruleViolation,
-  uuidv7,
 } from '../kernel/index.ts';
 import type { TransferInput } from '../ledger/index.ts';
 import type { CreditRefund, Order } from '../payments/index.ts';
 import {
   CREDIT_FEE_INCOME_ACCOUNT,
   CreditCode,
-  CURRENCY,
   lineAccount,
   MERCHANT_DISCOUNT_INCOME_ACCOUNT,
   post,
   statementAccount,
+  transfer,
 } from './accounts.ts';
 import { instalmentApr } from './apr.ts';
 import { checkUsable, ensureUnbilledAccount, lineOf } from './draws.ts';
@@ -44,24 +43,6 @@ import { lineBilling, nextStatement } from './statements.ts';
  */
 const yuan = (minor: bigint) => formatAmount(minor, CNY);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
-
-function transfer(
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  lineId: string,
-): TransferInput {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
-}
 
 export interface PurchaseOption {
   readonly instalments: number;

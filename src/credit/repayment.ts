@@ -1,24 +1,16 @@
 import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
-import {
-  CNY,
-  formatAmount,
-  invalid,
-  notFound,
-  type PlainDate,
-  ruleViolation,
-  uuidv7,
-} from '../kernel/index.ts';
+import { CNY, formatAmount, invalid, notFound, type PlainDate, ruleViolation } from '../kernel/index.ts';
 import type { TransferInput } from '../ledger/index.ts';
 import {
   CreditCode,
-  CURRENCY,
   type LineBalances,
   lineAccount,
   lineBalances,
   post,
   statementAccount,
+  transfer,
 } from './accounts.ts';
 import { type CreditContext, getLine, type Line, logEvent } from './lines.ts';
 
@@ -95,24 +87,6 @@ export async function lockOpenStatements(trx: Executor, lineId: string): Promise
     where line_id = ${lineId}::uuid and settled_on is null
     order by statement_date for update`.execute(trx);
   return rows.rows.map((r) => r.id);
-}
-
-function transfer(
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  lineId: string,
-): TransferInput {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
 }
 
 /** What a wallet can pay now: posted credits less posted and pending debits. */

@@ -19,13 +19,13 @@ import {
   CREDIT_INTEREST_INCOME_ACCOUNT,
   CREDIT_PENALTY_INCOME_ACCOUNT,
   CreditCode,
-  CURRENCY,
   createLineAccounts,
   createStatementAccounts,
   ensurePlatformAccounts,
   lineAccount,
   post,
   statementAccount,
+  transfer,
 } from './accounts.ts';
 import { type CreditContext, getLine, logEvent } from './lines.ts';
 import { createPlan, type Plan, planById } from './plans.ts';
@@ -38,23 +38,6 @@ import { partsTotal, type StatementParts, unpaidParts } from './repayment.ts';
  * billed, the minimum payment and the due date. After the due date the unpaid principal, fees and
  * interest bear penalty interest each day.
  */
-export function transfer(
-  debit: string,
-  credit: string,
-  amount: bigint,
-  code: number,
-  lineId: string,
-): TransferInput {
-  return {
-    id: `credit:${uuidv7()}`,
-    debitAccountId: debit,
-    creditAccountId: credit,
-    amount,
-    ledger: CURRENCY,
-    code,
-    userData: lineId,
-  };
-}
 
 /** The plan kinds whose instalment charge is a fee (recognised when billed); a draw's is interest. */
 const FEE_PLANS = new Set(['purchase', 'instalment_purchase', 'statement_instalments']);
