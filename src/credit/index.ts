@@ -30,9 +30,9 @@ export type { Allocation, RepaymentResult } from './repayment.ts';
 export { REVIEW, type ReviewDecision } from './review.ts';
 export { Credit, type CreditOptions } from './service.ts';
 export type {
-  LineBilling,
   StatementDetail,
   StatementItem,
   StatementStatus,
   StatementView,
-} from './statements.ts';
+} from './statement-view.ts';
+export type { LineBilling } from './statements.ts';

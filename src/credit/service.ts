@@ -10,6 +10,7 @@ import { ensurePlatformAccounts, lineBalances } from './accounts.ts';
 import { applyForLine, closeReferral, type LineApplication } from './apply.ts';
 import { linePricing } from './apr.ts';
 import { assignmentHooks, assignPlan } from './assign.ts';
+import * as conversion from './conversion.ts';
 import { creditDaySteps, lineRanges } from './day-steps.ts';
 import * as draws from './draws.ts';
 import {
@@ -26,7 +27,9 @@ import * as overdue from './overdue.ts';
 import { plansOf } from './plans.ts';
 import { LineProductStore } from './products.ts';
 import * as purchases from './purchases.ts';
+import * as refunds from './refunds.ts';
 import * as repayment from './repayment.ts';
+import * as statementView from './statement-view.ts';
 import * as statements from './statements.ts';
 
 export interface CreditOptions {
@@ -52,7 +55,7 @@ export class Credit {
       return undefined;
     });
     // A merchant's refund of an order paid with credit restores the line, in the refund's transaction.
-    options.payments.onCreditRefund((refund, trx) => purchases.refundPurchase(this.context, trx, refund));
+    options.payments.onCreditRefund((refund, trx) => refunds.refundPurchase(this.context, trx, refund));
   }
 
   async seed(): Promise<void> {
@@ -178,16 +181,16 @@ export class Credit {
   }
 
   statements(lineId: string, on: PlainDate = this.context.clock.businessDate()) {
-    return statements.statementsOf(this.context, lineId, on);
+    return statementView.statementsOf(this.context, lineId, on);
   }
 
   statement(lineId: string, statementId: string, on: PlainDate = this.context.clock.businessDate()) {
-    return statements.statementOf(this.context, lineId, statementId, on);
+    return statementView.statementOf(this.context, lineId, statementId, on);
   }
 
   /** Converts a statement's unpaid principal into `months` instalments (账单分期), by its due date, once. */
   convertStatement(customerId: string, lineId: string, statementId: string, months: number) {
-    return statements.convertStatement(this.context, customerId, lineId, statementId, months);
+    return conversion.convertStatement(this.context, customerId, lineId, statementId, months);
   }
 
   /** The line's delinquency now (days past due, bucket, since, amount overdue), or null. */

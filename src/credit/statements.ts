@@ -4,8 +4,10 @@ import { type Executor, inTransaction } from '../db/index.ts';
 import {
   addDays,
   addMonths,
+  CNY,
   Decimal,
   dateParts,
+  formatAmount,
   fromParts,
   notFound,
   type PlainDate,
@@ -28,7 +30,6 @@ import {
   transfer,
 } from './accounts.ts';
 import { type CreditContext, getLine, logEvent } from './lines.ts';
-import { createPlan, type Plan, planById } from './plans.ts';
 import { partsTotal, type StatementParts, unpaidParts } from './repayment.ts';
 
 /**
@@ -40,7 +41,7 @@ import { partsTotal, type StatementParts, unpaidParts } from './repayment.ts';
  */
 
 /** The plan kinds whose instalment charge is a fee (recognised when billed); a draw's is interest. */
-const FEE_PLANS = new Set(['purchase', 'instalment_purchase', 'statement_instalments']);
+export const FEE_PLANS = new Set(['purchase', 'instalment_purchase', 'statement_instalments']);
 
 /** round_half_up(rate × billed principal) + fees + interest billed + carried (model, "Statements"). */
 export function minimumPayment(
@@ -238,19 +239,13 @@ async function drawUpStatement(
         statementId: id,
         statementDate: date,
         dueOn,
-        minPayment: yuanText(minPayment),
+        minPayment: formatAmount(minPayment, CNY),
       },
     },
     date,
   );
   return true;
 }
-
-const yuanText = (minor: bigint) => {
-  const sign = minor < 0n ? '-' : '';
-  const abs = minor < 0n ? -minor : minor;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-};
 
 /**
  * The penalty step's chunk: each unsettled statement of the chunk's lines is settled if it owes
@@ -332,255 +327,6 @@ export async function autoDebitLines(trx: Executor, date: PlainDate, bounds: Chu
 
 // --- Reading statements -----------------------------------------------------------------------
 
-export type StatementStatus = 'open' | 'paid' | 'overdue' | 'converted';
-
-/** A statement as the customer reads it: what it billed, paid so far, what is left, and by when. */
-export interface StatementView {
-  readonly id: string;
-  readonly lineId: string;
-  readonly statementDate: PlainDate;
-  readonly periodStart: PlainDate;
-  readonly dueOn: PlainDate;
-  /** Billed principal, fees, interest (a conversion moves principal off), penalty accrued so far. */
-  readonly billed: { principal: bigint; fees: bigint; interest: bigint; penalty: bigint };
-  /** What earlier statements still owed when it was drawn up (shown, not owed twice). */
-  readonly carried: bigint;
-  readonly total: bigint;
-  readonly minPayment: bigint;
-  /** total − unpaid: repaid, or taken off by a merchant's refund. */
-  readonly paid: bigint;
-  readonly unpaid: bigint;
-  readonly unpaidParts: StatementParts;
-  readonly status: StatementStatus;
-  readonly convertible: boolean;
-  readonly convertedPlanId: string | null;
-  readonly settledOn: PlainDate | null;
-}
-
-interface StatementRow {
-  id: string;
-  line_id: string;
-  statement_date: PlainDate;
-  period_start: PlainDate;
-  due_on: PlainDate;
-  billed_principal: bigint;
-  billed_fees: bigint;
-  billed_interest: bigint;
-  carried: bigint;
-  min_payment: bigint;
-  penalty_through: PlainDate | null;
-  converted_plan_id: string | null;
-  settled_on: PlainDate | null;
-}
-
-const STATEMENT_COLUMNS = sql`id, line_id, statement_date::text as statement_date, period_start::text as period_start,
-  due_on::text as due_on, billed_principal, billed_fees, billed_interest, carried, min_payment,
-  penalty_through::text as penalty_through, converted_plan_id, settled_on::text as settled_on`;
-
-async function views(
-  context: CreditContext,
-  db: Executor,
-  rows: readonly StatementRow[],
-  today: PlainDate,
-  lineActive: boolean,
-): Promise<StatementView[]> {
-  const unpaid = await unpaidParts(
-    context,
-    db,
-    rows.map((r) => r.id),
-  );
-  const penalties = await context.ledger.lookupAccounts(
-    rows.map((r) => statementAccount.penalty(r.id)),
-    { tx: db },
-  );
-  const penaltyOf = new Map(penalties.map((a) => [a.id, a.debitsPosted]));
-  return rows.map((r) => {
-    const parts = unpaid.get(r.id)!;
-    const penalty = penaltyOf.get(statementAccount.penalty(r.id)) ?? 0n;
-    const total = r.billed_principal + r.billed_fees + r.billed_interest + penalty;
-    const left = partsTotal(parts);
-    const status: StatementStatus =
-      r.settled_on !== null
-        ? 'paid'
-        : r.due_on < today
-          ? 'overdue'
-          : r.converted_plan_id !== null
-            ? 'converted'
-            : 'open';
-    return {
-      id: r.id,
-      lineId: r.line_id,
-      statementDate: r.statement_date,
-      periodStart: r.period_start,
-      dueOn: r.due_on,
-      billed: { principal: r.billed_principal, fees: r.billed_fees, interest: r.billed_interest, penalty },
-      carried: r.carried,
-      total,
-      minPayment: r.min_payment,
-      paid: total - left,
-      unpaid: left,
-      unpaidParts: parts,
-      status,
-      convertible:
-        lineActive &&
-        r.settled_on === null &&
-        r.converted_plan_id === null &&
-        today <= r.due_on &&
-        // At least a cent of principal in each instalment of the smallest conversion (3).
-        parts.principal >= 3n,
-      convertedPlanId: r.converted_plan_id,
-      settledOn: r.settled_on,
-    };
-  });
-}
-
-async function lineIsActive(db: Executor, lineId: string): Promise<boolean> {
-  const rows = await sql<{
-    status: string;
-  }>`select status from credit_lines where id = ${lineId}::uuid`.execute(db);
-  return rows.rows[0]?.status === 'active';
-}
-
-/** A line's latest 36 statements, newest first. */
-export async function statementsOf(
-  context: CreditContext,
-  lineId: string,
-  today: PlainDate,
-): Promise<StatementView[]> {
-  const rows = await sql<StatementRow>`select ${STATEMENT_COLUMNS} from credit_statements
-    where line_id = ${lineId}::uuid order by statement_date desc limit 36`.execute(context.db);
-  return views(context, context.db, rows.rows, today, await lineIsActive(context.db, lineId));
-}
-
-export interface StatementItem {
-  readonly date: PlainDate;
-  readonly kind: string;
-  readonly description: string;
-  readonly amount: bigint;
-}
-
-export interface StatementDetail extends StatementView {
-  readonly items: StatementItem[];
-  /** The principal of daily-interest cash draws outstanding now (never billed; repayable any time). */
-  readonly cashDrawBalance: bigint;
-}
-
-/** The money events of a line that a statement lists for its period. */
-const LISTED_EVENTS = ['purchase', 'refund', 'draw', 'repayment'];
-
-const PLAN_NAMES: Record<string, string> = {
-  purchase: 'purchase',
-  instalment_purchase: 'instalment purchase',
-  draw_instalments: 'cash instalment loan',
-  statement_instalments: 'converted statement',
-};
-
-export async function statementOf(
-  context: CreditContext,
-  lineId: string,
-  statementId: string,
-  today: PlainDate,
-  db: Executor = context.db,
-): Promise<StatementDetail> {
-  const rows = await sql<StatementRow>`select ${STATEMENT_COLUMNS} from credit_statements
-    where id = ${statementId}::uuid and line_id = ${lineId}::uuid`.execute(db);
-  if (!rows.rows[0]) throw notFound('statement_not_found', 'no such statement');
-  const [view] = await views(context, db, rows.rows, today, await lineIsActive(db, lineId));
-  const s = rows.rows[0];
-  const events = await sql<{
-    business_date: PlainDate;
-    kind: string;
-    amount: bigint | null;
-    details: unknown;
-  }>`
-    select business_date::text as business_date, kind, amount, details from credit_line_events
-    where line_id = ${lineId}::uuid and business_date between ${s.period_start} and ${s.statement_date}
-      and kind = any(${LISTED_EVENTS}::text[])
-    order by at, id`.execute(db);
-  const items: StatementItem[] = events.rows.map((e) => ({
-    date: e.business_date,
-    kind: e.kind,
-    description: describe(e.kind, e.details),
-    amount: e.amount ?? 0n,
-  }));
-  const billed = await sql<{
-    kind: string;
-    seq: number;
-    instalments: number;
-    principal: bigint;
-    charge: bigint;
-  }>`select p.kind, i.seq, p.instalments, i.principal, i.charge from credit_plan_instalments i
-    join credit_plans p on p.id = i.plan_id where i.statement_id = ${statementId}::uuid
-    order by p.created_at, p.id`.execute(db);
-  let planInterest = 0n;
-  for (const i of billed.rows) {
-    const name = PLAN_NAMES[i.kind] ?? i.kind;
-    const of = i.instalments > 1 ? ` ${i.seq}/${i.instalments}` : '';
-    items.push({
-      date: s.statement_date,
-      kind: 'instalment',
-      description: `${name}${of}`,
-      amount: i.principal,
-    });
-    if (i.charge === 0n) continue;
-    if (FEE_PLANS.has(i.kind))
-      items.push({ date: s.statement_date, kind: 'fee', description: `fee, ${name}${of}`, amount: i.charge });
-    else {
-      planInterest += i.charge;
-      items.push({
-        date: s.statement_date,
-        kind: 'interest',
-        description: `interest, ${name}${of}`,
-        amount: i.charge,
-      });
-    }
-  }
-  if (s.converted_plan_id !== null) {
-    const converted = await sql<{ principal: bigint; instalments: number; created_on: PlainDate }>`
-      select principal, instalments, created_on::text as created_on from credit_plans
-      where id = ${s.converted_plan_id}::uuid`.execute(db);
-    const c = converted.rows[0];
-    if (c)
-      items.push({
-        date: c.created_on,
-        kind: 'converted',
-        description: `converted into ${c.instalments} instalments`,
-        amount: c.principal,
-      });
-  }
-  const accrued = s.billed_interest - planInterest;
-  if (accrued > 0n)
-    items.push({
-      date: s.statement_date,
-      kind: 'interest',
-      description: 'interest on cash draws',
-      amount: accrued,
-    });
-  if (view!.billed.penalty > 0n)
-    items.push({
-      date: s.penalty_through ?? s.due_on,
-      kind: 'penalty',
-      description: 'penalty interest after the due date',
-      amount: view!.billed.penalty,
-    });
-  const [principal] = await context.ledger.lookupAccounts([lineAccount.principal(lineId)], { tx: db });
-  return {
-    ...view!,
-    items,
-    cashDrawBalance: principal ? principal.debitsPosted - principal.creditsPosted : 0n,
-  };
-}
-
-function describe(kind: string, details: unknown): string {
-  const d = (details ?? {}) as Record<string, unknown>;
-  if (kind === 'purchase' && typeof d.merchant === 'string') return `purchase at ${d.merchant}`;
-  if (kind === 'refund' && typeof d.merchant === 'string') return `refund from ${d.merchant}`;
-  if (kind === 'draw') return 'cash draw';
-  return kind;
-}
-
-// --- The billing cycle ------------------------------------------------------------------------
-
 /**
  * A customer's choice of statement day, grace days and auto-debit, within the product's bounds. The
  * cycle does not change while a statement is unsettled (its due date and the next statement's
@@ -644,114 +390,3 @@ export function setBilling(
 }
 
 // --- Converting a statement into instalments (账单分期) ----------------------------------------
-
-/**
- * Before its due date (on it at the latest), once, a statement's unpaid principal X goes back to
- * the line's unbilled account (code convert) as a new plan of `months` instalments at the line's fee
- * for that many months. Its first instalment is billed at once onto the same statement, so that the
- * due date keeps its meaning; the minimum payment is recomputed on what the statement now bills.
- */
-export function convertStatement(
-  context: CreditContext,
-  customerId: string,
-  lineId: string,
-  statementId: string,
-  months: number,
-): Promise<{ statement: StatementDetail; plan: Plan }> {
-  return inTransaction(context.db, async (trx) => {
-    const today = await businessDateIn(trx, context.clock);
-    const line = await getLine(trx, lineId, 'update');
-    if (line.customerId !== customerId) throw notFound('line_not_found', 'no such credit line');
-    if (line.status === 'frozen')
-      throw ruleViolation('line_frozen', 'this credit line is frozen', { reason: line.frozenReason });
-    if (line.status !== 'active')
-      throw ruleViolation('line_not_active', `this credit line is ${line.status}`);
-    const rows = await sql<StatementRow>`select ${STATEMENT_COLUMNS} from credit_statements
-      where id = ${statementId}::uuid and line_id = ${lineId}::uuid for update`.execute(trx);
-    const s = rows.rows[0];
-    if (!s) throw notFound('statement_not_found', 'no such statement');
-    if (s.converted_plan_id !== null)
-      throw ruleViolation('statement_already_converted', 'a statement is converted into instalments once');
-    if (s.settled_on !== null) throw ruleViolation('statement_settled', 'this statement is paid');
-    if (today > s.due_on)
-      throw ruleViolation('statement_past_due', 'a statement is converted by its due date', {
-        dueOn: s.due_on,
-      });
-    const feeRate = line.feeTable[String(months)];
-    if (feeRate === undefined)
-      throw ruleViolation('instalments_not_offered', `this line offers no ${months} instalments`, {
-        offered: Object.keys(line.feeTable),
-      });
-    const parts = (await unpaidParts(context, trx, [s.id])).get(s.id)!;
-    const principal = parts.principal;
-    if (principal < BigInt(months))
-      throw ruleViolation(
-        'nothing_to_convert',
-        'the statement has too little principal unpaid to convert into instalments',
-        { principal: yuanText(principal) },
-      );
-    await createLineAccounts(context.ledger, trx, lineId);
-    await post(context.ledger, trx, [
-      transfer(
-        lineAccount.unbilled(lineId),
-        statementAccount.principal(s.id),
-        principal,
-        CreditCode.convert,
-        lineId,
-      ),
-    ]);
-    const plan = await createPlan(context, trx, {
-      lineId,
-      kind: 'statement_instalments',
-      principal,
-      instalments: months,
-      feeRate,
-      statementId: s.id,
-      createdOn: today,
-    });
-    const first = plan.schedule[0]!;
-    await post(context.ledger, trx, [
-      transfer(
-        statementAccount.principal(s.id),
-        lineAccount.unbilled(lineId),
-        first.principal,
-        CreditCode.billPrincipal,
-        lineId,
-      ),
-      transfer(
-        statementAccount.fees(s.id),
-        CREDIT_FEE_INCOME_ACCOUNT,
-        first.charge,
-        CreditCode.billFee,
-        lineId,
-      ),
-    ]);
-    await sql`update credit_plan_instalments set statement_id = ${s.id}::uuid
-      where plan_id = ${plan.id}::uuid and seq = 1`.execute(trx);
-    const billed = {
-      principal: s.billed_principal - principal + first.principal,
-      fees: s.billed_fees + first.charge,
-      interest: s.billed_interest,
-    };
-    const product = await context.products.version(line.productId, line.productVersion, trx);
-    const minPayment = minimumPayment(product.billing.minPaymentRate, billed, s.carried);
-    await sql`update credit_statements set billed_principal = ${billed.principal}, billed_fees = ${billed.fees},
-      min_payment = ${minPayment}, converted_plan_id = ${plan.id}::uuid where id = ${s.id}::uuid`.execute(
-      trx,
-    );
-    await logEvent(
-      context,
-      trx,
-      lineId,
-      {
-        kind: 'statement_converted',
-        amount: principal,
-        details: { statementId: s.id, planId: plan.id, months, fee: yuanText(plan.charge) },
-      },
-      today,
-      { customerId },
-    );
-    const billedPlan = await planById(trx, plan.id);
-    return { statement: await statementOf(context, lineId, s.id, today, trx), plan: billedPlan ?? plan };
-  });
-}
