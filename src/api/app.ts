@@ -15,9 +15,11 @@ import { installAuth, registerPublicPlugin, routeAuthOf } from './auth.ts';
 import { installErrorHandling, installNotFound, sendError } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { amlRoutes } from './routes/aml.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { contractRoutes } from './routes/contracts.ts';
 import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
@@ -31,8 +33,10 @@ import { lendingStaffRoutes } from './routes/lending-staff.ts';
 import { merchantRoutes } from './routes/merchant.ts';
 import { paymentOperationsRoutes } from './routes/payment-operations.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { riskReviewRoutes } from './routes/risk-reviews.ts';
+import { screeningRoutes } from './routes/screening.ts';
 import { installWebApp, WEB_CSP } from './web.ts';
 
 export interface AppOptions {
@@ -230,6 +234,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(creditStatementsRoutes(platform), { prefix: '/v1' });
   await app.register(creditStaffRoutes(platform), { prefix: '/v1' });
   await app.register(complianceRoutes(platform), { prefix: '/v1' });
+  await app.register(contractRoutes(platform), { prefix: '/v1' });
+  await app.register(amlRoutes(platform), { prefix: '/v1' });
+  await app.register(screeningRoutes(platform), { prefix: '/v1' });
+  await app.register(privacyRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });

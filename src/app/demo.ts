@@ -62,6 +62,13 @@ const STAFF = [
   ),
   staff('13800000006', '财务 Finance', 'finance', 'finance: reconciliation, ledger', '财务：对账、账本'),
   staff('13800000007', '法务 Legal', 'legal', 'legal: audit log, contracts', '法务：审计日志、合同'),
+  staff(
+    '13800000008',
+    '合规 Compliance',
+    'compliance',
+    'compliance: anti-money-laundering, watch lists, data protection',
+    '合规：反洗钱、名单筛查、数据保护',
+  ),
 ];
 
 const customer = (phone: string, displayName: string, en: string, zh: string): DemoAccount => ({

@@ -103,7 +103,16 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   const credit = new Credit({ db: database.db, clock, ledger, identity, payments, risk });
   credit.connectLending(lending);
   const collections = new Collections({ db: database.db, clock, identity, lending, credit });
-  const compliance = new Compliance({ db: database.db, clock, identity });
+  const compliance = new Compliance({
+    db: database.db,
+    clock,
+    identity,
+    ledger,
+    payments,
+    risk,
+    lending,
+    credit,
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [

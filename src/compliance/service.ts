@@ -7,13 +7,14 @@ import {
   GENESIS_HASH,
   type Identity,
 } from '../identity/index.ts';
-import type { Clock, PlainDate } from '../kernel/index.ts';
+import type { PlainDate } from '../kernel/index.ts';
+import { Aml } from './aml/service.ts';
+import { Contracts } from './contracts/service.ts';
+import type { ComplianceDeps } from './deps.ts';
+import { Privacy } from './privacy/service.ts';
+import { Screening } from './screening/service.ts';
 
-export interface ComplianceOptions {
-  readonly db: Executor;
-  readonly clock: Clock;
-  readonly identity: Identity;
-}
+export type ComplianceOptions = ComplianceDeps;
 
 /** The audit chain as verify found it: the chain's own checks, then the heads recorded at day-close. */
 export type AuditTrailReport =
@@ -35,7 +36,17 @@ export interface RecordedChainHead {
  * each day-close.
  */
 export class Compliance {
-  constructor(private readonly options: ComplianceOptions) {}
+  readonly contracts: Contracts;
+  readonly aml: Aml;
+  readonly screening: Screening;
+  readonly privacy: Privacy;
+
+  constructor(private readonly options: ComplianceOptions) {
+    this.contracts = new Contracts(options);
+    this.aml = new Aml(options);
+    this.screening = new Screening(options);
+    this.privacy = new Privacy(options);
+  }
 
   /**
    * Walks the audit chain and names the first record whose hash does not hold; then checks that the
@@ -98,6 +109,10 @@ export class Compliance {
    */
   daySteps(): BatchStep[] {
     return [
+      ...this.contracts.daySteps(),
+      ...this.aml.daySteps(),
+      ...this.screening.daySteps(),
+      ...this.privacy.daySteps(),
       {
         name: 'compliance.audit-chain-head',
         owner: 'compliance',

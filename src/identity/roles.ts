@@ -12,6 +12,7 @@ export const ROLES = [
   'operations',
   'finance',
   'legal',
+  'compliance',
   'admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,6 +23,7 @@ export const STAFF_ROLES: readonly Role[] = [
   'operations',
   'finance',
   'legal',
+  'compliance',
   'admin',
 ];
 
@@ -29,7 +31,7 @@ export const PERMISSIONS = {
   'ledger:read': ['finance', 'admin'],
   'ledger:write': ['finance', 'admin'],
   'staff:manage': ['admin'],
-  'audit:read': ['admin', 'legal'],
+  'audit:read': ['admin', 'legal', 'compliance'],
   'users:read': [
     'admin',
     'operations',
@@ -76,6 +78,16 @@ export const PERMISSIONS = {
   'batch:read': ['operations', 'finance', 'admin', 'collection_supervisor', 'risk_officer'],
   /** Close the business day. */
   'batch:operate': ['operations', 'admin'],
+  /** Find and read any contract, its PDF and acceptances; verify a PDF. */
+  'contracts:read': ['legal', 'compliance', 'operations', 'admin'],
+  /** Write contract templates, approve another's template, decide the legal review queue. */
+  'contracts:manage': ['legal', 'admin'],
+  /** Work anti-money-laundering alerts and watch-list matches: evidence, notes, decisions, reports. */
+  'aml:work': ['compliance', 'admin'],
+  /** Edit the anti-money-laundering rules and upload watch lists. */
+  'aml:manage': ['compliance', 'admin'],
+  /** Retention rules and their runs, consent records, data exports on a user's behalf. */
+  'privacy:manage': ['compliance', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -65,6 +65,7 @@ const en = {
     operations: 'Operations',
     finance: 'Finance',
     legal: 'Legal',
+    compliance: 'Compliance',
     admin: 'Administrator',
   },
   errors: {},
@@ -135,6 +136,7 @@ const zh: typeof en = {
     operations: '运营',
     finance: '财务',
     legal: '法务',
+    compliance: '合规',
     admin: '管理员',
   },
   errors: {

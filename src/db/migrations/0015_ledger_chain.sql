@@ -1,0 +1,1 @@
+-- The ledger's transfers as a hash chain (issue 21). See docs/compliance.md.

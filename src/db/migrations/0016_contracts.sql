@@ -1,0 +1,1 @@
+-- Contract templates, signed PDF contracts, acceptances and the legal review queue (issue 21). See docs/compliance.md.

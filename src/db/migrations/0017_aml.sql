@@ -1,0 +1,1 @@
+-- Anti-money-laundering rules, alerts and cases (issue 21). See docs/compliance.md.

@@ -1,0 +1,1 @@
+-- Watch lists and name screening (issue 21). See docs/compliance.md.

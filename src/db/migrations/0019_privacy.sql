@@ -1,0 +1,1 @@
+-- Data protection: retention, consent records, data exports (issue 21). See docs/compliance.md.
