@@ -1,12 +1,6 @@
 import { sql } from 'kysely';
 import type { BatchStep } from '../batch/index.ts';
-import type { Executor } from '../db/index.ts';
-import {
-  type AuditChainProblem,
-  type AuditChainReport,
-  GENESIS_HASH,
-  type Identity,
-} from '../identity/index.ts';
+import { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from '../identity/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 import { Aml } from './aml/service.ts';
 import { Contracts } from './contracts/service.ts';
