@@ -1,6 +1,8 @@
 /**
  * The double-entry ledger: the one source of truth for every balance in netfin. See docs/ledger.md.
  */
+
+export type { LedgerChainProblem, LedgerChainReport } from './chain-verify.ts';
 export {
   type ChartEntry,
   type ChartKey,

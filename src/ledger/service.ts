@@ -2,6 +2,8 @@ import type { BatchStep } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { type Clock, findCurrency, invalid, isStorableText } from '../kernel/index.ts';
 import { INT8_MAX } from './batch-state.ts';
+import { ledgerChainHashesAt, ledgerChainHead, sealLedgerChain } from './chain-seal.ts';
+import { type LedgerChainReport, verifyLedgerChain } from './chain-verify.ts';
 import { GroupCommitter } from './group-commit.ts';
 import {
   ACCOUNT_FLAGS_MASK,
@@ -210,7 +212,38 @@ export class Ledger {
     }
   }
 
-  /** The ledger's step of the day-close: release expired pending transfers. */
+  /**
+   * Appends the batches written since the last seal to the transfers' hash chain (chain-seal.ts).
+   * Returns how many batches were sealed. Day-close and verify call it; it is idempotent.
+   */
+  sealChain(): Promise<number> {
+    return sealLedgerChain(this.options.db, this.options.clock.now());
+  }
+
+  /**
+   * Seals what is pending, then walks the transfers' hash chain and names the first record, and the
+   * transfer in it, that does not hold (chain-verify.ts).
+   */
+  async verifyChain(): Promise<LedgerChainReport> {
+    await this.sealChain();
+    return verifyLedgerChain(this.options.db);
+  }
+
+  /** The chain's head (position and hash) as it stands, for day-close to record. */
+  chainHead(options: InTransaction = {}): Promise<{ position: bigint; hash: string }> {
+    return ledgerChainHead(options.tx ?? this.options.db);
+  }
+
+  /** The hashes of the chain records at these positions (a position with no record is left out). */
+  chainHashesAt(positions: readonly bigint[], options: InTransaction = {}): Promise<Map<bigint, string>> {
+    return ledgerChainHashesAt(options.tx ?? this.options.db, positions);
+  }
+
+  /**
+   * The ledger's steps of the day-close: release expired pending transfers early; seal the day's
+   * batches into the hash chain late, after the steps that post, and before compliance records the
+   * chain's head (position 950), so that the recorded head covers the day.
+   */
   daySteps(): BatchStep[] {
     return [
       {
@@ -220,6 +253,14 @@ export class Ledger {
         description: 'Release pending transfers whose timeout has passed',
         transactional: false,
         run: () => this.expirePending(),
+      },
+      {
+        name: 'ledger.chain-seal',
+        owner: 'ledger',
+        position: 940,
+        description: "Seal the day's batches of transfers into the hash chain",
+        transactional: false,
+        run: () => this.sealChain(),
       },
     ];
   }

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type Executor, integerArray, RetryableError, sqlState, textArray } from '../db/index.ts';
 import { assert } from '../kernel/index.ts';
 import type { Changes } from './batch-state.ts';
+import { pendingLink, pendingLinkYielding } from './chain.ts';
 
 /**
  * Writes a batch's outcome in one statement: data-modifying CTEs insert the new accounts,
@@ -10,6 +11,9 @@ import type { Changes } from './batch-state.ts';
  * timestamp base that the batch's slot numbers are added to.
  */
 const SLOTS_PER_BLOCK = 65536n;
+
+/** From this many transfers a batch's chain link is hashed while the batch is written (see below). */
+const HASH_WHILE_WRITING = 1000;
 
 /** A column's values, or, when they are all equal, that one value (unnest pads the empty list with nulls). */
 function compact<T>(values: T[]): { list: T[]; only: T | null } {
@@ -90,7 +94,9 @@ export async function writeChanges(
                   ${textArray(t.map((x) => x.creditAccountId))}::text[], ${integerArray(t.map((x) => x.amount))}::int8[],
                   ${pendingIds.list}::text[], ${ledgers.list}::text[], ${codes.list}::int4[], ${userData.list}::text[],
                   ${flags.list}::int4[], ${timeouts.list}::int4[], ${consecutive ? [] : t.map((x) => BigInt(x.seq))}::int8[])
-        with ordinality as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq, ord))`);
+        with ordinality as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq, ord)
+      returning id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data, flags, timeout_seconds,
+                timestamp, created_at)`);
   }
 
   if (changes.touchedAccounts.size > 0) {
@@ -143,11 +149,34 @@ export async function writeChanges(
         as v(account_id, seq, transfer_id, dp, dpo, cp, cpo))`);
   }
 
-  const result = await sql<{ base: bigint }>`
+  // The batch's link in the transfers' hash chain (chain.ts): one row of ledger_chain_pending in the
+  // same transaction, so it commits or rolls back with the batch. No lock is taken: concurrent
+  // batches stay concurrent, and the sealer orders them later. A small batch's link is hashed first
+  // and goes in the same statement (no extra round trip); a large one's is hashed while the database
+  // writes the batch, and inserted after it, so that its hashing adds next to nothing to the time.
+  const transfers = changes.newTransfers;
+  const overlap = transfers.length >= HASH_WHILE_WRITING;
+  if (transfers.length > 0 && !overlap) {
+    const link = pendingLink(transfers);
+    parts.push(sql`chain_pending as (
+      insert into ledger_chain_pending (block, transfers, digest, leaves)
+      values (${base}, ${link.transfers}, decode(${link.digest}, 'hex'), decode(${link.leaves}, 'hex')))`);
+  }
+  const written = sql<{ base: bigint }>`
     with block as (select nextval('ledger_timestamp_block') * ${SLOTS_PER_BLOCK}::int8 as base)
     ${parts.length > 0 ? sql`, ${sql.join(parts, sql`, `)}` : sql``}
     select base from block`
     .execute(trx)
     .catch(options.assumedNew ? uniqueViolationIsTakenId : uniqueViolationIsRace);
-  return result.rows[0]!.base;
+  if (!overlap) return (await written).rows[0]!.base;
+  // Marked handled now, since it may fail while we hash; awaiting it below still throws.
+  written.catch(() => {});
+  const link = await pendingLinkYielding(transfers);
+  const block = (await written).rows[0]!.base;
+  await sql`
+    insert into ledger_chain_pending (block, transfers, digest, leaves)
+    values (${block}, ${link.transfers}, decode(${link.digest}, 'hex'), decode(${link.leaves}, 'hex'))`.execute(
+    trx,
+  );
+  return block;
 }
