@@ -25,6 +25,9 @@ declare module 'fastify' {
   }
 }
 
+/** Marks a stored response type whose body is base64 of binary bytes. */
+const BINARY_MARK = 'base64;';
+
 /** What makes two requests "the same request": method, path and the exact body bytes. */
 export function idempotencyHash(method: string, url: string, rawBody: string): string {
   const path = url.split('?')[0] ?? '';
@@ -92,10 +95,15 @@ export function installIdempotency(app: FastifyInstance, db: Executor): void {
     }
     if (stored.state === 'completed') {
       reply.header('idempotent-replayed', 'true');
+      const binary = stored.response_type?.startsWith(BINARY_MARK) ?? false;
       return reply
         .code(stored.response_status ?? 200)
-        .type(stored.response_type ?? 'application/json; charset=utf-8')
-        .send(stored.response_body ?? '');
+        .type(
+          binary
+            ? stored.response_type!.slice(BINARY_MARK.length)
+            : (stored.response_type ?? 'application/json; charset=utf-8'),
+        )
+        .send(binary ? Buffer.from(stored.response_body ?? '', 'base64') : (stored.response_body ?? ''));
     }
     if (stored.lapsed) {
       const taken = await sql`
@@ -124,13 +132,19 @@ export function installIdempotency(app: FastifyInstance, db: Executor): void {
           db,
         );
       } else {
-        const body =
-          typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
         const type = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+        // A binary answer (a PDF) is kept as base64, marked in its type, so that a replay gives the same bytes.
+        const bytes =
+          payload instanceof Uint8Array
+            ? Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
+            : null;
+        const binary = bytes !== null && !/^(text\/|application\/(json|problem\+json))/.test(type);
+        const body =
+          typeof payload === 'string' ? payload : bytes ? bytes.toString(binary ? 'base64' : 'utf8') : '';
         await sql`
           update idempotency_keys
           set state = 'completed', response_status = ${reply.statusCode}, response_body = ${body},
-              response_type = ${type}, completed_at = now(), locked_until = null
+              response_type = ${binary ? `${BINARY_MARK}${type}` : type}, completed_at = now(), locked_until = null
           where scope = ${claim.scope} and key = ${claim.key}`.execute(db);
       }
     } catch (error) {

@@ -78,6 +78,7 @@ program.addCommand(loanCommand());
 program.addCommand(lendingCommand(globals));
 for (const command of batchCommands(globals)) program.addCommand(command);
 program.addCommand(auditCommand(globals));
+program.addCommand((await import('./contract-commands.ts')).contractsCommand(globals));
 
 try {
   await program.parseAsync(process.argv);

@@ -172,6 +172,8 @@ function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Tim
     ),
     // Another process may have closed a date: keep the clock's business date current.
     every(5_000, () => platform.batch.refresh(), 'reading the business date'),
+    // Contracts are recorded in their deals' transactions and rendered to PDF here, after the commit.
+    every(2_000, () => platform.compliance.contracts.renderInBackground(), 'rendering contracts'),
     ...(platform.config.dayCloseAt
       ? [every(30_000, dayCloseScheduler(platform, app), 'closing the business day')]
       : []),

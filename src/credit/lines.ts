@@ -6,6 +6,7 @@ import { type Clock, notFound, type PlainDate, uuidv7 } from '../kernel/index.ts
 import type { Ledger } from '../ledger/index.ts';
 import type { Payments } from '../payments/index.ts';
 import type { Risk } from '../risk/index.ts';
+import type { CreditContractRegistry } from './contract-hooks.ts';
 import type { LineProductStore } from './products.ts';
 
 /** What every operation of the context needs. */
@@ -17,6 +18,8 @@ export interface CreditContext {
   readonly payments: Payments;
   readonly risk: Risk;
   readonly products: LineProductStore;
+  /** The contracts register's hooks on a line's opening and the customer's acceptance. */
+  readonly contracts: CreditContractRegistry;
 }
 
 export const LINE_STATUSES = ['referred', 'declined', 'active', 'frozen', 'closed'] as const;

@@ -10,6 +10,7 @@ import { ensurePlatformAccounts, lineBalances } from './accounts.ts';
 import { applyForLine, closeReferral, type LineApplication } from './apply.ts';
 import { linePricing } from './apr.ts';
 import { assignmentHooks, assignPlan } from './assign.ts';
+import { type CreditContractHooks, CreditContractRegistry } from './contract-hooks.ts';
 import * as conversion from './conversion.ts';
 import { creditDaySteps, lineRanges } from './day-steps.ts';
 import * as draws from './draws.ts';
@@ -48,7 +49,7 @@ export class Credit {
 
   constructor(options: CreditOptions) {
     this.products = new LineProductStore(options.db, options.clock, options.identity);
-    this.context = { ...options, products: this.products };
+    this.context = { ...options, products: this.products, contracts: new CreditContractRegistry() };
     // A risk officer's verdict on a referred line grants or declines it, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
       await closeReferral(this.context, trx, outcome);
@@ -63,8 +64,16 @@ export class Credit {
     await inTransaction(this.context.db, (trx) => ensurePlatformAccounts(this.context.ledger, trx));
   }
 
-  apply(customerId: string, input: LineApplication) {
-    return applyForLine(this.context, customerId, input);
+  apply(customerId: string, input: LineApplication, audit?: AuditContext) {
+    return applyForLine(this.context, customerId, input, audit);
+  }
+
+  /**
+   * The contracts register's hooks (compliance registers them): called in the transactions of a
+   * line's opening and of the customer's application.
+   */
+  onContracts(hooks: CreditContractHooks): void {
+    this.context.contracts.register(hooks);
   }
 
   line(id: string) {

@@ -20,6 +20,8 @@ export interface AuditEntry {
 export interface AuditContext {
   readonly principal: Principal;
   readonly ip: string | null;
+  /** The client's User-Agent, where the action came through the API: a binding action records it. */
+  readonly userAgent?: string | null | undefined;
 }
 
 export async function audit(

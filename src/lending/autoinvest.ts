@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/index.ts';
-import { type Clock, Decimal, invalid, parseDecimal } from '../kernel/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
+import type { AuditContext } from '../identity/index.ts';
+import { CNY, Decimal, formatAmount, invalid, parseDecimal } from '../kernel/index.ts';
+import type { LendingContext } from './loans.ts';
 
 /**
  * Auto-invest rules (自动投标): which listings an investor wants (grades, rate range, terms in
@@ -63,12 +65,18 @@ export async function getRule(db: Executor, investorId: string): Promise<AutoInv
   return rows.rows[0] ? toRule(rows.rows[0]) : null;
 }
 
+/**
+ * Saves the investor's rule. Saving it is the investor's standing acceptance (a mandate) of the loan
+ * contracts auto-invest will conclude for them, recorded with the rule in one transaction; the bids
+ * it makes later run without the investor and record nothing of their own.
+ */
 export async function saveRule(
-  db: Executor,
-  clock: Clock,
+  context: LendingContext,
   investorId: string,
   input: AutoInvestInput,
+  audit?: AuditContext,
 ): Promise<AutoInvestRule> {
+  const { clock } = context;
   const min = parseDecimal(input.minRate);
   const max = parseDecimal(input.maxRate);
   if (!min.ok || !max.ok || min.value.gt(max.value) || max.value.gt(1))
@@ -77,11 +85,35 @@ export async function saveRule(
   if (input.amountPerLoan <= 0n || input.maxPerBorrower <= 0n || input.keepBalance < 0n)
     throw invalid('amount_must_be_positive', 'amounts per loan and per borrower must be positive');
   const grades = [...new Set(input.grades)];
-  await sql`insert into auto_invest_rules (investor_id, enabled, grades, min_rate, max_rate, min_term, max_term, amount_per_loan, keep_balance, max_per_borrower, updated_at)
+  return inTransaction(context.db, async (db) => {
+    await sql`insert into auto_invest_rules (investor_id, enabled, grades, min_rate, max_rate, min_term, max_term, amount_per_loan, keep_balance, max_per_borrower, updated_at)
     values (${investorId}::uuid, ${input.enabled}, ${grades}::text[], ${new Decimal(input.minRate).toFixed(6)}::numeric, ${new Decimal(input.maxRate).toFixed(6)}::numeric,
             ${input.minTerm}, ${input.maxTerm}, ${input.amountPerLoan}, ${input.keepBalance}, ${input.maxPerBorrower}, ${clock.now()})
     on conflict (investor_id) do update set enabled = excluded.enabled, grades = excluded.grades, min_rate = excluded.min_rate, max_rate = excluded.max_rate,
       min_term = excluded.min_term, max_term = excluded.max_term, amount_per_loan = excluded.amount_per_loan, keep_balance = excluded.keep_balance,
       max_per_borrower = excluded.max_per_borrower, updated_at = excluded.updated_at`.execute(db);
-  return (await getRule(db, investorId))!;
+    const rule = (await getRule(db, investorId))!;
+    // A rule switched off mandates nothing.
+    if (rule.enabled)
+      await context.contracts.accepted(db, audit, {
+        kind: 'loan',
+        subjectType: 'auto_invest_mandate',
+        subjectId: investorId,
+        userId: investorId,
+        role: 'lender',
+        acceptedAt: clock.now(),
+        terms: {
+          enabled: rule.enabled,
+          grades: rule.grades,
+          minRate: rule.minRate,
+          maxRate: rule.maxRate,
+          minTerm: rule.minTerm,
+          maxTerm: rule.maxTerm,
+          amountPerLoan: formatAmount(rule.amountPerLoan, CNY),
+          keepBalance: formatAmount(rule.keepBalance, CNY),
+          maxPerBorrower: formatAmount(rule.maxPerBorrower, CNY),
+        },
+      });
+    return rule;
+  });
 }

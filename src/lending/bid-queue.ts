@@ -1,6 +1,15 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
-import { conflict, DomainError, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
+import type { AuditContext } from '../identity/index.ts';
+import {
+  CNY,
+  conflict,
+  DomainError,
+  formatAmount,
+  notFound,
+  ruleViolation,
+  uuidv7,
+} from '../kernel/index.ts';
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import { walletAccountId } from '../payments/index.ts';
 import { CURRENCY, LendingCode, loanAccount } from './accounts.ts';
@@ -12,8 +21,9 @@ import {
   raisedFor,
   sizeBid,
 } from './bids.ts';
+import type { AcceptanceOf } from './contract-hooks.ts';
 import { afterFull } from './disbursement.ts';
-import { findLoan, getLoan, type LendingContext } from './loans.ts';
+import { findLoan, getLoan, type LendingContext, type Loan } from './loans.ts';
 
 /**
  * Group commit for the bids on one listing. A hot listing is one row that every bid must lock, so
@@ -33,6 +43,8 @@ import { findLoan, getLoan, type LendingContext } from './loans.ts';
 interface Waiting {
   readonly investorId: string;
   readonly requested: bigint;
+  /** The request's context: the bid is the investor's acceptance of the listing's terms. */
+  readonly audit: AuditContext | undefined;
   readonly resolve: (outcome: BidOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -48,10 +60,10 @@ export class BidQueue {
 
   constructor(private readonly context: LendingContext) {}
 
-  submit(investorId: string, loanId: string, requested: bigint): Promise<BidOutcome> {
+  submit(investorId: string, loanId: string, requested: bigint, audit?: AuditContext): Promise<BidOutcome> {
     return new Promise<BidOutcome>((resolve, reject) => {
       const queue = this.queues.get(loanId);
-      const waiting = { investorId, requested, resolve, reject };
+      const waiting = { investorId, requested, audit, resolve, reject };
       if (queue) {
         queue.push(waiting);
         return;
@@ -124,7 +136,7 @@ export class BidQueue {
             checkListingOpen(this.context, loan, 'manual');
             const standing = await this.context.identity.suitability.standings([waiting.investorId], trx);
             checkStanding(loan, waiting.investorId, standing.get(waiting.investorId));
-            return bidInTransaction(
+            const outcome = await bidInTransaction(
               this.context,
               trx,
               waiting.investorId,
@@ -132,6 +144,18 @@ export class BidQueue {
               waiting.requested,
               'manual',
             );
+            await this.context.contracts.accepted(
+              trx,
+              waiting.audit,
+              bidAcceptance(
+                loan,
+                waiting.investorId,
+                waiting.requested,
+                outcome.bid.amount,
+                outcome.bid.createdAt,
+              ),
+            );
+            return outcome;
           });
           answers.push({ ok: true, outcome });
         } catch (error) {
@@ -179,7 +203,13 @@ async function writeBatch(
   let remaining = loan.amount - raised;
   const now = context.clock.now();
   const answers: Answer[] = [];
-  const accepted: { id: string; investorId: string; requested: bigint; amount: bigint }[] = [];
+  const accepted: {
+    id: string;
+    investorId: string;
+    requested: bigint;
+    amount: bigint;
+    audit: AuditContext | undefined;
+  }[] = [];
   for (const waiting of batch) {
     try {
       // Filled by an earlier bid of this batch: what a lone bid arriving now would be told.
@@ -200,7 +230,13 @@ async function writeBatch(
       available.set(wallet, money - amount);
       holding.set(waiting.investorId, (holding.get(waiting.investorId) ?? 0n) + amount);
       const id = uuidv7();
-      accepted.push({ id, investorId: waiting.investorId, requested: waiting.requested, amount });
+      accepted.push({
+        id,
+        investorId: waiting.investorId,
+        requested: waiting.requested,
+        amount,
+        audit: waiting.audit,
+      });
       const full = amount === remaining;
       remaining -= amount;
       answers.push({
@@ -244,7 +280,49 @@ async function writeBatch(
     from unnest(${accepted.map((b) => b.id)}::uuid[], ${accepted.map((b) => b.investorId)}::uuid[],
                 ${accepted.map((b) => b.requested.toString())}::bigint[], ${accepted.map((b) => b.amount.toString())}::bigint[])
          as t(id, investor, requested, amount)`.execute(trx);
+  // Each bid written is its investor's acceptance, in the same transaction: a bid refused or rolled
+  // back leaves none.
+  await context.contracts.acceptedAll(
+    trx,
+    accepted.map((b) => ({
+      audit: b.audit,
+      acceptance: bidAcceptance(loan, b.investorId, b.requested, b.amount, now),
+    })),
+  );
   if (remaining === 0n)
     await sql`update loans set status = 'full', full_at = ${now} where id = ${loanId}::uuid`.execute(trx);
   return answers;
+}
+
+/** What a manual bidder accepts: the listing's terms and the amount of their bid. */
+function bidAcceptance(
+  loan: Loan,
+  investorId: string,
+  requested: bigint,
+  amount: bigint,
+  at: Date,
+): AcceptanceOf {
+  return {
+    kind: 'loan',
+    subjectType: 'loan',
+    subjectId: loan.id,
+    userId: investorId,
+    role: 'lender',
+    acceptedAt: at,
+    terms: {
+      loanId: loan.id,
+      amount: formatAmount(loan.amount, CNY),
+      currency: 'CNY',
+      annualRate: loan.annualRate,
+      upfrontFeeRate: loan.upfrontFeeRate,
+      term: loan.term,
+      termUnit: loan.termUnit,
+      method: loan.method,
+      grade: loan.grade,
+      riskLevel: loan.riskLevel,
+      product: `${loan.productId}@${loan.productVersion}`,
+      bidRequested: formatAmount(requested, CNY),
+      bidAmount: formatAmount(amount, CNY),
+    },
+  };
 }

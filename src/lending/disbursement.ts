@@ -234,6 +234,22 @@ export async function disburse(context: LendingContext, loanId: string, audit?: 
     await sql`insert into loan_contracts (loan_id, number, terms, parties, digest, digest_algorithm, signed_at)
               values (${loanId}::uuid, ${number}, ${JSON.stringify(terms)}::jsonb, ${JSON.stringify(parties)}::jsonb, ${digest},
                       ${CONTRACT_DIGEST_ALGORITHM}, ${now})`.execute(trx);
+    // The contracts register records the same contract with its parties, in this transaction.
+    const decision = await sql<{ decision_id: string | null }>`
+      select decision_id from loan_applications where id = ${loan.applicationId}::uuid`.execute(trx);
+    await context.contracts.issued(trx, {
+      kind: 'loan',
+      loanId,
+      number,
+      terms,
+      borrowerId: loan.borrowerId,
+      lenders: parties.lenders.map((l) => ({ investorId: l.investor, principal: l.principal })),
+      digest,
+      digestAlgorithm: CONTRACT_DIGEST_ALGORITHM,
+      signedAt: now,
+      businessDate: today,
+      decisionId: decision.rows[0]?.decision_id ?? null,
+    });
     if (audit)
       await context.identity.audit(
         audit,

@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/index.ts';
 import type { Payments } from '../payments/index.ts';
 import type { Risk } from '../risk/index.ts';
 import { loanAccount, noteAccountId } from './accounts.ts';
+import type { ContractHookRegistry } from './contract-hooks.ts';
 import type { OriginRegistry } from './origin.ts';
 import type { ProductStore } from './products.ts';
 import type { RepaymentMethod } from './schedule.ts';
@@ -21,6 +22,8 @@ export interface LendingContext {
   readonly products: ProductStore;
   /** The hooks of loans that originate outside the marketplace (credit's assigned draws). */
   readonly origins: OriginRegistry;
+  /** The contracts register's hooks on deals and acceptances (contract-hooks.ts). */
+  readonly contracts: ContractHookRegistry;
 }
 
 export type LoanStatus = 'listing' | 'full' | 'failed' | 'active' | 'repaid' | 'written_off';

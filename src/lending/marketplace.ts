@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
-import { maskName } from '../identity/index.ts';
+import { type AuditContext, maskName } from '../identity/index.ts';
 import {
   addDays,
   applyRate,
@@ -187,6 +187,7 @@ export async function apply(
   context: LendingContext,
   borrowerId: string,
   input: ApplyInput,
+  audit?: AuditContext,
 ): Promise<ApplyResult> {
   const product = await context.products.current(input.productId);
   checkAgainstProduct(product, input);
@@ -229,13 +230,46 @@ export async function apply(
               ${decision.decisionId}::uuid, ${status}, ${JSON.stringify(reasons)}::jsonb, ${now}, ${now})`.execute(
       trx,
     );
-    if (outcome !== 'approve') return null;
-    return createListing(context, trx, id, {
+    const offered = {
       amount: roundDown(decision.amount ?? input.amount, product.amountStep),
-      annualRate: decision.annualRate!,
-      upfrontFeeRate: decision.upfrontFeeRate,
-      grade: decision.grade!,
-    });
+      annualRate: decision.annualRate,
+      upfrontFeeRate: decision.upfrontFeeRate ?? product.upfrontFeeRate.toFixed(),
+    };
+    const listed =
+      outcome === 'approve'
+        ? await createListing(context, trx, id, {
+            amount: offered.amount,
+            annualRate: decision.annualRate!,
+            upfrontFeeRate: decision.upfrontFeeRate,
+            grade: decision.grade!,
+          })
+        : null;
+    // Submitting is the borrower's acceptance of the terms offered (a listing's, or what a referred
+    // application asks for); a declined application offers nothing to accept.
+    if (outcome !== 'decline')
+      await context.contracts.accepted(trx, audit, {
+        kind: 'loan',
+        subjectType: 'loan',
+        subjectId: listed ?? id,
+        userId: borrowerId,
+        role: 'borrower',
+        acceptedAt: now,
+        terms: {
+          applicationId: id,
+          product: `${product.id}@${product.version}`,
+          requestedAmount: formatAmount(input.amount, CNY),
+          amount: formatAmount(offered.amount, CNY),
+          currency: 'CNY',
+          annualRate: offered.annualRate,
+          upfrontFeeRate: offered.upfrontFeeRate,
+          reserveRate: product.reserveRate.toFixed(),
+          term: input.term,
+          termUnit: product.termUnit,
+          method: input.method,
+          purpose: input.purpose,
+        },
+      });
+    return listed;
   });
   if (loanId) await runAutoInvest(context, loanId);
   const loan = loanId ? await getLoan(context.db, loanId) : null;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
+import type { AuditContext } from '../identity/index.ts';
 import {
   addDays,
   applyRate,
@@ -140,6 +141,7 @@ export async function listNote(
   sellerId: string,
   noteId: string,
   input: { principal?: bigint | undefined; discountRate: string },
+  audit?: AuditContext,
 ): Promise<NoteListing> {
   return inTransaction(context.db, async (trx) => {
     const notes = await sql<{ loan_id: string; holder_id: string | null; acquired_on: PlainDate }>`
@@ -175,6 +177,27 @@ export async function listNote(
               ${today}, ${addDays(today, product.secondary.listingDays)}, ${context.clock.now()})
       on conflict (note_id) where status = 'open' do nothing returning id`.execute(trx);
     if (inserted.rows.length === 0) throw conflict('note_already_listed', 'this note is already for sale');
+    // Listing is the seller's acceptance of the sale at this discount, whoever buys.
+    const { price, fee } = pricing(principal, discount, product);
+    await context.contracts.accepted(trx, audit, {
+      kind: 'note_transfer',
+      subjectType: 'note_transfer',
+      subjectId: id,
+      userId: sellerId,
+      role: 'seller',
+      acceptedAt: context.clock.now(),
+      terms: {
+        noteId,
+        loanId: note.loan_id,
+        principal: formatAmount(principal, CNY),
+        discountRate: discount.toFixed(6),
+        price: formatAmount(price, CNY),
+        fee: formatAmount(fee, CNY),
+        currency: 'CNY',
+        listedOn: today,
+        loanAnnualRate: state.loan.annualRate,
+      },
+    });
     return getNoteListing(trx, id);
   });
 }
@@ -220,6 +243,7 @@ export async function buyNote(
   context: LendingContext,
   buyerId: string,
   listingId: string,
+  audit?: AuditContext,
 ): Promise<NoteListing> {
   const preview = await getNoteListing(context.db, listingId);
   if (preview.sellerId === buyerId) throw ruleViolation('own_listing', 'you cannot buy your own note');
@@ -285,6 +309,40 @@ export async function buyNote(
     );
     await sql`update note_listings set status = 'sold', buyer_id = ${buyerId}::uuid, price = ${price}, accrued_interest = ${accrued}, seller_fee = ${fee},
               closed_at = ${context.clock.now()} where id = ${listingId}::uuid`.execute(trx);
+    // The sale's contract and the buyer's acceptance of it, with the sale.
+    const terms = {
+      noteId: listing.noteId,
+      loanId: state.loan.id,
+      principal: formatAmount(listing.principal, CNY),
+      price: formatAmount(price, CNY),
+      discountRate: new Decimal(listing.discountRate).toFixed(6),
+      fee: formatAmount(fee, CNY),
+      accruedInterest: formatAmount(accrued, CNY),
+      currency: 'CNY',
+      transferDate: today,
+      loanAnnualRate: state.loan.annualRate,
+      remainingInstallments: state.installments.filter((i) => !isCharged(state, i.period)).length,
+      buyerNoteId: noteId,
+    };
+    const signedAt = context.clock.now();
+    await context.contracts.accepted(trx, audit, {
+      kind: 'note_transfer',
+      subjectType: 'note_transfer',
+      subjectId: listingId,
+      userId: buyerId,
+      role: 'buyer',
+      acceptedAt: signedAt,
+      terms,
+    });
+    await context.contracts.issued(trx, {
+      kind: 'note_transfer',
+      listingId,
+      sellerId: listing.sellerId,
+      buyerId,
+      terms,
+      signedAt,
+      businessDate: today,
+    });
     return getNoteListing(trx, listingId);
   });
   if (outcome !== 'stale') return outcome;

@@ -18,6 +18,7 @@ import { loanApr } from './apr.ts';
 import { type AutoInvestInput, getRule, saveRule } from './autoinvest.ts';
 import { BidQueue } from './bid-queue.ts';
 import * as bids from './bids.ts';
+import { ContractHookRegistry, type LendingContractHooks } from './contract-hooks.ts';
 import { lastRunDate, reserveStatus, runDay, runDays } from './day.ts';
 import {
   lendingDaySteps as dayStepsOf,
@@ -58,7 +59,12 @@ export class Lending {
 
   constructor(options: LendingOptions) {
     this.products = new ProductStore(options.db, options.clock, options.identity);
-    this.context = { ...options, products: this.products, origins: new OriginRegistry() };
+    this.context = {
+      ...options,
+      products: this.products,
+      origins: new OriginRegistry(),
+      contracts: new ContractHookRegistry(),
+    };
     this.bidQueue = new BidQueue(this.context);
     // A risk officer's approval of a referred application lists the loan, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
@@ -72,8 +78,8 @@ export class Lending {
     await inTransaction(this.context.db, (trx) => ensurePlatformAccounts(this.context.ledger, trx));
   }
 
-  apply(borrowerId: string, input: market.ApplyInput) {
-    return market.apply(this.context, borrowerId, input);
+  apply(borrowerId: string, input: market.ApplyInput, audit?: AuditContext) {
+    return market.apply(this.context, borrowerId, input, audit);
   }
 
   application(id: string) {
@@ -117,9 +123,9 @@ export class Lending {
   }
 
   /** A manual bid: checked, then written with the other bids arriving on the listing (BidQueue). */
-  async bid(investorId: string, loanId: string, amount: bigint) {
+  async bid(investorId: string, loanId: string, amount: bigint, audit?: AuditContext) {
     bids.checkBid(loanId, amount);
-    return this.bidQueue.submit(investorId, loanId, amount);
+    return this.bidQueue.submit(investorId, loanId, amount, audit);
   }
 
   runAutoInvest(loanId: string) {
@@ -130,8 +136,8 @@ export class Lending {
     return getRule(this.context.db, investorId);
   }
 
-  saveAutoInvestRule(investorId: string, input: AutoInvestInput) {
-    return saveRule(this.context.db, this.context.clock, investorId, input);
+  saveAutoInvestRule(investorId: string, input: AutoInvestInput, audit?: AuditContext) {
+    return saveRule(this.context, investorId, input, audit);
   }
 
   /** Second review (满标复审): staff approve (disburse) or reject (release every bid) a full listing. */
@@ -210,8 +216,9 @@ export class Lending {
     sellerId: string,
     noteId: string,
     input: { principal?: bigint | undefined; discountRate: string },
+    audit?: AuditContext,
   ) {
-    return secondary.listNote(this.context, sellerId, noteId, input);
+    return secondary.listNote(this.context, sellerId, noteId, input, audit);
   }
 
   withdrawNoteListing(sellerId: string, listingId: string) {
@@ -226,8 +233,8 @@ export class Lending {
     return secondary.quoteNoteListing(this.context, listingId);
   }
 
-  buyNote(buyerId: string, listingId: string) {
-    return secondary.buyNote(this.context, buyerId, listingId);
+  buyNote(buyerId: string, listingId: string, audit?: AuditContext) {
+    return secondary.buyNote(this.context, buyerId, listingId, audit);
   }
 
   /** Runs the lending day for every date after the last one run, up to `date`. */
@@ -295,6 +302,14 @@ export class Lending {
         trx,
       );
     });
+  }
+
+  /**
+   * The contracts register's hooks (compliance registers them): called in the transactions of a
+   * disbursement, a note's sale, and the actions that bind a borrower or an investor.
+   */
+  onContracts(hooks: LendingContractHooks): void {
+    this.context.contracts.register(hooks);
   }
 
   // --- loans credit originates: a line's instalment draw assigned to investors (origin.ts) ---

@@ -54,7 +54,7 @@ const cardSchema = z
   .meta({ id: 'BankCard' });
 
 export function context(request: FastifyRequest): AuditContext {
-  return { principal: request.principal, ip: request.ip };
+  return { principal: request.principal, ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
 function client(request: FastifyRequest) {

@@ -4,6 +4,7 @@ import type { Platform } from '../../app/platform.ts';
 import { notFound } from '../../kernel/index.ts';
 import { userIdOf } from '../auth.ts';
 import { moneySchema, rateSchema } from '../schemas.ts';
+import { context } from './identity.ts';
 
 import {
   anyObject,
@@ -185,10 +186,15 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         },
       },
       async (request, reply) => {
-        const listing = await lending.listNote(userIdOf(request), request.params.id, {
-          principal: request.body.principal ? cny(request.body.principal) : undefined,
-          discountRate: request.body.discountRate,
-        });
+        const listing = await lending.listNote(
+          userIdOf(request),
+          request.params.id,
+          {
+            principal: request.body.principal ? cny(request.body.principal) : undefined,
+            discountRate: request.body.discountRate,
+          },
+          context(request),
+        );
         reply.code(201);
         return noteListingJson(listing) as Record<string, unknown>;
       },
@@ -261,10 +267,9 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         },
       },
       async (request) =>
-        noteListingJson(await lending.buyNote(userIdOf(request), request.params.id)) as Record<
-          string,
-          unknown
-        >,
+        noteListingJson(
+          await lending.buyNote(userIdOf(request), request.params.id, context(request)),
+        ) as Record<string, unknown>,
     );
   };
 }

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Descriptions, Row, Table, Tag } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Row, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ContractLink } from '../contracts/ContractLink.tsx';
 import { cny, fromMinor, toMinor } from '../invest/lending.ts';
 import { DateCell } from '../invest/ScheduleTable.tsx';
 import { type Installment, type LoanView, loanState, STATE_COLORS } from './loan-view.ts';
@@ -30,7 +31,16 @@ export function LoanDetail() {
   });
   return (
     <>
-      <PageTitle extra={<Link to="/loans">{t('backToLoans')}</Link>}>{t('loanTitle')}</PageTitle>
+      <PageTitle
+        extra={
+          <Space>
+            <ContractLink subjectId={id} />
+            <Link to="/loans">{t('backToLoans')}</Link>
+          </Space>
+        }
+      >
+        {t('loanTitle')}
+      </PageTitle>
       <QueryView query={query}>
         {(view) => {
           const { loan } = view;

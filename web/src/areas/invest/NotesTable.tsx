@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Amount, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ContractLink } from '../contracts/ContractLink.tsx';
 import type { NoteStatement } from './Investments.tsx';
 import { cny, fromMinor, toMinor } from './lending.ts';
 import { SellNoteModal } from './SellNoteModal.tsx';
@@ -98,16 +99,20 @@ export function NotesTable({ notes }: { notes: NoteStatement[] }) {
           {
             title: t('actions'),
             key: 'actions',
-            render: (_, n) =>
-              n.loanStatus === 'active' && n.outstandingPrincipal !== '0.00' ? (
-                <Button
-                  size="small"
-                  onClick={() => setSelling(n)}
-                  aria-label={t('sellNoteOf', { id: n.loanId.slice(-8) })}
-                >
-                  {t('sellNote')}
-                </Button>
-              ) : null,
+            render: (_, n) => (
+              <Space size={4} wrap>
+                <ContractLink subjectId={n.loanId} />
+                {n.loanStatus === 'active' && n.outstandingPrincipal !== '0.00' ? (
+                  <Button
+                    size="small"
+                    onClick={() => setSelling(n)}
+                    aria-label={t('sellNoteOf', { id: n.loanId.slice(-8) })}
+                  >
+                    {t('sellNote')}
+                  </Button>
+                ) : null}
+              </Space>
+            ),
           },
         ]}
       />
