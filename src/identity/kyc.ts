@@ -20,6 +20,7 @@ import type { IdentitySettings } from './settings.ts';
 import type { SmsCodes } from './sms-codes.ts';
 import { checkPhone, type Users } from './users.ts';
 import type { Vault } from './vault.ts';
+import type { VerificationHooks } from './verification-hooks.ts';
 
 /**
  * Real-name verification (实名认证), bank card binding (four elements and an SMS code to the
@@ -50,6 +51,7 @@ export class Kyc {
     private readonly identityProvider: IdentityProvider,
     private readonly cardVerifier: CardVerifier,
     private readonly settings: IdentitySettings,
+    private readonly verificationHooks: VerificationHooks,
   ) {}
 
   async verifyIdentity(userId: string, input: { realName: string; idNumber: string }, context: AuditContext) {
@@ -87,6 +89,13 @@ export class Kyc {
       );
       if (updated.numAffectedRows !== 1n)
         throw conflict('identity_already_registered', 'this identity is already verified on another account');
+      // Listeners (watch-list screening) write in this transaction, before the audit, which stays last.
+      await this.verificationHooks.fire(trx, {
+        userId,
+        realName,
+        idNumberHash: idHash,
+        birthDate: parsed.value.birthDate,
+      });
       await audit(trx, this.clock, context, {
         action: 'user.identity_verified',
         subjectType: 'user',
