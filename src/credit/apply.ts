@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import { businessDateIn } from '../batch/index.ts';
 import { type Executor, inTransaction, sqlState } from '../db/index.ts';
+import type { AuditContext } from '../identity/index.ts';
 import {
   addMonths,
+  CNY,
   conflict,
   Decimal,
+  formatAmount,
   invalid,
   type PlainDate,
   ruleViolation,
@@ -19,6 +22,7 @@ import {
   lineAccount,
   post,
 } from './accounts.ts';
+import { annualOfDaily, drawApr } from './apr.ts';
 import { type CreditContext, getLine, type Line, logEvent } from './lines.ts';
 import type { LineProduct } from './products.ts';
 
@@ -92,6 +96,49 @@ async function grant(
     },
   ]);
   await logEvent(context, trx, lineId, { kind: 'granted', amount: limit, details }, today);
+  // The line is open: its contract is recorded with the grant.
+  const lines = await sql<{
+    customer_id: string;
+    decision_id: string | null;
+    statement_day: number | null;
+    grace_days: number | null;
+  }>`select customer_id, decision_id, statement_day, grace_days from credit_lines where id = ${lineId}::uuid`.execute(
+    trx,
+  );
+  const line = lines.rows[0]!;
+  await context.contracts.issued(trx, {
+    kind: 'credit_line',
+    lineId,
+    customerId: line.customer_id,
+    terms: lineTerms(line, product, limit, dailyRate, today),
+    signedAt: context.clock.now(),
+    businessDate: today,
+    decisionId: line.decision_id,
+  });
+}
+
+/** A line's terms as its contract states them (amounts in yuan, rates as decimal strings). */
+function lineTerms(
+  line: { statement_day: number | null; grace_days: number | null },
+  product: LineProduct,
+  limit: bigint,
+  dailyRate: string,
+  today: PlainDate,
+) {
+  return {
+    limit: formatAmount(limit, CNY),
+    currency: 'CNY',
+    dailyRate,
+    annualRate: annualOfDaily(dailyRate),
+    apr: drawApr(dailyRate, today),
+    product: `${product.id}@${product.version}`,
+    openedOn: today,
+    statementDay: line.statement_day,
+    graceDays: line.grace_days,
+    penaltyDailyRate: product.billing.penaltyDailyRate,
+    installmentFees: product.instalmentFees,
+    reviewOn: addMonths(today, product.reviewMonths),
+  };
 }
 
 /**
@@ -134,6 +181,7 @@ export async function applyForLine(
   context: CreditContext,
   customerId: string,
   input: LineApplication,
+  audit?: AuditContext,
 ): Promise<LineDecision> {
   const product = await context.products.current(input.productId);
   if (product.status !== 'active')
@@ -191,6 +239,28 @@ export async function applyForLine(
           ${status === 'active' ? 'referred' : status}, ${JSON.stringify(reasons)}::jsonb, ${decision.grade},
           ${product.billing.statementDay}, ${product.billing.graceDays}, ${now}, ${now})`.execute(trx);
       const details = { decisionId: decision.decisionId, grade: decision.grade };
+      // Applying is the customer's acceptance of the line's terms as offered (or, referred, of the
+      // product's terms for the limit asked); a declined application offers nothing to accept.
+      if (status !== 'declined')
+        await context.contracts.accepted(trx, audit, {
+          kind: 'credit_line',
+          subjectType: 'credit_line',
+          subjectId: lineId,
+          userId: customerId,
+          role: 'customer',
+          acceptedAt: now,
+          terms: {
+            product: `${product.id}@${product.version}`,
+            requestedLimit: formatAmount(asked, CNY),
+            limit: status === 'active' ? formatAmount(limit, CNY) : null,
+            currency: 'CNY',
+            dailyRate: status === 'active' ? dailyRateOf(decision, product) : product.dailyRate,
+            statementDay: product.billing.statementDay,
+            graceDays: product.billing.graceDays,
+            penaltyDailyRate: product.billing.penaltyDailyRate,
+            installmentFees: product.instalmentFees,
+          },
+        });
       if (status === 'active')
         await grant(context, trx, lineId, product, limit, dailyRateOf(decision, product), today, details);
       else

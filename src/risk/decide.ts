@@ -3,6 +3,13 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
 import { type Clock, CNY, Decimal, formatAmount, invalid, parseAmount, uuidv7 } from '../kernel/index.ts';
+import {
+  NO_CONSENT,
+  noConsentReason,
+  notConsented,
+  SOURCES_NEEDING_CONSENT,
+  type SourceConsentCheck,
+} from './consent.ts';
 import type { DecisionLog, DecisionRow } from './decision-log.ts';
 import { type Evaluation, RiskEngine } from './engine.ts';
 import { features } from './features.ts';
@@ -72,6 +79,8 @@ export interface DecideDeps {
   readonly graphName: string;
   /** The applicant's wallet balance, minor units (payments), if it can be read. */
   readonly walletBalance?: (userId: string) => Promise<bigint>;
+  /** Whether the applicant allows a source to be asked (consent.ts); absent: every source may be. */
+  readonly consent?: SourceConsentCheck;
 }
 
 const TERMS = [3, 6, 9, 12, 18, 24, 36];
@@ -123,8 +132,17 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
         { status: 'failed', cached: false, response: null, error: 'identity not verified' } as SourceRecord,
       ]),
     );
+  // A source the applicant has not consented to is not asked (nor read from the cache): it is
+  // recorded as failed with the reason, and the decision goes on as when that source is down.
+  const refused = subject ? await refusedSources(deps, application.applicantId) : [];
+  const asked = deps.sources.filter((s) => !refused.includes(s.name));
   const [sources, velocity, wallet] = await Promise.all([
-    subject ? gather(deps.db, deps.clock, deps.sources, subject) : unverified(),
+    subject
+      ? gather(deps.db, deps.clock, asked, subject).then((records) => ({
+          ...records,
+          ...Object.fromEntries(refused.map((name) => [name, notConsented()])),
+        }))
+      : unverified(),
     velocityOf(deps, application),
     deps.walletBalance ? deps.walletBalance(application.applicantId).catch(() => 0n) : 0n,
   ]);
@@ -177,6 +195,15 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
     }),
   };
   return { document, sources, subject: subject?.key ?? null };
+}
+
+/** The sources needing consent that this applicant has not given it for. */
+async function refusedSources(deps: DecideDeps, applicantId: string): Promise<string[]> {
+  const check = deps.consent;
+  if (!check) return [];
+  const needing = deps.sources.map((s) => s.name).filter((name) => SOURCES_NEEDING_CONSENT.includes(name));
+  const allowed = await Promise.all(needing.map((name) => check(applicantId, name)));
+  return needing.filter((_name, i) => !allowed[i]);
 }
 
 /**
@@ -257,6 +284,7 @@ export function finish(
       outcome = 'refer';
       reasons.push(`data_source_unavailable:${name}`);
     }
+    if (record.error === NO_CONSENT) reasons.push(noConsentReason(name));
   }
   const grade = (result.grade as string | undefined) ?? null;
   const letter = grade?.[0] ?? 'G';

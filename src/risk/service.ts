@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { type Clock, CNY, invalid, notFound, parseAmount } from '../kernel/index.ts';
+import type { SourceConsentCheck } from './consent.ts';
 import {
   type CreditApplication,
   type DecideDeps,
@@ -43,6 +44,7 @@ export class Risk {
   readonly reviews: Reviews;
   readonly engine: RiskEngine;
   private readonly deps: DecideDeps;
+  private consentCheck: SourceConsentCheck | null = null;
 
   constructor(private readonly options: RiskOptions) {
     const { db, clock, identity } = options;
@@ -63,7 +65,17 @@ export class Risk {
       sources: options.sources ?? [simulatedBureau, simulatedBlacklist],
       graphName: DEFAULT_GRAPH_NAME,
       ...(options.walletBalance ? { walletBalance: options.walletBalance } : {}),
+      consent: (applicantId, source) =>
+        this.consentCheck ? this.consentCheck(applicantId, source) : Promise.resolve(true),
     };
+  }
+
+  /**
+   * Registers who answers whether an applicant consents to a source being asked (compliance, which
+   * keeps the consent records). Until one is registered every source may be asked.
+   */
+  checkConsentWith(check: SourceConsentCheck): void {
+    this.consentCheck = check;
   }
 
   /** Ships the default model (trained from the LendingClub data) and the default graph on first start. */

@@ -214,6 +214,7 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
       page,
       'borrower-decision',
       async () => {
+        await page.getByRole('checkbox', { name: /obtain my credit report/ }).check();
         await page.getByRole('button', { name: 'Submit application' }).click();
         await page.getByText('Approved').first().waitFor();
       },

@@ -10,6 +10,7 @@ import { planJson } from './credit-purchases.ts';
 import { context } from './identity.ts';
 import { anyObject, cny, errors, idParams, limitQuery, money, toJson } from './lending-schemas.ts';
 import { paymentPassword } from './payment-schemas.ts';
+import { withBureauConsent } from './privacy-consent.ts';
 
 /** Consumer credit: a customer's line (apply, read, history), cash draws and repayments; staff line management. */
 const lineParams = idParams;
@@ -107,6 +108,12 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
               monthlyDebt: moneySchema({ allowZero: true }),
               employmentYears: z.number().int().min(0).max(80).nullable().optional(),
               device: z.string().max(100).nullable().optional(),
+              bureauConsent: z
+                .boolean()
+                .optional()
+                .describe(
+                  'Whether the applicant authorises the credit bureau query (recorded as a consent). Omitted: applying authorises it. false: the bureau is not asked, and the decision is referred as when the bureau is unavailable.',
+                ),
             })
             .strict(),
           response: { 201: anyObject, ...errors },
@@ -114,15 +121,21 @@ export function creditRoutes(platform: Platform): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const b = request.body;
-        const result = await credit.apply(userIdOf(request), {
-          productId: b.productId,
-          requestedLimit: b.requestedLimit ? cny(b.requestedLimit) : undefined,
-          monthlyIncome: cny(b.monthlyIncome),
-          monthlyDebt: cny(b.monthlyDebt),
-          employmentYears: b.employmentYears ?? null,
-          device: b.device ?? null,
-          ip: request.ip,
-        });
+        const result = await withBureauConsent(platform, request, b.bureauConsent, 'line_application', () =>
+          credit.apply(
+            userIdOf(request),
+            {
+              productId: b.productId,
+              requestedLimit: b.requestedLimit ? cny(b.requestedLimit) : undefined,
+              monthlyIncome: cny(b.monthlyIncome),
+              monthlyDebt: cny(b.monthlyDebt),
+              employmentYears: b.employmentYears ?? null,
+              device: b.device ?? null,
+              ip: request.ip,
+            },
+            context(request),
+          ),
+        );
         return reply.code(201).send({ line: await lineJson(result.line), decision: result.decision });
       },
     );

@@ -6,7 +6,6 @@ import { PURPOSES, previewSchedule, REPAYMENT_METHODS } from '../../lending/inde
 import { userIdOf } from '../auth.ts';
 import { moneySchema, rateSchema } from '../schemas.ts';
 import { context } from './identity.ts';
-
 import {
   anyObject,
   applicationJson,
@@ -25,6 +24,7 @@ import {
   scheduleSchema,
   toJson,
 } from './lending-schemas.ts';
+import { withBureauConsent } from './privacy-consent.ts';
 
 /** The marketplace: the risk questionnaire, products and schedules, applications, listings, bids and auto-invest. */
 export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
@@ -154,6 +154,12 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
               monthlyDebt: moneySchema({ allowZero: true }),
               employmentYears: z.number().min(0).max(60).nullable().optional(),
               device: z.string().max(100).optional(),
+              bureauConsent: z
+                .boolean()
+                .optional()
+                .describe(
+                  'Whether the applicant authorises the credit bureau query (recorded as a consent). Omitted: applying authorises it. false: the bureau is not asked, and the decision is referred as when the bureau is unavailable.',
+                ),
             })
             .strict(),
           response: {
@@ -179,18 +185,24 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const b = request.body;
-        const result = await lending.apply(userIdOf(request), {
-          productId: b.productId,
-          amount: cny(b.amount),
-          term: b.term,
-          method: b.method,
-          purpose: b.purpose,
-          monthlyIncome: cny(b.monthlyIncome),
-          monthlyDebt: cny(b.monthlyDebt),
-          employmentYears: b.employmentYears ?? null,
-          device: b.device ?? null,
-          ip: request.ip,
-        });
+        const result = await withBureauConsent(platform, request, b.bureauConsent, 'loan_application', () =>
+          lending.apply(
+            userIdOf(request),
+            {
+              productId: b.productId,
+              amount: cny(b.amount),
+              term: b.term,
+              method: b.method,
+              purpose: b.purpose,
+              monthlyIncome: cny(b.monthlyIncome),
+              monthlyDebt: cny(b.monthlyDebt),
+              employmentYears: b.employmentYears ?? null,
+              device: b.device ?? null,
+              ip: request.ip,
+            },
+            context(request),
+          ),
+        );
         reply.code(201);
         return {
           application: applicationJson(result.application),
@@ -279,7 +291,12 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const outcome = await lending.bid(userIdOf(request), request.params.id, cny(request.body.amount));
+        const outcome = await lending.bid(
+          userIdOf(request),
+          request.params.id,
+          cny(request.body.amount),
+          context(request),
+        );
         reply.code(201);
         return { bid: bidJson(outcome.bid), listingFull: outcome.full };
       },
@@ -339,12 +356,16 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
       async (request) => {
         const b = request.body;
         return toJson(
-          await lending.saveAutoInvestRule(userIdOf(request), {
-            ...b,
-            amountPerLoan: cny(b.amountPerLoan),
-            keepBalance: cny(b.keepBalance),
-            maxPerBorrower: cny(b.maxPerBorrower),
-          }),
+          await lending.saveAutoInvestRule(
+            userIdOf(request),
+            {
+              ...b,
+              amountPerLoan: cny(b.amountPerLoan),
+              keepBalance: cny(b.keepBalance),
+              maxPerBorrower: cny(b.maxPerBorrower),
+            },
+            context(request),
+          ),
         ) as Record<string, unknown>;
       },
     );

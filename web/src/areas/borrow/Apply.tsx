@@ -8,6 +8,7 @@ import { fieldErrors } from '../../errors.ts';
 import { amountProblem, compareDecimal, formatMoney, formatRate } from '../../money.ts';
 import { cny, type Product, type Schedule, timesRate, toMinor, useProducts } from '../invest/lending.ts';
 import { ScheduleTable } from '../invest/ScheduleTable.tsx';
+import { BureauConsentField } from '../privacy/BureauConsentField.tsx';
 import { Decision, type DecisionResult } from './Decision.tsx';
 
 const PURPOSES = [
@@ -86,6 +87,7 @@ function ApplyForm({ products }: { products: Product[] }) {
           monthlyIncome: { amount: v.monthlyIncome, currency: 'CNY' },
           monthlyDebt: { amount: v.monthlyDebt, currency: 'CNY' },
           employmentYears: v.employmentYears ?? null,
+          bureauConsent: true,
         },
         key,
       ),
@@ -179,6 +181,7 @@ function ApplyForm({ products }: { products: Product[] }) {
             {!preview.data && (
               <Typography.Paragraph type="secondary">{t('previewFirst')}</Typography.Paragraph>
             )}
+            <BureauConsentField />
             <Button type="primary" htmlType="submit" block loading={apply.isPending} disabled={!preview.data}>
               {t('submit')}
             </Button>

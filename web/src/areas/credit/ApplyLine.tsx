@@ -6,6 +6,7 @@ import { AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx
 import { fieldErrors } from '../../errors.ts';
 import { useFormKey } from '../../formKey.ts';
 import { formatMoney } from '../../money.ts';
+import { BureauConsentField } from '../privacy/BureauConsentField.tsx';
 import type { Line } from './types.ts';
 
 interface Values {
@@ -53,6 +54,7 @@ export function ApplyLine({ onDecided }: { onDecided?: () => void }) {
           monthlyDebt: { amount: v.monthlyDebt, currency: 'CNY' },
           employmentYears: v.employmentYears ?? null,
           ...(v.requestedLimit ? { requestedLimit: { amount: v.requestedLimit, currency: 'CNY' } } : {}),
+          bureauConsent: true,
         },
         key,
       ),
@@ -127,6 +129,7 @@ export function ApplyLine({ onDecided }: { onDecided?: () => void }) {
           <AmountInput />
         </Form.Item>
         {apply.isError && <ErrorAlert error={apply.error} />}
+        <BureauConsentField />
         <Button type="primary" htmlType="submit" loading={apply.isPending} style={{ marginTop: 12 }}>
           {t('apply.submit')}
         </Button>

@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import { type Clock, notFound, uuidv7 } from '../../kernel/index.ts';
+
+/**
+ * Consent records. Every grant or withdrawal is a new row with when, from where (address and user
+ * agent, when known), who recorded it and the version of the text the user was shown; the latest row
+ * for a purpose is the one in force, and the history is never rewritten.
+ *
+ * The list of purposes is extensible: a new purpose is a new entry here with its text.
+ */
+export const CONSENT_PURPOSES = {
+  marketing: {
+    textVersion: 'marketing-2026-12',
+    zh: '我同意 netfin 通过短信、电子邮件和应用内消息向我发送产品与活动信息。我可以随时撤回。',
+    en: 'I agree that netfin may send me news of products and offers by SMS, e-mail and in-app messages. I can withdraw at any time.',
+  },
+  credit_bureau: {
+    textVersion: 'credit-bureau-2026-12',
+    zh: '我授权 netfin 在审核我的借款或授信申请及存续期管理时，向征信机构查询我的信用报告。我可以随时撤回，撤回后 netfin 不再查询。',
+    en: 'I authorise netfin to obtain my credit report from the credit bureau when deciding on my loan or credit line application and while it is open. I can withdraw at any time; netfin will then stop querying.',
+  },
+} as const;
+
+export type ConsentPurpose = keyof typeof CONSENT_PURPOSES;
+export const PURPOSE_NAMES = Object.keys(CONSENT_PURPOSES) as [ConsentPurpose, ...ConsentPurpose[]];
+
+export type ConsentSource = 'settings' | 'loan_application' | 'line_application' | 'staff';
+
+export interface ConsentRecord {
+  readonly id: string;
+  readonly purpose: ConsentPurpose;
+  readonly granted: boolean;
+  readonly textVersion: string;
+  readonly source: ConsentSource;
+  readonly actorId: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly recordedAt: Date;
+}
+
+export function checkPurpose(purpose: string): ConsentPurpose {
+  if (!(purpose in CONSENT_PURPOSES))
+    throw notFound('consent_purpose_not_found', `no consent purpose ${purpose}`);
+  return purpose as ConsentPurpose;
+}
+
+export async function recordConsent(
+  db: Executor,
+  clock: Clock,
+  input: {
+    userId: string;
+    purpose: ConsentPurpose;
+    granted: boolean;
+    source: ConsentSource;
+    actorId: string;
+    ip: string | null;
+    userAgent: string | null;
+  },
+): Promise<ConsentRecord> {
+  const record: ConsentRecord = {
+    id: uuidv7(),
+    purpose: input.purpose,
+    granted: input.granted,
+    textVersion: CONSENT_PURPOSES[input.purpose].textVersion,
+    source: input.source,
+    actorId: input.actorId,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    recordedAt: clock.now(),
+  };
+  await sql`
+    insert into privacy_consents (id, user_id, purpose, granted, text_version, source, actor_id, ip, user_agent, recorded_at)
+    values (${record.id}::uuid, ${input.userId}::uuid, ${record.purpose}, ${record.granted}, ${record.textVersion},
+            ${record.source}, ${record.actorId}, ${record.ip}, ${record.userAgent}, ${record.recordedAt})`.execute(
+    db,
+  );
+  return record;
+}
+
+interface ConsentRow {
+  id: string;
+  purpose: string;
+  granted: boolean;
+  text_version: string;
+  source: string;
+  actor_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  recorded_at: Date;
+}
+
+const recordOf = (r: ConsentRow): ConsentRecord => ({
+  id: r.id,
+  purpose: r.purpose as ConsentPurpose,
+  granted: r.granted,
+  textVersion: r.text_version,
+  source: r.source as ConsentSource,
+  actorId: r.actor_id,
+  ip: r.ip,
+  userAgent: r.user_agent,
+  recordedAt: r.recorded_at,
+});
+
+/** The record in force for a purpose at `at` (the latest at or before it), or null if there is none. */
+export async function consentAt(
+  db: Executor,
+  userId: string,
+  purpose: ConsentPurpose,
+  at: Date,
+): Promise<ConsentRecord | null> {
+  const rows = await sql<ConsentRow>`
+    select id, purpose, granted, text_version, source, actor_id, ip, user_agent, recorded_at from privacy_consents
+    where user_id = ${userId}::uuid and purpose = ${purpose} and recorded_at <= ${at}
+    order by recorded_at desc, id desc limit 1`.execute(db);
+  return rows.rows[0] ? recordOf(rows.rows[0]) : null;
+}
+
+/** A user's consent records, newest first (every purpose). */
+export async function consentHistory(db: Executor, userId: string, limit = 500): Promise<ConsentRecord[]> {
+  const rows = await sql<ConsentRow>`
+    select id, purpose, granted, text_version, source, actor_id, ip, user_agent, recorded_at from privacy_consents
+    where user_id = ${userId}::uuid order by recorded_at desc, id desc limit ${limit}`.execute(db);
+  return rows.rows.map(recordOf);
+}
+
+export async function deleteConsentRecord(db: Executor, id: string): Promise<void> {
+  await sql`delete from privacy_consents where id = ${id}::uuid`.execute(db);
+}
