@@ -128,6 +128,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     await risk.seed();
     await lending.seed();
     await credit.seed();
+    await compliance.contracts.seed();
     await batch.businessDate();
   } else {
     // Without migrations (`netfin migrate` opens the platform so), the calendar may not exist yet.

@@ -18,6 +18,8 @@ import { SmsCodes } from './sms-codes.ts';
 import { Suitability } from './suitability.ts';
 import { Users } from './users.ts';
 import type { Vault } from './vault.ts';
+import { type IdentityVerifiedListener, VerificationHooks } from './verification-hooks.ts';
+import { verifiedNamesAfter, verifiedNamesOf } from './verified-names.ts';
 
 export interface IdentityOptions {
   readonly db: Executor;
@@ -40,6 +42,7 @@ export class Identity {
   readonly suitability: Suitability;
   private readonly sessions: SessionResolver;
   private readonly auditWriter: AuditWriter;
+  private readonly verificationHooks = new VerificationHooks();
 
   constructor(private readonly options: IdentityOptions) {
     this.sessions = new SessionResolver(options.db, options.clock);
@@ -60,7 +63,23 @@ export class Identity {
       options.identityProvider ?? simulatedIdentityProvider,
       options.cardVerifier ?? simulatedCardVerifier,
       settings,
+      this.verificationHooks,
     );
+  }
+
+  /** Calls `listener` inside each completed real-name verification's transaction. */
+  onIdentityVerified(listener: IdentityVerifiedListener): void {
+    this.verificationHooks.add(listener);
+  }
+
+  /** Verified customers' names, decrypted, in id order after `after` (for screening; internal use only). */
+  verifiedNamesAfter(after: string | null, limit: number, db: Executor = this.options.db) {
+    return verifiedNamesAfter(db, this.vault, after, limit);
+  }
+
+  /** These users' verified names, decrypted (internal use only). */
+  verifiedNamesOf(userIds: readonly string[], db: Executor = this.options.db) {
+    return verifiedNamesOf(db, this.vault, userIds);
   }
 
   /** Users' regions (province codes from their ID cards). */

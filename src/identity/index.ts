@@ -3,6 +3,7 @@ export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
+export * as identityDataProtection from './data-protection.ts';
 export { ageOn, type IdCard, parseIdCard, withCheckCharacter } from './id-card.ts';
 export { Identity, type IdentityOptions } from './identity.ts';
 export type { BankCardView } from './kyc.ts';
@@ -29,7 +30,16 @@ export {
 } from './roles.ts';
 export type { SessionInfo } from './sessions.ts';
 export { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings, PHONE_PATTERN } from './settings.ts';
+export {
+  type CustomerIdentity,
+  customerIdentities,
+  type SharedIdentifier,
+  sharedAddresses,
+  sharedCards,
+} from './shared-identifiers.ts';
 export type { CodePurpose } from './sms-codes.ts';
 export { type Assessment, QUESTIONNAIRE, type Question, riskClassOf } from './suitability.ts';
 export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
 export { generateDataKey, Vault } from './vault.ts';
+export type { IdentityVerified, IdentityVerifiedListener } from './verification-hooks.ts';
+export type { VerifiedName } from './verified-names.ts';

@@ -1,5 +1,6 @@
 /** The P2P lending marketplace: products, schedules, listings and bids, loans and notes, servicing, the reserve, the secondary market. */
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
+export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
   annualPercentageRate,
   type BorrowingCosts,
@@ -10,6 +11,14 @@ export {
 } from './apr.ts';
 export type { AutoInvestInput, AutoInvestRule } from './autoinvest.ts';
 export type { Bid } from './bids.ts';
+export type {
+  LendingAcceptance,
+  LendingContractHooks,
+  LendingDeal,
+  LoanIssued,
+  NoteTransferIssued,
+} from './contract-hooks.ts';
+export { lendingForExport } from './data-export.ts';
 export type { DaySummary } from './day.ts';
 export type { OverdueLoan } from './day-steps.ts';
 export { bucketOf, type Loan, type LoanStatus } from './loans.ts';

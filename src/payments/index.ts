@@ -1,5 +1,14 @@
 /** Third-party payment: wallets, bank-card top-up and withdrawal, transfers, merchant QR payments, reconciliation. */
 export { CURRENCY, merchantAccountId, TransferCode, walletAccountId } from './accounts.ts';
+export {
+  activeCustomerCount,
+  amlMovements,
+  type CustomerPart,
+  customersInPart,
+  lastMovementBefore,
+  type Movement,
+  type MovementKind,
+} from './aml-facts.ts';
 export type { ChannelNotification, PaymentChannel, StatementLine } from './channels/channel.ts';
 export { signNotification } from './channels/signature.ts';
 export { SimChannel } from './channels/sim.ts';
@@ -10,6 +19,7 @@ export type {
   CreditRefundListener,
   MerchantTerms,
 } from './credit-orders.ts';
+export { paymentsForExport } from './data-export.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';
 export type { Order, OrderKind, OrderStatus } from './orders.ts';

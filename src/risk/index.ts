@@ -1,8 +1,17 @@
 /** Risk control: decisions on decision graphs (ZEN), scorecards, pricing and limits, manual review. */
+
+export { NO_CONSENT, noConsentReason, type SourceConsentCheck } from './consent.ts';
+export {
+  decisionsForExport,
+  deleteSourceCacheBefore,
+  stripSourceResponsesBefore,
+} from './data-protection.ts';
 export type { CreditApplication, Decision } from './decide.ts';
+export { declaredIncomes, sharedDevices } from './declared-income.ts';
 export { DEFAULT_GRAPH_NAME, defaultGraph } from './default-graph.ts';
 export type { GraphStatus, GraphVersion } from './graphs.ts';
 export { LINE_GRAPH_NAME, lineGraph } from './line-graph.ts';
+export { type ReviewedTerms, reviewedTerms } from './reviewed-terms.ts';
 export type { Review, ReviewListener, ReviewOutcome, ReviewStatus } from './reviews.ts';
 export * as scorecard from './scorecard/index.ts';
 export { Risk, type RiskOptions } from './service.ts';

@@ -179,7 +179,12 @@ describe('the day-close over a small portfolio', () => {
       'payments.reconcile',
       'credit.funding-report',
       'lending.snapshot',
+      'compliance.contract-render',
+      'compliance.screening',
+      'compliance.aml-scan',
+      'ledger.chain-seal',
       'compliance.audit-chain-head',
+      'compliance.retention',
     ]);
     for (const step of run.steps) expect(step.status).toBe('done');
     const servicing = run.steps.find((s: { step: string }) => s.step === 'lending.servicing');
