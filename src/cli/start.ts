@@ -154,8 +154,16 @@ async function demoData(platform: Platform, app: FastifyInstance, closing: () =>
 /** Background chores every process may run: each is idempotent, so several processes are fine. */
 function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Timeout[] {
   const every = (ms: number, task: () => Promise<unknown>, name: string) => {
+    // A run still going when the next is due is left to finish: the next waits for its turn.
+    let running = false;
     const timer = setInterval(() => {
-      task().catch((error) => app.log.error({ err: error }, `${name} failed`));
+      if (running) return;
+      running = true;
+      task()
+        .catch((error) => app.log.error({ err: error }, `${name} failed`))
+        .finally(() => {
+          running = false;
+        });
     }, ms);
     timer.unref();
     return timer;
@@ -174,6 +182,9 @@ function startHousekeeping(platform: Platform, app: FastifyInstance): NodeJS.Tim
     every(5_000, () => platform.batch.refresh(), 'reading the business date'),
     // Contracts are recorded in their deals' transactions and rendered to PDF here, after the commit.
     every(2_000, () => platform.compliance.contracts.renderInBackground(), 'rendering contracts'),
+    // Batches wait in ledger_chain_pending until sealed into the chain; sealing every few seconds keeps
+    // the window in which a pending row could be rewritten together with its transfers short.
+    every(5_000, () => platform.ledger.sealChain(), 'sealing the ledger chain'),
     ...(platform.config.dayCloseAt
       ? [every(30_000, dayCloseScheduler(platform, app), 'closing the business day')]
       : []),

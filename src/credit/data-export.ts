@@ -25,3 +25,11 @@ export async function creditForExport(db: Executor, userId: string) {
   ]);
   return { lines: lines.rows, statements: statements.rows, events: events.rows };
 }
+
+/** Credit lines a customer still has open (or under review): an account with one is not closed. */
+export async function openLinesOf(db: Executor, userId: string): Promise<number> {
+  const rows = await sql<{ lines: bigint }>`
+    select count(*) as lines from credit_lines
+    where customer_id = ${userId}::uuid and status in ('referred', 'active', 'frozen')`.execute(db);
+  return Number(rows.rows[0]!.lines);
+}

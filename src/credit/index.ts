@@ -4,7 +4,7 @@ export type { LineApplication, LineDecision } from './apply.ts';
 export { drawApr, instalmentApr, type LinePricing, linePricing } from './apr.ts';
 export { ASSIGNED_DRAW_PRODUCT, type AssignResult } from './assign.ts';
 export type { CreditAcceptance, CreditContractHooks, CreditLineIssued } from './contract-hooks.ts';
-export { creditForExport } from './data-export.ts';
+export { creditForExport, openLinesOf } from './data-export.ts';
 export type { DrawRepayment, DrawResult, DrawToCardResult } from './draws.ts';
 export { type FundingReport, fundingReport } from './funding.ts';
 export { LINE_STATUSES, type Line, type LineEvent, type LineStatus } from './lines.ts';

@@ -41,3 +41,20 @@ export async function lendingForExport(db: Executor, userId: string) {
     notes: notes.rows,
   };
 }
+
+/**
+ * What still binds a customer to the marketplace: loans they owe on (listed, funded or running) and
+ * notes they hold on loans still running. An account with either is not closed.
+ */
+export async function openPositionsOf(
+  db: Executor,
+  userId: string,
+): Promise<{ loans: number; notes: number }> {
+  const rows = await sql<{ loans: bigint; notes: bigint }>`
+    select (select count(*) from loans where borrower_id = ${userId}::uuid and status in ('listing', 'full', 'active')) as loans,
+           (select count(*) from loan_notes n join loans l on l.id = n.loan_id
+             where n.holder_id = ${userId}::uuid and l.status in ('listing', 'full', 'active')) as notes`.execute(
+    db,
+  );
+  return { loans: Number(rows.rows[0]!.loans), notes: Number(rows.rows[0]!.notes) };
+}

@@ -18,7 +18,7 @@ export type {
   LoanIssued,
   NoteTransferIssued,
 } from './contract-hooks.ts';
-export { lendingForExport } from './data-export.ts';
+export { lendingForExport, openPositionsOf } from './data-export.ts';
 export type { DaySummary } from './day.ts';
 export type { OverdueLoan } from './day-steps.ts';
 export { bucketOf, type Loan, type LoanStatus } from './loans.ts';

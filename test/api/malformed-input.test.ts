@@ -42,7 +42,10 @@ beforeAll(async () => {
   });
   await signIn();
 });
-afterAll(() => t.close());
+// On PostgreSQL under a loaded CI machine, closing has been seen to wait on a pooled connection left
+// idle in a transaction (not reproduced on a quiet machine, cause not found yet): the server ends such a
+// session after idle_in_transaction_session_timeout (300 s), so wait past that rather than fail.
+afterAll(() => t.close(), 330_000);
 
 type Schema = {
   $ref?: string;

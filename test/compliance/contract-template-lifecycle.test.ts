@@ -69,6 +69,29 @@ describe('the contract template lifecycle', () => {
     expect(preview.headers['content-type']).toBe('application/pdf');
     expect(preview.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
 
+    // Replayed under its Idempotency-Key, the preview is the same bytes, not text decoded from them.
+    const previewAgain = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/contract-templates/${id}/preview`,
+        headers: { ...author.headers, 'idempotency-key': `preview-${id}` },
+      });
+    const first = await previewAgain();
+    const replayed = await previewAgain();
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.compare(replayed.rawPayload, first.rawPayload)).toBe(0);
+
+    // Whoever edited the draft is one of its writers: they cannot approve it either.
+    const editor = await staffMember(t, ['legal']);
+    const touched = await call('PUT', `/contract-templates/${id}`, editor, {
+      title: 'Loan Agreement v2 (English translation)',
+    });
+    expect(touched.statusCode, touched.body).toBe(200);
+    const byEditor = await call('POST', `/contract-templates/${id}/approve`, editor);
+    expect(byEditor.statusCode).toBe(409);
+    expect(byEditor.json().error.code).toBe('second_approver_required');
+
     const self = await call('POST', `/contract-templates/${id}/approve`, author);
     expect(self.statusCode).toBe(409);
     expect(self.json().error.code).toBe('second_approver_required');
@@ -95,9 +118,11 @@ describe('the contract template lifecycle', () => {
     expect(audited.rows.map((r) => r.action)).toEqual([
       'contracts.template_drafted',
       'contracts.template_edited',
+      'contracts.template_edited',
       'contracts.template_approved',
     ]);
-    expect(audited.rows[2]!.actor_id).toBe(colleague.userId);
+    expect(audited.rows[2]!.actor_id).toBe(editor.userId);
+    expect(audited.rows[3]!.actor_id).toBe(colleague.userId);
   });
 
   it('lets only contracts:manage write and contracts:read read', async () => {

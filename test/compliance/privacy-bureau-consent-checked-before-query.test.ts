@@ -143,6 +143,35 @@ describe('bureau consent checked before every query', () => {
     expect(await privacy.hasConsent(user.userId, 'credit_bureau', withdrawalAt)).toBe(false);
   });
 
+  it('omitted at application after a withdrawal: the silence does not undo the no', async () => {
+    const user = await borrower(t);
+    const withdrawn = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/me/consents/credit_bureau',
+      headers: user.headers,
+      payload: { granted: false },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const queriesBefore = await bureauQueries();
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: '/v1/lending/applications',
+      headers: user.headers,
+      payload: application,
+    });
+    expect(applied.statusCode, applied.body).toBeLessThan(300);
+    const decisionId = applied.json().application.decisionId;
+    expect(applied.json().decision.reasons).toContain('data_source_not_consented:bureau');
+    expect((await decisionSources(decisionId)).bureau?.error).toBe(NO_CONSENT);
+    expect(await bureauQueries()).toBe(queriesBefore);
+    const history = (await consents(user.headers)).history.filter(
+      (h: { purpose: string }) => h.purpose === 'credit_bureau',
+    );
+    expect(history.map((h: { granted: boolean; source: string }) => [h.granted, h.source])).toEqual([
+      [false, 'settings'],
+    ]);
+  });
+
   it('marketing is opt-in: not consented until granted; an unknown purpose is 404', async () => {
     const user = await borrower(t);
     const { privacy } = t.platform.compliance;

@@ -160,6 +160,19 @@ describe("a customer's data export", () => {
       headers: officer.headers,
     });
     expect(staffView.json().sections.profile.id).toBe(other.userId);
+    const readAudited = await sql<{ subject_id: string }>`
+      select subject_id from audit_log where action = 'privacy.data_export_read'`.execute(t.platform.db);
+    expect(readAudited.rows).toEqual([{ subject_id: built.json().id }]);
+
+    // A customer who still owes, holds notes or has money in the wallet keeps the account.
+    const close = await t.app.inject({
+      method: 'POST',
+      url: `/v1/privacy/users/${me.userId}/close`,
+      headers: officer.headers,
+    });
+    expect(close.statusCode, close.body).toBe(409);
+    expect(close.json().error.code).toBe('account_has_obligations');
+    expect(close.json().error.details).toMatchObject({ loans: 1, notes: 1 });
     // A customer cannot use the staff route.
     const forbidden = await t.app.inject({
       method: 'POST',

@@ -101,6 +101,14 @@ export function privacyRoutes(platform: Platform): FastifyPluginAsyncZod {
   };
   const download = (name: string) => `attachment; filename="netfin-data-export-${name}"`;
 
+  // A customer's whole data export is personal data in full: a staff member reading one is audited.
+  const readAudited = (request: FastifyRequest, exportId: string, format: 'json' | 'csv') =>
+    platform.identity.audit(context(request), {
+      action: 'privacy.data_export_read',
+      subjectType: 'data_export',
+      subjectId: exportId,
+      details: { format },
+    });
   return async (app) => {
     // A user's own consents --------------------------------------------------------------------
     app.get(
@@ -230,7 +238,11 @@ export function privacyRoutes(platform: Platform): FastifyPluginAsyncZod {
           response: { 200: anyObject, ...errors },
         },
       },
-      async (request) => privacy.exportDocument(request.params.id),
+      async (request) => {
+        const document = await privacy.exportDocument(request.params.id);
+        await readAudited(request, request.params.id, 'json');
+        return document;
+      },
     );
     app.get(
       '/privacy/data-exports/:id.csv',
@@ -243,8 +255,11 @@ export function privacyRoutes(platform: Platform): FastifyPluginAsyncZod {
           response: { 200: z.string(), ...errors },
         },
       },
-      async (request, reply) =>
-        reply.type('text/csv; charset=utf-8').send(await privacy.exportCsv(request.params.id)),
+      async (request, reply) => {
+        const csv = await privacy.exportCsv(request.params.id);
+        await readAudited(request, request.params.id, 'csv');
+        return reply.type('text/csv; charset=utf-8').send(csv);
+      },
     );
     app.get(
       '/privacy/users/:id/consents',

@@ -144,7 +144,11 @@ export function reportPdf(input: ReportInput): Promise<Uint8Array> {
     },
   ];
   return renderPdf({
-    title: '可疑交易报告 Suspicious transaction report',
+    // Until a second officer approves it, the report is a draft for that officer's review, and says so.
+    title:
+      amlCase.status === 'reported'
+        ? '可疑交易报告 Suspicious transaction report'
+        : '可疑交易报告（草稿，待复核）Suspicious transaction report (DRAFT, awaiting second approval)',
     createdAt: input.generatedAt,
     author: 'netfin compliance',
     blocks,

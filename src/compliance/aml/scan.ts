@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/index.ts';
+import { type Executor, RetryableError } from '../../db/index.ts';
 import { addDays, type PlainDate, uuidv7 } from '../../kernel/index.ts';
 import type { RuleCode } from './default-rules.ts';
 import type { AmlMovement, CustomerFacts } from './facts.ts';
@@ -118,12 +118,21 @@ export async function openAlerts(
   const needing = customers.filter((c) => !caseOf.has(c));
   const portraits = await portraitOf(needing);
   for (const customerId of needing) {
-    const id = uuidv7();
-    await sql`
+    // Another scan of the same customer (an officer's, while day-close runs) may open the case first:
+    // then this one waits for it at the unique index, and joins the case it opened.
+    const inserted = await sql<{ id: string }>`
       insert into aml_cases (id, customer_id, status, portrait, opened_at, updated_at)
-      values (${id}, ${customerId}, 'open', ${JSON.stringify(portraits.get(customerId) ?? {})}::jsonb, ${now}, ${now})`.execute(
-      trx,
-    );
+      values (${uuidv7()}, ${customerId}, 'open', ${JSON.stringify(portraits.get(customerId) ?? {})}::jsonb, ${now}, ${now})
+      on conflict (customer_id) where status in ('open', 'monitoring') do nothing
+      returning id`.execute(trx);
+    const id =
+      inserted.rows[0]?.id ??
+      (
+        await sql<{ id: string }>`
+          select id from aml_cases where customer_id = ${customerId}::uuid and status in ('open', 'monitoring')
+          for update`.execute(trx)
+      ).rows[0]?.id;
+    if (!id) throw new RetryableError('a case of the customer was closed while this scan joined it');
     caseOf.set(customerId, id);
   }
 

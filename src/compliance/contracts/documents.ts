@@ -44,6 +44,9 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
  * race (the background loop of several processes, day-close, a download): the first document
  * stored wins (`on conflict do nothing`) and every renderer reads back what is stored.
  */
+/** Failed renders after which the background renderer passes a contract by (a download still renders it). */
+const MAX_RENDER_FAILURES = 5;
+
 export class Documents {
   constructor(
     private readonly deps: ComplianceDeps,
@@ -53,12 +56,25 @@ export class Documents {
   /** Renders up to `limit` contracts that lack a document; returns how many documents it stored. */
   async renderPending(limit: number): Promise<number> {
     const pending = await sql<{ id: string }>`
-      select id from contracts where documents_rendered_at is null order by signed_at, id limit ${limit}`.execute(
-      this.deps.db,
-    );
+      select id from contracts where documents_rendered_at is null and render_failures < ${MAX_RENDER_FAILURES}
+      order by render_failures, signed_at, id limit ${limit}`.execute(this.deps.db);
     let stored = 0;
-    for (const { id } of pending.rows) stored += (await this.renderContract(id)).stored;
+    for (const { id } of pending.rows) {
+      try {
+        const rendered = await this.renderContract(id);
+        stored += rendered.stored;
+        if (rendered.documents.length < CONTRACT_LANGUAGES.length)
+          await this.renderFailed(id, 'no approved template for a language of the contract');
+      } catch (error) {
+        await this.renderFailed(id, error instanceof Error ? error.message : String(error));
+      }
+    }
     return stored;
+  }
+
+  private async renderFailed(contractId: string, error: string): Promise<void> {
+    await sql`update contracts set render_failures = render_failures + 1, render_error = ${error.slice(0, 500)}
+      where id = ${contractId}::uuid`.execute(this.deps.db);
   }
 
   /** Renders and stores whatever documents the contract lacks; returns the stored ones. */

@@ -20,6 +20,8 @@ export interface ContractTemplate {
   readonly title: string;
   readonly body: TemplateBody;
   readonly createdBy: string;
+  /** Who edited the draft after its author. */
+  readonly editedBy: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly approvedBy: string | null;
@@ -36,6 +38,7 @@ interface TemplateRow {
   title: string;
   body: TemplateBody;
   created_by: string;
+  edited_by: string[];
   created_at: Date;
   updated_at: Date;
   approved_by: string | null;
@@ -52,6 +55,7 @@ const toTemplate = (r: TemplateRow): ContractTemplate => ({
   title: r.title,
   body: r.body,
   createdBy: r.created_by,
+  editedBy: r.edited_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   approvedBy: r.approved_by,
@@ -183,7 +187,9 @@ export class Templates {
       const body = input.body ?? current.body;
       checkTemplate(current.kind, title, body);
       const rows = await sql<TemplateRow>`
-        update contract_templates set title = ${title}, body = ${JSON.stringify(body)}::jsonb, updated_at = ${this.deps.clock.now()}
+        update contract_templates set title = ${title}, body = ${JSON.stringify(body)}::jsonb, updated_at = ${this.deps.clock.now()},
+          edited_by = case when ${actorId(context.principal)} = any(edited_by) then edited_by
+                           else array_append(edited_by, ${actorId(context.principal)}::text) end
         where id = ${id}::uuid returning *`.execute(trx);
       const updated = toTemplate(rows.rows[0]!);
       await this.audit(trx, context, 'contracts.template_edited', updated, {
@@ -200,8 +206,11 @@ export class Templates {
       if (current.status !== 'draft')
         throw conflict('template_not_draft', `version ${current.version} is ${current.status}`);
       const approver = actorId(context.principal);
-      if (approver === current.createdBy)
-        throw conflict('second_approver_required', 'a template is approved by someone other than its author');
+      if (approver === current.createdBy || current.editedBy.includes(approver))
+        throw conflict(
+          'second_approver_required',
+          'a template is approved by someone other than those who wrote it',
+        );
       const now = this.deps.clock.now();
       const retired = await sql<{ id: string; version: number }>`
         update contract_templates set status = 'retired', retired_at = ${now}

@@ -40,7 +40,7 @@ export interface ConsentRecord {
 }
 
 export function checkPurpose(purpose: string): ConsentPurpose {
-  if (!(purpose in CONSENT_PURPOSES))
+  if (!Object.hasOwn(CONSENT_PURPOSES, purpose))
     throw notFound('consent_purpose_not_found', `no consent purpose ${purpose}`);
   return purpose as ConsentPurpose;
 }

@@ -1,8 +1,18 @@
 import { sql } from 'kysely';
 import type { BatchStep } from '../../batch/index.ts';
+import { openLinesOf } from '../../credit/index.ts';
 import { inTransaction } from '../../db/index.ts';
 import { type AuditContext, actorId, identityDataProtection } from '../../identity/index.ts';
-import { conflict, invalid, notFound, type PlainDate, uuidv7 } from '../../kernel/index.ts';
+import {
+  CNY,
+  conflict,
+  formatAmount,
+  invalid,
+  notFound,
+  type PlainDate,
+  uuidv7,
+} from '../../kernel/index.ts';
+import { openPositionsOf } from '../../lending/index.ts';
 import type { ComplianceDeps } from '../deps.ts';
 import {
   CONSENT_PURPOSES,
@@ -119,11 +129,19 @@ export class Privacy {
    */
   async withApplicationConsent<T>(
     userId: string,
-    granted: boolean,
+    answer: boolean | undefined,
     source: 'loan_application' | 'line_application',
     client: ConsentClient,
     apply: () => Promise<T>,
   ): Promise<T> {
+    // No answer means yes, by submitting, unless the applicant has refused or withdrawn the consent
+    // before: a silence does not undo an explicit no (only an explicit yes does).
+    let granted = answer;
+    if (granted === undefined) {
+      const standing = await consentAt(this.deps.db, userId, 'credit_bureau', this.deps.clock.now());
+      if (standing && !standing.granted) return apply();
+      granted = true;
+    }
     const record = await recordConsent(this.deps.db, this.deps.clock, {
       userId,
       purpose: 'credit_bureau',
@@ -224,6 +242,24 @@ export class Privacy {
     const user = await identity.users.get(userId);
     if (!user) throw notFound('user_not_found', 'no such user');
     if (user.is_staff) throw invalid('staff_account', 'staff accounts are not closed here');
+    // A customer who still owes, is owed or holds money keeps the account: closing it would stop
+    // their sign-ins (and so their repayments), and anonymising it later would erase a debtor.
+    const [positions, lines, wallet] = await Promise.all([
+      openPositionsOf(db, userId),
+      openLinesOf(db, userId),
+      this.deps.payments.wallet(userId),
+    ]);
+    if (positions.loans > 0 || positions.notes > 0 || lines > 0 || wallet.balance !== 0n)
+      throw conflict(
+        'account_has_obligations',
+        'the customer still has loans, notes, a credit line or money in the wallet',
+        {
+          loans: positions.loans,
+          notes: positions.notes,
+          creditLines: lines,
+          walletBalance: formatAmount(wallet.balance, CNY),
+        },
+      );
     return inTransaction(db, async (trx) => {
       if (!(await identityDataProtection.closeAccount(trx, clock, userId)))
         throw conflict('account_already_closed', 'the account is closed already');

@@ -68,6 +68,11 @@ const SELECT = sql`
   join screening_list_versions v on v.id = e.version_id
   join screening_lists l on l.id = m.list_id`;
 
+/** Keeps a name form's first character and each word's length; the rest is hidden. */
+function maskForm(form: string): string {
+  return [...form].map((ch, i) => (i === 0 || ch === ' ' ? ch : '*')).join('');
+}
+
 async function views(deps: ComplianceDeps, db: Executor, rows: Row[]): Promise<MatchView[]> {
   const names = await deps.identity.verifiedNamesOf([...new Set(rows.map((r) => r.user_id))], db);
   const masked = new Map(names.map((n) => [n.userId, maskName(n.realName)]));
@@ -87,7 +92,8 @@ async function views(deps: ComplianceDeps, db: Executor, rows: Row[]): Promise<M
       reason: r.entry_reason,
     },
     score: r.score,
-    why: r.why,
+    // The customer's side of the comparison is their name (in Han characters or pinyin): masked like it.
+    why: { ...r.why, customerForm: maskForm(r.why.customerForm) },
     trigger: r.trigger,
     status: r.status,
     decisionReason: r.decision_reason,

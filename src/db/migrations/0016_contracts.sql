@@ -12,6 +12,8 @@ create table contract_templates (
   title text not null,
   body jsonb not null,
   created_by text not null,
+  -- Everyone who wrote the draft (its author and each editor): none of them may approve it.
+  edited_by text[] not null default '{}',
   created_at timestamptz not null,
   updated_at timestamptz not null,
   approved_by text,
@@ -45,6 +47,10 @@ create table contracts (
   party_data_sealed text,
   -- Set once both documents are stored: the renderers look only at contracts without it.
   documents_rendered_at timestamptz,
+  -- Failed renders (an error, or no approved template for a language): after a few the background
+  -- renderer passes the contract by, so that one bad contract does not hold back the others.
+  render_failures integer not null default 0,
+  render_error text,
   review_status text not null check (review_status in ('not_required', 'pending', 'accepted', 'remediate')),
   deviations jsonb not null default '[]',
   review_note text,
