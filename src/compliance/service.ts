@@ -58,6 +58,18 @@ export class Compliance {
     this.aml = new Aml(options);
     this.screening = new Screening(options);
     this.privacy = new Privacy(options);
+    // A watch-list match an officer confirms reaches anti-money-laundering as an alert in the
+    // customer's case, where it can be reported under dual control like any other.
+    this.screening.onConfirmed((trx, match, reason) =>
+      this.aml.alertFromWatchList(trx, {
+        matchId: match.id,
+        customerId: match.userId,
+        score: match.score,
+        list: match.list.name,
+        entryName: match.entry.name,
+        reason,
+      }),
+    );
   }
 
   /**

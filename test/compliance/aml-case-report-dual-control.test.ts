@@ -76,6 +76,28 @@ describe('a case reported under dual control', () => {
     expect((await call(first, 'GET', `/v1/aml/cases/${caseId}/report.csv`)).json().error.code).toBe(
       'report_not_proposed',
     );
+    // A proposal the second officer refuses is withdrawn: the case is back in work, with a note why.
+    const firstProposal = await call(first, 'POST', `/v1/aml/cases/${caseId}/decision`, {
+      decision: 'report',
+      reason: 'Large cash deposit',
+    });
+    expect(firstProposal.json()).toMatchObject({ reportProposedBy: first.userId });
+    const selfRefusal = await call(first, 'POST', `/v1/aml/cases/${caseId}/reject-report`, {
+      reason: 'not mine to refuse',
+    });
+    expect(selfRefusal.json().error.code).toBe('second_approver_required');
+    const refused = await call(second, 'POST', `/v1/aml/cases/${caseId}/reject-report`, {
+      reason: 'The deposit matches the declared sale of a flat',
+    });
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json()).toMatchObject({ status: 'open', reportProposedBy: null });
+    const notes = (await call(second, 'GET', `/v1/aml/cases/${caseId}`)).json().notes as { body: string }[];
+    expect(notes.some((n) => n.body.includes('The deposit matches the declared sale of a flat'))).toBe(true);
+    expect(
+      (await call(second, 'POST', `/v1/aml/cases/${caseId}/reject-report`, { reason: 'again' })).json().error
+        .code,
+    ).toBe('report_not_proposed');
+
     const proposed = await call(first, 'POST', `/v1/aml/cases/${caseId}/decision`, {
       decision: 'report',
       reason: 'Cash in and straight out, no other activity',

@@ -121,6 +121,43 @@ describe('a watch list uploaded after the customers were verified', () => {
     ]);
   });
 
+  it('a confirmed match reaches anti-money-laundering as an alert in the customer case', async () => {
+    const [match] = await matchesOf(t, officer.headers, wang.userId);
+    expect(match).toBeDefined();
+    const confirmed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/screening/matches/${match!.id}/decision`,
+      headers: officer.headers,
+      payload: { decision: 'confirmed', reason: 'same ID number as the listed person' },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const cases = await t.app.inject({
+      method: 'GET',
+      url: '/v1/aml/cases?status=open',
+      headers: officer.headers,
+    });
+    expect(cases.statusCode, cases.body).toBe(200);
+    const theCase = (cases.json().items as { id: string; customerId: string }[]).find(
+      (c) => c.customerId === wang.userId,
+    );
+    expect(theCase).toBeDefined();
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/v1/aml/cases/${theCase!.id}`,
+      headers: officer.headers,
+    });
+    const alerts = detail.json().alerts as {
+      ruleCode: string;
+      windowKey: string;
+      ruleSetVersion: number | null;
+    }[];
+    expect(alerts).toEqual([expect.objectContaining({ ruleCode: 'watch_list_match', ruleSetVersion: null })]);
+    // The false positive decided before opened nothing.
+    expect((cases.json().items as { customerId: string }[]).some((c) => c.customerId === zhang.userId)).toBe(
+      false,
+    );
+  });
+
   it('leaves the day-close step nothing to do, and doing it twice changes nothing', async () => {
     const step = t.platform.compliance.screening.daySteps().find((s) => s.name === 'compliance.screening')!;
     const before = await countMatches();

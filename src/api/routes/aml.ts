@@ -170,6 +170,23 @@ export function amlRoutes(platform: Platform): FastifyPluginAsyncZod {
       async (request) => caseJson(await aml.approveReport(request.params.id, context(request))),
     );
 
+    app.post(
+      '/aml/cases/:id/reject-report',
+      {
+        config: work,
+        schema: {
+          tags: ['aml'],
+          summary:
+            'Refuse a proposed report (a different officer from the one who proposed it): the case is back in work',
+          params: idParams,
+          body: z.object({ reason: z.string().min(3).max(2000) }).strict(),
+          response: { 200: anyObject, ...errors },
+        },
+      },
+      async (request) =>
+        caseJson(await aml.rejectReport(request.params.id, request.body.reason, context(request))),
+    );
+
     app.get(
       '/aml/cases/:id/report.csv',
       {

@@ -16,7 +16,7 @@ export interface AmlAlert {
   id: string;
   ruleCode: string;
   ruleSetId: string;
-  ruleSetVersion: number;
+  ruleSetVersion: number | null;
   customerId: string;
   businessDate: string;
   windowKey: string;
@@ -69,7 +69,7 @@ const alertOf = (r: Record<string, any>): AmlAlert => ({
   id: r.id,
   ruleCode: r.rule_code,
   ruleSetId: r.rule_set_id,
-  ruleSetVersion: Number(r.rule_set_version),
+  ruleSetVersion: r.rule_set_version === null ? null : Number(r.rule_set_version),
   customerId: r.customer_id,
   businessDate: r.business_date,
   windowKey: r.window_key,
@@ -253,6 +253,47 @@ export class Cases {
           subjectId: caseId,
           before: { status: current.status },
           after: { status: 'reported', proposedBy: current.reportProposedBy, approvedBy: officer },
+        },
+        trx,
+      );
+    });
+    return this.get(caseId);
+  }
+
+  /**
+   * The second officer's refusal of a proposed report: the proposal is withdrawn (kept in the audit
+   * log and as a note on the case) and the case is back in work, to be decided again.
+   */
+  async rejectReport(caseId: string, reasonText: string, context: AuditContext): Promise<AmlCase> {
+    const reason = reasonText.trim();
+    if (reason.length < 3) throw invalid('reason_required', 'a refusal gives its reason');
+    const officer = actorId(context.principal);
+    const now = this.clock.now();
+    await inTransaction(this.db, async (trx) => {
+      const current = await this.locked(trx, caseId);
+      this.stillInWork(current);
+      if (!current.reportProposedBy)
+        throw conflict('report_not_proposed', 'no report is proposed on this case');
+      if (current.reportProposedBy === officer)
+        throw conflict(
+          'second_approver_required',
+          'a proposed report is approved or refused by an officer other than the one who proposed it',
+        );
+      await sql`update aml_cases set report_proposed_by = null, report_proposed_at = null, report_reason = null,
+                       updated_at = ${now} where id = ${caseId}::uuid`.execute(trx);
+      await sql`insert into aml_case_notes (id, case_id, author, body, created_at)
+                values (${uuidv7()}, ${caseId}::uuid, ${officer},
+                        ${`Report proposed by ${current.reportProposedBy} refused: ${reason}`}, ${now})`.execute(
+        trx,
+      );
+      await this.identity.audit(
+        context,
+        {
+          action: 'aml.case_report_refused',
+          subjectType: 'aml_case',
+          subjectId: caseId,
+          before: { proposedBy: current.reportProposedBy, reason: current.reportReason },
+          details: { reason },
         },
         trx,
       );

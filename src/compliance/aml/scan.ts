@@ -64,6 +64,33 @@ function windowKey(fired: Fired, date: PlainDate): string {
   return date;
 }
 
+/**
+ * The customer's case in work, opened if there is none. Another scan of the same customer (an
+ * officer's, while day-close runs) may open it first: then this one waits for it at the unique index,
+ * and joins the case it opened.
+ */
+export async function openOrJoinCase(
+  trx: Executor,
+  customerId: string,
+  portrait: Record<string, unknown>,
+  now: Date,
+): Promise<string> {
+  const inserted = await sql<{ id: string }>`
+    insert into aml_cases (id, customer_id, status, portrait, opened_at, updated_at)
+    values (${uuidv7()}, ${customerId}, 'open', ${JSON.stringify(portrait)}::jsonb, ${now}, ${now})
+    on conflict (customer_id) where status in ('open', 'monitoring') do nothing
+    returning id`.execute(trx);
+  const id =
+    inserted.rows[0]?.id ??
+    (
+      await sql<{ id: string }>`
+        select id from aml_cases where customer_id = ${customerId}::uuid and status in ('open', 'monitoring')
+        for update`.execute(trx)
+    ).rows[0]?.id;
+  if (!id) throw new RetryableError('a case of the customer was closed while this scan joined it');
+  return id;
+}
+
 export interface OpenedAlert {
   readonly alertId: string;
   readonly customerId: string;
@@ -117,24 +144,8 @@ export async function openAlerts(
   const caseOf = new Map(open.rows.map((r) => [r.customer_id, r.id]));
   const needing = customers.filter((c) => !caseOf.has(c));
   const portraits = await portraitOf(needing);
-  for (const customerId of needing) {
-    // Another scan of the same customer (an officer's, while day-close runs) may open the case first:
-    // then this one waits for it at the unique index, and joins the case it opened.
-    const inserted = await sql<{ id: string }>`
-      insert into aml_cases (id, customer_id, status, portrait, opened_at, updated_at)
-      values (${uuidv7()}, ${customerId}, 'open', ${JSON.stringify(portraits.get(customerId) ?? {})}::jsonb, ${now}, ${now})
-      on conflict (customer_id) where status in ('open', 'monitoring') do nothing
-      returning id`.execute(trx);
-    const id =
-      inserted.rows[0]?.id ??
-      (
-        await sql<{ id: string }>`
-          select id from aml_cases where customer_id = ${customerId}::uuid and status in ('open', 'monitoring')
-          for update`.execute(trx)
-      ).rows[0]?.id;
-    if (!id) throw new RetryableError('a case of the customer was closed while this scan joined it');
-    caseOf.set(customerId, id);
-  }
+  for (const customerId of needing)
+    caseOf.set(customerId, await openOrJoinCase(trx, customerId, portraits.get(customerId) ?? {}, now));
 
   const opened: OpenedAlert[] = [];
   for (const f of fresh) {

@@ -17,6 +17,7 @@ import {
   formatAmount,
   type PlainDate,
   ruleViolation,
+  uuidv7,
 } from '../../kernel/index.ts';
 import { outstandingPrincipalOf } from '../../lending/index.ts';
 import { activeCustomerCount, type CustomerPart, walletAccountId } from '../../payments/index.ts';
@@ -27,7 +28,7 @@ import { defaultRules, RULE_CODES, type RuleCode } from './default-rules.ts';
 import { gatherFacts } from './facts.ts';
 import { reportCsv, reportPdf } from './report.ts';
 import { type RuleSet, RuleSetStore } from './rule-sets.ts';
-import { type Fired, type OpenedAlert, openAlerts } from './scan.ts';
+import { type Fired, type OpenedAlert, openAlerts, openOrJoinCase } from './scan.ts';
 
 const CUSTOMERS_PER_CHUNK = 5_000;
 const MAX_CHUNKS = 256;
@@ -174,6 +175,40 @@ export class Aml {
 
   approveReport(caseId: string, context: AuditContext) {
     return this.cases.approveReport(caseId, context);
+  }
+
+  /**
+   * A watch-list match an officer confirmed becomes an alert in the customer's case (opened or
+   * joined), in the transaction of the decision, so that it can be reported like any other.
+   */
+  async alertFromWatchList(
+    trx: Executor,
+    match: {
+      readonly matchId: string;
+      readonly customerId: string;
+      readonly score: string;
+      readonly list: string;
+      readonly entryName: string;
+      readonly reason: string;
+    },
+  ): Promise<string> {
+    const date = this.deps.clock.businessDate();
+    const now = this.deps.clock.now();
+    const portrait = (await this.portraits(trx, [match.customerId], date)).get(match.customerId) ?? {};
+    const caseId = await openOrJoinCase(trx, match.customerId, portrait, now);
+    await sql`
+      insert into aml_alerts (id, rule_code, rule_set_id, rule_set_version, customer_id, business_date, window_key,
+                              facts, evidence, case_id, created_at)
+      values (${uuidv7()}, 'watch_list_match', null, null, ${match.customerId}::uuid, ${date}::date, ${match.matchId},
+              ${JSON.stringify({ score: match.score, list: match.list })}::jsonb,
+              ${JSON.stringify({ watchListMatch: match.matchId, listedName: match.entryName, confirmation: match.reason })}::jsonb,
+              ${caseId}::uuid, ${now})
+      on conflict (rule_code, customer_id, window_key) do nothing`.execute(trx);
+    return caseId;
+  }
+
+  rejectReport(caseId: string, reason: string, context: AuditContext) {
+    return this.cases.rejectReport(caseId, reason, context);
   }
 
   /** The report's data; reading it is audited (it carries the customer's identity in clear). */

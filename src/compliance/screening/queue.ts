@@ -124,11 +124,15 @@ export async function getMatch(deps: ComplianceDeps, id: string, db: Executor = 
  * Decides an open match, once: confirmed (the customer is the listed person) or a false positive,
  * with the officer's reason; audited in the same transaction.
  */
+/** Told of a confirmed match inside the decision's transaction (anti-money-laundering opens an alert). */
+export type ConfirmedMatchListener = (trx: Executor, match: MatchView, reason: string) => Promise<unknown>;
+
 export async function decideMatch(
   deps: ComplianceDeps,
   id: string,
   input: { decision: MatchDecision; reason: string },
   context: AuditContext,
+  onConfirmed?: ConfirmedMatchListener,
 ): Promise<MatchView> {
   return inTransaction(deps.db, async (trx) => {
     const before = await getMatch(deps, id, trx);
@@ -151,6 +155,8 @@ export async function decideMatch(
       },
       trx,
     );
-    return getMatch(deps, id, trx);
+    const decided = await getMatch(deps, id, trx);
+    if (input.decision === 'confirmed' && onConfirmed) await onConfirmed(trx, decided, input.reason);
+    return decided;
   });
 }

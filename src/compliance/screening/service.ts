@@ -8,6 +8,7 @@ import { EntryIndex } from './matcher.ts';
 import { recordMatches } from './matches-store.ts';
 import { blockKeys, nameForms } from './names.ts';
 import {
+  type ConfirmedMatchListener,
   decideMatch,
   getMatch,
   listMatches,
@@ -25,6 +26,13 @@ import { type RescreenProgress, runPendingRescreens } from './rescreen.ts';
 export class Screening {
   private running: Promise<void> | null = null;
   private again = false;
+
+  private confirmedListener: ConfirmedMatchListener | undefined;
+
+  /** Whoever must hear of a confirmed match, in the decision's transaction (compliance wires AML here). */
+  onConfirmed(listener: ConfirmedMatchListener): void {
+    this.confirmedListener = listener;
+  }
 
   constructor(private readonly deps: ComplianceDeps) {
     deps.identity.onIdentityVerified((trx, event) => this.screenVerified(trx, event));
@@ -82,7 +90,7 @@ export class Screening {
    * an AML case from it waits for the AML case service's API (see docs/compliance-screening.md).
    */
   decide(id: string, input: { decision: MatchDecision; reason: string }, context: AuditContext) {
-    return decideMatch(this.deps, id, input, context);
+    return decideMatch(this.deps, id, input, context, this.confirmedListener);
   }
 
   /** Re-screens every verified customer against every list in force, now (POST /v1/screening/rescreen). */

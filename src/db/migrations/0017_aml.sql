@@ -45,8 +45,9 @@ create unique index aml_cases_one_open on aml_cases (customer_id) where status i
 create table aml_alerts (
   id uuid primary key,
   rule_code text not null,
-  rule_set_id uuid not null references aml_rule_sets (id),
-  rule_set_version integer not null,
+  -- The rule set whose rule fired; null for an alert raised elsewhere (a confirmed watch-list match).
+  rule_set_id uuid references aml_rule_sets (id),
+  rule_set_version integer,
   customer_id uuid not null,
   business_date date not null,                 -- the date scanned when the rule fired
   window_key text not null,                    -- the window or identifier the alert is about

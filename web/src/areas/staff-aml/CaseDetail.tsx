@@ -138,9 +138,22 @@ function CaseBody({ amlCase }: { amlCase: AmlCaseDetail }) {
           <Space direction="vertical" style={{ width: '100%' }}>
             <Button onClick={() => act.mutate({ path: 'assign' })}>{t('case.assignMe')}</Button>
             {amlCase.reportProposedBy ? (
-              <Button type="primary" danger onClick={() => act.mutate({ path: 'approve-report' })}>
-                {t('case.approve')}
-              </Button>
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <Button type="primary" danger onClick={() => act.mutate({ path: 'approve-report' })}>
+                  {t('case.approve')}
+                </Button>
+                <Form
+                  layout="inline"
+                  onFinish={(v: { reason: string }) =>
+                    act.mutate({ path: 'reject-report', body: { reason: v.reason.trim() } })
+                  }
+                >
+                  <Form.Item name="reason" rules={[{ required: true, whitespace: true, min: 3, max: 2000 }]}>
+                    <Input aria-label={t('case.refuseReason')} placeholder={t('case.refuseReason')} />
+                  </Form.Item>
+                  <Button htmlType="submit">{t('case.refuse')}</Button>
+                </Form>
+              </Space>
             ) : (
               <Form
                 layout="vertical"

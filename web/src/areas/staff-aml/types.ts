@@ -15,7 +15,7 @@ export interface AmlTransaction {
 export interface AmlAlert {
   id: string;
   ruleCode: string;
-  ruleSetVersion: number;
+  ruleSetVersion: number | null;
   customerId: string;
   businessDate: string;
   facts: Record<string, unknown>;
