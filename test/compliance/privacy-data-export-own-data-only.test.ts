@@ -62,6 +62,10 @@ describe("a customer's data export", () => {
     const requested = await t.app.inject({ method: 'POST', url: '/v1/me/data-exports', headers: me.headers });
     expect(requested.statusCode, requested.body).toBe(201);
     exportId = requested.json().id;
+    // One a day on one's own request: a second points at the first.
+    const again = await t.app.inject({ method: 'POST', url: '/v1/me/data-exports', headers: me.headers });
+    expect(again.statusCode, again.body).toBe(429);
+    expect(again.json().error).toMatchObject({ code: 'data_export_too_soon', details: { exportId } });
     const response = await t.app.inject({
       method: 'GET',
       url: `/v1/me/data-exports/${exportId}.json`,

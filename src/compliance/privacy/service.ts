@@ -6,6 +6,7 @@ import { type AuditContext, actorId, identityDataProtection } from '../../identi
 import {
   CNY,
   conflict,
+  DomainError,
   formatAmount,
   invalid,
   notFound,
@@ -165,6 +166,23 @@ export class Privacy {
   async requestExport(userId: string, context: AuditContext): Promise<DataExportInfo> {
     const { db, clock, identity } = this.deps;
     if (!(await identity.users.get(userId))) throw notFound('user_not_found', 'no such user');
+    // An export gathers everything the customer has: one a day on their own request is enough, and
+    // keeps a loop of requests from filling the table (staff acting on a request are not limited).
+    if (context.principal.userId === userId) {
+      const recent = await sql<{ id: string }>`
+        select id from privacy_data_exports
+        where user_id = ${userId}::uuid and requested_by = ${userId} and created_at > ${new Date(clock.now().getTime() - 86_400_000)}
+        order by created_at desc limit 1`.execute(db);
+      if (recent.rows[0])
+        throw new DomainError(
+          'data_export_too_soon',
+          'rate_limited',
+          'one data export a day: download the last one',
+          {
+            exportId: recent.rows[0].id,
+          },
+        );
+    }
     const rule = (await retentionRules(db)).find((r) => r.kind === 'data_exports');
     const id = uuidv7();
     const createdAt = clock.now();
