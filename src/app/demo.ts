@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
 import { addDays, CNY, formatAmount, type PlainDate, parseAmount } from '../kernel/index.ts';
+import { seedComplianceDemo } from './demo-compliance.ts';
 import type { Platform } from './platform.ts';
 
 /**
@@ -553,6 +554,7 @@ class Seeder {
       });
     }
     await this.payWithCredit(credit, merchant, '899.00', 'Headphones 耳机', 1);
+    await seedComplianceDemo(this.platform);
     this.log(`netfin: demo data written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 }

@@ -139,7 +139,11 @@ export class Aml {
         ageBand: age === null ? null : `${Math.floor(age / 10) * 10}-${Math.floor(age / 10) * 10 + 9}`,
         regionCode: who?.regionCode ?? null,
         kycLevel: who?.kycLevel ?? 0,
-        accountAgeDays: who ? daysBetween(dateInZone(who.createdAt, BUSINESS_TIME_ZONE), date) : null,
+        // At least 0: an account opened after the business date scanned (a catch-up scan of an old
+        // date, or demo data written for past dates) is new, not of negative age.
+        accountAgeDays: who
+          ? Math.max(0, daysBetween(dateInZone(who.createdAt, BUSINESS_TIME_ZONE), date))
+          : null,
         declaredMonthlyIncome: incomes.has(userId) ? formatAmount(incomes.get(userId)!, CNY) : null,
         walletBalance: formatAmount(balance.get(walletAccountId(userId)) ?? 0n, CNY),
         loansOutstanding: formatAmount(loans.get(userId) ?? 0n, CNY),
