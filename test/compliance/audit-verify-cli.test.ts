@@ -1,38 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform } from '../../src/app/platform.ts';
-import { inTransaction, openDatabase, quoteIdent } from '../../src/db/index.ts';
+import { inTransaction } from '../../src/db/index.ts';
 import { ADMIN_TOKEN as ADMIN } from '../../src/identity/index.ts';
-import { runNetfin } from '../support/cli.ts';
+import { runNetfin, sharedCliDatabase } from '../support/cli.ts';
 
 /**
  * An operator runs `netfin audit verify` on a database where an audit record was edited behind the
  * application's back: it exits 1 and names that record. The database is a data directory (PGlite)
  * or a schema of its own (PostgreSQL), shared by this process and the command's.
  */
-const dataDir = mkdtempSync(path.join(tmpdir(), 'netfin-audit-cli-'));
-const schema = `cli_${randomBytes(4).toString('hex')}`;
-const env = {
-  NETFIN_DB_SCHEMA: schema,
-  ...process.env,
-  NETFIN_DATA_DIR: dataDir,
-  LOG_LEVEL: 'silent',
-  NETFIN_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
-  NETFIN_DEMO: '0',
-};
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
-    await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
-    await admin.close();
-  }
-});
+const { env, remove } = sharedCliDatabase('audit-cli');
+afterAll(remove);
 
 describe('netfin audit verify', () => {
   it('exits 1 and names the record edited behind the application', async () => {

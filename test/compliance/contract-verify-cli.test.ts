@@ -1,13 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform } from '../../src/app/platform.ts';
-import { inTransaction, openDatabase, quoteIdent } from '../../src/db/index.ts';
-import { runNetfin } from '../support/cli.ts';
+import { inTransaction } from '../../src/db/index.ts';
+import { runNetfin, sharedCliDatabase } from '../support/cli.ts';
 import { loanTerms } from './contract-fixture.ts';
 
 /**
@@ -15,24 +13,8 @@ import { loanTerms } from './contract-fixture.ts';
  * stored document matches (exit 0, with its number); the same file with one byte changed does not
  * (exit 1).
  */
-const dataDir = mkdtempSync(path.join(tmpdir(), 'netfin-contract-cli-'));
-const schema = `cli_${randomBytes(4).toString('hex')}`;
-const env = {
-  NETFIN_DB_SCHEMA: schema,
-  ...process.env,
-  NETFIN_DATA_DIR: dataDir,
-  LOG_LEVEL: 'silent',
-  NETFIN_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
-  NETFIN_DEMO: '0',
-};
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
-    await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
-    await admin.close();
-  }
-});
+const { env, dir: dataDir, remove } = sharedCliDatabase('contract-cli');
+afterAll(remove);
 
 describe('netfin contracts verify', () => {
   it('exits 0 with the number for a stored PDF and 1 for a changed one', async () => {

@@ -1,13 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform } from '../../src/app/platform.ts';
-import { openDatabase, quoteIdent } from '../../src/db/index.ts';
-import { runNetfin } from '../support/cli.ts';
+import { runNetfin, sharedCliDatabase } from '../support/cli.ts';
 
 /**
  * An operator runs `netfin audit verify`: it reports both chains, the audit log's and the ledger's.
@@ -15,24 +10,8 @@ import { runNetfin } from '../support/cli.ts';
  * record and the transfer, while saying the audit chain still holds. The database is a data
  * directory (PGlite) or a schema of its own (PostgreSQL), shared by this process and the command's.
  */
-const dataDir = mkdtempSync(path.join(tmpdir(), 'netfin-ledger-cli-'));
-const schema = `cli_${randomBytes(4).toString('hex')}`;
-const env = {
-  NETFIN_DB_SCHEMA: schema,
-  ...process.env,
-  NETFIN_DATA_DIR: dataDir,
-  LOG_LEVEL: 'silent',
-  NETFIN_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
-  NETFIN_DEMO: '0',
-};
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
-    await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
-    await admin.close();
-  }
-});
+const { env, remove } = sharedCliDatabase('ledger-chain-cli');
+afterAll(remove);
 
 describe('netfin audit verify with the ledger chain', () => {
   it('reports both chains, and exits 1 naming the transfer changed behind the ledger', async () => {
