@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, List, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
@@ -57,26 +57,18 @@ function ConsentToggles() {
       {change.isError && <ErrorAlert error={change.error} />}
       <QueryView query={query}>
         {(data) => (
-          <Space direction="vertical" style={{ width: '100%' }} size="large">
-            <List
-              dataSource={data.purposes}
-              renderItem={(p) => {
+          <Space orientation="vertical" style={{ width: '100%' }} size="large">
+            <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+              {data.purposes.map((p) => {
                 // The bureau is asked while no answer is recorded: applying authorises it.
                 const effective = p.purpose === 'credit_bureau' && !p.recorded ? true : p.granted;
                 return (
-                  <List.Item
-                    actions={[
-                      <Switch
-                        key="toggle"
-                        aria-label={t(`purpose.${p.purpose}`)}
-                        checked={effective}
-                        loading={change.isPending && change.variables?.purpose === p.purpose}
-                        onChange={(granted) => change.mutate({ purpose: p.purpose, granted })}
-                      />,
-                    ]}
+                  <li
+                    key={p.purpose}
+                    style={{ display: 'flex', gap: 16, alignItems: 'flex-start', padding: '12px 0' }}
                   >
-                    <List.Item.Meta
-                      title={
+                    <div style={{ flex: 1 }}>
+                      <div style={{ fontWeight: 600 }}>
                         <Space>
                           {t(`purpose.${p.purpose}`)}
                           {p.recorded ? (
@@ -87,21 +79,25 @@ function ConsentToggles() {
                             <Tag>{t('notYet')}</Tag>
                           )}
                         </Space>
-                      }
-                      description={
-                        <>
-                          <div>{zh ? p.text.zh : p.text.en}</div>
-                          {p.purpose === 'credit_bureau' && !p.recorded && <div>{t('bureauDefault')}</div>}
-                          <Typography.Text type="secondary">
-                            {t('textVersion', { version: p.textVersion })}
-                          </Typography.Text>
-                        </>
-                      }
+                      </div>
+                      <div>
+                        <div>{zh ? p.text.zh : p.text.en}</div>
+                        {p.purpose === 'credit_bureau' && !p.recorded && <div>{t('bureauDefault')}</div>}
+                        <Typography.Text type="secondary">
+                          {t('textVersion', { version: p.textVersion })}
+                        </Typography.Text>
+                      </div>
+                    </div>
+                    <Switch
+                      aria-label={t(`purpose.${p.purpose}`)}
+                      checked={effective}
+                      loading={change.isPending && change.variables?.purpose === p.purpose}
+                      onChange={(granted) => change.mutate({ purpose: p.purpose, granted })}
                     />
-                  </List.Item>
+                  </li>
                 );
-              }}
-            />
+              })}
+            </ul>
             <Typography.Title level={5}>{t('history')}</Typography.Title>
             <Table
               size="small"
@@ -197,7 +193,7 @@ export function MyData() {
   return (
     <>
       <PageTitle>{t('title')}</PageTitle>
-      <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Space orientation="vertical" style={{ width: '100%' }} size="large">
         <ConsentToggles />
         <Exports />
       </Space>

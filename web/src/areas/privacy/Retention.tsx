@@ -92,7 +92,7 @@ export function Retention() {
   return (
     <>
       <PageTitle>{t('staffNav')}</PageTitle>
-      <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Space orientation="vertical" style={{ width: '100%' }} size="large">
         <Card title={t('rules')}>
           <Typography.Paragraph type="secondary">{t('rulesHint')}</Typography.Paragraph>
           <QueryView query={rules}>

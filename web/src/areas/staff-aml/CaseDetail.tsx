@@ -1,19 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  List,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
@@ -69,7 +56,7 @@ function CaseBody({ amlCase }: { amlCase: AmlCaseDetail }) {
   const inWork = amlCase.status === 'open' || amlCase.status === 'monitoring';
   const reportReady = amlCase.status === 'reported' || amlCase.reportProposedBy !== null;
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Card title={t('case.portrait')} extra={<StatusTag status={amlCase.status} />}>
         <Descriptions size="small" column={{ xs: 1, md: 2 }}>
           {PORTRAIT.map((key) => (
@@ -88,19 +75,20 @@ function CaseBody({ amlCase }: { amlCase: AmlCaseDetail }) {
       </Card>
 
       <Card title={t('case.notes')}>
-        <List
-          size="small"
-          dataSource={amlCase.notes}
-          locale={{ emptyText: t('case.noNotes') }}
-          renderItem={(n) => (
-            <List.Item>
-              <Typography.Text type="secondary">
-                {formatDate(n.createdAt)} · {n.author}
-              </Typography.Text>
-              <div style={{ whiteSpace: 'pre-wrap' }}>{n.body}</div>
-            </List.Item>
-          )}
-        />
+        {amlCase.notes.length === 0 ? (
+          <Typography.Text type="secondary">{t('case.noNotes')}</Typography.Text>
+        ) : (
+          <ol style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+            {amlCase.notes.map((n) => (
+              <li key={n.id} style={{ padding: '8px 0', borderBottom: '1px solid rgba(128,128,128,0.2)' }}>
+                <Typography.Text type="secondary">
+                  {formatDate(n.createdAt)} · {n.author}
+                </Typography.Text>
+                <div style={{ whiteSpace: 'pre-wrap' }}>{n.body}</div>
+              </li>
+            ))}
+          </ol>
+        )}
         <Form
           layout="inline"
           onFinish={(v: { body: string }) => act.mutate({ path: 'notes', body: { body: v.body.trim() } })}
@@ -135,10 +123,10 @@ function CaseBody({ amlCase }: { amlCase: AmlCaseDetail }) {
           </Typography.Paragraph>
         )}
         {inWork && (
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Button onClick={() => act.mutate({ path: 'assign' })}>{t('case.assignMe')}</Button>
             {amlCase.reportProposedBy ? (
-              <Space direction="vertical" style={{ width: '100%' }}>
+              <Space orientation="vertical" style={{ width: '100%' }}>
                 <Button type="primary" danger onClick={() => act.mutate({ path: 'approve-report' })}>
                   {t('case.approve')}
                 </Button>

@@ -70,7 +70,7 @@ export function Rules() {
       >
         {t('rules.title')}
       </PageTitle>
-      <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="large" style={{ width: '100%' }}>
         <Card>
           {sets.isError && <ErrorAlert error={sets.error} onRetry={() => void sets.refetch()} />}
           <Table<RuleSet>

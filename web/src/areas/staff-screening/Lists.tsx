@@ -40,7 +40,7 @@ export function Lists() {
   return (
     <>
       <PageTitle>{t('listsTitle')}</PageTitle>
-      <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="large" style={{ width: '100%' }}>
         {manage && <Upload />}
         {lists.isError && <ErrorAlert error={lists.error} onRetry={() => void lists.refetch()} />}
         {lists.data?.items.map((list) => (

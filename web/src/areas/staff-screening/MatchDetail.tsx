@@ -23,7 +23,7 @@ export function MatchDetail() {
       <PageTitle extra={<Link to="/staff/screening/matches">{t('back')}</Link>}>{t('matchTitle')}</PageTitle>
       {match.isError && <ErrorAlert error={match.error} onRetry={() => void match.refetch()} />}
       {m && (
-        <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Card loading={match.isPending}>
             <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
               <Descriptions.Item label={t('customer')}>{m.customerName ?? '—'}</Descriptions.Item>
