@@ -231,15 +231,7 @@ export class Cases {
     const officer = actorId(context.principal);
     const now = this.clock.now();
     await inTransaction(this.db, async (trx) => {
-      const current = await this.locked(trx, caseId);
-      this.stillInWork(current);
-      if (!current.reportProposedBy)
-        throw conflict('report_not_proposed', 'no report is proposed on this case');
-      if (current.reportProposedBy === officer)
-        throw conflict(
-          'second_approver_required',
-          'a report is approved by an officer other than the one who proposed it',
-        );
+      const current = await this.proposalFor(trx, caseId, officer);
       await sql`update aml_cases set status = 'reported', decision = 'report', decision_reason = report_reason,
                        decided_by = report_proposed_by, decided_at = ${now}, report_approved_by = ${officer},
                        report_approved_at = ${now}, updated_at = ${now} where id = ${caseId}::uuid`.execute(
@@ -270,15 +262,7 @@ export class Cases {
     const officer = actorId(context.principal);
     const now = this.clock.now();
     await inTransaction(this.db, async (trx) => {
-      const current = await this.locked(trx, caseId);
-      this.stillInWork(current);
-      if (!current.reportProposedBy)
-        throw conflict('report_not_proposed', 'no report is proposed on this case');
-      if (current.reportProposedBy === officer)
-        throw conflict(
-          'second_approver_required',
-          'a proposed report is approved or refused by an officer other than the one who proposed it',
-        );
+      const current = await this.proposalFor(trx, caseId, officer);
       await sql`update aml_cases set report_proposed_by = null, report_proposed_at = null, report_reason = null,
                        updated_at = ${now} where id = ${caseId}::uuid`.execute(trx);
       await sql`insert into aml_case_notes (id, case_id, author, body, created_at)
@@ -299,6 +283,20 @@ export class Cases {
       );
     });
     return this.get(caseId);
+  }
+
+  /** The case locked, in work, with a report proposed by someone other than `officer` (dual control). */
+  private async proposalFor(trx: Executor, caseId: string, officer: string): Promise<AmlCase> {
+    const current = await this.locked(trx, caseId);
+    this.stillInWork(current);
+    if (!current.reportProposedBy)
+      throw conflict('report_not_proposed', 'no report is proposed on this case');
+    if (current.reportProposedBy === officer)
+      throw conflict(
+        'second_approver_required',
+        'a proposed report is approved or refused by an officer other than the one who proposed it',
+      );
+    return current;
   }
 
   private async locked(trx: Executor, caseId: string): Promise<AmlCase> {
