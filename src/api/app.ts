@@ -37,6 +37,12 @@ import { privacyRoutes } from './routes/privacy.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { riskReviewRoutes } from './routes/risk-reviews.ts';
 import { screeningRoutes } from './routes/screening.ts';
+import { wealthCalendarRoutes } from './routes/wealth-calendar.ts';
+import { wealthFixedRoutes } from './routes/wealth-fixed.ts';
+import { wealthFundRoutes } from './routes/wealth-funds.ts';
+import { wealthMmfRoutes } from './routes/wealth-mmf.ts';
+import { wealthMmfOpsRoutes } from './routes/wealth-mmf-ops.ts';
+import { wealthProductRoutes } from './routes/wealth-products.ts';
 import { installWebApp, WEB_CSP } from './web.ts';
 
 export interface AppOptions {
@@ -206,6 +212,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
         { name: 'identity', description: 'Sign-up, sign-in, sessions, real-name verification, bank cards' },
         { name: 'admin', description: 'Staff, roles and the audit log' },
         {
+          name: 'wealth',
+          description:
+            'Wealth management: the money-market fund, distributed mutual funds, fixed-term products, the trading calendar',
+        },
+        {
           name: 'ledger',
           description: 'The double-entry ledger: accounts and transfers (finance and administrators)',
         },
@@ -242,6 +253,12 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthCalendarRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthProductRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthMmfRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthMmfOpsRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthFundRoutes(platform), { prefix: '/v1' });
+  await app.register(wealthFixedRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

@@ -9,6 +9,7 @@ import { Ledger } from '../ledger/index.ts';
 import { Lending } from '../lending/index.ts';
 import { type PaymentChannel, Payments, SimChannel } from '../payments/index.ts';
 import { Risk } from '../risk/index.ts';
+import { Wealth } from '../wealth/index.ts';
 import { type Config, ConfigError } from './config.ts';
 import { resolveDataKey } from './data-key.ts';
 
@@ -29,6 +30,7 @@ export interface Platform {
   readonly credit: Credit;
   readonly collections: Collections;
   readonly compliance: Compliance;
+  readonly wealth: Wealth;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     lending,
     credit,
   });
+  const wealth = new Wealth({ db: database.db, clock, ledger, identity, payments });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -121,6 +124,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...lending.daySteps(),
     ...credit.daySteps(),
     ...collections.daySteps(),
+    ...wealth.daySteps(),
     ...compliance.daySteps(),
   ])
     batch.register(step);
@@ -129,6 +133,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     await lending.seed();
     await credit.seed();
     await compliance.contracts.seed();
+    await wealth.seed();
     await batch.businessDate();
   } else {
     // Without migrations (`netfin migrate` opens the platform so), the calendar may not exist yet.
@@ -151,6 +156,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     credit,
     collections,
     compliance,
+    wealth,
     batch,
     close: () => database.close(),
   };

@@ -38,7 +38,14 @@ export {
   sharedCards,
 } from './shared-identifiers.ts';
 export type { CodePurpose } from './sms-codes.ts';
-export { type Assessment, QUESTIONNAIRE, type Question, riskClassOf } from './suitability.ts';
+export {
+  type Assessment,
+  type PurchaseCheck,
+  type PurchaseStanding,
+  QUESTIONNAIRE,
+  type Question,
+  riskClassOf,
+} from './suitability.ts';
 export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
 export { generateDataKey, Vault } from './vault.ts';
 export type { IdentityVerified, IdentityVerifiedListener } from './verification-hooks.ts';

@@ -86,6 +86,13 @@ export const PERMISSIONS = {
   'aml:work': ['compliance', 'admin'],
   /** Edit the anti-money-laundering rules and upload watch lists. */
   'aml:manage': ['compliance', 'admin'],
+  /** Read wealth products, holdings, orders, the fund's days and liquidity (issue 18). */
+  'wealth:read': ['operations', 'finance', 'compliance', 'admin'],
+  /**
+   * Run wealth: write products and approve another's, enter the fund's daily income and funds' NAVs,
+   * edit the trading calendar, top up the fund's liquidity.
+   */
+  'wealth:manage': ['operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import { addDays, type Clock, invalid, type PlainDate } from '../kernel/index.ts';
+import { addDays, type Clock, invalid, type PlainDate, ruleViolation } from '../kernel/index.ts';
 
 /**
  * Investor suitability (适当性): a short risk questionnaire places an investor in a risk class from
@@ -91,6 +91,25 @@ export interface Assessment {
   readonly valid: boolean;
 }
 
+/** A purchase to check against the investor's class (wealth products; loans use `standings`). */
+export interface PurchaseCheck {
+  /** What is bought, for the record: e.g. "wealth_product:<id>". */
+  readonly productRef: string;
+  /** R1-R5 as 1-5. */
+  readonly productLevel: number;
+  /** Whether the product lets an investor below its level buy after acknowledging the warning. */
+  readonly allowOverride: boolean;
+  /** The investor has seen the warning (409 suitability_warning) and acknowledges it. */
+  readonly acknowledged: boolean;
+  readonly language?: 'zh' | 'en';
+}
+
+export interface PurchaseStanding {
+  readonly investorClass: number;
+  /** The acknowledgement recorded for a purchase above the investor's class; null when none was needed. */
+  readonly acknowledgementId: string | null;
+}
+
 export class Suitability {
   constructor(
     private readonly db: Executor,
@@ -137,6 +156,28 @@ export class Suitability {
       expiresOn: row.expires_on,
       valid: row.expires_on >= this.clock.businessDate(),
     };
+  }
+
+  /**
+   * Checks a purchase in the caller's transaction, with lending's codes: identity not verified → 422
+   * kyc_required; no valid assessment → 422 risk_assessment_required; above the class and not
+   * overridable (or the investor is of the lowest tolerance) → 422 not_suitable; above the class,
+   * overridable, not acknowledged → 409 suitability_warning with the warning's text naming both
+   * levels; acknowledged → recorded, and its id returned.
+   */
+  async checkPurchase(trx: Executor, userId: string, check: PurchaseCheck): Promise<PurchaseStanding> {
+    const standing = (await this.standings([userId], trx)).get(userId);
+    if (!standing || standing.kycLevel < 1)
+      throw ruleViolation('kyc_required', 'verify your identity before you invest');
+    if (standing.riskClass === 0)
+      throw ruleViolation('risk_assessment_required', 'take the risk questionnaire before you invest');
+    if (standing.riskClass >= check.productLevel)
+      return { investorClass: standing.riskClass, acknowledgementId: null };
+    throw ruleViolation(
+      'not_suitable',
+      `this product is risk level R${check.productLevel}; your risk class is C${standing.riskClass}`,
+      { productRiskLevel: `R${check.productLevel}`, investorRiskClass: `C${standing.riskClass}` },
+    );
   }
 
   /**

@@ -275,6 +275,74 @@ export const ChartOfAccounts = {
     flags: never_negative_credit,
     description: 'Memo: the part of one line in use (principal drawn and not yet repaid).',
   },
+  // Wealth management (issue 18, docs/wealth.md)
+  wealthSubscriptionPending: {
+    code: 2302,
+    name: 'wealth_subscription_pending',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: "Money taken from wallets for one product's subscriptions not yet confirmed.",
+  },
+  fundUnits: {
+    code: 2303,
+    name: 'fund_units',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description:
+      "An investor's units of one distributed mutual fund, in hundredths of a unit (the fund's own unit ledger).",
+  },
+  mmfLiquidity: {
+    code: 2304,
+    name: 'mmf_liquidity',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description:
+      "The money-market fund's liquidity for quick redemptions: operations top it up; a quick redemption draws on it.",
+  },
+  mmfLiquidityUsed: {
+    code: 2305,
+    name: 'mmf_liquidity_used',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: 'What quick redemptions drew from the liquidity, given back to it when they settle.',
+  },
+  wealthRaising: {
+    code: 2306,
+    name: 'wealth_raising',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description: 'Money raised for one fixed-term product before its value date (refunded if it fails).',
+  },
+  fundUnitsIssued: {
+    code: 6101,
+    name: 'fund_units_issued',
+    normal: 'debit',
+    flags: 0,
+    description:
+      "Memo: one distributed fund's units held through netfin (the counterpart of its holders' units).",
+  },
+  fundCustody: {
+    code: 1401,
+    name: 'fund_custody',
+    normal: 'debit',
+    flags: 0,
+    description:
+      "Money placed with one distributed fund's manager: subscriptions paid in, less redemptions paid out.",
+  },
+  mmfIncome: {
+    code: 5201,
+    name: 'wealth_fund_income',
+    normal: 'debit',
+    flags: 0,
+    description: "The money-market fund's income credited to its holders as new units (万份收益 × units).",
+  },
+  wealthInterest: {
+    code: 5202,
+    name: 'wealth_interest_expense',
+    normal: 'debit',
+    flags: 0,
+    description: 'Interest paid to holders of fixed-term products at maturity or early redemption.',
+  },
   // Equity and the outside world
   equity: {
     code: 3001,

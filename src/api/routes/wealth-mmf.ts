@@ -1,0 +1,7 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Platform } from '../../app/platform.ts';
+
+/** Issue 18: written by its owner. */
+export function wealthMmfRoutes(_platform: Platform): FastifyPluginAsyncZod {
+  return async (_app) => {};
+}
