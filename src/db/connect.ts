@@ -101,7 +101,8 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       client.release();
     }
   }
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const guarded = preparingPool(pool);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
   const listener = new PgListener(config.url!, config.applicationName ?? 'netfin');
   return {
     db,
@@ -110,6 +111,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     listen: listener.listen,
     close: async () => {
       await listener.close();
+      await guarded.close();
       await db.destroy();
     },
   };
@@ -124,7 +126,29 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
  */
 const MAX_PREPARED_PER_CONNECTION = 500;
 
-function preparingPool(pool: pg.Pool): pg.Pool {
+/**
+ * Closing: pg's Pool.end() waits for every checked-out connection to come back, but never serves
+ * a request still waiting for one. Work that holds a connection and waits for a second (a
+ * transaction that awaits a group-commit writer, say) would then hold its first forever, and the
+ * close would never end. So a close first refuses every waiting and every later request (the
+ * work fails, rolls back and gives its connection back), then waits for the checked-out ones
+ * (CLOSE_GRACE_MS), and past that cuts them (their queries fail), naming them on standard error.
+ */
+const CLOSE_GRACE_MS = 15_000;
+
+class DatabaseClosingError extends Error {
+  override name = 'DatabaseClosingError';
+  constructor() {
+    super('the database is closing');
+  }
+}
+
+interface GuardedPool {
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+function preparingPool(pool: pg.Pool): GuardedPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
@@ -136,8 +160,33 @@ function preparingPool(pool: pg.Pool): pg.Pool {
   };
   const prepared = new WeakMap<pg.PoolClient, Set<string>>();
   const wrapped = Object.create(pool) as pg.Pool;
+  let closing = false;
+  const waiting = new Set<(error: Error) => void>();
+  // Checked-out connections, with where they were taken when NETFIN_DEBUG_POOL is set.
+  const out = new Map<pg.PoolClient, string>();
+  const debug = Boolean(process.env.NETFIN_DEBUG_POOL);
+  const checkout = () =>
+    new Promise<pg.PoolClient>((resolve, reject) => {
+      if (closing) return reject(new DatabaseClosingError());
+      waiting.add(reject);
+      pool.connect().then(
+        (client) => {
+          waiting.delete(reject);
+          if (closing) {
+            client.release();
+            reject(new DatabaseClosingError());
+          } else resolve(client);
+        },
+        (error: unknown) => {
+          waiting.delete(reject);
+          reject(error);
+        },
+      );
+    });
   wrapped.connect = (async () => {
-    const client = await pool.connect();
+    const where = debug ? (new Error('checked out').stack ?? '') : '';
+    const client = await checkout();
+    out.set(client, where);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const proxy = Object.create(client) as pg.PoolClient;
     (proxy as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
@@ -153,10 +202,32 @@ function preparingPool(pool: pg.Pool): pg.Pool {
       seen.add(text);
       return query({ name: nameOf(text), text, values });
     };
-    proxy.release = (error?: Error | boolean) => client.release(error);
+    proxy.release = (error?: Error | boolean) => {
+      out.delete(client);
+      return client.release(error);
+    };
     return proxy;
   }) as pg.Pool['connect'];
-  return wrapped;
+  return {
+    pool: wrapped,
+    close: async () => {
+      closing = true;
+      for (const reject of waiting) reject(new DatabaseClosingError());
+      waiting.clear();
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (out.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (out.size === 0) return;
+      process.stderr.write(
+        `netfin: closing the database, ${out.size} connection(s) still in use after ${CLOSE_GRACE_MS} ms were cut${
+          debug
+            ? `:\n${[...out.values()].join('\n---\n')}`
+            : ' (NETFIN_DEBUG_POOL=1 names where they were taken)'
+        }\n`,
+      );
+      for (const client of out.keys())
+        (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    },
+  };
 }
 
 async function openPGlite(config: DatabaseConfig): Promise<Database> {
