@@ -184,6 +184,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         1,
         1_000_000,
       ),
+      assessmentRetakeDays: integer(
+        env,
+        'NETFIN_ASSESSMENT_RETAKE_DAYS',
+        DEFAULT_IDENTITY_SETTINGS.assessmentRetakeDays,
+        0,
+        3650,
+      ),
     },
     payments: {
       ...DEFAULT_PAYMENT_SETTINGS,

@@ -52,7 +52,7 @@ export class Identity {
     this.notifier = new Notifier(db, clock, vault, options.sender);
     this.codes = new SmsCodes(db, clock, vault, this.notifier, settings);
     this.users = new Users(db, clock, vault, this.codes, settings);
-    this.suitability = new Suitability(db, clock);
+    this.suitability = new Suitability(db, clock, settings);
     this.contacts = new Contacts(db, clock, vault);
     this.kyc = new Kyc(
       db,

@@ -39,12 +39,17 @@ export {
 } from './shared-identifiers.ts';
 export type { CodePurpose } from './sms-codes.ts';
 export {
+  type Acknowledgement,
   type Assessment,
+  type AssessmentHistoryEntry,
+  type AssessmentTaken,
+  isLowestTolerance,
   type PurchaseCheck,
   type PurchaseStanding,
   QUESTIONNAIRE,
   type Question,
   riskClassOf,
+  suitabilityWarning,
 } from './suitability.ts';
 export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
 export { generateDataKey, Vault } from './vault.ts';

@@ -10,6 +10,8 @@ export interface IdentitySettings {
   readonly smsPerIpPerDay: number;
   readonly paymentPasswordMaxFailures: number;
   readonly paymentPasswordLockMinutes: number;
+  /** Days (business dates) after an investor's risk assessment before it may be retaken. */
+  readonly assessmentRetakeDays: number;
 }
 
 export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
@@ -23,6 +25,7 @@ export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
   smsPerIpPerDay: 10,
   paymentPasswordMaxFailures: 5,
   paymentPasswordLockMinutes: 180,
+  assessmentRetakeDays: 30,
 };
 
 /** Mainland China mobile numbers: 11 digits starting 13-19. */

@@ -49,27 +49,57 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: 'signed_in' },
         schema: {
           tags: ['lending'],
-          summary: 'Answer the risk questionnaire: your risk class C1-C5, valid two years',
+          summary:
+            'Answer the risk questionnaire: your risk class C1-C5 (and whether of the lowest risk tolerance), valid two years; it may be retaken only after the retake interval (429 assessment_too_soon with details.nextAllowedOn)',
           body: z.object({ answers: z.array(z.number().int()).max(20) }).strict(),
-          response: { 200: anyObject, ...errors },
+          response: { 200: anyObject, ...errors, 429: errors[400] },
         },
       },
       async (request) =>
-        toJson(await identity.suitability.assess(userIdOf(request), request.body.answers)) as Record<
-          string,
-          unknown
-        >,
+        toJson(
+          await identity.suitability.assess(userIdOf(request), request.body.answers, context(request)),
+        ) as Record<string, unknown>,
     );
     app.get(
       '/me/risk-assessment',
       {
         config: { auth: 'signed_in' },
-        schema: { tags: ['lending'], summary: 'My risk class', response: { 200: anyObject, ...errors } },
+        schema: {
+          tags: ['lending'],
+          summary: 'My risk class, and the first date on which I may retake the questionnaire',
+          response: { 200: anyObject, ...errors },
+        },
       },
       async (request) => {
         const assessment = await identity.suitability.assessment(userIdOf(request));
-        return (toJson(assessment) as Record<string, unknown>) ?? { riskClass: null, valid: false };
+        return (
+          (toJson(assessment) as Record<string, unknown>) ?? {
+            riskClass: null,
+            lowest: false,
+            valid: false,
+            nextAllowedOn: null,
+            retakeAllowed: true,
+          }
+        );
       },
+    );
+    app.get(
+      '/me/risk-assessment/history',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['lending'],
+          summary:
+            'Every risk assessment I have taken, the latest first; a change of more than one class step is flagged',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(100) }),
+          response: { 200: z.array(anyObject), ...errors },
+        },
+      },
+      async (request) =>
+        toJson(await identity.suitability.history(userIdOf(request), request.query.limit)) as Record<
+          string,
+          unknown
+        >[],
     );
 
     // Products and schedules ------------------------------------------------------------------
