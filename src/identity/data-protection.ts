@@ -123,3 +123,18 @@ export async function sessionsForExport(db: Executor, userId: string) {
     userAgent: r.user_agent,
   }));
 }
+
+/** Every risk assessment a user took and every suitability warning they acknowledged: for their data export. */
+export async function suitabilityForExport(db: Executor, userId: string) {
+  const [assessments, acknowledgements] = await Promise.all([
+    sql<Record<string, unknown>>`
+      select level, lowest, score, answers, assessed_at as "assessedAt", assessed_on::text as "assessedOn",
+             previous_level as "previousLevel", flagged
+      from investor_assessment_history where user_id = ${userId}::uuid order by assessed_at`.execute(db),
+    sql<Record<string, unknown>>`
+      select product_ref as "productRef", investor_level as "investorLevel", product_level as "productLevel",
+             language, text_shown as "textShown", acknowledged_at as "acknowledgedAt"
+      from suitability_acknowledgements where user_id = ${userId}::uuid order by acknowledged_at`.execute(db),
+  ]);
+  return { assessments: assessments.rows, acknowledgements: acknowledgements.rows };
+}

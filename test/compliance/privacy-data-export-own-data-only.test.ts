@@ -98,6 +98,11 @@ describe("a customer's data export", () => {
     expect(s.consents.map((c: { purpose: string; granted: boolean }) => [c.purpose, c.granted])).toEqual([
       ['credit_bureau', true],
     ]);
+    // Their one risk assessment (all answers 4: C5), and no other investor's.
+    expect(s.riskAssessments.map((a: { level: number; score: number }) => [a.level, a.score])).toEqual([
+      [5, 32],
+    ]);
+    expect(s.suitabilityAcknowledgements).toEqual([]);
     expect(s.sessions.length).toBeGreaterThan(0);
 
     // Every amount is a decimal string of yuan, never a number.

@@ -44,19 +44,31 @@ async function contractsOf(db: Executor, userId: string) {
 
 export async function buildExport(deps: ComplianceDeps, userId: string, meta: Record<string, unknown>) {
   const { db, identity, payments } = deps;
-  const [profile, cards, sessions, pay, wallet, lending, credit, decisions, contracts, consents] =
-    await Promise.all([
-      identity.users.profile(userId, { unmasked: true }),
-      identity.kyc.listCards(userId),
-      identityDataProtection.sessionsForExport(db, userId),
-      paymentsForExport(db, userId),
-      payments.wallet(userId).catch(() => null),
-      lendingForExport(db, userId),
-      creditForExport(db, userId),
-      decisionsForExport(db, userId),
-      contractsOf(db, userId),
-      consentHistory(db, userId),
-    ]);
+  const [
+    profile,
+    cards,
+    sessions,
+    pay,
+    wallet,
+    lending,
+    credit,
+    decisions,
+    contracts,
+    consents,
+    suitability,
+  ] = await Promise.all([
+    identity.users.profile(userId, { unmasked: true }),
+    identity.kyc.listCards(userId),
+    identityDataProtection.sessionsForExport(db, userId),
+    paymentsForExport(db, userId),
+    payments.wallet(userId).catch(() => null),
+    lendingForExport(db, userId),
+    creditForExport(db, userId),
+    decisionsForExport(db, userId),
+    contractsOf(db, userId),
+    consentHistory(db, userId),
+    identityDataProtection.suitabilityForExport(db, userId),
+  ]);
   const closure = await identityDataProtection.closureOf(db, userId);
   return exportJson({
     format: EXPORT_FORMAT,
@@ -91,6 +103,8 @@ export async function buildExport(deps: ComplianceDeps, userId: string, meta: Re
       creditStatements: credit.statements,
       creditEvents: credit.events,
       riskDecisions: decisions,
+      riskAssessments: suitability.assessments,
+      suitabilityAcknowledgements: suitability.acknowledgements,
       contracts,
       consents: consents.map((c) => ({
         purpose: c.purpose,
