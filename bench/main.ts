@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<void>> = {
   dayclose: async () => (await import('./dayclose.ts')).run(),
   'audit-chain': async () => (await import('./audit-chain.ts')).run(),
   credit: async () => (await import('./credit.ts')).run(),
+  wealth: async () => (await import('./wealth.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
