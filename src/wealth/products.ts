@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { notFound } from '../kernel/index.ts';
+import type { WealthContext } from './context.ts';
 
 /**
  * Wealth products of every kind: the money-market fund, distributed mutual funds and fixed-term
@@ -116,4 +117,42 @@ export async function listProducts(
       and (${filter.status ? [...filter.status] : null}::text[] is null or status = any(${filter.status ? [...filter.status] : null}::text[]))
     order by kind, created_at`.execute(db);
   return rows.rows.map(productOfRow);
+}
+
+/**
+ * What each kind adds to the shared lifecycle (products-workflow.ts), registered by the kind's own
+ * module when it loads (fixed/terms.ts for fixed_term; the money-market and fund modules for
+ * theirs):
+ * - a terms validator: takes the JSON a member of staff sent and returns the terms to store (in
+ *   canonical form), or throws a DomainError (400 for a malformed document, 422 for inconsistent
+ *   terms). A kind without one accepts any JSON object.
+ * - a publish hook: runs in the publishing transaction (create the product-level ledger accounts,
+ *   the kind's own rows); it may refuse with a DomainError.
+ * - a close hook: runs in the closing transaction; it may refuse (positions still open).
+ */
+export interface TermsCheck {
+  /** The business date: terms whose dates are already past may be refused. */
+  readonly businessDate: string;
+}
+export type TermsValidator = (terms: unknown, check: TermsCheck) => Record<string, unknown>;
+export type LifecycleHook = (trx: Executor, product: Product, context: WealthContext) => Promise<void>;
+
+interface KindHooks {
+  terms?: TermsValidator;
+  publish?: LifecycleHook;
+  close?: LifecycleHook;
+}
+const hooks = new Map<ProductKind, KindHooks>();
+
+export function registerTermsValidator(kind: ProductKind, validator: TermsValidator): void {
+  hooks.set(kind, { ...hooks.get(kind), terms: validator });
+}
+export function registerPublishHook(kind: ProductKind, hook: LifecycleHook): void {
+  hooks.set(kind, { ...hooks.get(kind), publish: hook });
+}
+export function registerCloseHook(kind: ProductKind, hook: LifecycleHook): void {
+  hooks.set(kind, { ...hooks.get(kind), close: hook });
+}
+export function kindHooks(kind: ProductKind): Readonly<KindHooks> {
+  return hooks.get(kind) ?? {};
 }
