@@ -322,12 +322,12 @@ export const ChartOfAccounts = {
       "Memo: one distributed fund's units held through netfin (the counterpart of its holders' units).",
   },
   fundCustody: {
-    code: 1401,
+    code: 2307,
     name: 'fund_custody',
-    normal: 'debit',
+    normal: 'credit',
     flags: 0,
     description:
-      "Money placed with one distributed fund's manager: subscriptions paid in, less redemptions paid out.",
+      "Money passed through to one distributed fund's manager for netfin's investors: subscriptions paid in, less redemptions paid out (negative when redemptions, gains included, exceed them).",
   },
   mmfIncome: {
     code: 5201,

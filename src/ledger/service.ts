@@ -70,7 +70,9 @@ function checkId(index: number, field: string, id: string | undefined, allowEmpt
 
 function checkLedger(index: number, ledger: string | undefined): void {
   if (ledger === undefined || ledger === '') return;
-  if (!findCurrency(ledger)) refuse(index, 'ledger', 'must be a supported currency code');
+  // A distributed fund's units live in a ledger of their own, `FUND:<product code>` (src/wealth).
+  if (!findCurrency(ledger) && !/^FUND:[A-Za-z0-9_.-]{1,32}$/.test(ledger))
+    refuse(index, 'ledger', "must be a supported currency code, or FUND:<code> for a fund's units");
 }
 
 function checkUserData(index: number, userData: string | null | undefined): void {
