@@ -135,6 +135,21 @@ export async function addHoliday(
   const date = checkHolidayInput(input.date, input.name);
   if (date <= clock.businessDate())
     throw conflict('holiday_in_the_past', 'only dates after the business date can be made holidays');
+  // An order already placed trades, confirms or pays on the date by the calendar as it stood: a
+  // fund's NAV is never published for a holiday, so such an order would wait for ever.
+  const orders = await sql<{ n: bigint }>`select
+      (select count(*) from wealth_mmf_orders where status = 'pending' and (trade_date = ${date} or settle_date = ${date}))
+    + (select count(*) from wealth_fund_orders where status <> 'paid' and (trade_date = ${date} or confirm_date = ${date} or pay_date = ${date}))
+    as n`.execute(db);
+  const pending = orders.rows[0]?.n ?? 0n;
+  if (pending > 0n)
+    throw conflict(
+      'holiday_has_orders',
+      `${pending} order(s) not yet settled trade, confirm or pay on that date`,
+      {
+        orders: Number(pending),
+      },
+    );
   const inserted = await sql`insert into wealth_holidays (date, name, created_by, created_at)
     values (${date}, ${input.name.trim()}, ${input.by}, ${clock.now()}) on conflict (date) do nothing`.execute(
     db,

@@ -1,4 +1,5 @@
 import type { BatchStep } from '../batch/index.ts';
+import { inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 import { addHoliday, listHolidays, removeHoliday, TradingDays, tradeDateOf } from './calendar.ts';
@@ -48,29 +49,40 @@ export class Wealth {
     return listHolidays(this.context.db, from);
   }
 
-  async addHoliday(input: { date: string; name: string }, audit: AuditContext) {
-    const holiday = await addHoliday(this.context.db, this.context.clock, {
-      ...input,
-      by: audit.principal.userId,
+  /** Adds a holiday and its audit record, in one transaction. */
+  addHoliday(input: { date: string; name: string }, audit: AuditContext) {
+    return inTransaction(this.context.db, async (trx) => {
+      const holiday = await addHoliday(trx, this.context.clock, { ...input, by: audit.principal.userId });
+      await this.context.identity.audit(
+        audit,
+        {
+          action: 'wealth.holiday_added',
+          subjectType: 'wealth_holiday',
+          subjectId: holiday.date,
+          after: holiday,
+        },
+        trx,
+      );
+      return holiday;
     });
-    await this.context.identity.audit(audit, {
-      action: 'wealth.holiday_added',
-      subjectType: 'wealth_holiday',
-      subjectId: holiday.date,
-      after: holiday,
-    });
-    return holiday;
   }
 
-  async removeHoliday(date: string, audit: AuditContext) {
-    const holiday = await removeHoliday(this.context.db, this.context.clock, date);
-    await this.context.identity.audit(audit, {
-      action: 'wealth.holiday_removed',
-      subjectType: 'wealth_holiday',
-      subjectId: holiday.date,
-      before: holiday,
+  /** Removes a holiday and records it, in one transaction. */
+  removeHoliday(date: string, audit: AuditContext) {
+    return inTransaction(this.context.db, async (trx) => {
+      const holiday = await removeHoliday(trx, this.context.clock, date);
+      await this.context.identity.audit(
+        audit,
+        {
+          action: 'wealth.holiday_removed',
+          subjectType: 'wealth_holiday',
+          subjectId: holiday.date,
+          before: holiday,
+        },
+        trx,
+      );
+      return holiday;
     });
-    return holiday;
   }
 
   product(idOrCode: string) {

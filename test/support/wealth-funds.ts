@@ -55,7 +55,13 @@ export function at(t: TestApp, date: string, hhmm: string): void {
   t.clock.advanceMs(utc - now);
 }
 
+/**
+ * Operations enter a NAV. The business date's own NAV is published only after its 15:00 cut-off
+ * (the unknown-price rule), so for it the clock moves to 15:30 first, as an evening's entry.
+ */
 export async function enterNav(t: TestApp, fundCode: string, date: string, nav: string) {
+  if (date === t.platform.clock.businessDate() && t.clock.now().getTime() < Date.parse(`${date}T07:30:00Z`))
+    at(t, date, '15:30');
   const response = await t.app.inject({
     method: 'POST',
     url: '/v1/wealth/ops/funds/navs',

@@ -116,6 +116,15 @@ describe('NAV import', () => {
   it('changes a NAV no order used, and refuses to change one that priced orders', async () => {
     expect((await enterNav(t, '330033', '2026-01-06', '1.0300')).result).toBe('changed');
     at(t, '2026-01-07', '10:00');
+    // The unknown-price rule: the day's NAV is not taken (nor shown) before its 15:00 cut-off.
+    const early = await t.app.inject({
+      method: 'POST',
+      url: '/v1/wealth/ops/funds/navs',
+      headers: asAdmin,
+      payload: { fundCode: '330033', date: '2026-01-07', nav: '1.0400' },
+    });
+    expect(early.statusCode, early.body).toBe(400);
+    expect(early.json().error.code).toBe('nav_before_cut_off');
     expect((await subscribeTo(t, customer, '330033', '1000.00')).statusCode).toBe(201);
     await enterNav(t, '330033', '2026-01-07', '1.0400');
     await closeThrough(t, '2026-01-07');

@@ -44,9 +44,20 @@ export interface NavInput {
   readonly nav: string;
 }
 
-/** Problems with one NAV against the calendar and the business date (empty when none). */
-export function navDateProblems(days: TradingDays, today: PlainDate, date: PlainDate): string[] {
+/**
+ * Problems with one NAV against the calendar and the business date (empty when none). The unknown-
+ * price rule: orders before the cut-off trade at the day's NAV, so the day's NAV is refused until
+ * its cut-off has passed (`beforeCutOff`: the business date is still before 15:00), and no one can
+ * know the price an order will get before placing it.
+ */
+export function navDateProblems(
+  days: TradingDays,
+  today: PlainDate,
+  date: PlainDate,
+  beforeCutOff: boolean,
+): string[] {
   if (date > today) return ['nav_date_in_future'];
+  if (date === today && beforeCutOff) return ['nav_before_cut_off'];
   if (!days.isTradingDay(date)) return ['not_a_trading_day'];
   return [];
 }
@@ -123,7 +134,12 @@ const MAX_ROWS = 20_000;
  * Every bad line is named with its number and problems (400 nav_import_invalid); nothing is written
  * unless every line is good.
  */
-export async function parseNavCsv(db: Executor, text: string, today: PlainDate): Promise<CsvNavRow[]> {
+export async function parseNavCsv(
+  db: Executor,
+  text: string,
+  today: PlainDate,
+  beforeCutOff: boolean,
+): Promise<CsvNavRow[]> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/[\s_]/g, ''));
@@ -158,7 +174,7 @@ export async function parseNavCsv(db: Executor, text: string, today: PlainDate):
     else if (!productId) problems.push('fund_not_found');
     const parsedDate = parseDate(dateText);
     if (!parsedDate.ok) problems.push('date_malformed');
-    else problems.push(...navDateProblems(days, today, parsedDate.value));
+    else problems.push(...navDateProblems(days, today, parsedDate.value, beforeCutOff));
     const nav = checkNav(navText);
     if ('problem' in nav) problems.push(nav.problem);
     if (problems.length === 0 && productId && parsedDate.ok && 'nav' in nav) {

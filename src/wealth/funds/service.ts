@@ -3,7 +3,7 @@ import type { BatchStep } from '../../batch/index.ts';
 import { inTransaction } from '../../db/index.ts';
 import type { AuditContext } from '../../identity/index.ts';
 import { addDays, divideRounded, invalid, type PlainDate, parseDate } from '../../kernel/index.ts';
-import { TradingDays } from '../calendar.ts';
+import { TradingDays, tradeDateOf } from '../calendar.ts';
 import type { WealthContext } from '../context.ts';
 import { holdingsOfUser } from '../holdings.ts';
 import {
@@ -98,11 +98,15 @@ export class FundDistribution {
     return inTransaction(db, async (trx) => {
       const product = await fundByRef(trx, input.fund);
       const today = clock.businessDate();
-      const problems = navDateProblems(await TradingDays.around(trx, parsed.value), today, parsed.value);
+      const days = await TradingDays.around(trx, parsed.value);
+      const { beforeCutOff } = tradeDateOf(clock, days);
+      const problems = navDateProblems(days, today, parsed.value, beforeCutOff);
       if (problems.length > 0)
-        throw invalid(problems[0]!, 'a NAV is for a trading day on or before the business date', {
-          date: parsed.value,
-        });
+        throw invalid(
+          problems[0]!,
+          'a NAV is for a trading day on or before the business date; the business date’s own only after its 15:00 cut-off',
+          { date: parsed.value },
+        );
       const [result] = await writeNavs(
         trx,
         [{ productId: product.id, date: parsed.value, nav: nav.nav }],
@@ -134,7 +138,9 @@ export class FundDistribution {
   async importNavs(csv: string, audit: AuditContext) {
     const { db, clock, identity } = this.context;
     return inTransaction(db, async (trx) => {
-      const rows = await parseNavCsv(trx, csv, clock.businessDate());
+      const today = clock.businessDate();
+      const { beforeCutOff } = tradeDateOf(clock, await TradingDays.around(trx, today));
+      const rows = await parseNavCsv(trx, csv, today, beforeCutOff);
       const results = await writeNavs(trx, rows, audit.principal.userId, clock.now());
       const count = (what: string) => results.filter((r) => r === what).length;
       const summary = {
