@@ -115,6 +115,15 @@ export async function collect(
 }
 
 /**
+ * For another context that repays with money it moves into the wallet first (wealth's repayment
+ * from the money-market fund): `beforeDebit` runs in the repayment's own transaction, once the amount
+ * is known and before the wallet is checked and debited, so that both commit together or not at all.
+ */
+export interface RepaymentOptions {
+  readonly beforeDebit?: (trx: Executor, repayment: { loanId: string; amount: bigint }) => Promise<void>;
+}
+
+/**
  * Pays what is due now (`due`), or first charges the next instalment and pays that too (`next`).
  * Without an amount, everything due is paid; a smaller amount is applied by the waterfall.
  */
@@ -123,6 +132,7 @@ export async function repay(
   borrowerId: string,
   loanId: string,
   input: { mode: 'due' | 'next'; amount?: bigint | undefined },
+  options: RepaymentOptions = {},
 ): Promise<RepaymentResult> {
   if (input.amount !== undefined && input.amount <= 0n)
     throw invalid('amount_must_be_positive', 'the amount must be more than zero');
@@ -151,6 +161,7 @@ export async function repay(
           due: formatAmount(due, CNY),
         },
       );
+    if (options.beforeDebit) await options.beforeDebit(trx, { loanId, amount });
     const available = await walletAvailable(context, trx, borrowerId);
     if (available < amount)
       throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');

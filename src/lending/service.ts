@@ -149,8 +149,13 @@ export class Lending {
     return disbursement.rejectFull(this.context, loanId, reason, audit);
   }
 
-  repay(borrowerId: string, loanId: string, input: { mode: 'due' | 'next'; amount?: bigint | undefined }) {
-    return repay.repay(this.context, borrowerId, loanId, input);
+  repay(
+    borrowerId: string,
+    loanId: string,
+    input: { mode: 'due' | 'next'; amount?: bigint | undefined },
+    options: repay.RepaymentOptions = {},
+  ) {
+    return repay.repay(this.context, borrowerId, loanId, input, options);
   }
 
   payoffQuote(borrowerId: string | null, loanId: string) {

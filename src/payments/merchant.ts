@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction } from '../db/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
 import { maskPhone } from '../identity/index.ts';
 import { assert, conflict, invalid, notFound, ruleViolation, uuidv7 } from '../kernel/index.ts';
 import { ChartOfAccounts, TransferFlag } from '../ledger/index.ts';
@@ -198,11 +198,21 @@ async function lockPayable(
   return order;
 }
 
+/**
+ * For another context that pays an order with money it moves into the wallet first (wealth's payment
+ * from the money-market fund): `beforeDebit` runs in the payment's own transaction, before the wallet
+ * is locked and debited, so that its transfers and the payment commit together or not at all.
+ */
+export interface WalletPaymentOptions {
+  readonly beforeDebit?: (trx: Executor, order: { id: string; amount: bigint }) => Promise<void>;
+}
+
 export async function payWithWallet(
   context: PaymentsContext,
   payerId: string,
   orderId: string,
   input: { paymentPassword?: string | undefined },
+  options: WalletPaymentOptions = {},
 ): Promise<Order> {
   const preview = await orderForPayer(context, orderId);
   const merchant = await merchantById(context, preview.order.merchantId!);
@@ -219,6 +229,7 @@ export async function payWithWallet(
     throw ruleViolation('payment_password_required', 'this payment needs your payment password');
   const now = context.clock.now();
   await inTransaction(context.db, async (trx) => {
+    if (options.beforeDebit) await options.beforeDebit(trx, { id: orderId, amount });
     const wallet = await lockWallet(context, trx, payerId);
     const order = await lockPayable(context, trx, orderId);
     if (!withPassword) {

@@ -152,8 +152,13 @@ export class Payments {
     return merchant.orderForPayer(this.context, orderId);
   }
 
-  payWithWallet(payerId: string, orderId: string, input: { paymentPassword?: string | undefined }) {
-    return merchant.payWithWallet(this.context, payerId, orderId, input);
+  payWithWallet(
+    payerId: string,
+    orderId: string,
+    input: { paymentPassword?: string | undefined },
+    options: merchant.WalletPaymentOptions = {},
+  ) {
+    return merchant.payWithWallet(this.context, payerId, orderId, input, options);
   }
 
   startCardPayment(payerId: string, orderId: string, input: { cardId: string }, ip: string | null) {

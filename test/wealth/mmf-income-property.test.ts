@@ -21,7 +21,8 @@ import {
 /**
  * After random subscriptions, freezes (redemption requests), redemptions, income entries (in advance,
  * on the day, caught up, sometimes missing) and day-closes: each holding holds what an independent
- * model says (decimal.js, rounding down, compounding, frozen units earning nothing); Σ holders' units
+ * model says (decimal.js, rounding down, compounding, frozen units earning nothing, a day caught up
+ * paid on the units of that day, not of the day it is credited); Σ holders' units
  * = the fund's units outstanding (what came in + income distributed − what went out); each credited
  * date reconciles to the cent; the ledger verifies.
  */
@@ -85,6 +86,9 @@ it('keeps units, income and the ledger consistent through random days', async ()
         const model = new Map<string, { units: bigint; frozen: bigint }>();
         const entries = new Map<PlainDate, string>();
         const credited = new Set<PlainDate>();
+        // A date closed without its income: each holding's units available that day (what its income,
+        // entered later, is paid on).
+        const recorded = new Map<PlainDate, Map<string, bigint>>();
         let cameIn = 0n;
         let wentOut = 0n;
         for (const ops of days) {
@@ -126,17 +130,22 @@ it('keeps units, income and the ledger consistent through random days', async ()
               }
             }
           }
+          if (!entries.has(today) && holdings.some(Boolean))
+            recorded.set(today, new Map([...model].map(([account, m]) => [account, m.units - m.frozen])));
           await closeTo(t, today);
-          // The model credits every entered, uncredited date up to the closed one, oldest first.
+          // The model credits every entered, uncredited date up to the closed one, oldest first: the
+          // closed date on the units available now, an earlier one on the units recorded that day
+          // (none recorded: the fund had no holdings then).
           const due = [...entries.keys()].filter((d) => d <= today && !credited.has(d)).sort();
           for (const date of due) {
             let eligible = 0n;
             let distributed = 0n;
             const ledger = await incomeTransfersOf(t, date);
             for (const [account, m] of model) {
-              const income = expectedIncome(m.units - m.frozen, entries.get(date)!);
+              const units = date === today ? m.units - m.frozen : (recorded.get(date)?.get(account) ?? 0n);
+              const income = expectedIncome(units, entries.get(date)!);
               expect(ledger.get(account) ?? 0n).toBe(income);
-              eligible += m.units - m.frozen;
+              eligible += units;
               distributed += income;
               model.set(account, { ...m, units: m.units + income });
             }

@@ -10,7 +10,10 @@ import { holderIncome } from './yield.ts';
 /**
  * Day-close's crediting of the money-market fund's income (docs/wealth-mmf-income.md).
  *
- * Step 500 (wealth.mmf-income) plans the work once: it marks every entered, uncredited date up to the
+ * Step 500 (wealth.mmf-income) plans the work once: a fund closing a date without its income gets a
+ * record of the date (wealth_mmf_missing) and each chunk records its holdings' units available that
+ * day (wealth_mmf_eligible), so that the income, entered later, is paid on the units as they stood
+ * then; and it marks every entered, uncredited date up to the
  * closing date as being credited by this close (crediting_on; such an entry can no longer be
  * corrected), and cuts the fund's holdings into key ranges of INCOME_CHUNK. Each chunk, in its own
  * transaction, credits every marked date, oldest first, to each holding of the range: the units
@@ -42,15 +45,25 @@ interface Work {
   k: bigint;
 }
 
-async function plan(db: Executor, date: PlainDate): Promise<ChunkBounds[]> {
+async function plan(context: WealthContext, db: Executor, date: PlainDate): Promise<ChunkBounds[]> {
+  // A fund with holdings and no income entered for the closing date: its holdings' units of the day
+  // are recorded by the chunks below, for the income entered later.
+  const missing = await sql<{ product_id: string }>`
+    insert into wealth_mmf_missing (product_id, date, recorded_at)
+    select p.id, ${date}, ${context.clock.now()} from wealth_products p
+    where p.kind = 'money_market' and p.status <> 'draft'
+      and exists (select 1 from wealth_holdings h where h.product_id = p.id)
+      and not exists (select 1 from wealth_mmf_income e where e.product_id = p.id and e.date = ${date})
+    on conflict do nothing
+    returning product_id`.execute(db);
   const marked = await sql<{ product_id: string }>`
     update wealth_mmf_income e set crediting_on = ${date}
     from wealth_products p
     where p.id = e.product_id and p.kind = 'money_market'
       and e.credited_at is null and e.date <= ${date} and (e.crediting_on is null or e.crediting_on = ${date})
     returning e.product_id`.execute(db);
-  if (marked.rows.length === 0) return [];
-  const products = [...new Set(marked.rows.map((r) => r.product_id))];
+  if (marked.rows.length === 0 && missing.rows.length === 0) return [];
+  const products = [...new Set([...marked.rows, ...missing.rows].map((r) => r.product_id))];
   const starts = await sql<{ id: string }>`
     select id from (select id, row_number() over (order by id) as n from wealth_holdings
                     where product_id = any(${products}::uuid[])) t
@@ -62,12 +75,44 @@ async function plan(db: Executor, date: PlainDate): Promise<ChunkBounds[]> {
   }));
 }
 
+/** Records the units available today of each holding in the range, for funds closing without income. */
+async function recordMissing(
+  context: WealthContext,
+  trx: Executor,
+  closing: PlainDate,
+  bounds: ChunkBounds,
+): Promise<void> {
+  const missing = await sql<{ product_id: string }>`
+    select product_id from wealth_mmf_missing where date = ${closing}`.execute(trx);
+  for (const { product_id } of missing.rows) {
+    const holdings = await sql<{ id: string; account_id: string }>`
+      select id, account_id from wealth_holdings where product_id = ${product_id} and ${keyRange('id', bounds)}
+      order by id`.execute(trx);
+    if (holdings.rows.length === 0) continue;
+    const accounts = await context.ledger.lookupAccounts(
+      holdings.rows.map((h) => h.account_id),
+      { tx: trx },
+    );
+    const byAccount = new Map(
+      accounts.map((a) => [a.id, a.creditsPosted - a.debitsPosted - a.debitsPending]),
+    );
+    const rows = holdings.rows
+      .map((h) => ({ id: h.id, units: byAccount.get(h.account_id) ?? 0n }))
+      .filter((r) => r.units > 0n);
+    if (rows.length === 0) continue;
+    await sql`insert into wealth_mmf_eligible (product_id, date, holding_id, units)
+      select ${product_id}, ${closing}, h, u from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.units.toString())}::int8[]) as x(h, u)
+      on conflict do nothing`.execute(trx);
+  }
+}
+
 async function creditChunk(
   context: WealthContext,
   trx: Executor,
   closing: PlainDate,
   bounds: ChunkBounds,
 ): Promise<number> {
+  await recordMissing(context, trx, closing, bounds);
   const work = await sql<Work>`
     select product_id, date::text as date, (per10k * 10000)::int8 as k from wealth_mmf_income
     where crediting_on = ${closing} and credited_at is null order by date, product_id`.execute(trx);
@@ -89,13 +134,23 @@ async function creditChunk(
       select id, account_id from wealth_holdings where product_id = ${w.product_id} and ${keyRange('id', bounds)}
       order by id`.execute(trx);
     if (holdings.rows.length === 0) continue;
-    const accounts = await context.ledger.lookupAccounts(
-      holdings.rows.map((h) => h.account_id),
-      { tx: trx },
-    );
-    const available = new Map(
-      accounts.map((a) => [a.id, a.creditsPosted - a.debitsPosted - a.debitsPending] as const),
-    );
+    // The closing date's income is paid on the units available now; a date closed earlier without its
+    // income, on the units recorded that day (none recorded: nobody held units then).
+    const available = new Map<string, bigint>();
+    if (w.date === closing) {
+      const accounts = await context.ledger.lookupAccounts(
+        holdings.rows.map((h) => h.account_id),
+        { tx: trx },
+      );
+      for (const a of accounts) available.set(a.id, a.creditsPosted - a.debitsPosted - a.debitsPending);
+    } else {
+      const recorded = await sql<{ account_id: string; units: bigint }>`
+        select h.account_id, e.units from wealth_mmf_eligible e join wealth_holdings h on h.id = e.holding_id
+        where e.product_id = ${w.product_id} and e.date = ${w.date} and e.holding_id = any(${holdings.rows.map((h) => h.id)}::uuid[])`.execute(
+        trx,
+      );
+      for (const r of recorded.rows) available.set(r.account_id, r.units);
+    }
     let holders = 0;
     let eligible = 0n;
     let distributed = 0n;
@@ -162,7 +217,7 @@ export function incomeDaySteps(context: WealthContext): BatchStep[] {
       position: 500,
       description:
         "Credits the money-market fund's entered income of every uncredited date up to today to each holding (units available × per 10,000 ÷ 10,000, rounded down to the cent), as new units.",
-      plan: (db, date) => plan(db, date),
+      plan: (db, date) => plan(context, db, date),
       run: (db, date, bounds) => creditChunk(context, db, date, bounds),
     },
     {
