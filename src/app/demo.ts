@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
 import { addDays, CNY, formatAmount, type PlainDate, parseAmount } from '../kernel/index.ts';
 import { seedComplianceDemo } from './demo-compliance.ts';
+import { WealthDemo } from './demo-wealth.ts';
 import type { Platform } from './platform.ts';
 
 /**
@@ -155,6 +156,7 @@ class Seeder {
   private idSequence = 0;
   private admin!: Person;
   private readonly people = new Map<string, Person>();
+  private wealth?: WealthDemo;
 
   constructor(
     private readonly platform: Platform,
@@ -392,8 +394,13 @@ class Seeder {
   }
 
   private async closeThrough(date: PlainDate): Promise<void> {
-    const closed = await this.platform.batch.closeThrough(date, 'demo');
-    if (closed.length) this.log(`  demo: closed ${closed.length} business days through ${date}`);
+    const close = async (through: PlainDate) => {
+      const closed = await this.platform.batch.closeThrough(through, 'demo');
+      if (closed.length) this.log(`  demo: closed ${closed.length} business days through ${through}`);
+    };
+    // The wealth demo enters the fund's income (at most 31 days ahead) and NAVs between closes.
+    if (this.wealth) await this.wealth.closeThrough(date, close);
+    else await close(date);
   }
 
   async run(): Promise<void> {
@@ -444,6 +451,14 @@ class Seeder {
       await this.topUp(person, index === 0 ? '50000.00' : '30000.00');
       investors.push(person);
     }
+    this.wealth = new WealthDemo(
+      this.platform,
+      (method, url, options) => this.call(method, url, options),
+      await this.signIn(STAFF[5]!.phone),
+      this.admin,
+      this.log,
+    );
+    await this.wealth.start(investors);
 
     // Borrowers: verified with the fixed test subject the default policy approves.
     const borrowers: Person[] = [];
@@ -554,6 +569,7 @@ class Seeder {
       });
     }
     await this.payWithCredit(credit, merchant, '899.00', 'Headphones 耳机', 1);
+    await this.wealth.finish(investors);
     await seedComplianceDemo(this.platform);
     this.log(`netfin: demo data written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Radio, Result, Space, Typography } from 'antd';
+import { Alert, Button, Form, Radio, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { ErrorAlert, QueryView } from '../../components/ui.tsx';
 import { useFormKey } from '../../formKey.ts';
 import { currentLanguage, formatDate } from '../../i18n/index.ts';
@@ -17,14 +17,66 @@ interface Question {
 interface Assessment {
   riskClass: string | null;
   level?: number;
+  /** The lowest risk tolerance, a sub-class of C1 that may buy R1 products only. */
+  lowest?: boolean;
   score?: number;
   expiresOn?: string;
   valid: boolean;
+  nextAllowedOn?: string | null;
+  retakeAllowed?: boolean;
+}
+
+interface HistoryEntry {
+  id: string;
+  riskClass: string;
+  lowest: boolean;
+  score: number;
+  assessedOn: string;
+  previousRiskClass: string | null;
+  flagged: boolean;
+}
+
+/** Every assessment taken, the latest first; a change of more than one class is flagged. */
+function History() {
+  const { t } = useTranslation('wealth');
+  const { t: a } = useTranslation('account');
+  const history = useQuery({
+    queryKey: ['risk-assessment', 'history'],
+    queryFn: () => api.get<HistoryEntry[]>('/v1/me/risk-assessment/history'),
+  });
+  if (!history.data?.length) return null;
+  const className = (riskClass: string, lowest: boolean) =>
+    `${a(`risk.classes.${riskClass}`, { defaultValue: riskClass })}${lowest ? ` · ${t('lowest')}` : ''}`;
+  return (
+    <div style={{ marginTop: 16 }}>
+      <Typography.Title level={5}>{t('riskHistory')}</Typography.Title>
+      <Table<HistoryEntry>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        scroll={{ x: true }}
+        aria-label={t('riskHistory')}
+        dataSource={history.data}
+        columns={[
+          { key: 'd', title: t('riskWhen'), render: (_, h) => formatDate(h.assessedOn) },
+          { key: 'c', title: t('riskClass'), render: (_, h) => className(h.riskClass, h.lowest) },
+          { key: 's', title: t('riskScore'), dataIndex: 'score' },
+          { key: 'p', title: t('riskFrom'), render: (_, h) => h.previousRiskClass ?? '—' },
+          {
+            key: 'f',
+            title: '',
+            render: (_, h) => (h.flagged ? <Tag color="warning">{t('riskFlagged')}</Tag> : null),
+          },
+        ]}
+      />
+    </div>
+  );
 }
 
 /** The investor risk questionnaire and the resulting class, C1 to C5. */
 export function Risk() {
   const { t } = useTranslation('account');
+  const { t: w } = useTranslation('wealth');
   const client = useQueryClient();
   const [form] = Form.useForm<Record<string, number>>();
   const { key, renew, renewAfter } = useFormKey();
@@ -55,21 +107,31 @@ export function Risk() {
       {(current) => {
         if (current.riskClass && !retaking) {
           return (
-            <Result
-              status={current.valid ? 'success' : 'warning'}
-              title={
-                <span role="status">
-                  {t('risk.current')}:{' '}
-                  {t(`risk.classes.${current.riskClass}`, { defaultValue: current.riskClass })}
-                </span>
-              }
-              subTitle={
-                current.valid
-                  ? `${t('risk.score', { score: current.score })} · ${t('risk.expires', { date: formatDate(current.expiresOn) })}`
-                  : t('risk.expired')
-              }
-              extra={<Button onClick={() => setRetaking(true)}>{t('risk.again')}</Button>}
-            />
+            <>
+              <Result
+                status={current.valid ? 'success' : 'warning'}
+                title={
+                  <span role="status">
+                    {t('risk.current')}:{' '}
+                    {t(`risk.classes.${current.riskClass}`, { defaultValue: current.riskClass })}
+                    {current.lowest ? ` · ${w('lowest')}` : ''}
+                  </span>
+                }
+                subTitle={
+                  <>
+                    {current.valid
+                      ? `${t('risk.score', { score: current.score })} · ${t('risk.expires', { date: formatDate(current.expiresOn) })}`
+                      : t('risk.expired')}
+                    {current.lowest ? <div>{w('lowestHint')}</div> : null}
+                    {current.nextAllowedOn && current.retakeAllowed === false ? (
+                      <div>{w('riskTooSoon', { date: formatDate(current.nextAllowedOn) })}</div>
+                    ) : null}
+                  </>
+                }
+                extra={<Button onClick={() => setRetaking(true)}>{t('risk.again')}</Button>}
+              />
+              <History />
+            </>
           );
         }
         return (
@@ -103,7 +165,21 @@ export function Risk() {
                     </Radio.Group>
                   </Form.Item>
                 ))}
-                {submit.isError && <ErrorAlert error={submit.error} />}
+                {submit.error instanceof ApiError && submit.error.code === 'assessment_too_soon' ? (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    role="alert"
+                    title={w('riskTooSoon', {
+                      date: formatDate(
+                        (submit.error.details as { nextAllowedOn?: string } | undefined)?.nextAllowedOn ??
+                          current.nextAllowedOn,
+                      ),
+                    })}
+                  />
+                ) : submit.isError ? (
+                  <ErrorAlert error={submit.error} />
+                ) : null}
                 <Space style={{ marginTop: 12 }}>
                   <Button type="primary" htmlType="submit" loading={submit.isPending}>
                     {t('risk.submit')}
