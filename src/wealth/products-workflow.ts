@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { inTransaction } from '../db/index.ts';
+import { type RawBuilder, sql } from 'kysely';
+import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import { conflict, DomainError, invalid, isStorableText, uuidv7 } from '../kernel/index.ts';
 import type { WealthContext } from './context.ts';
@@ -88,35 +88,21 @@ export class ProductWorkflow {
   }
 
   /** Edits a draft; the editor joins those who may not approve it. */
-  async edit(idOrCode: string, edit: ProductEdit, audit: AuditContext): Promise<Product> {
-    return inTransaction(this.context.db, async (trx) => {
-      const before = await getProduct(trx, idOrCode, 'update');
+  edit(idOrCode: string, edit: ProductEdit, audit: AuditContext): Promise<Product> {
+    return this.change(idOrCode, audit, 'wealth.product_edited', async (_trx, before) => {
       if (before.status !== 'draft')
         throw conflict('product_not_draft', 'only a draft can be edited', { status: before.status });
       const names = checkNames(edit.nameZh ?? before.nameZh, edit.nameEn ?? before.nameEn);
       const riskLevel = checkRiskLevel(edit.riskLevel ?? before.riskLevel);
       const terms = edit.terms === undefined ? before.terms : this.checkTerms(before.kind, edit.terms);
       const by = audit.principal.userId ?? null;
-      const updated = await sql<Parameters<typeof productOfRow>[0]>`update wealth_products set
+      return sql`update wealth_products set
           name_zh = ${names.nameZh}, name_en = ${names.nameEn}, risk_level = ${riskLevel},
           allow_override = ${edit.allowOverride ?? before.allowOverride}, terms = ${JSON.stringify(terms)}::jsonb,
           edited_by = case when ${by}::uuid is null or ${by}::uuid = any(edited_by) then edited_by
                            else array_append(edited_by, ${by}::uuid) end,
           updated_at = ${this.context.clock.now()}
-        where id = ${before.id} returning *`.execute(trx);
-      const after = productOfRow(updated.rows[0]!);
-      await this.context.identity.audit(
-        audit,
-        {
-          action: 'wealth.product_edited',
-          subjectType: 'wealth_product',
-          subjectId: after.id,
-          before,
-          after,
-        },
-        trx,
-      );
-      return after;
+        where id = ${before.id} returning *`;
     });
   }
 
@@ -125,9 +111,8 @@ export class ProductWorkflow {
    * (409 second_approver_required otherwise: the admin token is nobody in particular). The terms are
    * checked again against today's business date.
    */
-  async approve(idOrCode: string, audit: AuditContext): Promise<Product> {
-    return inTransaction(this.context.db, async (trx) => {
-      const before = await getProduct(trx, idOrCode, 'update');
+  approve(idOrCode: string, audit: AuditContext): Promise<Product> {
+    return this.change(idOrCode, audit, 'wealth.product_approved', async (_trx, before) => {
       if (before.status !== 'draft')
         throw conflict('product_not_draft', 'only a draft can be approved', { status: before.status });
       const by = audit.principal.userId ?? null;
@@ -138,78 +123,67 @@ export class ProductWorkflow {
         );
       this.checkTerms(before.kind, before.terms);
       const now = this.context.clock.now();
-      const updated = await sql<Parameters<typeof productOfRow>[0]>`update wealth_products set
+      return sql`update wealth_products set
           status = 'approved', approved_by = ${by}, approved_at = ${now}, updated_at = ${now}
-        where id = ${before.id} returning *`.execute(trx);
-      const after = productOfRow(updated.rows[0]!);
-      await this.context.identity.audit(
-        audit,
-        {
-          action: 'wealth.product_approved',
-          subjectType: 'wealth_product',
-          subjectId: after.id,
-          before,
-          after,
-        },
-        trx,
-      );
-      return after;
+        where id = ${before.id} returning *`;
     });
   }
 
   /** Publishes an approved product: its kind's hook (accounts, rows) runs in the same transaction. */
-  async publish(idOrCode: string, audit: AuditContext): Promise<Product> {
-    return inTransaction(this.context.db, async (trx) => {
-      const before = await getProduct(trx, idOrCode, 'update');
-      if (before.status !== 'approved')
-        throw conflict('product_not_approved', 'only an approved product can be published', {
-          status: before.status,
-        });
-      this.checkTerms(before.kind, before.terms);
-      const now = this.context.clock.now();
-      const updated = await sql<Parameters<typeof productOfRow>[0]>`update wealth_products set
+  publish(idOrCode: string, audit: AuditContext): Promise<Product> {
+    return this.change(
+      idOrCode,
+      audit,
+      'wealth.product_published',
+      async (_trx, before) => {
+        if (before.status !== 'approved')
+          throw conflict('product_not_approved', 'only an approved product can be published', {
+            status: before.status,
+          });
+        this.checkTerms(before.kind, before.terms);
+        const now = this.context.clock.now();
+        return sql`update wealth_products set
           status = 'published', published_at = ${now}, updated_at = ${now}
-        where id = ${before.id} returning *`.execute(trx);
-      const after = productOfRow(updated.rows[0]!);
-      await kindHooks(after.kind).publish?.(trx, after, this.context);
-      await this.context.identity.audit(
-        audit,
-        {
-          action: 'wealth.product_published',
-          subjectType: 'wealth_product',
-          subjectId: after.id,
-          before,
-          after,
-        },
-        trx,
-      );
-      return after;
-    });
+        where id = ${before.id} returning *`;
+      },
+      (trx, after) => kindHooks(after.kind).publish?.(trx, after, this.context),
+    );
   }
 
   /**
    * Closes a product in any state but closed (a draft or an approved one is withdrawn). The kind's
    * hook may refuse while positions are open (a fixed-term product raising or not yet matured).
    */
-  async close(idOrCode: string, audit: AuditContext): Promise<Product> {
-    return inTransaction(this.context.db, async (trx) => {
-      const before = await getProduct(trx, idOrCode, 'update');
+  close(idOrCode: string, audit: AuditContext): Promise<Product> {
+    return this.change(idOrCode, audit, 'wealth.product_closed', async (trx, before) => {
       if (before.status === 'closed') throw conflict('product_closed', 'the product is closed already');
       if (before.status === 'published') await kindHooks(before.kind).close?.(trx, before, this.context);
       const now = this.context.clock.now();
-      const updated = await sql<Parameters<typeof productOfRow>[0]>`update wealth_products set
+      return sql`update wealth_products set
           status = 'closed', closed_at = ${now}, updated_at = ${now}
-        where id = ${before.id} returning *`.execute(trx);
-      const after = productOfRow(updated.rows[0]!);
+        where id = ${before.id} returning *`;
+    });
+  }
+
+  /**
+   * One change of a product's state, in one transaction: its row locked, the update `step` returns
+   * run, then `after` (a kind's hook), then the audit record with the product before and after.
+   */
+  private change(
+    idOrCode: string,
+    audit: AuditContext,
+    action: string,
+    step: (trx: Executor, before: Product) => Promise<RawBuilder<unknown>>,
+    then?: (trx: Executor, after: Product) => Promise<void> | undefined,
+  ): Promise<Product> {
+    return inTransaction(this.context.db, async (trx) => {
+      const before = await getProduct(trx, idOrCode, 'update');
+      const updated = await (await step(trx, before)).execute(trx);
+      const after = productOfRow(updated.rows[0] as Parameters<typeof productOfRow>[0]);
+      await then?.(trx, after);
       await this.context.identity.audit(
         audit,
-        {
-          action: 'wealth.product_closed',
-          subjectType: 'wealth_product',
-          subjectId: after.id,
-          before,
-          after,
-        },
+        { action, subjectType: 'wealth_product', subjectId: after.id, before, after },
         trx,
       );
       return after;
