@@ -82,7 +82,16 @@ export async function startNetfin(): Promise<RunningNetfin> {
   void exited.then((run) =>
     fail?.(new Error(`netfin start exited with ${run.code}:\n${run.out}\n${run.err}`)),
   );
-  const address = await ready;
+  let address: string;
+  try {
+    address = await ready;
+  } catch (error) {
+    // A start that failed (demo data refused, say) must not leave its process running.
+    proc?.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: address.replace('localhost', '127.0.0.1'),
     output: () => output,
