@@ -10,17 +10,23 @@ import { formatDate } from '../../i18n/index.ts';
 import { compareDecimal, formatMoney } from '../../money.ts';
 import { PayWithCredit } from '../credit/PayWithCredit.tsx';
 import { type Order, useWallet } from '../wallet/types.ts';
+import { nameOf, useFundToPay } from '../wealth/types.ts';
+import { PayFromFund } from './PayFromFund.tsx';
 
 export interface PayerView {
   order: Order & { expiresAt?: string | null };
   merchantName: string;
 }
 
-/** One order to pay: who, how much, then the wallet and (above the password-free limit) the password. */
+/**
+ * One order to pay: who, how much, then the wallet and (above the password-free limit) the password;
+ * or credit; or, when the payer's money-market fund has the amount available, the fund.
+ */
 export function Checkout({ view, onDone }: { view: PayerView; onDone: () => void }) {
-  const { t } = useTranslation('pay');
+  const { t, i18n } = useTranslation('pay');
   const client = useQueryClient();
   const wallet = useWallet();
+  const fund = useFundToPay();
   const [form] = Form.useForm<{ paymentPassword?: string }>();
   const { key, renew, renewAfter } = useFormKey();
   const { order, merchantName } = view;
@@ -66,6 +72,12 @@ export function Checkout({ view, onDone }: { view: PayerView; onDone: () => void
 
   const payable = order.status === 'awaiting_payment';
   const short = wallet.data && compareDecimal(wallet.data.available.amount, order.amount.amount) < 0;
+  const holding = fund.holding.data;
+  const fundCovers =
+    fund.holds &&
+    !!holding &&
+    holding.available.currency === order.amount.currency &&
+    compareDecimal(holding.available.amount, order.amount.amount) >= 0;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%', maxWidth: 760 }}>
       <Descriptions
@@ -130,6 +142,24 @@ export function Checkout({ view, onDone }: { view: PayerView; onDone: () => void
               label: t('credit:checkout.tab'),
               children: <PayWithCredit order={order} merchantName={merchantName} onDone={onDone} />,
             },
+            ...(fundCovers && holding
+              ? [
+                  {
+                    key: 'fund',
+                    label: nameOf(holding.product, i18n.language),
+                    children: (
+                      <PayFromFund
+                        order={order}
+                        merchantName={merchantName}
+                        fundName={nameOf(holding.product, i18n.language)}
+                        holding={holding}
+                        overview={fund.overview.data}
+                        onDone={onDone}
+                      />
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}

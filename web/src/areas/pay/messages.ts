@@ -24,6 +24,15 @@ const messages: Messages = {
     another: 'Pay another',
     cancel: 'Cancel',
     notPayable: 'This order cannot be paid: {{status}}',
+    fund: {
+      available: 'Available in {{fund}}: {{units}} units (1 unit = ¥1.00)',
+      quotaLeft: 'Paying from the fund is a quick redemption: {{amount}} of today’s quota is left.',
+      quotaLoading: 'Paying from the fund is a quick redemption, within today’s quota.',
+      overQuota: 'This order is more than the quota left today; pay another way.',
+      leftToday: 'Quick redemption left today: {{amount}}',
+      pay: 'Pay from {{fund}}',
+      redeemed: '{{units}} units of {{fund}} redeemed to pay',
+    },
     statuses: {
       awaiting_payment: 'Awaiting payment',
       pending: 'Processing',
@@ -55,6 +64,15 @@ const messages: Messages = {
     another: '继续付款',
     cancel: '取消',
     notPayable: '该订单不能支付：{{status}}',
+    fund: {
+      available: '{{fund}}可用份额：{{units}} 份（1 份 = ¥1.00）',
+      quotaLeft: '用基金支付即快速赎回：今日剩余额度 {{amount}}。',
+      quotaLoading: '用基金支付即快速赎回，受今日额度限制。',
+      overQuota: '订单金额超过今日剩余额度，请换一种方式支付。',
+      leftToday: '今日快速赎回剩余额度：{{amount}}',
+      pay: '用{{fund}}支付',
+      redeemed: '已赎回{{fund}} {{units}} 份用于支付',
+    },
     statuses: {
       awaiting_payment: '待支付',
       pending: '处理中',
@@ -66,6 +84,7 @@ const messages: Messages = {
     errors: {
       cannot_pay_own_order: '不能支付自己商户的订单',
       merchant_suspended: '该商户已暂停收款',
+      fund_liquidity_exhausted: '基金快速赎回备付金暂时不足，请换一种方式支付',
     },
   },
 };

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Money } from '../../api.ts';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
+import { compareDecimal } from '../../money.ts';
 
 /**
  * Wealth management as the API gives it (src/api/routes/wealth-*.ts): the money-market fund, its
@@ -255,6 +256,27 @@ export const useMmf = () =>
   useQuery({ queryKey: ['wealth', 'mmf'], queryFn: () => api.get<MmfOverview>('/v1/wealth/mmf') });
 export const useMmfHolding = () =>
   useQuery({ queryKey: ['wealth', 'mmf-holding'], queryFn: () => api.get<MmfHolding>('/v1/me/wealth/mmf') });
+/**
+ * The caller's money-market fund as a way to pay (a checkout, a loan's repayment): the holding, and,
+ * once it has units available, the fund's facts with today's quick-redemption quota left (a payment
+ * from the fund is a quick redemption). `holds` is true when units are available.
+ */
+export function useFundToPay() {
+  const holding = useMmfHolding();
+  const holds = !!holding.data && compareDecimal(holding.data.available.amount, '0') > 0;
+  const overview = useQuery({
+    queryKey: ['wealth', 'mmf'],
+    queryFn: () => api.get<MmfOverview>('/v1/wealth/mmf'),
+    enabled: holds,
+  });
+  return { holding, overview, holds };
+}
+/** What a quick-redemption refusal (422 `quick_redemption_limit_exceeded`…) says is left today, if it says. */
+export function quotaLeftOf(error: unknown): Money | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const left = (error.details as { left?: unknown } | undefined)?.left;
+  return typeof left === 'string' ? { amount: left, currency: 'CNY' } : undefined;
+}
 export const useYields = (days = 30) =>
   useQuery({
     queryKey: ['wealth', 'yields', days],
