@@ -138,13 +138,18 @@ describe('a quick redemption', () => {
     });
 
     await closeTo(t, '2026-01-13');
+    // The close gives the liquidity back; the caps still count the 13th until midnight.
     const after = await api(t, staff).get('/v1/wealth/ops/mmf/liquidity');
     expect(after.json()).toMatchObject({
       businessDate: '2026-01-14',
+      quotaDay: '2026-01-13',
       available: { amount: '2000.00' },
       drawnNotRestored: { amount: '0.00' },
-      usedToday: { amount: '0.00' },
+      usedToday: { amount: '1500.00' },
     });
+    at(t, '2026-01-14 09:00');
+    const morning = await api(t, staff).get('/v1/wealth/ops/mmf/liquidity');
+    expect(morning.json()).toMatchObject({ quotaDay: '2026-01-14', usedToday: { amount: '0.00' } });
     await ledgerVerifies(t);
   });
 });

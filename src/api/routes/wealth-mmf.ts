@@ -93,6 +93,7 @@ function productJson(p: Product) {
 const liquiditySchema = z.object({
   product: productSummary,
   businessDate: z.string(),
+  quotaDay: z.string().describe('The calendar day in Shanghai the quick-redemption caps count (usedToday).'),
   available: moneyResponseSchema.describe('What quick redemptions can still draw.'),
   drawnNotRestored: moneyResponseSchema.describe(
     "Drawn by quick redemptions and not yet given back (the day-close gives back each day's draws).",
@@ -109,6 +110,7 @@ export function wealthMmfRoutes(platform: Platform): FastifyPluginAsyncZod {
   const liquidityJson = (l: Awaited<ReturnType<typeof orders.liquidity>>) => ({
     product: productJson(l.product),
     businessDate: l.businessDate,
+    quotaDay: l.quotaDay,
     available: money(l.available),
     drawnNotRestored: money(l.drawnNotRestored),
     usedToday: money(l.usedToday),

@@ -57,7 +57,8 @@ export async function liquidityOf(context: WealthContext, product: Product, term
   const usedToday = await quotaUsed(db, product.id, null, today);
   return {
     product,
-    businessDate: today,
+    businessDate: clock.businessDate(),
+    quotaDay: today,
     available: balances(pool).available,
     drawnNotRestored: balances(used).balance,
     usedToday,
