@@ -1,11 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
-import { addDays, CNY, formatAmount, type PlainDate, parseAmount } from '../kernel/index.ts';
-import { seedComplianceDemo } from './demo-compliance.ts';
-import { WealthDemo } from './demo-wealth.ts';
-import type { Platform } from './platform.ts';
-
 /**
  * Demo data for `npm start` on a fresh embedded database: people of every kind, made through the API
  * as they would make them (sign-up with an SMS code, real-name verification, cards, top-ups through
@@ -13,117 +5,28 @@ import type { Platform } from './platform.ts';
  * the day-close runs every day up to today, so that loans repay, fall overdue into each bucket, are
  * advanced by the reserve, open collection cases, and one is paid off early.
  */
-export const DEMO_PASSWORD = 'netfin2026';
-const PAYMENT_PASSWORD = '246813';
-
-export interface DemoAccount {
-  readonly phone: string;
-  readonly displayName: string;
-  readonly roles: readonly string[];
-  readonly description: { readonly en: string; readonly zh: string };
-}
-
-const staff = (
-  phone: string,
-  displayName: string,
-  role: string,
-  en: string,
-  zh: string,
-): DemoAccount & { role: string } => ({ phone, displayName, roles: [role], role, description: { en, zh } });
-
-const STAFF = [
-  staff('13800000000', '管理员 Admin', 'admin', 'administrator: every console page', '管理员：所有后台页面'),
-  staff(
-    '13800000001',
-    '风控 Risk',
-    'risk_officer',
-    'risk officer: review queue, graphs',
-    '风控专员：审核队列、决策流',
-  ),
-  staff(
-    '13800000002',
-    '催收 Collector',
-    'collector',
-    'collector (junior): M1 cases',
-    '催收员（初级）：M1 案件',
-  ),
-  staff('13800000003', '催收 Senior', 'collector', 'collector (senior): M2 cases', '催收员（高级）：M2 案件'),
-  staff(
-    '13800000004',
-    '催收主管 Supervisor',
-    'collection_supervisor',
-    'collections supervisor: every queue',
-    '催收主管：所有队列',
-  ),
-  staff(
-    '13800000005',
-    '运营 Operations',
-    'operations',
-    'operations: day-close, products',
-    '运营：日终、产品',
-  ),
-  staff('13800000006', '财务 Finance', 'finance', 'finance: reconciliation, ledger', '财务：对账、账本'),
-  staff('13800000007', '法务 Legal', 'legal', 'legal: audit log, contracts', '法务：审计日志、合同'),
-  staff(
-    '13800000008',
-    '合规 Compliance',
-    'compliance',
-    'compliance: anti-money-laundering, watch lists, data protection',
-    '合规：反洗钱、名单筛查、数据保护',
-  ),
-];
-
-const customer = (phone: string, displayName: string, en: string, zh: string): DemoAccount => ({
-  phone,
-  displayName,
-  roles: ['customer'],
-  description: { en, zh },
-});
-
-const INVESTORS = [
-  customer(
-    '13900000001',
-    '陈静',
-    'investor (C5) with notes, auto-invest on',
-    '出借人（C5），持有债权，已开自动投标',
-  ),
-  customer('13900000002', '刘洋', 'investor (C5) with notes on sale', '出借人（C5），有债权在转让'),
-  customer('13900000003', '赵敏', 'investor (C5) with notes', '出借人（C5），持有债权'),
-  customer('13900000004', '孙磊', 'investor (C5) with notes', '出借人（C5），持有债权'),
-];
-const BORROWERS = [
-  customer('13700000001', '王芳', 'borrower: loan repaying on time', '借款人：正常还款中'),
-  customer('13700000002', '李强', 'borrower: loan paid off early', '借款人：已提前结清'),
-  customer('13700000003', '张伟', 'borrower: overdue M1', '借款人：逾期 M1'),
-  customer(
-    '13700000004',
-    '周杰',
-    'borrower: overdue M2, advanced by the reserve',
-    '借款人：逾期 M2，风险准备金已垫付',
-  ),
-  customer('13700000005', '吴刚', 'borrower: overdue M3', '借款人：逾期 M3'),
-  customer('13700000006', '郑爽', 'borrower: overdue M3+, fully advanced', '借款人：逾期 M3+，已全额垫付'),
-  customer('13700000007', '冯雪', 'borrower: listing filling now', '借款人：借款募集中'),
-  customer('13700000008', '何畅', 'borrower: application awaiting review', '借款人：申请待人工审核'),
-  customer('13700000009', '钱多多', 'borrower: full listing awaiting second review', '借款人：满标待复审'),
-];
-const MERCHANT = customer('13600000001', '街角咖啡 Corner Café', 'merchant with orders', '商户，有订单');
-const SHOPPER = customer('13500000001', '林夕', 'customer with a wallet', '普通用户，有钱包余额');
-const CREDIT_CUSTOMER = customer(
-  '13500000002',
-  '林晓',
-  'consumer with a credit line: instalments, statements, a cash draw',
-  '消费信贷用户：分期、账单、取现',
-);
-
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  ...STAFF,
-  ...INVESTORS,
-  ...BORROWERS,
-  { ...MERCHANT, roles: ['customer', 'merchant'] },
-  SHOPPER,
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { ADMIN_TOKEN, withCheckCharacter, withLuhnDigit } from '../identity/index.ts';
+import { addDays, CNY, formatAmount, type PlainDate, parseAmount } from '../kernel/index.ts';
+import {
+  BORROWERS,
   CREDIT_CUSTOMER,
-];
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  type DemoAccount,
+  INVESTORS,
+  MERCHANT,
+  PAYMENT_PASSWORD,
+  SHOPPER,
+  STAFF,
+} from './demo-accounts.ts';
+import { seedComplianceDemo } from './demo-compliance.ts';
+import { WealthDemo } from './demo-wealth.ts';
+import type { Platform } from './platform.ts';
+
+export { DEMO_ACCOUNTS, DEMO_PASSWORD };
+
 
 interface Person {
   readonly userId: string;

@@ -8,6 +8,7 @@ import {
   parsePer10k,
   simpleSevenDay,
 } from '../../src/wealth/mmf/yield.ts';
+import { closeTo } from '../support/batch.ts';
 import { staffMember } from '../support/credit.ts';
 import type { TestApp } from '../support/platform.ts';
 import { openTestApp } from '../support/platform.ts';
@@ -98,6 +99,18 @@ describe('GET /v1/wealth/mmf/yields', () => {
   afterAll(() => t.close());
 
   it('publishes both definitions for each date with seven days of entries, null before', async () => {
+    // While 2026-01-05 is open its figure is not published, though it is entered.
+    const open = await t.app.inject({
+      method: 'GET',
+      url: `/v1/wealth/mmf/yields?days=3&productId=${productId}`,
+      headers: customer.headers,
+    });
+    expect(open.json().days.map((d: { date: string }) => d.date)).toEqual([
+      '2026-01-02',
+      '2026-01-03',
+      '2026-01-04',
+    ]);
+    await closeTo(t, '2026-01-05');
     const r = await t.app.inject({
       method: 'GET',
       url: `/v1/wealth/mmf/yields?days=3&productId=${productId}`,

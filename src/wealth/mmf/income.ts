@@ -71,11 +71,15 @@ export class MoneyMarketIncome {
     return { product, from, to, days };
   }
 
-  /** Per-10k figures and 7-day annualised yields (both definitions) of the last `days` dates up to today. */
+  /**
+   * Per-10k figures and 7-day annualised yields (both definitions) of the last `days` closed dates:
+   * a date's figure is published once its day has closed, never while it is open or ahead of it
+   * (operations may enter figures in advance).
+   */
   async yields(query: { productId?: string | undefined; days?: number | undefined }) {
     const product = await moneyMarketFund(this.context.db, query.productId);
     const count = Math.min(Math.max(query.days ?? 30, 1), MAX_RANGE_DAYS);
-    const to = this.context.clock.businessDate();
+    const to = addDays(this.context.clock.businessDate(), -1);
     const from = addDays(to, -(count - 1));
     const entries = await entriesBetween(this.context.db, product.id, addDays(from, -6), to);
     const byDate = new Map(entries.map((e) => [e.date, e.per10k]));
