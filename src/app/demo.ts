@@ -27,7 +27,6 @@ import type { Platform } from './platform.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
-
 interface Person {
   readonly userId: string;
   readonly phone: string;
