@@ -38,6 +38,12 @@ chmod 755 "$PG_DIR"
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
 cleanup() {
+  local status=$?
+  # A failed run shows what the server said (lock waits over a second, deadlocks, errors).
+  if [ "$status" -ne 0 ] && [ -f "$PG_DIR/server.log" ]; then
+    echo "with-postgres: the command failed ($status); the server log's last lines:" >&2
+    tail -n 60 "$PG_DIR/server.log" >&2 || true
+  fi
   "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
@@ -45,7 +51,7 @@ trap cleanup EXIT INT TERM
 
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U netfin --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-  -o "-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=on" start >/dev/null
+  -o "-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c log_lock_waits=on" start >/dev/null
 "${RUN_AS[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U netfin netfin
 
 export DATABASE_URL="postgres://netfin@127.0.0.1:$PORT/netfin"

@@ -21,6 +21,8 @@ export interface DatabaseConfig {
   readonly schema?: string | undefined;
   /** An application name, shown in pg_stat_activity. */
   readonly applicationName?: string;
+  /** How long a close waits for connections in use before it cuts them (CLOSE_GRACE_MS). */
+  readonly closeGraceMs?: number;
 }
 
 export interface Database {
@@ -101,7 +103,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       client.release();
     }
   }
-  const guarded = preparingPool(pool);
+  const guarded = preparingPool(pool, config.closeGraceMs ?? CLOSE_GRACE_MS);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
   const listener = new PgListener(config.url!, config.applicationName ?? 'netfin');
   return {
@@ -110,11 +112,24 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     schema,
     listen: listener.listen,
     close: async () => {
-      await listener.close();
+      await slowNoted('closing the LISTEN connection', () => listener.close());
       await guarded.close();
-      await db.destroy();
+      await slowNoted('ending the pool', () => db.destroy());
     },
   };
+}
+
+/** Runs a step of closing, and says on standard error which step it is when it takes over 10 s. */
+async function slowNoted(what: string, step: () => Promise<void>): Promise<void> {
+  const slow = setTimeout(
+    () => process.stderr.write(`netfin: closing the database, still ${what} after 10 s\n`),
+    10_000,
+  );
+  try {
+    await step();
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 /**
@@ -132,7 +147,8 @@ const MAX_PREPARED_PER_CONNECTION = 500;
  * transaction that awaits a group-commit writer, say) would then hold its first forever, and the
  * close would never end. So a close first refuses every waiting and every later request (the
  * work fails, rolls back and gives its connection back), then waits for the checked-out ones
- * (CLOSE_GRACE_MS), and past that cuts them (their queries fail), naming them on standard error.
+ * (CLOSE_GRACE_MS), and past that cuts them (their queries fail) and hands them back to the pool
+ * itself, naming them on standard error.
  */
 const CLOSE_GRACE_MS = 15_000;
 
@@ -148,7 +164,7 @@ interface GuardedPool {
   close(): Promise<void>;
 }
 
-function preparingPool(pool: pg.Pool): GuardedPool {
+function preparingPool(pool: pg.Pool, graceMs: number): GuardedPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
@@ -165,6 +181,8 @@ function preparingPool(pool: pg.Pool): GuardedPool {
   // Checked-out connections, with where they were taken when NETFIN_DEBUG_POOL is set.
   const out = new Map<pg.PoolClient, string>();
   const debug = Boolean(process.env.NETFIN_DEBUG_POOL);
+  // Connections the close cut and gave back itself, whatever their holders go on to do.
+  const cut = new WeakSet<pg.PoolClient>();
   const checkout = () =>
     new Promise<pg.PoolClient>((resolve, reject) => {
       if (closing) return reject(new DatabaseClosingError());
@@ -203,6 +221,7 @@ function preparingPool(pool: pg.Pool): GuardedPool {
       return query({ name: nameOf(text), text, values });
     };
     proxy.release = (error?: Error | boolean) => {
+      if (cut.has(client)) return; // the close has given it back already
       out.delete(client);
       return client.release(error);
     };
@@ -214,18 +233,24 @@ function preparingPool(pool: pg.Pool): GuardedPool {
       closing = true;
       for (const reject of waiting) reject(new DatabaseClosingError());
       waiting.clear();
-      const deadline = Date.now() + CLOSE_GRACE_MS;
+      const deadline = Date.now() + graceMs;
       while (out.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       if (out.size === 0) return;
       process.stderr.write(
-        `netfin: closing the database, ${out.size} connection(s) still in use after ${CLOSE_GRACE_MS} ms were cut${
+        `netfin: closing the database, ${out.size} connection(s) still in use after ${graceMs} ms were cut${
           debug
             ? `:\n${[...out.values()].join('\n---\n')}`
             : ' (NETFIN_DEBUG_POOL=1 names where they were taken)'
         }\n`,
       );
-      for (const client of out.keys())
+      // Their holders' queries fail; the connections go back to the pool, destroyed, now rather than
+      // when their holders let go (a holder waiting on something else might never), so the pool can end.
+      for (const client of out.keys()) {
         (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        cut.add(client);
+        client.release(new DatabaseClosingError());
+      }
+      out.clear();
     },
   };
 }

@@ -53,21 +53,30 @@ export async function openTestPlatform(
     log: () => {},
     channels: options.channels ?? [],
     ...(schema ? { schema } : {}),
-    applicationName: 'netfin-test',
+    // The schema in the name lets the close find this test's server sessions (dropSchema).
+    applicationName: schema ? `netfin-test:${schema}` : 'netfin-test',
   });
   return {
     platform,
     clock,
     close: async () => {
-      await platform.close();
-      if (schema) await dropSchema(schema);
+      await timed('closing the platform', () => platform.close());
+      if (schema) await timed(`dropping schema ${schema}`, () => dropSchema(schema));
     },
   };
 }
 
+/**
+ * Drops a test's schema. A session of the test's that the close had to cut may still be running on
+ * the server (a backend notices its client has gone only when it next talks to it), holding locks
+ * the drop would wait for: it is ended first.
+ */
 async function dropSchema(schema: string): Promise<void> {
   const admin = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1 });
   try {
+    await sql`
+      select pg_terminate_backend(pid) from pg_stat_activity
+      where application_name like ${`netfin-test:${schema}%`} and pid <> pg_backend_pid()`.execute(admin.db);
     await sql.raw(`drop schema if exists ${quoteIdent(schema)} cascade`).execute(admin.db);
   } finally {
     await admin.close();
@@ -88,10 +97,26 @@ export async function openTestApp(
     ...base,
     app,
     close: async () => {
-      await app.close();
+      await timed('closing the HTTP app', () => app.close());
       await base.close();
     },
   };
+}
+
+/**
+ * Runs one step of a test's close, and says on standard error which step it was when it takes
+ * long: a close that hangs on a busy CI machine then names where it hung.
+ */
+async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const slow = setTimeout(() => process.stderr.write(`test close: still ${what} after 10 s\n`), 10_000);
+  try {
+    return await step();
+  } finally {
+    clearTimeout(slow);
+    const ms = Date.now() - started;
+    if (ms > 10_000) process.stderr.write(`test close: ${what} took ${ms} ms\n`);
+  }
 }
 
 export interface PaymentsTestApp extends TestApp {
