@@ -14,6 +14,7 @@ import { isStorableText, uuidv7 } from '../kernel/index.ts';
 import { installAuth, registerPublicPlugin, routeAuthOf } from './auth.ts';
 import { installErrorHandling, installNotFound, sendError } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
+import { type RequestLogStyle, requestLogController } from './request-log.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { amlRoutes } from './routes/aml.ts';
 import { batchRoutes } from './routes/batch.ts';
@@ -48,6 +49,8 @@ import { installWebApp, WEB_CSP } from './web.ts';
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** How each request is logged (request-log.ts); Fastify's JSON records by default. */
+  readonly requestLog?: RequestLogStyle;
   /** Serve the built web app from this folder (`netfin start` passes web/dist); off by default. */
   readonly web?: string;
 }
@@ -103,6 +106,7 @@ export const LOG_REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["idempotency-key"]',
+  'req.headers["x-netfin-internal"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.token',
@@ -111,6 +115,7 @@ export const LOG_REDACT = [
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: requestLogController(options.requestLog ?? 'fields'),
     bodyLimit: platform.config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => {

@@ -18,6 +18,11 @@ export interface Config {
   readonly memory: boolean;
   readonly poolSize: number;
   readonly logLevel: string;
+  /**
+   * How the server writes its log: `pretty` (one readable line per event), `json` (one JSON object
+   * per line, for log collectors), or `auto`: pretty on a terminal, JSON when piped or redirected.
+   */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
   readonly idempotencyTtlHours: number;
   readonly bodyLimitBytes: number;
   /** A bearer token accepted as an administrator's (for scripts and operations); unset, none is. */
@@ -124,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = env.NETFIN_LOG_FORMAT || 'auto';
+  if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json')
+    throw new ConfigError('NETFIN_LOG_FORMAT must be auto, pretty or json');
   const config: Omit<Config, 'demoInbox'> & { demoInbox?: boolean } = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -133,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     memory: false,
     poolSize: integer(env, 'NETFIN_DB_POOL_SIZE', 20, 1, 1000),
     logLevel,
+    logFormat,
     idempotencyTtlHours: integer(env, 'NETFIN_IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
     bodyLimitBytes: integer(env, 'NETFIN_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     adminToken: adminToken(env.NETFIN_ADMIN_TOKEN),

@@ -43,12 +43,14 @@ export async function seedDemo(
   platform: Platform,
   app: FastifyInstance,
   log: (line: string) => void,
+  /** Headers for every request the demo makes: the server's internal ones keep them out of its log. */
+  headers: Record<string, string> = {},
 ): Promise<'seeded' | 'present' | 'skipped'> {
   const users = await sql<{ n: number }>`select count(*)::int as n from users`.execute(platform.db);
   if (users.rows[0]!.n > 0) {
     return (await platform.identity.users.idOfPhone(STAFF[0]!.phone)) ? 'present' : 'skipped';
   }
-  const seeder = new Seeder(platform, app, log);
+  const seeder = new Seeder(platform, app, log, headers);
   await seeder.run();
   return 'seeded';
 }
@@ -64,6 +66,7 @@ class Seeder {
     private readonly platform: Platform,
     private readonly app: FastifyInstance,
     private readonly log: (line: string) => void,
+    private readonly headers: Record<string, string>,
   ) {}
 
   /** Each person acts from an address of their own: the SMS and anti-fraud limits count by address. */
@@ -80,7 +83,7 @@ class Seeder {
     const response = await this.app.inject({
       method,
       url,
-      headers: options.as ? options.as.headers : {},
+      headers: { ...this.headers, ...(options.as ? options.as.headers : {}) },
       remoteAddress: this.nextAddress(),
       ...(options.payload ? { payload: options.payload } : {}),
     });
@@ -312,6 +315,7 @@ class Seeder {
     this.log(`netfin: writing demo data (a loan book that starts ${day(-135)})…`);
     await this.platform.batch.startCalendarAt(day(-135));
 
+    this.log('  demo: staff, investors, borrowers, a merchant');
     // Staff, and the admin who funds the reserve and registers the collectors.
     const context = { principal: ADMIN_TOKEN, ip: '127.0.0.1' };
     for (const member of STAFF) {
@@ -387,6 +391,7 @@ class Seeder {
     await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
 
     // The book, oldest first; the business date moves on between loans.
+    this.log('  demo: five months of loans, repayments and day-closes');
     await this.loan(m3plus, investors, '10000.00', { purpose: 'business' });
     await this.closeThrough(day(-111));
     const credit = await this.creditCustomer(merchant);
@@ -408,6 +413,7 @@ class Seeder {
     await this.loan(m1, investors.slice(0, 2), '5000.00', { purpose: 'consumption' });
     await this.closeThrough(day(-1));
 
+    this.log('  demo: today: listings raising, a review, a note for sale, merchant payments');
     // Today: a listing filling, an application for review, a note on sale, auto-invest, a merchant.
     const filling = await this.applyFor(listing, '10000.00', 12, 'business');
     await this.call('POST', `/v1/lending/listings/${filling.loan.id}/bids`, {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
+import { internalRequestHeaders } from '../api/request-log.ts';
 import { type Config, ConfigError } from '../app/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
@@ -65,6 +66,22 @@ function address(config: Pick<Config, 'host' | 'port'>): string {
   return `http://${host}:${config.port}`;
 }
 
+/** A readable line per event on a terminal; JSON, one object a line, for anything else. */
+function prettyLog(config: Config): boolean {
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+}
+
+const PRETTY = {
+  target: 'pino-pretty',
+  options: {
+    translateTime: 'SYS:HH:MM:ss',
+    // A request is one line of its own (request-log.ts); anything else logged (an error, say) follows
+    // its message on the same line.
+    ignore: 'pid,hostname,reqId,req,res,responseTime',
+    singleLine: true,
+  },
+};
+
 async function serve(config: Config, quiet: boolean): Promise<void> {
   // Demo mode without a configured gateway: the simulated one runs in this process, on its own port.
   let sim: GatewaySim | undefined;
@@ -81,7 +98,12 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   try {
     app = await buildApp(platform, {
       ...(web ? { web } : {}),
-      logger: { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+      logger: {
+        level: config.logLevel,
+        redact: { paths: LOG_REDACT, censor: '[redacted]' },
+        ...(prettyLog(config) ? { transport: PRETTY } : {}),
+      },
+      requestLog: prettyLog(config) ? 'line' : 'fields',
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -136,7 +158,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
 /** Writes the demo data on a fresh database and prints who can sign in. */
 async function demoData(platform: Platform, app: FastifyInstance, closing: () => boolean): Promise<void> {
   try {
-    const outcome = await seedDemo(platform, app, (line) => console.log(line));
+    const outcome = await seedDemo(platform, app, (line) => console.log(line), internalRequestHeaders());
     if (outcome === 'skipped') return;
   } catch (error) {
     if (closing()) return; // stopped while writing it: what was written stays, and is not written again
