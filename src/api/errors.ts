@@ -109,6 +109,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendError(reply, 400, code, `the request ${location} is invalid`, { location, issues });
     }
     if (error instanceof DomainError) {
+      const wait = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (error.kind === 'rate_limited' && typeof wait === 'number')
+        reply.header('retry-after', String(wait));
       return sendError(reply, STATUS_BY_KIND[error.kind], error.code, error.message, error.details);
     }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;

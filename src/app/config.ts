@@ -186,6 +186,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         1,
         1000,
       ),
+      smsPerIpPerMinute: integer(
+        env,
+        'NETFIN_SMS_PER_IP_PER_MINUTE',
+        DEFAULT_IDENTITY_SETTINGS.smsPerIpPerMinute,
+        1,
+        1_000_000,
+      ),
       smsPerIpPerDay: integer(
         env,
         'NETFIN_SMS_PER_IP_PER_DAY',

@@ -7,6 +7,8 @@ export interface IdentitySettings {
   readonly smsMaxAttempts: number;
   readonly smsIntervalSeconds: number;
   readonly smsPerNumberPerDay: number;
+  /** Codes one address may ask for in a minute and in a day, whatever the numbers (a carrier NAT). */
+  readonly smsPerIpPerMinute: number;
   readonly smsPerIpPerDay: number;
   readonly paymentPasswordMaxFailures: number;
   readonly paymentPasswordLockMinutes: number;
@@ -22,7 +24,8 @@ export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
   smsMaxAttempts: 5,
   smsIntervalSeconds: 60,
   smsPerNumberPerDay: 10,
-  smsPerIpPerDay: 10,
+  smsPerIpPerMinute: 20,
+  smsPerIpPerDay: 500,
   paymentPasswordMaxFailures: 5,
   paymentPasswordLockMinutes: 180,
   assessmentRetakeDays: 30,

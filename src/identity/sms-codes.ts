@@ -7,8 +7,9 @@ import type { IdentitySettings } from './settings.ts';
 import type { Vault } from './vault.ts';
 
 /**
- * One-time SMS codes: 6 digits, valid 5 minutes, 5 tries, at most one a minute and ten a day per
- * number and per IP address (all configurable). Only a hash of the code is stored.
+ * One-time SMS codes: 6 digits, valid 5 minutes, 5 tries. A number gets at most one a minute and ten
+ * a day; an address (many people may share one behind a carrier's NAT) at most twenty a minute and
+ * five hundred a day (all configurable). Only a hash of the code is stored.
  */
 export type CodePurpose = 'sign_up' | 'reset_password' | 'bind_card' | 'quick_pay' | 'payment_password';
 
@@ -49,32 +50,15 @@ export class SmsCodes {
       // Serialize requests for one number (and one address) so the limits hold under concurrency.
       await sql`select pg_advisory_xact_lock(hashtext(${`sms:${phoneHash}`}))`.execute(trx);
       if (input.ip) await sql`select pg_advisory_xact_lock(hashtext(${`sms-ip:${input.ip}`}))`.execute(trx);
-      const dayAgo = new Date(now.getTime() - 86_400_000);
-      const recent = await sql<{ last: Date | null; today: bigint; ip_last: Date | null; ip_today: bigint }>`
-        select (select max(created_at) from sms_codes where phone_hash = ${phoneHash}) as last,
-               (select count(*) from sms_codes where phone_hash = ${phoneHash} and created_at > ${dayAgo})::int8 as today,
-               (select max(created_at) from sms_codes where ip = ${input.ip} and purpose = ${input.purpose}) as ip_last,
-               (select count(*) from sms_codes where ip = ${input.ip} and created_at > ${dayAgo})::int8 as ip_today`.execute(
-        trx,
-      );
-      const r = recent.rows[0]!;
-      // One number: one code a minute whatever for. One address: one code a minute for each purpose, so
-      // that a person who has just signed up can bind a card at once, while a script signing up
-      // number after number from one address still waits.
-      const interval = s.smsIntervalSeconds * 1000;
-      const tooSoon = (at: Date | null) => at !== null && now.getTime() - at.getTime() < interval;
-      if (tooSoon(r.last) || tooSoon(r.ip_last)) {
+      const wait = await this.waitBeforeNext(trx, phoneHash, input.ip, now);
+      if (wait) {
         throw new DomainError(
-          'sms_code_requested_too_often',
+          wait.code,
           'rate_limited',
-          `wait ${s.smsIntervalSeconds} seconds between codes`,
-        );
-      }
-      if (r.today >= BigInt(s.smsPerNumberPerDay) || r.ip_today >= BigInt(s.smsPerIpPerDay)) {
-        throw new DomainError(
-          'sms_code_daily_limit_reached',
-          'rate_limited',
-          'too many codes today; try again tomorrow',
+          wait.code === 'sms_code_requested_too_often'
+            ? `wait ${wait.seconds} seconds before asking for another code`
+            : `too many codes; try again in ${formatWait(wait.seconds)}`,
+          { retryAfterSeconds: wait.seconds },
         );
       }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -97,6 +81,50 @@ export class SmsCodes {
    * Checks a code and consumes it. Runs in its own transaction, so a wrong guess counts even when
    * the caller's operation then fails: call it before opening the caller's transaction.
    */
+  /**
+   * How long the next code for this number from this address must wait, if it must: each limit is a
+   * count over a rolling window, so the wait ends when the code that fills the window ages out of it.
+   */
+  private async waitBeforeNext(
+    trx: Executor,
+    phoneHash: string,
+    ip: string | null,
+    now: Date,
+  ): Promise<{
+    code: 'sms_code_requested_too_often' | 'sms_code_daily_limit_reached';
+    seconds: number;
+  } | null> {
+    const s = this.settings;
+    const MINUTE = 60_000;
+    const DAY = 86_400_000;
+    // The n-th most recent code (by number or by address) within the window, if there are n.
+    const nth = async (by: 'phone' | 'ip', windowMs: number, n: number): Promise<Date | null> => {
+      const since = new Date(now.getTime() - windowMs);
+      const rows =
+        by === 'phone'
+          ? await sql<{ created_at: Date }>`
+              select created_at from sms_codes where phone_hash = ${phoneHash} and created_at > ${since}
+              order by created_at desc offset ${n - 1} limit 1`.execute(trx)
+          : await sql<{ created_at: Date }>`
+              select created_at from sms_codes where ip = ${ip} and created_at > ${since}
+              order by created_at desc offset ${n - 1} limit 1`.execute(trx);
+      return rows.rows[0]?.created_at ?? null;
+    };
+    const until = (at: Date | null, windowMs: number) =>
+      at === null ? 0 : Math.max(1, Math.ceil((at.getTime() + windowMs - now.getTime()) / 1000));
+    const interval = s.smsIntervalSeconds * 1000;
+    const soon = Math.max(
+      interval > 0 ? until(await nth('phone', interval, 1), interval) : 0,
+      ip ? until(await nth('ip', MINUTE, s.smsPerIpPerMinute), MINUTE) : 0,
+    );
+    if (soon > 0) return { code: 'sms_code_requested_too_often', seconds: soon };
+    const daily = Math.max(
+      until(await nth('phone', DAY, s.smsPerNumberPerDay), DAY),
+      ip ? until(await nth('ip', DAY, s.smsPerIpPerDay), DAY) : 0,
+    );
+    return daily > 0 ? { code: 'sms_code_daily_limit_reached', seconds: daily } : null;
+  }
+
   async consume(input: {
     phone: string;
     purpose: CodePurpose;
@@ -133,4 +161,11 @@ export class SmsCodes {
     };
     throw new DomainError(outcome, 'rule', messages[outcome]);
   }
+}
+
+/** A wait in words: "40 seconds", "12 minutes", "3 hours". */
+function formatWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} seconds`;
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
 }

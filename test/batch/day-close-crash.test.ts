@@ -47,7 +47,15 @@ function configFor(place: { schema?: string; dataDir?: string }) {
     ...(place.dataDir ? { dataDir: place.dataDir } : {}),
   });
   // Every sign-up of the scenario comes from one address.
-  return { ...base, identity: { ...base.identity, smsPerIpPerDay: 1_000_000, sessionTtlHours: 24 * 3650 } };
+  return {
+    ...base,
+    identity: {
+      ...base.identity,
+      smsPerIpPerMinute: 1_000_000,
+      smsPerIpPerDay: 1_000_000,
+      sessionTtlHours: 24 * 3650,
+    },
+  };
 }
 
 async function open(place: { schema?: string; dataDir?: string }, clock?: ManualClock): Promise<Platform> {

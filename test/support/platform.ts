@@ -47,7 +47,15 @@ export async function openTestPlatform(
     demo: true,
   });
   // Tests come from one address: the per-address SMS limits would get in their way (one test checks them).
-  const config = { ...base, identity: { ...base.identity, smsPerIpPerDay: 1_000_000, ...options.identity } };
+  const config = {
+    ...base,
+    identity: {
+      ...base.identity,
+      smsPerIpPerMinute: 1_000_000,
+      smsPerIpPerDay: 1_000_000,
+      ...options.identity,
+    },
+  };
   const platform = await openPlatform(config, {
     clock,
     log: () => {},

@@ -15,11 +15,25 @@ function errorKey(code: string): string | undefined {
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     const key = errorKey(error.code);
-    if (i18n.language === 'zh' && key) return i18n.t(key);
+    if (i18n.language === 'zh' && key) return i18n.t(key, { wait: waitText(retryAfter(error) ?? 0) });
     if (i18n.language === 'zh') return `${i18n.t('common:state.error')}（${error.code}）`;
     return error.message || error.code;
   }
   return i18n.t('common:state.error');
+}
+
+/** How long a refused request must wait before it is tried again, in seconds, when the API says so. */
+export function retryAfter(error: unknown): number | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
+}
+
+/** A wait in Chinese words: "45 秒", "12 分钟", "3 小时". */
+function waitText(seconds: number): string {
+  if (seconds < 120) return ` ${seconds} 秒`;
+  if (seconds < 7200) return ` ${Math.ceil(seconds / 60)} 分钟`;
+  return ` ${Math.ceil(seconds / 3600)} 小时`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n/index.ts';
+import './base.css';
 import './a11y.css';
 import { App } from './App.tsx';
 

@@ -21,7 +21,8 @@ export function Amount({
     <Typography.Text
       strong={strong}
       type={type}
-      style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
+      // The size of where it stands (a statistic's figure, a heading), as a percentage beside it would be.
+      style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', fontSize: 'inherit' }}
     >
       {formatMoney(value)}
     </Typography.Text>

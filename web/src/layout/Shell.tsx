@@ -105,7 +105,9 @@ export function Shell({
       {desk && (
         <Layout.Sider
           width={224}
-          theme={dark ? 'dark' : 'light'}
+          // The 'light' sider takes the theme's container colour, as its menu does, in both themes
+          // ('dark' would paint antd's navy behind a menu of the dark theme's grey).
+          theme="light"
           style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
         >
           <div style={{ padding: '18px 24px' }}>
@@ -165,8 +167,9 @@ export function Shell({
             </Dropdown>
           </Space>
         </Layout.Header>
+        {/* Layout.Content is the page's one <main>. */}
         <Layout.Content style={{ padding: desk ? 24 : 12, maxWidth: 1280, width: '100%', margin: '0 auto' }}>
-          <main>{children}</main>
+          {children}
         </Layout.Content>
       </Layout>
       <Drawer

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
-import { fieldErrors } from '../../errors.ts';
+import { fieldErrors, retryAfter } from '../../errors.ts';
 import { AuthFrame } from './AuthFrame.tsx';
 import { DevInbox } from './DevInbox.tsx';
 
@@ -47,6 +47,9 @@ export function SignUp() {
       setWait(60);
     } catch (failure) {
       setError(failure);
+      // Refused as too soon: the button counts down to when a code may be asked for again.
+      const seconds = retryAfter(failure);
+      if (seconds !== undefined && seconds <= 600) setWait(seconds);
     }
   };
 

@@ -1,6 +1,7 @@
 import { theme } from 'antd';
 import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** Is this background colour dark (the antd dark algorithm)? */
 function isDark(color: string): boolean {
@@ -28,9 +29,11 @@ export function EChart({
   const chart = useRef<echarts.ECharts | null>(null);
   const { token } = theme.useToken();
   const dark = isDark(token.colorBgContainer);
+  // ECharts names months and days in its locale: the page's language, not the browser's.
+  const locale = useTranslation().i18n.language === 'zh' ? 'ZH' : 'EN';
   useEffect(() => {
     if (!ref.current) return;
-    const instance = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'svg' });
+    const instance = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'svg', locale });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(ref.current);
@@ -39,7 +42,7 @@ export function EChart({
       instance.dispose();
       chart.current = null;
     };
-  }, [dark]);
+  }, [dark, locale]);
   useEffect(() => {
     chart.current?.setOption(
       {
@@ -53,9 +56,16 @@ export function EChart({
           token.colorInfo,
         ],
         ...option,
+        xAxis: withoutOverlap(option.xAxis),
       },
       true,
     );
   }, [option, token]);
   return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height }} />;
+}
+
+/** A time axis drops the labels that would overlap (a day's "30" over the next month's name). */
+function withoutOverlap(axis: echarts.EChartsOption['xAxis']): echarts.EChartsOption['xAxis'] {
+  if (!axis || Array.isArray(axis) || axis.type !== 'time') return axis;
+  return { ...axis, axisLabel: { hideOverlap: true, ...axis.axisLabel } };
 }
