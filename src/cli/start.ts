@@ -9,6 +9,7 @@ import { type Config, ConfigError } from '../app/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
 import { closeDue } from '../batch/index.ts';
+import { systemClock } from '../kernel/index.ts';
 import { GatewaySim, SimChannel } from '../payments/index.ts';
 import { ensureWebBuild } from './web-build.ts';
 
@@ -85,15 +86,31 @@ const PRETTY = {
 async function serve(config: Config, quiet: boolean): Promise<void> {
   // Demo mode without a configured gateway: the simulated one runs in this process, on its own port.
   let sim: GatewaySim | undefined;
+  let opened: Platform | undefined;
   const channels = [];
   if (config.demo && !config.channelSimUrl) {
     const secret = config.channelSimSecret ?? randomBytes(24).toString('base64url');
-    sim = new GatewaySim({ secret, log: (line) => console.log(line) });
+    sim = new GatewaySim({
+      secret,
+      log: (line) => console.log(line),
+      // The demo closes months of business days in minutes: the simulated gateway books each order on
+      // netfin's business date, so that every day's reconciliation finds the day's orders.
+      bookingDate: () => opened?.clock.businessDate() ?? systemClock().businessDate(),
+    });
     const simUrl = await sim.listen(config.gatewaySimPort, '127.0.0.1');
     channels.push(new SimChannel(simUrl, secret));
   }
   const web = config.web ? await ensureWebBuild() : undefined;
-  const platform = await openPlatform(config, { channels });
+  // The messages sent to the demo's own people while it is written are in the dev inbox, not the log:
+  // a newcomer's terminal shows what is being written, the addresses and the accounts.
+  const demoSeeding = { now: false };
+  const platform = await openPlatform(config, {
+    channels,
+    log: (line) => {
+      if (!demoSeeding.now) process.stdout.write(`${line}\n`);
+    },
+  });
+  opened = platform;
   let app: FastifyInstance;
   try {
     app = await buildApp(platform, {
@@ -152,15 +169,25 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   // The demo data is written while the server already answers (and can be stopped).
-  if (config.demo && !quiet) void demoData(platform, app, () => closing);
+  if (config.demo && !quiet) void demoData(platform, app, () => closing, demoSeeding);
 }
 
 /** Writes the demo data on a fresh database and prints who can sign in. */
-async function demoData(platform: Platform, app: FastifyInstance, closing: () => boolean): Promise<void> {
+async function demoData(
+  platform: Platform,
+  app: FastifyInstance,
+  closing: () => boolean,
+  seeding: { now: boolean },
+): Promise<void> {
   try {
+    seeding.now = true;
     const outcome = await seedDemo(platform, app, (line) => console.log(line), internalRequestHeaders());
+    // The messages queued last go out within the notifier's next round (a second).
+    await platform.identity.notifier.dispatch();
+    seeding.now = false;
     if (outcome === 'skipped') return;
   } catch (error) {
+    seeding.now = false;
     if (closing()) return; // stopped while writing it: what was written stays, and is not written again
 
     app.log.error({ err: error }, 'writing the demo data failed');
@@ -169,7 +196,7 @@ async function demoData(platform: Platform, app: FastifyInstance, closing: () =>
   }
   console.log(`netfin: demo accounts (password ${DEMO_PASSWORD} for all; the sign-in page lists them too):`);
   for (const account of DEMO_ACCOUNTS)
-    console.log(`  ${account.phone}  ${account.displayName.padEnd(18)} ${account.description.en}`);
+    console.log(`  ${account.phone}  ${padToWidth(account.displayName, 20)} ${account.description.en}`);
   console.log('netfin: demo data ready');
 }
 
@@ -232,4 +259,12 @@ function dayCloseScheduler(platform: Platform, app: FastifyInstance): () => Prom
       running = false;
     }
   };
+}
+
+/** Pads to a width in terminal columns: a Chinese character takes two. */
+function padToWidth(text: string, columns: number): string {
+  let width = 0;
+  for (const char of text)
+    width += /[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(char) ? 2 : 1;
+  return text + ' '.repeat(Math.max(1, columns - width));
 }

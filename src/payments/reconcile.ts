@@ -164,6 +164,11 @@ export interface PaymentException {
   orderId: string | null;
   reference: string;
   details: unknown;
+  /**
+   * The money in question: the order's amount, or for a line only the channel has, the amount on
+   * its statement (null when neither is known).
+   */
+  amount: bigint | null;
   status: string;
   createdAt: Date;
   resolvedAt: Date | null;
@@ -183,6 +188,7 @@ export async function listExceptions(
     order_id: string | null;
     reference: string;
     details: unknown;
+    amount: bigint | null;
     status: string;
     created_at: Date;
     resolved_at: Date | null;
@@ -190,10 +196,12 @@ export async function listExceptions(
     resolution: string | null;
     note: string | null;
   }>`
-    select * from payment_exceptions
-    where ${filter.status === undefined ? sql`true` : sql`status = ${filter.status}`}
-      and ${filter.before === undefined ? sql`true` : sql`id < ${filter.before}::uuid`}
-    order by id desc limit ${filter.limit}`.execute(context.db);
+    select e.*, coalesce(o.amount, case when e.details->>'channelAmount' ~ '^[0-9]{1,18}$'
+                                        then (e.details->>'channelAmount')::int8 end) as amount
+    from payment_exceptions e left join payment_orders o on o.id = e.order_id
+    where ${filter.status === undefined ? sql`true` : sql`e.status = ${filter.status}`}
+      and ${filter.before === undefined ? sql`true` : sql`e.id < ${filter.before}::uuid`}
+    order by e.id desc limit ${filter.limit}`.execute(context.db);
   return rows.rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -201,6 +209,7 @@ export async function listExceptions(
     orderId: r.order_id,
     reference: r.reference,
     details: r.details,
+    amount: r.amount,
     status: r.status,
     createdAt: r.created_at,
     resolvedAt: r.resolved_at,

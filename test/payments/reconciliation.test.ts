@@ -72,11 +72,18 @@ describe('reconciliation of a business day', () => {
       (
         await t.app.inject({ method: 'GET', url: '/v1/finance/exceptions?status=open', headers: asAdmin })
       ).json().items;
-    expect((await open()).map((e: { kind: string }) => e.kind).sort()).toEqual([
-      'reconciliation_amount_differs',
-      'reconciliation_missing_at_channel',
-      'reconciliation_missing_in_netfin',
-    ]);
+    // Each with the money in question: the order's amount, or the channel's for a line only it has.
+    const amounts = Object.fromEntries(
+      (await open()).map((e: { kind: string; amount: { amount: string; currency: string } | null }) => [
+        e.kind,
+        e.amount,
+      ]),
+    );
+    expect(amounts).toEqual({
+      reconciliation_amount_differs: { amount: '20.00', currency: 'CNY' },
+      reconciliation_missing_at_channel: { amount: '10.00', currency: 'CNY' },
+      reconciliation_missing_in_netfin: { amount: '30.00', currency: 'CNY' },
+    });
     // Running the day again replaces its lines and opens nothing twice.
     expect((await run()).counts).toEqual(report.counts);
     expect(await open()).toHaveLength(3);

@@ -41,6 +41,7 @@ export function paymentOperationsRoutes(platform: Platform): FastifyPluginAsyncZ
       orderId: z.string().nullable(),
       reference: z.string(),
       details: z.unknown(),
+      amount: moneyResponseSchema.nullable(),
       status: z.string(),
       createdAt: z.string(),
       resolvedAt: z.string().nullable(),
@@ -72,6 +73,7 @@ export function paymentOperationsRoutes(platform: Platform): FastifyPluginAsyncZ
         return {
           items: rows.map((r) => ({
             ...r,
+            amount: r.amount === null ? null : money(r.amount),
             createdAt: r.createdAt.toISOString(),
             resolvedAt: r.resolvedAt?.toISOString() ?? null,
           })),

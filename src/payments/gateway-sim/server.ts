@@ -4,6 +4,7 @@ import {
   CNY,
   dateInZone,
   formatAmount,
+  type PlainDate,
   parseAmount,
   systemClock,
   uuidv7,
@@ -48,6 +49,8 @@ export interface SimOrder {
   notifyUrl: string;
   cardLast4: string;
   completedAt: Date | null;
+  /** The date the gateway books the order on, whose statement lists it. */
+  bookedOn?: PlainDate;
 }
 
 export interface GatewaySimOptions {
@@ -57,6 +60,12 @@ export interface GatewaySimOptions {
   readonly retryBaseMs?: number;
   readonly maxAttempts?: number;
   readonly log?: (line: string) => void;
+  /**
+   * The date an order completed now is booked on; by default the calendar date in China. The demo,
+   * which writes months of business days in minutes, books on netfin's business date, so that each
+   * day's statement holds that day's orders as a real gateway's would.
+   */
+  readonly bookingDate?: () => PlainDate;
 }
 
 export class GatewaySim {
@@ -184,7 +193,7 @@ export class GatewaySim {
       const lines = [...this.orders.values(), ...this.control.statementExtras].filter(
         (o) =>
           o.completedAt !== null &&
-          dateInZone(o.completedAt, 'Asia/Shanghai') === date &&
+          (o.bookedOn ?? dateInZone(o.completedAt, 'Asia/Shanghai')) === date &&
           !this.control.statementOmit.has(o.orderId),
       );
       const csv = [
@@ -209,6 +218,7 @@ export class GatewaySim {
     const fails = order.cardLast4 === '4444' || Math.random() < this.control.failureRate;
     order.status = fails ? 'failed' : 'succeeded';
     order.completedAt = this.clock.now();
+    order.bookedOn = this.options.bookingDate?.() ?? dateInZone(order.completedAt, 'Asia/Shanghai');
     if (this.control.silent) return;
     const notificationId = uuidv7();
     const copies = Math.random() < this.control.duplicateRate ? 2 : 1;

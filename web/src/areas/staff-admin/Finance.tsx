@@ -3,8 +3,8 @@ import { App, Button, Card, Form, Input, Modal, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, newKey } from '../../api.ts';
-import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
+import { ApiError, api, type Money, newKey } from '../../api.ts';
+import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
@@ -16,6 +16,7 @@ interface PaymentException {
   orderId: string | null;
   reference: string;
   details: unknown;
+  amount: Money | null;
   status: string;
   createdAt: string;
   resolvedAt: string | null;
@@ -47,6 +48,12 @@ export function Finance() {
     { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDate(v) },
     { title: t('kind'), dataIndex: 'kind', render: (v: string) => t(`kinds.${v}`, { defaultValue: v }) },
     { title: t('channel'), dataIndex: 'channel', render: (v: string | null) => v ?? '—' },
+    {
+      title: t('amount'),
+      dataIndex: 'amount',
+      align: 'right',
+      render: (v: Money | null) => (v ? <Amount value={v} /> : '—'),
+    },
     { title: t('reference'), dataIndex: 'reference' },
     {
       title: t('status'),
