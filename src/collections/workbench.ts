@@ -293,6 +293,17 @@ export async function logContact(
       if (input.promise.date < businessDate || input.promise.date > addDays(businessDate, 30))
         throw invalid('promise_date_invalid', 'a promise is for today or one of the next 30 days');
       if (input.promise.amount <= 0n) throw invalid('amount_not_positive', 'the promised amount is positive');
+      // The same promise logged twice (a double click, two collectors on one call) would count twice in
+      // the kept rate: one pending promise of an amount for a date per case.
+      const same = await sql`
+        select 1 from collection_promises
+        where case_id = ${row.id} and status = 'pending' and amount = ${input.promise.amount}
+          and promised_on = ${input.promise.date}`.execute(trx);
+      if (same.rows.length > 0)
+        throw conflict(
+          'promise_already_made',
+          `the case already has a pending promise of ${formatAmount(input.promise.amount, CNY)} for ${input.promise.date}`,
+        );
     } else if (input.promise)
       throw invalid('promise_without_outcome', 'a promise goes with the outcome promise_to_pay');
     const id = uuidv7();

@@ -224,6 +224,25 @@ describe('the collections workbench', () => {
     });
     expect(badPromise.statusCode).toBe(400);
     expect(badPromise.json().error.code).toBe('promise_date_invalid');
+    // The same promise again (a double click): refused, and no second contact is recorded.
+    const contactsOf = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from collection_contacts where case_id = ${smallCase}`.execute(
+          t.platform.db,
+        )
+      ).rows[0]!.n;
+    const before = await contactsOf();
+    const again = await contact(smallCase, {
+      channel: 'phone',
+      party: 'borrower',
+      outcome: 'promise_to_pay',
+      promise: { amount: cny('500.00'), date: today },
+    });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json().error.code).toBe('promise_already_made');
+    expect(await contactsOf()).toBe(before);
     // Still the smaller case second today.
     let queue = (await cases({ authorization: collector.authorization })).json().items;
     expect(queue.map((c: { id: string }) => c.id)).toEqual([largeCase, smallCase]);

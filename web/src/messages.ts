@@ -269,6 +269,7 @@ const messages: Messages = {
       party_not_allowed: '只能联系借款人本人及其登记的联系人',
       sms_template_not_approved: '只能使用已审批的短信模板',
       promise_date_invalid: '承诺还款日期无效',
+      promise_already_made: '该案件已有同金额、同日期的待履行还款承诺',
       second_officer_required: '需要另一位审核人员复核',
       date_not_open: '该业务日期不可操作',
       graph_does_not_compile: '决策流无法编译',

@@ -1,5 +1,6 @@
+import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Select, Space, Tag } from 'antd';
+import { Button, Card, Flex, Select, Space, Tag, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,7 +19,9 @@ const LIMIT = 50;
 export function CaseQueue() {
   const { t } = useTranslation('staffCollections');
   const { supervisor, collectors, nameOf } = useCollectors();
-  const [assignee, setAssignee] = useState('me');
+  // A supervisor lands on every queue; a collector on their own.
+  const [chosen, setAssignee] = useState<string | undefined>(undefined);
+  const assignee = chosen ?? (supervisor ? 'all' : 'me');
   const [stage, setStage] = useState<string | undefined>(undefined);
   const [status, setStatus] = useState('open');
   const cases = useInfiniteQuery({
@@ -36,7 +39,17 @@ export function CaseQueue() {
   });
   const items = cases.data?.pages.flatMap((p) => p.items) ?? [];
   const columns: ColumnsType<CaseSummary> = [
-    { title: t('priority'), dataIndex: 'priority', align: 'right' },
+    {
+      title: (
+        <Tooltip title={t('priorityHelp')}>
+          <span>
+            {t('priority')} <QuestionCircleOutlined aria-label={t('priorityHelp')} />
+          </span>
+        </Tooltip>
+      ),
+      dataIndex: 'priority',
+      align: 'right',
+    },
     { title: t('stage'), dataIndex: 'stage', render: (v: string) => <Tag>{v}</Tag> },
     { title: t('dpd'), dataIndex: 'dpd', align: 'right' },
     {
