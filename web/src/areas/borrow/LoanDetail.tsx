@@ -104,7 +104,9 @@ export function LoanDetail() {
                     </Descriptions.Item>
                     <Descriptions.Item label={t('started')}>{formatDate(loan.startDate)}</Descriptions.Item>
                     <Descriptions.Item label={t('daysPastDue')}>
-                      {view.dpd} ({view.bucket})
+                      {view.dpd > 0
+                        ? t('dpdBucket', { days: view.dpd, bucket: view.bucket })
+                        : t('notOverdue')}
                     </Descriptions.Item>
                   </Descriptions>
                 </Card>
