@@ -426,7 +426,12 @@ class Seeder {
     await this.call('PUT', '/v1/lending/products/business', {
       as: this.admin,
       payload: {
-        config: { ...personal.current.config, name: 'Business loan 经营贷（满标复审）', secondReview: true },
+        config: {
+          ...personal.current.config,
+          name: 'Business loan (second review when full)',
+          nameZh: '经营贷（满标复审）',
+          secondReview: true,
+        },
       },
     });
     const full = await this.applyFor(reviewed, '6000.00', 12, 'business', 'business');

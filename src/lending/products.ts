@@ -46,7 +46,9 @@ export type WaterfallKind = (typeof WATERFALL_KINDS)[number];
 
 export const productConfigSchema = z
   .object({
+    /** The product's name in English; in Chinese, `nameZh` (pages show the one of their language). */
     name: z.string().min(1).max(80),
+    nameZh: z.string().min(1).max(80).optional(),
     currency: z.literal('CNY'),
     minAmount: yuan,
     maxAmount: yuan,
@@ -233,7 +235,8 @@ export function toProduct(row: {
 /** The products netfin starts with: a monthly personal loan and a 30-day short loan. */
 export const DEFAULT_PRODUCTS: Record<string, ProductConfig> = {
   personal: {
-    name: 'Personal loan 个人信用借款',
+    name: 'Personal loan',
+    nameZh: '个人信用借款',
     currency: 'CNY',
     minAmount: '1000.00',
     maxAmount: '200000.00',
@@ -271,7 +274,8 @@ export const DEFAULT_PRODUCTS: Record<string, ProductConfig> = {
     },
   },
   short: {
-    name: 'Short loan 短期周转',
+    name: 'Short loan',
+    nameZh: '短期周转',
     currency: 'CNY',
     minAmount: '500.00',
     maxAmount: '20000.00',

@@ -53,6 +53,11 @@ export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'zh';
 }
 
+/** A name kept in English (`name`) and Chinese (`nameZh`): the page's language's, else the English. */
+export function localName(named: { name?: string | undefined; nameZh?: string | undefined }): string {
+  return (currentLanguage() === 'zh' ? named.nameZh : undefined) ?? named.name ?? '—';
+}
+
 /** Dates as the user's locale writes them; the API's dates are 'YYYY-MM-DD' or ISO timestamps. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '—';

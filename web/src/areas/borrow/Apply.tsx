@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, newKey } from '../../api.ts';
 import { AmountInput, ErrorAlert, PageTitle, QueryView, useAmountRules } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
+import { localName } from '../../i18n/index.ts';
 import { amountProblem, compareDecimal, formatMoney, formatRate } from '../../money.ts';
 import { cny, type Product, type Schedule, timesRate, toMinor, useProducts } from '../invest/lending.ts';
 import { ScheduleTable } from '../invest/ScheduleTable.tsx';
@@ -141,7 +142,7 @@ function ApplyForm({ products }: { products: Product[] }) {
             onFinish={(v) => apply.mutate(v)}
           >
             <Form.Item name="productId" label={t('product')} rules={required}>
-              <Select options={products.map((p) => ({ value: p.id, label: p.config.name }))} />
+              <Select options={products.map((p) => ({ value: p.id, label: localName(p.config) }))} />
             </Form.Item>
             <Form.Item
               name="amount"

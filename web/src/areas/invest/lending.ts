@@ -53,6 +53,7 @@ export interface Product {
   status: string;
   config: {
     name: string;
+    nameZh?: string;
     terms: number[];
     methods: string[];
     termUnit: 'month' | 'day';

@@ -6,7 +6,7 @@ import { ApiError, api, newKey } from '../../api.ts';
 import { JsonField } from '../../components/JsonField.tsx';
 import { Amount, ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
-import { formatDate } from '../../i18n/index.ts';
+import { formatDate, localName } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
@@ -17,6 +17,7 @@ interface Product {
   createdAt: string;
   config: Record<string, unknown> & {
     name?: string;
+    nameZh?: string;
     minAmount?: string;
     maxAmount?: string;
     terms?: number[];
@@ -42,14 +43,14 @@ export function Products() {
             <ResponsiveTable<Product>
               label={t('productsTitle')}
               actionKeys={['edit']}
-              cardTitle={(p) => `${p.config.name ?? p.id} · ${p.id}`}
+              cardTitle={(p) => `${localName(p.config)} · ${p.id}`}
               rowKey="id"
               size="small"
               pagination={false}
               dataSource={items}
               columns={[
                 { title: t('id'), dataIndex: 'id' },
-                { title: t('name'), key: 'name', render: (_v, p) => p.config.name ?? '—' },
+                { title: t('name'), key: 'name', render: (_v, p) => localName(p.config) },
                 { title: t('version'), dataIndex: 'version' },
                 {
                   title: t('status'),
