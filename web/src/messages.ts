@@ -88,6 +88,13 @@ const messages: Messages = {
       amount_must_be_positive: 'The amount must be more than zero',
       phone_malformed: 'Enter an 11-digit mainland mobile number',
     },
+    riskLevel: {
+      R1: 'R1 · low risk: suits every investor (C1 and above)',
+      R2: 'R2 · medium-low risk: suits investors of class C2 and above',
+      R3: 'R3 · medium risk: suits investors of class C3 and above',
+      R4: 'R4 · medium-high risk: suits investors of class C4 and above',
+      R5: 'R5 · high risk: suits investors of class C5 only',
+    },
     demo: {
       inbox: 'Dev SMS inbox',
       inboxHint: 'Demo mode: text messages are not sent; they appear here.',
@@ -179,6 +186,13 @@ const messages: Messages = {
       amount_too_precise: '最多 {{digits}} 位小数',
       amount_must_be_positive: '金额必须大于零',
       phone_malformed: '请输入 11 位中国大陆手机号',
+    },
+    riskLevel: {
+      R1: 'R1 · 低风险：适合所有投资者（C1 及以上）',
+      R2: 'R2 · 中低风险：适合风险类型 C2 及以上的投资者',
+      R3: 'R3 · 中风险：适合风险类型 C3 及以上的投资者',
+      R4: 'R4 · 中高风险：适合风险类型 C4 及以上的投资者',
+      R5: 'R5 · 高风险：仅适合风险类型 C5 的投资者',
     },
     demo: {
       inbox: '短信收件箱（演示）',

@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { Alert, Button, Empty, Form, Input, Result, Skeleton, Typography } from 'antd';
+import { Alert, Button, Empty, Form, Input, Result, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +26,21 @@ export function Amount({
     >
       {formatMoney(value)}
     </Typography.Text>
+  );
+}
+
+/** A product's or loan's risk level (R1-R5), with what it means and whom it suits on hover and focus. */
+export function RiskLevel({ level }: { level: string }) {
+  const { t } = useTranslation();
+  const meaning = t(`riskLevel.${level}`, { defaultValue: '' });
+  if (!meaning) return <Tag>{level}</Tag>;
+  return (
+    <Tooltip title={meaning}>
+      <Tag style={{ cursor: 'help' }}>
+        {level}
+        <span className="visually-hidden">{` (${meaning})`}</span>
+      </Tag>
+    </Tooltip>
   );
 }
 

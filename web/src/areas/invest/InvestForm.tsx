@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api, type Money, newKey } from '../../api.ts';
 import { Amount, AmountInput, ErrorAlert, useAmountRules } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
@@ -125,12 +125,13 @@ export function InvestForm({ loan }: { loan: Loan }) {
           showIcon
           role="alert"
           style={{ marginBottom: 12 }}
-          title={t('unsuitableTitle')}
+          title={risk.data.valid ? t('unsuitableTitle') : t('noAssessmentTitle')}
           description={
             risk.data.valid
               ? t('unsuitable', { level: loan.riskLevel, riskClass: risk.data.riskClass })
               : t('noAssessment')
           }
+          action={risk.data.valid ? undefined : <Link to="/account?tab=risk">{t('takeAssessment')}</Link>}
         />
       )}
       <Descriptions size="small" column={1} style={{ marginBottom: 12 }}>

@@ -1,7 +1,7 @@
 import { Button, Card, Descriptions, Progress, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { Amount, Rate } from '../../components/ui.tsx';
+import { Amount, Rate, RiskLevel } from '../../components/ui.tsx';
 import { formatMoney, progressPercent } from '../../money.ts';
 import { daysUntil, type Loan } from './lending.ts';
 
@@ -44,7 +44,7 @@ export function ListingCard({ loan }: { loan: Loan }) {
           <Typography.Text strong>{t(`purpose.${loan.purpose}`)}</Typography.Text>
         </Space>
       }
-      extra={<Typography.Text type="secondary">{loan.riskLevel}</Typography.Text>}
+      extra={<RiskLevel level={loan.riskLevel} />}
     >
       <Descriptions size="small" column={2}>
         <Descriptions.Item label={t('annualRate')}>

@@ -3,7 +3,7 @@ import { Card, Col, Descriptions, Progress, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
+import { Amount, PageTitle, QueryView, Rate, RiskLevel } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { progressPercent } from '../../money.ts';
 import { InvestForm } from './InvestForm.tsx';
@@ -47,7 +47,9 @@ export function ListingDetail() {
                       <Amount value={loan.amount} />
                     </Descriptions.Item>
                     <Descriptions.Item label={t('method')}>{t(`methods.${loan.method}`)}</Descriptions.Item>
-                    <Descriptions.Item label={t('riskLevel')}>{loan.riskLevel}</Descriptions.Item>
+                    <Descriptions.Item label={t('riskLevel')}>
+                      <RiskLevel level={loan.riskLevel} />
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('timeLeft')}>
                       {loan.status === 'listing' ? <TimeLeft loan={loan} /> : '—'} (
                       {formatDate(loan.expiresOn)})

@@ -105,6 +105,8 @@ const messages: Messages = {
     unsuitable:
       'This loan is risk level {{level}}; your risk class {{riskClass}} does not admit it, so the bid will be refused.',
     noAssessment: 'You have no valid risk assessment; take the risk questionnaire before you invest.',
+    noAssessmentTitle: 'Take the risk assessment first',
+    takeAssessment: 'Take the assessment',
     available: 'Available in your wallet',
     limits: 'Limits',
     limitsText: 'from {{min}}, in steps of {{step}}, at most {{max}} for you',
@@ -287,6 +289,8 @@ const messages: Messages = {
     unsuitableTitle: '与您的风险承受能力不匹配',
     unsuitable: '该借款风险等级为 {{level}}，您的风险类型 {{riskClass}} 不可投资，投标将被拒绝。',
     noAssessment: '您没有有效的风险测评，请先完成风险测评再投资。',
+    noAssessmentTitle: '请先完成风险测评',
+    takeAssessment: '去测评',
     available: '钱包可用余额',
     limits: '投资限制',
     limitsText: '起投 {{min}}，递增 {{step}}，您最多可投 {{max}}',
