@@ -270,6 +270,13 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await screenshots(page, 'risk-review');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByText('This review is closed.').waitFor();
+    // Staff read words, not the platform's internals: no snake_case or camelCase keys, no ids, no
+    // amounts in minor units (the decision, the inputs, the reasons and who acted).
+    const shown = await page.locator('main').innerText();
+    expect(shown).not.toMatch(/\b[a-z]+(?:_[a-z0-9]+)+\b/);
+    expect(shown).not.toMatch(/\b[a-z]+[A-Z][A-Za-z]*\b/);
+    expect(shown).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(shown).not.toMatch(/\b\d{5,}\b(?![.,]\d)/);
     const review = await page.request.get(`/v1/risk/reviews/${decisionId}`);
     expect(review.status()).toBe(200);
     expect(JSON.stringify(await review.json())).toContain('approved');

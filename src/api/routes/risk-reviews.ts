@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
+import { isUuid } from '../../kernel/index.ts';
 import { moneyResponseSchema, moneySchema, rateSchema } from '../schemas.ts';
 import { context } from './identity.ts';
 import { cny, errors, json, money } from './risk.ts';
@@ -54,7 +55,8 @@ export function riskReviewRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: { permission: 'risk:decide' } },
         schema: {
           tags: ['risk'],
-          summary: 'A review: the decision, sources, rule hits, score, similar past decisions, actions',
+          summary:
+            'A review: the decision, sources, rule hits, score, similar past decisions, actions, and the names of the staff who acted',
           params: reviewParams,
           response: { 200: z.record(z.string(), z.unknown()), ...errors },
         },
@@ -67,7 +69,17 @@ export function riskReviewRoutes(platform: Platform): FastifyPluginAsyncZod {
           risk.reviews.similar(id),
           risk.reviews.actions(id),
         ]);
-        return json({ review: reviewJson(review), decision, similar, actions });
+        // The staff who acted, by name: a reviewer reads who approved, not an id.
+        const ids = [
+          ...new Set(
+            [...actions.map((a) => a.actor), review.firstApprover, review.decidedBy].filter(
+              (id): id is string => typeof id === 'string' && isUuid(id),
+            ),
+          ),
+        ];
+        const actors: Record<string, string | null> = {};
+        for (const id of ids) actors[id] = (await platform.identity.users.get(id))?.display_name ?? null;
+        return json({ review: reviewJson(review), decision, similar, actions, actors });
       },
     );
 

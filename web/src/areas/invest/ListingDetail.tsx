@@ -6,6 +6,7 @@ import { api } from '../../api.ts';
 import { Amount, PageTitle, QueryView, Rate, RiskLevel } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { progressPercent } from '../../money.ts';
+import { regionName } from '../../regions.ts';
 import { InvestForm } from './InvestForm.tsx';
 import { GradeTag, TimeLeft, termText } from './ListingCard.tsx';
 import type { Loan, Schedule } from './lending.ts';
@@ -72,7 +73,9 @@ export function ListingDetail() {
                   <Typography.Title level={5}>{t('borrower')}</Typography.Title>
                   <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                     <Descriptions.Item label={t('borrowerName')}>{String(b.name ?? '—')}</Descriptions.Item>
-                    <Descriptions.Item label={t('region')}>{String(b.region ?? '—')}</Descriptions.Item>
+                    <Descriptions.Item label={t('region')}>
+                      {regionName(b.region as string | null | undefined)}
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('ageBand')}>{String(b.ageBand ?? '—')}</Descriptions.Item>
                     <Descriptions.Item label={t('kycLevel')}>{String(b.kycLevel ?? '—')}</Descriptions.Item>
                     <Descriptions.Item label={t('previousLoans')}>

@@ -2,6 +2,7 @@ import { Card, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Amount, Rate } from '../../components/ui.tsx';
+import { regionName } from '../../regions.ts';
 import { EChart } from '../staff-ops/EChart.tsx';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { cny } from './types.ts';
@@ -219,6 +220,7 @@ export function CollectorResults({ analysis }: { analysis: Analysis }) {
 
 interface OverdueRow {
   key: string;
+  label: string;
   cases: number;
   amount: string;
 }
@@ -227,8 +229,13 @@ export function Overdue({ analysis, by }: { analysis: Analysis; by: 'region' | '
   const { t } = useTranslation('staffCollections');
   const rows: OverdueRow[] =
     by === 'region'
-      ? analysis.overdueByRegion.map((r) => ({ ...r, key: r.region ?? t('analysis.unknownRegion') }))
-      : analysis.overdueByProduct.map((r) => ({ ...r, key: r.productId }));
+      ? analysis.overdueByRegion.map((r) => ({
+          ...r,
+          key: r.region ?? '',
+          // Several district codes can lie in one province: the key stays the code.
+          label: r.region ? `${regionName(r.region)} (${r.region})` : t('analysis.unknownRegion'),
+        }))
+      : analysis.overdueByProduct.map((r) => ({ ...r, key: r.productId, label: r.productId }));
   const title = by === 'region' ? t('analysis.overdueByRegion') : t('analysis.overdueByProduct');
   return (
     <Card title={title}>
@@ -244,7 +251,7 @@ export function Overdue({ analysis, by }: { analysis: Analysis; by: 'region' | '
                 radius: ['40%', '70%'],
                 name: t('analysis.overdueAmount'),
                 // For drawing only: the slices' sizes.
-                data: rows.map((r) => ({ name: r.key, value: Number(r.amount) })),
+                data: rows.map((r) => ({ name: r.label, value: Number(r.amount) })),
               },
             ],
           }}
@@ -257,7 +264,7 @@ export function Overdue({ analysis, by }: { analysis: Analysis; by: 'region' | '
           pagination={false}
           dataSource={rows}
           columns={[
-            { title: by === 'region' ? t('analysis.regionCol') : t('analysis.product'), dataIndex: 'key' },
+            { title: by === 'region' ? t('analysis.regionCol') : t('analysis.product'), dataIndex: 'label' },
             { title: t('analysis.cases'), dataIndex: 'cases', align: 'right' },
             { title: t('analysis.overdueAmount'), dataIndex: 'amount', align: 'right', render: money },
           ]}

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { regionName } from '../../regions.ts';
 import { AssignCase } from './AssignCase.tsx';
 import { ContactHistory, Promises, Schedule } from './CaseTables.tsx';
 import { LineCard } from './LineCard.tsx';
@@ -36,7 +37,7 @@ export function CaseDetail() {
                     items={[
                       { key: 'name', label: t('name'), children: d.borrower.name ?? '—' },
                       { key: 'phone', label: t('phone'), children: d.borrower.phone ?? '—' },
-                      { key: 'region', label: t('region'), children: d.borrower.region ?? '—' },
+                      { key: 'region', label: t('region'), children: regionName(d.borrower.region) },
                       {
                         key: 'contacts',
                         label: t('registeredContacts'),

@@ -7,14 +7,8 @@ import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { JsonBlock } from './JsonBlock.tsx';
 import { ReviewActions } from './ReviewActions.tsx';
+import { fieldLabel, fieldValue, ReviewActionList, reasonText } from './reviewFields.tsx';
 import { type ReviewView, reviewColor } from './types.ts';
-
-const text = (value: unknown) =>
-  value === null || value === undefined
-    ? '—'
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
 
 /** One referred application: the decision, its inputs, each source, the trace of every node; the actions. */
 export function ReviewDetail() {
@@ -28,7 +22,8 @@ export function ReviewDetail() {
     <>
       <PageTitle extra={<Link to="/staff/reviews">{t('back')}</Link>}>{t('detailTitle')}</PageTitle>
       <QueryView query={view}>
-        {({ review, decision, similar, actions }) => {
+        {({ review, decision, similar, actions, actors }) => {
+          const nameOf = (id: string) => actors[id] ?? t('staffMember');
           const open = review.status === 'open' || review.status === 'info_requested';
           const trace = Object.values(decision.trace ?? {}).sort((a, b) => Number(a.order) - Number(b.order));
           return (
@@ -68,7 +63,7 @@ export function ReviewDetail() {
                     { key: 'variant', label: t('variant'), children: decision.variant },
                     { key: 'two', label: t('needsTwo'), children: review.needsTwo ? t('yes') : t('no') },
                     ...(review.firstApprover
-                      ? [{ key: 'first', label: t('firstApprover'), children: review.firstApprover }]
+                      ? [{ key: 'first', label: t('firstApprover'), children: nameOf(review.firstApprover) }]
                       : []),
                     ...(review.finalAmount
                       ? [
@@ -96,7 +91,7 @@ export function ReviewDetail() {
                       children: (
                         <Space wrap>
                           {decision.reasons.map((r) => (
-                            <Tag key={r}>{r}</Tag>
+                            <Tag key={r}>{reasonText(r, t)}</Tag>
                           ))}
                         </Space>
                       ),
@@ -117,8 +112,8 @@ export function ReviewDetail() {
                       size="small"
                       items={Object.entries(decision.input.application ?? {}).map(([k, v]) => ({
                         key: k,
-                        label: k,
-                        children: text(v),
+                        label: fieldLabel(k, t),
+                        children: fieldValue(k, v, t),
                       }))}
                     />
                   </Card>
@@ -130,8 +125,8 @@ export function ReviewDetail() {
                       size="small"
                       items={Object.entries(decision.input.applicant ?? {}).map(([k, v]) => ({
                         key: k,
-                        label: k,
-                        children: text(v),
+                        label: fieldLabel(k, t),
+                        children: fieldValue(k, v, t),
                       }))}
                     />
                   </Card>
@@ -145,11 +140,19 @@ export function ReviewDetail() {
                   scroll={{ x: true }}
                   dataSource={Object.entries(decision.sources ?? {}).map(([name, s]) => ({ name, ...s }))}
                   columns={[
-                    { title: t('source'), dataIndex: 'name' },
+                    {
+                      title: t('source'),
+                      dataIndex: 'name',
+                      render: (v: string) => t(`sourceNames.${v}`, { defaultValue: v }),
+                    },
                     {
                       title: t('sourceStatus'),
                       dataIndex: 'status',
-                      render: (v: string) => <Tag color={v === 'ok' ? 'success' : 'error'}>{v}</Tag>,
+                      render: (v: string) => (
+                        <Tag color={v === 'ok' ? 'success' : 'error'}>
+                          {t(`sourceStatuses.${v}`, { defaultValue: v })}
+                        </Tag>
+                      ),
                     },
                     { title: t('sourceError'), dataIndex: 'error', render: (v: string | null) => v ?? '—' },
                   ]}
@@ -187,7 +190,11 @@ export function ReviewDetail() {
                 </Col>
                 <Col xs={24} lg={12}>
                   <Card title={t('actions')} size="small">
-                    {actions.length ? <JsonBlock value={actions} /> : t('common:state.empty')}
+                    {actions.length ? (
+                      <ReviewActionList actions={actions} nameOf={nameOf} t={t} />
+                    ) : (
+                      t('common:state.empty')
+                    )}
                   </Card>
                 </Col>
               </Row>

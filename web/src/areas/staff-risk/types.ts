@@ -48,6 +48,8 @@ export interface ReviewView {
   decision: LoggedDecision;
   similar: { id: string; outcome: string; grade: string | null; score: number | null; created_at: string }[];
   actions: Record<string, unknown>[];
+  /** The names of the staff who acted, by user id. */
+  actors: Record<string, string | null>;
 }
 
 export const reviewColor: Record<string, string> = {
