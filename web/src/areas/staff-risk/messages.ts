@@ -147,7 +147,7 @@ const messages: Messages = {
       internal: 'History on netfin',
       scorecard: 'Scorecard',
     },
-    sourceStatuses: { ok: 'Answered', error: 'Failed', timeout: 'Timed out', no_consent: 'No consent' },
+    sourceStatuses: { ok: 'Answered', failed: 'Failed', timeout: 'Timed out' },
     actionNames: {
       first_approval: 'First approval',
       approved: 'Approved',
@@ -306,7 +306,7 @@ const messages: Messages = {
       internal: '本平台记录',
       scorecard: '评分卡',
     },
-    sourceStatuses: { ok: '已返回', error: '失败', timeout: '超时', no_consent: '未授权' },
+    sourceStatuses: { ok: '已返回', failed: '失败', timeout: '超时' },
     actionNames: {
       first_approval: '初审通过',
       approved: '通过',
