@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
-import { inTransaction, openDatabase, quoteIdent } from '../../src/db/index.ts';
+import { type Database, inTransaction, openDatabase, quoteIdent } from '../../src/db/index.ts';
 import { onPostgres } from '../support/platform.ts';
 
 /**
@@ -11,21 +11,27 @@ import { onPostgres } from '../support/platform.ts';
  * Pool.end() would wait for it forever. A holder that never lets go has its connection cut after the
  * grace period. (PGlite has no pool: nothing to test there.)
  */
+/** Work that takes a connection in a transaction (`holds` resolves then) and goes on to `next`. */
+function holdAConnection(database: Database, next: () => Promise<unknown>) {
+  let holding!: () => void;
+  const holds = new Promise<void>((resolve) => {
+    holding = resolve;
+  });
+  const work = inTransaction(database.db, async (trx) => {
+    await sql`select 1`.execute(trx);
+    holding();
+    await next();
+  });
+  return { work, holds };
+}
+
 describe.skipIf(!onPostgres)('closing the database with work in flight', () => {
   it('refuses the waiting request, so the holder gives its connection back and the close ends', async () => {
     const schema = `test_${randomBytes(6).toString('hex')}`;
     const database = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1, schema });
     try {
-      let holding!: () => void;
-      const holds = new Promise<void>((resolve) => {
-        holding = resolve;
-      });
-      const work = inTransaction(database.db, async (trx) => {
-        await sql`select 1`.execute(trx);
-        holding();
-        // The pool's only connection is this transaction's: this read waits for another.
-        await sql`select 2`.execute(database.db);
-      });
+      // The pool's only connection is this transaction's: its read outside it waits for another.
+      const { work, holds } = holdAConnection(database, () => sql`select 2`.execute(database.db));
       const outcome = work.then(
         () => 'finished',
         (error: Error) => error.message,
@@ -59,16 +65,8 @@ describe.skipIf(!onPostgres)('closing the database with work in flight', () => {
         )
       ).rows[0]!.n;
     try {
-      let holding!: () => void;
-      const holds = new Promise<void>((resolve) => {
-        holding = resolve;
-      });
       // A transaction that waits on something that never happens: only the close can end it.
-      const work = inTransaction(database.db, async (trx) => {
-        await sql`select 1`.execute(trx);
-        holding();
-        await new Promise(() => {});
-      });
+      const { work, holds } = holdAConnection(database, () => new Promise(() => {}));
       void work.catch(() => undefined);
       await holds;
       expect(await sessions()).toBe(1);
