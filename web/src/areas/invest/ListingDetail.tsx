@@ -77,7 +77,11 @@ export function ListingDetail() {
                       {regionName(b.region as string | null | undefined)}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('ageBand')}>{String(b.ageBand ?? '—')}</Descriptions.Item>
-                    <Descriptions.Item label={t('kycLevel')}>{String(b.kycLevel ?? '—')}</Descriptions.Item>
+                    <Descriptions.Item label={t('kycLevel')}>
+                      {b.kycLevel === undefined || b.kycLevel === null
+                        ? '—'
+                        : t(`kycLevels.${String(b.kycLevel)}`, { defaultValue: String(b.kycLevel) })}
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('previousLoans')}>
                       {String(b.previousLoans ?? 0)}
                     </Descriptions.Item>
