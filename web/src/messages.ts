@@ -88,6 +88,7 @@ const messages: Messages = {
       amount_must_be_positive: 'The amount must be more than zero',
       phone_malformed: 'Enter an 11-digit mainland mobile number',
     },
+    kycLevels: { '0': 'Not verified', '1': 'Real name verified', '2': 'Verified, card bound' },
     riskLevel: {
       R1: 'R1 · low risk: suits every investor (C1 and above)',
       R2: 'R2 · medium-low risk: suits investors of class C2 and above',
@@ -187,6 +188,7 @@ const messages: Messages = {
       amount_must_be_positive: '金额必须大于零',
       phone_malformed: '请输入 11 位中国大陆手机号',
     },
+    kycLevels: { '0': '未认证', '1': '已实名', '2': '已实名并绑卡' },
     riskLevel: {
       R1: 'R1 · 低风险：适合所有投资者（C1 及以上）',
       R2: 'R2 · 中低风险：适合风险类型 C2 及以上的投资者',

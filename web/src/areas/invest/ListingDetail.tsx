@@ -80,7 +80,7 @@ export function ListingDetail() {
                     <Descriptions.Item label={t('kycLevel')}>
                       {b.kycLevel === undefined || b.kycLevel === null
                         ? '—'
-                        : t(`kycLevels.${String(b.kycLevel)}`, { defaultValue: String(b.kycLevel) })}
+                        : t(`common:kycLevels.${String(b.kycLevel)}`, { defaultValue: String(b.kycLevel) })}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('previousLoans')}>
                       {String(b.previousLoans ?? 0)}

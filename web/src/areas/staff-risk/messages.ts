@@ -138,7 +138,6 @@ const messages: Messages = {
       days_other: '{{count}} days',
       years_one: '{{count}} year',
       years_other: '{{count}} years',
-      kycLevels: { '0': 'Not verified', '1': 'Real name verified', '2': 'Verified, card bound' },
     },
     sourceNames: {
       bureau: 'Credit bureau',
@@ -297,7 +296,6 @@ const messages: Messages = {
       months_other: '{{count}} 个月',
       days_other: '{{count}} 天',
       years_other: '{{count}} 年',
-      kycLevels: { '0': '未认证', '1': '已实名', '2': '已实名并绑卡' },
     },
     sourceNames: {
       bureau: '征信',

@@ -42,7 +42,7 @@ export function fieldValue(key: string, value: unknown, t: TFunction): ReactNode
     case 'purpose':
       return t(`invest:purpose.${String(value)}`, { defaultValue: String(value) });
     case 'kycLevel':
-      return t(`values.kycLevels.${String(value)}`, { defaultValue: String(value) });
+      return t(`common:kycLevels.${String(value)}`, { defaultValue: String(value) });
     case 'region':
       return regionName(String(value));
     case 'debtToIncome':
