@@ -29,7 +29,7 @@ import {
 } from './loans.ts';
 import { transferId } from './plan.ts';
 import type { Product } from './products.ts';
-import { interestBetween } from './schedule.ts';
+import { interestBetween, xirr } from './schedule.ts';
 import { daysBetweenDates, interestStart } from './servicing.ts';
 
 /**
@@ -234,8 +234,46 @@ export async function quoteNoteListing(context: LendingContext, listingId: strin
       product.dayCount,
       product.rounding,
     );
-    return { listing, loan: state.loan, price, accrued, sellerFee: fee, total: price + accrued };
+    const remaining = state.installments.filter((i) => !isCharged(state, i.period));
+    return {
+      listing,
+      loan: state.loan,
+      price,
+      accrued,
+      sellerFee: fee,
+      total: price + accrued,
+      remainingInstalments: remaining.length,
+      maturityDate: remaining.at(-1)?.dueDate ?? null,
+      yieldToMaturity: buyersYield(state, product, listing.principal, price + accrued, today),
+    };
   });
+}
+
+/**
+ * The buyer's yield to maturity: the XIRR of paying `cost` today and receiving the listed share of
+ * every instalment still to fall due (its principal, and its interest less the investors' service
+ * fee), as scheduled. A figure to compare listings by, not money: the share of each instalment is
+ * taken to the cent, rounding down. Null when nothing is left to receive.
+ */
+export function buyersYield(
+  state: LoanState,
+  product: Product,
+  principal: bigint,
+  cost: bigint,
+  today: PlainDate,
+): string | null {
+  const outstanding = state.principalOutstanding;
+  const remaining = state.installments.filter((i) => !isCharged(state, i.period) && i.dueDate > today);
+  if (outstanding <= 0n || principal <= 0n || cost <= 0n || remaining.length === 0) return null;
+  const keep = new Decimal(1).minus(product.investorServiceFeeRate);
+  const flows = [
+    { date: today, amount: -cost },
+    ...remaining.map((i) => {
+      const interest = applyRate(i.interest, keep, product.rounding);
+      return { date: i.dueDate, amount: ((i.principal + interest) * principal) / outstanding };
+    }),
+  ];
+  return xirr(flows).toFixed(6);
 }
 
 /** A buyer takes a whole listing. */

@@ -238,6 +238,15 @@ export class Lending {
     return secondary.quoteNoteListing(this.context, listingId);
   }
 
+  /** Open notes for sale, newest first, each with today's quote: price, accrued interest, the buyer's yield. */
+  async noteMarket(limit: number) {
+    const listings = await secondary.noteListings(this.context.db, { status: 'open', limit });
+    const quotes = [];
+    // One after another: a pool is not flooded with a transaction per listing.
+    for (const listing of listings) quotes.push(await secondary.quoteNoteListing(this.context, listing.id));
+    return quotes;
+  }
+
   buyNote(buyerId: string, listingId: string, audit?: AuditContext) {
     return secondary.buyNote(this.context, buyerId, listingId, audit);
   }

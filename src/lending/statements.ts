@@ -59,6 +59,46 @@ export interface InvestorStatement {
   readonly frozenInBids: bigint;
   readonly xirr: string | null;
   readonly notes: NoteStatement[];
+  /** Month by month (YYYY-MM), oldest first: what was received, and what is scheduled to come. */
+  readonly monthly: MonthOfReturns[];
+}
+
+export interface MonthOfReturns {
+  readonly month: string;
+  readonly principalReceived: bigint;
+  readonly interestReceived: bigint;
+  /** The reserve's advances on overdue instalments. */
+  readonly advancedReceived: bigint;
+  readonly principalToCome: bigint;
+  readonly interestToCome: bigint;
+}
+
+type MonthTotals = { -readonly [K in keyof MonthOfReturns]: K extends 'month' ? string : bigint };
+
+/** The months' totals, kept by month as they are added to. */
+class Months {
+  private readonly byMonth = new Map<string, MonthTotals>();
+
+  add(date: PlainDate, kind: Exclude<keyof MonthOfReturns, 'month'>, amount: bigint): void {
+    const month = date.slice(0, 7);
+    let totals = this.byMonth.get(month);
+    if (!totals) {
+      totals = {
+        month,
+        principalReceived: 0n,
+        interestReceived: 0n,
+        advancedReceived: 0n,
+        principalToCome: 0n,
+        interestToCome: 0n,
+      };
+      this.byMonth.set(month, totals);
+    }
+    totals[kind] += amount;
+  }
+
+  list(): MonthOfReturns[] {
+    return [...this.byMonth.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+  }
 }
 
 /**
@@ -66,7 +106,7 @@ export interface InvestorStatement {
  * against the investors' notes and the reserve's general share (largest remainder), the interest net
  * of the investor service fee.
  */
-function shareOfFuture(state: LoanState, product: Product, noteId: string) {
+function shareOfFuture(state: LoanState, product: Product, noteId: string, months?: Months) {
   const investors = state.notes.filter((n) => n.kind === 'investor' && n.principal > 0n);
   const index = investors.findIndex((n) => n.id === noteId);
   let principal = 0n;
@@ -87,6 +127,8 @@ function shareOfFuture(state: LoanState, product: Product, noteId: string) {
     const i = gross - applyRate(gross, product.investorServiceFeeRate, product.rounding);
     principal += p;
     interest += i;
+    months?.add(installment.dueDate, 'principalToCome', p);
+    months?.add(installment.dueDate, 'interestToCome', i);
     if (!next) next = { date: installment.dueDate, principal: p, interest: i };
   }
   return { principal, interest, next };
@@ -156,6 +198,7 @@ async function statementIn(
   const dates = await flowDates(trx, transfers.filter(isInvestorFlow));
   const byNote = new Map<string, { principal: bigint; interest: bigint; advanced: bigint; sale: bigint }>();
   const flows: { date: PlainDate; amount: bigint }[] = [];
+  const months = new Months();
   const entry = (id: string) => {
     let e = byNote.get(id);
     if (!e) {
@@ -179,9 +222,18 @@ async function statementIn(
       continue;
     }
     const e = entry(t.userData!);
-    if (t.code === LendingCode.payoutPrincipal) e.principal += t.amount;
-    if (t.code === LendingCode.payoutInterest) e.interest += t.amount;
-    if (t.code === LendingCode.advance) e.advanced += t.amount;
+    if (t.code === LendingCode.payoutPrincipal) {
+      e.principal += t.amount;
+      months.add(date, 'principalReceived', t.amount);
+    }
+    if (t.code === LendingCode.payoutInterest) {
+      e.interest += t.amount;
+      months.add(date, 'interestReceived', t.amount);
+    }
+    if (t.code === LendingCode.advance) {
+      e.advanced += t.amount;
+      months.add(date, 'advancedReceived', t.amount);
+    }
     flows.push({ date, amount: t.amount });
   }
   const states = new Map<string, LoanState>();
@@ -200,7 +252,7 @@ async function statementIn(
       products.set(key, product);
     }
     const holding = state.notes.find((n) => n.id === note.id)!;
-    const future = shareOfFuture(state, product, note.id);
+    const future = shareOfFuture(state, product, note.id, months);
     const received = byNote.get(note.id) ?? { principal: 0n, interest: 0n, advanced: 0n, sale: 0n };
     statements.push({
       noteId: note.id,
@@ -253,6 +305,7 @@ async function statementIn(
     frozenInBids: frozen.rows[0]!.amount,
     xirr: rate ? rate.toFixed(6) : null,
     notes: statements,
+    monthly: months.list(),
   };
 }
 

@@ -72,6 +72,46 @@ describe('the secondary market', () => {
     const accrued = new Decimal(1000).times(plan.loan.annualRate).times(10).div(360).toDecimalPlaces(2);
     expect(quote).toMatchObject({ price: '980.00', accruedInterest: accrued.toFixed(2), sellerFee: '4.90' });
     expect(quote.total).toBe(accrued.plus(980).toFixed(2));
+    expect(quote.remainingInstalments).toBe(11);
+
+    // The market lists it with its loan's terms and today's price, and the buyer's yield to maturity:
+    // the rate at which the buyer's share of the instalments to come, net of the investors' fee,
+    // discounts back to what the buyer pays today.
+    const market = (await t.app.inject({ method: 'GET', url: '/v1/lending/note-listings' })).json();
+    const row = market.find((l: { id: string }) => l.id === listed.json().id);
+    expect(row).toMatchObject({
+      product: plan.loan.product,
+      grade: plan.loan.grade,
+      annualRate: plan.loan.annualRate,
+      remainingInstalments: 11,
+      maturityDate: plan.installments[11].dueDate,
+      price: '980.00',
+      total: quote.total,
+      yieldToMaturity: quote.yieldToMaturity,
+    });
+    const product = (
+      await t.app.inject({ method: 'GET', url: `/v1/lending/products/${plan.loan.product.split('@')[0]}` })
+    ).json();
+    const keep = new Decimal(1).minus(product.current.config.investorServiceFeeRate);
+    const toCome = plan.installments.slice(1) as { dueDate: string; principal: string; interest: string }[];
+    const outstanding = toCome.reduce((sum, i) => sum.plus(i.principal), new Decimal(0));
+    const ytm = new Decimal(quote.yieldToMaturity);
+    const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+    const npv = toCome.reduce(
+      (sum, i) =>
+        sum.plus(
+          new Decimal(i.principal)
+            .plus(new Decimal(i.interest).times(keep))
+            .times(1000)
+            .div(outstanding)
+            .div(ytm.plus(1).pow(new Decimal(days(listDay, i.dueDate)).div(365))),
+        ),
+      new Decimal(quote.total).neg(),
+    );
+    // The yield takes the buyer's share of each instalment to the cent: at most a cent apart each.
+    expect(npv.abs().toNumber()).toBeLessThan(0.01 * toCome.length);
+    // Bought at a discount, the note yields more than a holder at par earns (the rate less the fee).
+    expect(ytm.gt(new Decimal(plan.loan.annualRate).times(keep))).toBe(true);
 
     const buyer = await investor(t, '5000.00');
     expect((await post(seller, `/v1/lending/note-listings/${listed.json().id}/buy`)).json().error.code).toBe(

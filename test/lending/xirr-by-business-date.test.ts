@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysBetween, type PlainDate } from '../../src/kernel/index.ts';
+import { addDays, Decimal, daysBetween, type PlainDate } from '../../src/kernel/index.ts';
 import {
   applyFor,
   bid,
@@ -97,6 +97,25 @@ describe('an investor whose flows happen across catch-up day-closes', () => {
     expect(expected).toBeGreaterThan(0.01);
     expect(expected).toBeLessThan(1);
     expect(Number(statement.xirr)).toBeCloseTo(expected, 6);
+
+    // Month by month: the repayment in the month of the day it was booked, and what the loans still
+    // held will pay in the months they fall due; the months add up to the statement's totals.
+    type Month = Record<
+      'month' | 'principalReceived' | 'interestReceived' | 'principalToCome' | 'interestToCome',
+      string
+    >;
+    const monthly = statement.monthly as Month[];
+    expect(monthly.map((m) => m.month)).toEqual([...new Set(monthly.map((m) => m.month))].sort());
+    const repaid = monthly.find((m) => m.month === addDays(start, 7).slice(0, 7))!;
+    expect(repaid.principalReceived).toBe('1000.00');
+    expect(new Decimal(repaid.interestReceived).plus(1000).toFixed(2)).toBe(flows[3]!.amount.toFixed(2));
+    const total = (key: keyof Month) =>
+      monthly.reduce((sum, m) => sum.plus(m[key]), new Decimal(0)).toFixed(2);
+    expect(total('interestReceived')).toBe(statement.interestReceived);
+    expect(total('principalReceived')).toBe(statement.principalReceived);
+    expect(total('interestToCome')).toBe(statement.interestToCome);
+    expect(total('principalToCome')).toBe('2000.00');
+    expect(new Decimal(total('interestToCome')).gt(0)).toBe(true);
 
     // A database from before the flows' dates were recorded: each is dated from the lending journal
     // row written with it (the loan's start date, the repayment's business date), to the same rate.

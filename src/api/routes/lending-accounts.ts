@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
-import { notFound } from '../../kernel/index.ts';
+import { Decimal, notFound } from '../../kernel/index.ts';
 import { userIdOf } from '../auth.ts';
 import { moneySchema, rateSchema } from '../schemas.ts';
 import { context } from './identity.ts';
@@ -222,15 +222,27 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         config: { auth: 'public' },
         schema: {
           tags: ['lending'],
-          summary: 'Notes for sale',
+          summary:
+            "Notes for sale, each with its loan's rate, grade and term, the instalments left, and today's price, accrued interest and the buyer's yield to maturity",
           querystring: limitQuery,
           response: { 200: z.array(anyObject), ...errors },
         },
       },
       async (request) =>
-        (await lending.noteListings({ status: 'open', limit: request.query.limit })).map(
-          (l) => noteListingJson(l) as Record<string, unknown>,
-        ),
+        (await lending.noteMarket(request.query.limit)).map((q) => ({
+          ...(noteListingJson(q.listing) as Record<string, unknown>),
+          product: `${q.loan.productId}@${q.loan.productVersion}`,
+          annualRate: new Decimal(q.loan.annualRate).toFixed(4),
+          grade: q.loan.grade,
+          term: q.loan.term,
+          termUnit: q.loan.termUnit,
+          remainingInstalments: q.remainingInstalments,
+          maturityDate: q.maturityDate,
+          price: yuan(q.price),
+          accruedInterest: yuan(q.accrued),
+          total: yuan(q.total),
+          yieldToMaturity: q.yieldToMaturity,
+        })),
     );
     app.get(
       '/lending/note-listings/:id',
@@ -252,6 +264,9 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
           accruedInterest: yuan(q.accrued),
           total: yuan(q.total),
           sellerFee: yuan(q.sellerFee),
+          remainingInstalments: q.remainingInstalments,
+          maturityDate: q.maturityDate,
+          yieldToMaturity: q.yieldToMaturity,
         };
       },
     );
