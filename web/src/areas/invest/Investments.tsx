@@ -8,7 +8,7 @@ import { formatMoney, formatRate } from '../../money.ts';
 import { cny } from './lending.ts';
 import { MyNoteListings } from './MyNoteListings.tsx';
 import { NotesTable } from './NotesTable.tsx';
-import { ReturnsChart } from './ReturnsChart.tsx';
+import { type MonthOfReturns, ReturnsChart } from './ReturnsChart.tsx';
 import { DateCell } from './ScheduleTable.tsx';
 
 export interface NoteStatement {
@@ -42,6 +42,7 @@ export interface InvestorStatement {
   frozenInBids: string;
   xirr: string | null;
   notes: NoteStatement[];
+  monthly: MonthOfReturns[];
 }
 interface Bid {
   id: string;
@@ -175,8 +176,8 @@ export function Investments() {
                 {
                   key: 'chart',
                   label: t('chartTab'),
-                  children: s.notes.length ? (
-                    <ReturnsChart notes={s.notes} />
+                  children: s.monthly.length ? (
+                    <ReturnsChart months={s.monthly} />
                   ) : (
                     <Typography.Text type="secondary">{t('noNotes')}</Typography.Text>
                   ),

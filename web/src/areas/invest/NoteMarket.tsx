@@ -1,15 +1,31 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Descriptions, Modal, Table, Typography } from 'antd';
+import { App, Button, Descriptions, Modal, Space, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, newKey } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
+import { formatDate } from '../../i18n/index.ts';
+import { formatMoney } from '../../money.ts';
 import { useMe } from '../../session.tsx';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { GradeTag } from './ListingCard.tsx';
 import { cny, type Loan } from './lending.ts';
 import type { NoteListing } from './MyNoteListings.tsx';
 import { DateCell } from './ScheduleTable.tsx';
+
+/** A note for sale as the market lists it: with its loan's terms and today's price and yield. */
+interface MarketRow extends NoteListing {
+  grade: string;
+  annualRate: string;
+  term: number;
+  termUnit: 'month' | 'day';
+  remainingInstalments: number;
+  maturityDate: string | null;
+  accruedInterest: string;
+  total: string;
+  yieldToMaturity: string | null;
+}
 
 interface Quote {
   listing: NoteListing;
@@ -18,6 +34,9 @@ interface Quote {
   accruedInterest: string;
   total: string;
   sellerFee: string;
+  remainingInstalments: number;
+  maturityDate: string | null;
+  yieldToMaturity: string | null;
 }
 
 function BuyModal({ id, onClose }: { id: string; onClose: () => void }) {
@@ -70,6 +89,16 @@ function BuyModal({ id, onClose }: { id: string; onClose: () => void }) {
             <Descriptions.Item label={t('youPay')}>
               <Amount value={cny(q.total)} strong />
             </Descriptions.Item>
+            <Descriptions.Item label={t('remainingTerm')}>
+              {t(q.loan.termUnit === 'day' ? 'remainingOfDays' : 'remainingOf', {
+                count: q.remainingInstalments,
+                term: q.loan.term,
+              })}
+              {q.maturityDate ? ` · ${t('maturity')} ${formatDate(q.maturityDate)}` : ''}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('ytm')}>
+              {q.yieldToMaturity === null ? '—' : <Rate value={q.yieldToMaturity} />}
+            </Descriptions.Item>
           </Descriptions>
         )}
       </QueryView>
@@ -89,7 +118,7 @@ export function NoteMarket() {
   const [buying, setBuying] = useState<string | null>(null);
   const listings = useQuery({
     queryKey: ['note-listings'],
-    queryFn: () => api.get<NoteListing[]>('/v1/lending/note-listings', { limit: 200 }),
+    queryFn: () => api.get<MarketRow[]>('/v1/lending/note-listings', { limit: 200 }),
   });
   return (
     <>
@@ -97,17 +126,40 @@ export function NoteMarket() {
       <Typography.Paragraph type="secondary">{t('noteMarketHint')}</Typography.Paragraph>
       <QueryView query={listings} empty={(list) => list.length === 0}>
         {(list) => (
-          <Table<NoteListing>
+          <ResponsiveTable<MarketRow>
+            label={t('noteMarketTitle')}
             size="small"
             rowKey="id"
             dataSource={list}
-            scroll={{ x: true }}
+            actionKeys={['buy']}
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
             columns={[
               {
                 title: t('listing'),
                 dataIndex: 'loanId',
-                render: (id: string) => <Link to={`/market/${id}`}>{id.slice(-8)}</Link>,
+                render: (id: string, l) => (
+                  <Space size={4}>
+                    <Link to={`/market/${id}`}>{id.slice(-8)}</Link>
+                    <GradeTag grade={l.grade} />
+                  </Space>
+                ),
+              },
+              { title: t('annualRate'), dataIndex: 'annualRate', render: (v: string) => <Rate value={v} /> },
+              {
+                title: t('remainingTerm'),
+                key: 'remaining',
+                render: (_, l) => (
+                  <Tooltip
+                    title={l.maturityDate ? `${t('maturity')} ${formatDate(l.maturityDate)}` : undefined}
+                  >
+                    <span>
+                      {t(l.termUnit === 'day' ? 'remainingOfDays' : 'remainingOf', {
+                        count: l.remainingInstalments,
+                        term: l.term,
+                      })}
+                    </span>
+                  </Tooltip>
+                ),
               },
               {
                 title: t('principal'),
@@ -115,7 +167,28 @@ export function NoteMarket() {
                 render: (v: string) => <Amount value={cny(v)} />,
               },
               { title: t('discount'), dataIndex: 'discountRate', render: (v: string) => <Rate value={v} /> },
-              { title: t('listedOn'), dataIndex: 'listedOn', render: (d: string) => <DateCell value={d} /> },
+              {
+                title: t('youPay'),
+                dataIndex: 'total',
+                render: (v: string, l) => (
+                  <Tooltip
+                    title={`${t('price')} ${formatMoney(cny(l.price ?? '0.00'))} + ${t('accruedInterest')} ${formatMoney(cny(l.accruedInterest))}`}
+                  >
+                    <span>
+                      <Amount value={cny(v)} />
+                    </span>
+                  </Tooltip>
+                ),
+              },
+              {
+                title: (
+                  <Tooltip title={t('ytmHint')}>
+                    <span>{t('ytm')}</span>
+                  </Tooltip>
+                ),
+                dataIndex: 'yieldToMaturity',
+                render: (v: string | null) => (v === null ? '—' : <Rate value={v} />),
+              },
               {
                 title: t('expiresOn'),
                 dataIndex: 'expiresOn',

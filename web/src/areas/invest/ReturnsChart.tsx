@@ -1,46 +1,92 @@
 import { theme } from 'antd';
-import * as echarts from 'echarts';
-import { useEffect, useRef } from 'react';
+import dayjs from 'dayjs';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { NoteStatement } from './Investments.tsx';
+import { EChart } from '../staff-ops/EChart.tsx';
 
-/** Received and to come per note, stacked. Numbers only for drawing; every figure shown elsewhere is exact. */
-export function ReturnsChart({ notes }: { notes: NoteStatement[] }) {
-  const { t } = useTranslation('invest');
+/** One month of an investor's returns, as the statement gives it (amounts as decimal strings). */
+export interface MonthOfReturns {
+  month: string;
+  principalReceived: string;
+  interestReceived: string;
+  advancedReceived: string;
+  principalToCome: string;
+  interestToCome: string;
+}
+
+/**
+ * Returns over time: each month's principal and interest, received (solid) and scheduled to come
+ * (pale), and a line of the interest earned so far and to come, summed month after month. Numbers
+ * only for drawing; every figure shown as text elsewhere is exact.
+ */
+export function ReturnsChart({ months }: { months: MonthOfReturns[] }) {
+  const { t, i18n } = useTranslation('invest');
   const { token } = theme.useToken();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
+  const zh = i18n.language === 'zh';
+  const option = useMemo(() => {
     const draw = (text: string) => Number(text); // drawing only
-    const labels = notes.map((n) => `${n.grade} · ${n.noteId.slice(-4)}`);
-    const series = [
-      { key: 'principalReceived', name: t('chart.principalReceived'), color: token.colorSuccess },
-      { key: 'interestReceived', name: t('chart.interestReceived'), color: token.colorPrimary },
-      { key: 'principalToCome', name: t('chart.principalToCome'), color: token.colorTextQuaternary },
-      { key: 'interestToCome', name: t('chart.interestToCome'), color: token.colorWarning },
-    ] as const;
-    chart.setOption({
-      textStyle: { color: token.colorText },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { textStyle: { color: token.colorText }, top: 0 },
-      grid: { left: 8, right: 8, bottom: 8, top: 56, containLabel: true },
-      xAxis: { type: 'category', data: labels, axisLabel: { color: token.colorTextSecondary } },
-      yAxis: { type: 'value', axisLabel: { color: token.colorTextSecondary } },
-      series: series.map((s) => ({
-        name: s.name,
-        type: 'bar',
-        stack: 'total',
-        itemStyle: { color: s.color },
-        data: notes.map((n) => draw(n[s.key])),
-      })),
+    const labels = months.map((m) => dayjs(`${m.month}-01`).format(zh ? 'YYYY年M月' : 'MMM YYYY'));
+    let sum = 0;
+    const cumulative = months.map((m) => {
+      sum += draw(m.interestReceived) + draw(m.interestToCome);
+      return Math.round(sum * 100) / 100;
     });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
+    const bar = (name: string, values: number[], color: string) => ({
+      name,
+      type: 'bar' as const,
+      stack: 'month',
+      itemStyle: { color },
+      data: values,
+    });
+    return {
+      tooltip: { trigger: 'axis' as const },
+      legend: { top: 0, textStyle: { color: token.colorText } },
+      grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
+      xAxis: {
+        type: 'category' as const,
+        data: labels,
+        axisLabel: { color: token.colorTextSecondary, hideOverlap: true },
+      },
+      yAxis: [
+        { type: 'value' as const, axisLabel: { color: token.colorTextSecondary } },
+        {
+          type: 'value' as const,
+          axisLabel: { color: token.colorTextSecondary },
+          splitLine: { show: false },
+        },
+      ],
+      series: [
+        bar(
+          t('chart.principalReceived'),
+          months.map((m) => draw(m.principalReceived) + draw(m.advancedReceived)),
+          token.colorSuccess,
+        ),
+        bar(
+          t('chart.interestReceived'),
+          months.map((m) => draw(m.interestReceived)),
+          token.colorPrimary,
+        ),
+        bar(
+          t('chart.principalToCome'),
+          months.map((m) => draw(m.principalToCome)),
+          token.colorTextQuaternary,
+        ),
+        bar(
+          t('chart.interestToCome'),
+          months.map((m) => draw(m.interestToCome)),
+          token.colorWarning,
+        ),
+        {
+          name: t('chart.interestCumulative'),
+          type: 'line' as const,
+          yAxisIndex: 1,
+          smooth: true,
+          symbol: 'circle',
+          itemStyle: { color: token.colorError },
+          data: cumulative,
+        },
+      ],
     };
-  }, [notes, t, token]);
-  return <div ref={ref} role="img" aria-label={t('chart.label')} style={{ width: '100%', height: 300 }} />;
+  }, [months, t, token, zh]);
+  return <EChart option={option} label={t('chart.label')} height={320} />;
 }
