@@ -145,15 +145,11 @@ describe.runIf(enabled).sequential('the home page', () => {
     await context.close();
   }, 120_000);
 
-  it('meets WCAG 2 AA on the visitor home, in both themes (axe-core)', async () => {
+  it("meets WCAG 2 AA on the visitor's and an investor's home, in both themes (axe-core)", async () => {
     const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     const found: string[] = [];
-    for (const theme of ['light', 'dark'] as const) {
-      const lang = theme === 'dark' ? 'zh' : 'en';
-      const { context, page, problems } = await newVisitor(browser, netfin.url, { theme, bypassCSP: true });
-      await page.goto(`/?lang=${lang}`);
+    const check = async (page: Page, label: string) => {
       await page.getByTestId('listing-card').first().waitFor();
-      await page.getByTestId('platform-figures').waitFor();
       await page.waitForLoadState('networkidle');
       await page.addScriptTag({ content: axe });
       const result = (await page.evaluate("axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })")) as {
@@ -161,15 +157,26 @@ describe.runIf(enabled).sequential('the home page', () => {
       };
       for (const v of result.violations)
         found.push(
-          `${theme} /: ${v.id} (${v.help}) at ${v.nodes
+          `${label}: ${v.id} (${v.help}) at ${v.nodes
             .map((n) => n.target.join(' '))
             .slice(0, 3)
             .join(', ')}`,
         );
+    };
+    for (const theme of ['light', 'dark'] as const) {
+      const lang = theme === 'dark' ? 'zh' : 'en';
+      const { context, page, problems } = await newVisitor(browser, netfin.url, { theme, bypassCSP: true });
+      await page.goto(`/?lang=${lang}`);
+      await page.getByTestId('platform-figures').waitFor();
+      await check(page, `${theme} visitor /`);
       if (theme === 'dark') await screenshots(page, 'home-visitor-dark');
+      await signIn(page, '13900000001');
+      await page.goto('/');
+      await page.getByTestId('next-actions').getByRole('listitem').first().waitFor();
+      await check(page, `${theme} investor /`);
       expect(problems).toEqual([]);
       await context.close();
     }
     expect(found).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
