@@ -21,6 +21,7 @@ export type {
 export { lendingForExport, openPositionsOf } from './data-export.ts';
 export type { DaySummary } from './day.ts';
 export type { OverdueLoan } from './day-steps.ts';
+export type { PlatformFigures } from './figures.ts';
 export { bucketOf, type Loan, type LoanStatus } from './loans.ts';
 export {
   type Application,

@@ -28,6 +28,7 @@ import {
   repaidBetween,
 } from './day-steps.ts';
 import * as disbursement from './disbursement.ts';
+import { FiguresCache } from './figures.ts';
 import { getLoan, type LendingContext, type Loan, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
 import { type AssignedDraw, type CreditDrawHooks, listAssignedDraw, OriginRegistry } from './origin.ts';
@@ -56,6 +57,7 @@ export class Lending {
   readonly context: LendingContext;
   readonly products: ProductStore;
   private readonly bidQueue: BidQueue;
+  private readonly figures: FiguresCache;
 
   constructor(options: LendingOptions) {
     this.products = new ProductStore(options.db, options.clock, options.identity);
@@ -66,6 +68,7 @@ export class Lending {
       contracts: new ContractHookRegistry(),
     };
     this.bidQueue = new BidQueue(this.context);
+    this.figures = new FiguresCache(this.context);
     // A risk officer's approval of a referred application lists the loan, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
       const loanId = await market.listApprovedReview(this.context, trx, outcome);
@@ -288,6 +291,14 @@ export class Lending {
 
   reserve() {
     return reserveStatus(this.context, this.context.clock.businessDate());
+  }
+
+  /**
+   * The platform's figures for the public home page (figures.ts): volume lent, loans, investors and
+   * borrowers, outstanding and overdue principal, the reserve and its coverage. Kept for 60 s.
+   */
+  platformFigures() {
+    return this.figures.get();
   }
 
   /** The operator puts capital into the risk reserve fund (from platform equity). */

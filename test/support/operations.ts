@@ -57,4 +57,6 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/lending/listings/{id}',
   'GET /v1/lending/note-listings',
   'GET /v1/lending/note-listings/{id}',
+  // The platform's figures on the public home page: totals and ratios, nothing about any one person.
+  'GET /v1/lending/platform-figures',
 ]);

@@ -12,6 +12,7 @@ import type { AreaRoute } from './areas/types.ts';
 import { Forbidden } from './components/ui.tsx';
 import { RoutesContext } from './layout/routes-context.ts';
 import { Shell } from './layout/Shell.tsx';
+import { VisitorShell } from './layout/VisitorShell.tsx';
 import { useMe } from './session.tsx';
 
 const areas = import.meta.glob<{ routes: AreaRoute[] }>('./areas/*/routes.tsx', { eager: true });
@@ -119,6 +120,10 @@ function Pages({ dark, onToggleTheme }: { dark: boolean; onToggleTheme: () => vo
               <Shell me={user} routes={ROUTES} dark={dark} onToggleTheme={onToggleTheme}>
                 {route.allow && !route.allow(user) ? <Forbidden /> : route.element}
               </Shell>
+            ) : route.visitor ? (
+              <VisitorShell dark={dark} onToggleTheme={onToggleTheme}>
+                {route.visitor}
+              </VisitorShell>
             ) : (
               <Navigate
                 to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}

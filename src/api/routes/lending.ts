@@ -4,7 +4,7 @@ import type { Platform } from '../../app/platform.ts';
 import { QUESTIONNAIRE } from '../../identity/index.ts';
 import { PURPOSES, previewSchedule, REPAYMENT_METHODS } from '../../lending/index.ts';
 import { userIdOf } from '../auth.ts';
-import { moneySchema, rateSchema } from '../schemas.ts';
+import { moneyResponseSchema, moneySchema, rateSchema } from '../schemas.ts';
 import { context } from './identity.ts';
 import {
   anyObject,
@@ -18,6 +18,7 @@ import {
   limitQuery,
   loanJson,
   loanSchema,
+  money,
   productJson,
   productSchema,
   scheduleQuery,
@@ -285,6 +286,57 @@ export function lendingRoutes(platform: Platform): FastifyPluginAsyncZod {
         return {
           items,
           nextBefore: loans.length === request.query.limit ? loans[loans.length - 1]!.id : null,
+        };
+      },
+    );
+    app.get(
+      '/lending/platform-figures',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['lending'],
+          summary:
+            "The platform's figures for anyone: principal lent, loans funded, investors and borrowers, outstanding and overdue principal, the overdue rate, the risk reserve and its coverage (kept 60 s); nothing about any one person",
+          response: {
+            200: z.object({
+              lentPrincipal: moneyResponseSchema.describe('Principal of every loan ever disbursed'),
+              loansFunded: z.number().int(),
+              investors: z.number().int().describe('People who ever held a note (funded or bought one)'),
+              borrowers: z.number().int().describe('People who ever had a loan disbursed'),
+              outstandingPrincipal: moneyResponseSchema.describe(
+                "Active loans' principal receivable (ledger)",
+              ),
+              overduePrincipal: moneyResponseSchema.describe(
+                'Outstanding principal of the active loans more than 0 days past due',
+              ),
+              overdueRate: z
+                .string()
+                .nullable()
+                .describe('overduePrincipal / outstandingPrincipal (null when nothing is outstanding)'),
+              reserveBalance: moneyResponseSchema.describe('The risk reserve fund (ledger)'),
+              reserveCoverageOfOverdue: z
+                .string()
+                .nullable()
+                .describe('reserveBalance / overduePrincipal (null when nothing is overdue)'),
+              reserveCoverageOfOutstanding: z
+                .string()
+                .nullable()
+                .describe('reserveBalance / outstandingPrincipal (null when nothing is outstanding)'),
+              asOf: z.string(),
+              businessDate: z.string(),
+            }),
+          },
+        },
+      },
+      async () => {
+        const f = await lending.platformFigures();
+        return {
+          ...f,
+          lentPrincipal: money(f.lentPrincipal),
+          outstandingPrincipal: money(f.outstandingPrincipal),
+          overduePrincipal: money(f.overduePrincipal),
+          reserveBalance: money(f.reserveBalance),
+          asOf: f.asOf.toISOString(),
         };
       },
     );

@@ -10,6 +10,11 @@ export interface AreaRoute {
   readonly element: ReactNode;
   /** Reachable signed out (sign-in, sign-up); every other page needs a session. */
   readonly public?: boolean;
+  /**
+   * What a visitor (signed out) sees here, in the visitor's frame, instead of being sent to sign in:
+   * the public home page at `/`, the open listings at `/market`.
+   */
+  readonly visitor?: ReactNode;
   /** Who may open it; the server checks again. Default: any signed-in user. */
   readonly allow?: (me: Me) => boolean;
   /** A menu entry: its label (an i18n key, "namespace:key"), group and place. */

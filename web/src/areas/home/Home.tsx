@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Flex, Row, Space, Statistic, Tag, Typography } from 'antd';
+import { Button, Card, Col, Flex, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Money } from '../../api.ts';
@@ -8,7 +8,10 @@ import { useRoutes } from '../../layout/routes-context.ts';
 import { formatMoney } from '../../money.ts';
 import { can, isCustomer, type Me, useMe } from '../../session.tsx';
 import type { LoanView } from '../borrow/loan-view.ts';
+import { daysUntil } from '../invest/lending.ts';
+import type { NoteListing } from '../invest/MyNoteListings.tsx';
 import { useCards, type Wallet } from '../wallet/types.ts';
+import { ListingStrip } from './ListingStrip.tsx';
 
 const cny = (amount: string): Money => ({ amount, currency: 'CNY' });
 
@@ -31,6 +34,22 @@ function Figure({ title, value, note }: { title: string; value: string; note?: s
   );
 }
 
+/** How many days ahead a repayment counts as due soon. */
+const DUE_SOON_DAYS = 10;
+
+interface Action {
+  readonly key: string;
+  readonly text: string;
+  readonly to: string;
+  readonly button: string;
+  readonly tone?: 'danger' | 'warning';
+}
+
+/**
+ * What the customer could do next, from what the app already knows: an overdue loan, a repayment due
+ * soon, the steps to get ready (identity, card, risk assessment, payment password), an empty wallet,
+ * auto-invest off, notes for sale. Each links to the page that does it.
+ */
 function CustomerHome({ me }: { me: Me }) {
   const { t } = useTranslation('home');
   const wallet = useQuery({ queryKey: ['wallet'], queryFn: () => api.get<Wallet>('/v1/me/wallet') });
@@ -42,7 +61,7 @@ function CustomerHome({ me }: { me: Me }) {
   const cards = useCards();
   const risk = useQuery({
     queryKey: ['risk-assessment'],
-    queryFn: () => api.get<{ riskClass?: string | null } | null>('/v1/me/risk-assessment'),
+    queryFn: () => api.get<{ riskClass?: string | null; valid?: boolean } | null>('/v1/me/risk-assessment'),
   });
   const active = (loans.data ?? []).filter((view) => view.loan.status === 'active');
   const next = active
@@ -56,10 +75,62 @@ function CustomerHome({ me }: { me: Me }) {
       done: (cards.data ?? []).some((card) => card.status === 'active'),
       to: '/account?tab=cards',
     },
-    { key: 'risk', done: !!risk.data?.riskClass, to: '/account?tab=risk' },
+    { key: 'risk', done: !!risk.data?.riskClass && risk.data.valid !== false, to: '/account?tab=risk' },
     { key: 'password', done: me.hasPaymentPassword, to: '/account?tab=security' },
   ];
-  const pending = steps.filter((step) => !step.done);
+  const autoInvest = useQuery({
+    queryKey: ['auto-invest'],
+    queryFn: () => api.get<{ enabled: boolean } | null>('/v1/me/auto-invest'),
+  });
+  const noteListings = useQuery({
+    queryKey: ['note-listings'],
+    queryFn: () => api.get<NoteListing[]>('/v1/lending/note-listings', { limit: 200 }),
+  });
+  const ready = cards.isSuccess && risk.isSuccess && loans.isSuccess && wallet.isSuccess;
+  const actions: Action[] = [];
+  for (const view of active.filter((v) => v.dpd > 0))
+    actions.push({
+      key: `overdue-${view.loan.id}`,
+      text: t('actionOverdue', { count: view.dpd, amount: formatMoney(cny(view.due)) }),
+      to: `/loans/${view.loan.id}`,
+      button: t('repayNow'),
+      tone: 'danger',
+    });
+  for (const view of active.filter((v) => v.dpd === 0 && v.nextDue)) {
+    const due = view.nextDue!;
+    if (daysUntil(due.date) > DUE_SOON_DAYS) continue;
+    actions.push({
+      key: `due-${view.loan.id}`,
+      text: t('actionDue', { date: formatDate(due.date), amount: formatMoney(cny(due.amount)) }),
+      to: `/loans/${view.loan.id}`,
+      button: t('repay'),
+      tone: 'warning',
+    });
+  }
+  for (const step of steps.filter((s) => !s.done))
+    actions.push({
+      key: step.key,
+      text: t(`step${step.key[0]!.toUpperCase()}${step.key.slice(1)}`),
+      to: step.to,
+      button: t('todo'),
+    });
+  if (wallet.data && /^0(\.0+)?$/.test(wallet.data.available.amount))
+    actions.push({ key: 'top-up', text: t('actionTopUp'), to: '/wallet', button: t('topUp') });
+  if (risk.data?.riskClass && autoInvest.isSuccess && !autoInvest.data?.enabled)
+    actions.push({
+      key: 'auto-invest',
+      text: t('actionAutoInvest'),
+      to: '/auto-invest',
+      button: t('turnOn'),
+    });
+  const forSale = (noteListings.data ?? []).filter((l) => l.sellerId !== me.id).length;
+  if (risk.data?.riskClass && forSale > 0)
+    actions.push({
+      key: 'notes',
+      text: t('actionNotes', { count: forSale }),
+      to: '/note-market',
+      button: t('look'),
+    });
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Row gutter={[12, 12]}>
@@ -109,26 +180,37 @@ function CustomerHome({ me }: { me: Me }) {
           </Link>
         </Flex>
       </Card>
-      {pending.length > 0 && cards.data && risk.isSuccess ? (
-        <Card title={t('steps')} size="small">
-          <Flex vertical gap={8}>
-            {steps.map((step) => (
-              <Flex key={step.key} justify="space-between" align="center" gap={8}>
-                <Typography.Text>
-                  {t(`step${step.key[0]!.toUpperCase()}${step.key.slice(1)}`)}
-                </Typography.Text>
-                {step.done ? (
-                  <Tag color="success">{t('done')}</Tag>
-                ) : (
-                  <Link to={step.to}>
-                    <Button size="small">{t('todo')}</Button>
-                  </Link>
-                )}
-              </Flex>
-            ))}
-          </Flex>
-        </Card>
-      ) : null}
+      <Card
+        title={<span id="next-actions-title">{t('nextActions')}</span>}
+        size="small"
+        data-testid="next-actions"
+      >
+        {ready ? (
+          actions.length === 0 ? (
+            <Typography.Text type="secondary">{t('allDone')}</Typography.Text>
+          ) : (
+            <ul aria-labelledby="next-actions-title" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+              {actions.map((action) => (
+                <li key={action.key} style={{ padding: '6px 0' }}>
+                  <Flex justify="space-between" align="center" gap={8}>
+                    <Typography.Text type={action.tone}>{action.text}</Typography.Text>
+                    <Link to={action.to} style={{ flex: 'none' }}>
+                      <Button size="small" type={action.tone === 'danger' ? 'primary' : 'default'}>
+                        {action.button}
+                      </Button>
+                    </Link>
+                  </Flex>
+                </li>
+              ))}
+            </ul>
+          )
+        ) : (
+          <Skeleton active paragraph={{ rows: 2 }} />
+        )}
+      </Card>
+      <Card title={t('listingsTitle')} size="small" extra={<Link to="/market">{t('allListings')}</Link>}>
+        <ListingStrip limit={3} />
+      </Card>
     </Space>
   );
 }

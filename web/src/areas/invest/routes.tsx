@@ -11,6 +11,8 @@ export const routes: AreaRoute[] = [
   {
     path: '/market',
     element: <Market />,
+    // A visitor may look (read-only): a listing's page asks them to sign in first.
+    visitor: <Market />,
     allow: isCustomer,
     nav: { label: 'nav.market', icon: <FundOutlined />, group: 'personal', order: 30 },
   },
