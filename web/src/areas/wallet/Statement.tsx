@@ -158,12 +158,6 @@ export function Statement() {
               size="small"
               pagination={false}
               dense
-              cardTitle={(row) => (
-                <span>
-                  {t(`statement.kinds.${row.kind}`)}{' '}
-                  <Typography.Text type="secondary">{formatDate(row.createdAt)}</Typography.Text>
-                </span>
-              )}
               dataSource={data.pages.flatMap((p) => p.items)}
               columns={[
                 {
