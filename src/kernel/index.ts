@@ -3,6 +3,7 @@ export { AssertionError, assert, unreachable } from './assert.ts';
 export { CanonicalJsonError, canonicalJson, canonicalSha256 } from './canonical-json.ts';
 export { BUSINESS_TIME_ZONE, type Clock, ManualClock, systemClock } from './clock.ts';
 export { Coalescer } from './coalescer.ts';
+export { csvCell, csvDocument } from './csv.ts';
 export { CNY, type Currency, currencyCodes, findCurrency, JPY, USD } from './currency.ts';
 export {
   addDays,

@@ -37,7 +37,13 @@ export {
   type TransferFlagName,
   type TransferInput,
 } from './model.ts';
-export type { AccountBalance, Balances, TransferFilter } from './queries.ts';
+export type {
+  AccountBalance,
+  Balances,
+  PostedMovement,
+  PostedMovementFilter,
+  TransferFilter,
+} from './queries.ts';
 export {
   type InTransaction,
   Ledger,

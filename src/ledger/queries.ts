@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { INT8_MAX } from './batch-state.ts';
+import { chartEntry } from './chart.ts';
 import { type Account, AccountFlag, hasFlag, type Transfer, TransferFlag } from './model.ts';
 import { ACCOUNT_COLUMNS, TRANSFER_COLUMNS, type TransferDbRow, toAccountRow, toTransfer } from './store.ts';
 
@@ -196,4 +197,106 @@ async function expiredPendingBy(
     where state = 'expired' and resolved_timestamp > ${since} and resolved_timestamp <= ${at}
       and (debit_account_id = ${accountId} or credit_account_id = ${accountId})`.execute(db);
   return rows.rows[0] ?? { debits: 0n, credits: 0n };
+}
+
+/** Which posted movements of an account a statement lists: any of `match` (all when absent). */
+export interface PostedMovementFilter {
+  readonly accountId: string;
+  /**
+   * Any of these: a code, on one side of the account only or on either; `notCodes` matches every
+   * code but those (what a caller does not know how to name).
+   */
+  readonly match?:
+    | readonly (
+        | { readonly code: number; readonly side?: 'debit' | 'credit' }
+        | { readonly notCodes: readonly number[] }
+      )[]
+    | undefined;
+  readonly side?: 'debit' | 'credit' | undefined;
+  /** Inclusive bounds on created_at. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  /** Only movements strictly before this timestamp: the page cursor (newest first). */
+  readonly before?: bigint | undefined;
+  readonly limit: number;
+}
+
+export interface PostedMovement {
+  readonly transfer: Transfer;
+  /** The side of the account the transfer is on. */
+  readonly side: 'debit' | 'credit';
+  /** The account's posted balance on its normal side just after this transfer. */
+  readonly balanceAfter: bigint;
+  /** The account on the other side. */
+  readonly counterpart: { readonly id: string; readonly code: number; readonly userData: string | null };
+}
+
+/**
+ * The transfers that changed an account's posted balances (plain transfers and posts of pending
+ * ones; not pending holds, which change only pending balances, nor voids), newest first, each with
+ * the posted balance just after it: a running sum over every posted transfer of the account up to
+ * it, whatever the filter leaves out, so it is exact on any page.
+ */
+export async function postedMovements(
+  db: Executor,
+  account: Account,
+  filter: PostedMovementFilter,
+): Promise<PostedMovement[]> {
+  const id = account.id;
+  const skip = TransferFlag.pending | TransferFlag.voidPendingTransfer;
+  const before = filter.before === undefined ? sql`true` : sql`timestamp < ${filter.before}`;
+  const match =
+    filter.match === undefined
+      ? sql`true`
+      : filter.match.length === 0
+        ? sql`false`
+        : sql.join(
+            filter.match.map((m) =>
+              'notCodes' in m
+                ? m.notCodes.length === 0
+                  ? sql`true`
+                  : sql`(r.code <> all(${[...m.notCodes]}::int[]))`
+                : m.side === undefined
+                  ? sql`(r.code = ${m.code})`
+                  : sql`(r.code = ${m.code} and r.side = ${m.side})`,
+            ),
+            sql` or `,
+          );
+  const conditions = [
+    sql`(${match})`,
+    filter.side === undefined ? sql`true` : sql`r.side = ${filter.side}`,
+    filter.from === undefined ? sql`true` : sql`r.created_at >= ${filter.from}`,
+    filter.to === undefined ? sql`true` : sql`r.created_at <= ${filter.to}`,
+  ];
+  const rows = await sql<
+    TransferDbRow & {
+      side: 'debit' | 'credit';
+      net_after: bigint;
+      other_code: number;
+      other_user_data: string | null;
+      other_id: string;
+    }
+  >`
+    with moves as (
+      select ${TRANSFER_COLUMNS}, 'debit'::text as side, -amount as delta, credit_account_id as other_id
+      from ledger_transfers where debit_account_id = ${id} and flags & ${skip} = 0 and ${before}
+      union all
+      select ${TRANSFER_COLUMNS}, 'credit'::text, amount, debit_account_id
+      from ledger_transfers where credit_account_id = ${id} and flags & ${skip} = 0 and ${before}
+    ), running as (
+      select m.*, (sum(m.delta) over (order by m.timestamp rows between unbounded preceding and current row))::int8 as net_after
+      from moves m
+    )
+    select r.*, a.code as other_code, a.user_data as other_user_data
+    from running r join ledger_accounts a on a.id = r.other_id
+    where ${sql.join(conditions, sql` and `)}
+    order by r.timestamp desc limit ${filter.limit}`.execute(db);
+  // The running sum starts at zero: credits less debits, turned to the normal side.
+  const sign = chartEntry(account.code)?.normal === 'debit' ? -1n : 1n;
+  return rows.rows.map((row) => ({
+    transfer: toTransfer(row),
+    side: row.side,
+    balanceAfter: sign * BigInt(row.net_after),
+    counterpart: { id: row.other_id, code: row.other_code, userData: row.other_user_data },
+  }));
 }

@@ -26,6 +26,9 @@ import {
   balanceAt,
   lookupAccounts,
   lookupTransfers,
+  type PostedMovement,
+  type PostedMovementFilter,
+  postedMovements,
   sumBalances,
   type TransferFilter,
 } from './queries.ts';
@@ -193,6 +196,15 @@ export class Ledger {
     options: InTransaction = {},
   ): Promise<AccountBalance[]> {
     return accountHistory(options.tx ?? this.options.db, accountId, page);
+  }
+
+  /** An account's posted movements, newest first, each with the balance after it (queries.ts). */
+  postedMovements(
+    account: Account,
+    filter: PostedMovementFilter,
+    options: InTransaction = {},
+  ): Promise<PostedMovement[]> {
+    return postedMovements(options.tx ?? this.options.db, account, filter);
   }
 
   balanceAt(account: Account, at: bigint, options: InTransaction = {}): Promise<Balances> {

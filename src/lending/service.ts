@@ -10,6 +10,7 @@ import {
   CURRENCY,
   EQUITY_ACCOUNT,
   ensurePlatformAccounts,
+  isInvestorFlow,
   LendingCode,
   post,
   RESERVE_ACCOUNT,
@@ -29,6 +30,7 @@ import {
 } from './day-steps.ts';
 import * as disbursement from './disbursement.ts';
 import { FiguresCache } from './figures.ts';
+import { flowDates } from './flow-dates.ts';
 import { getLoan, type LendingContext, type Loan, type LoanStatus, listLoans } from './loans.ts';
 import * as market from './marketplace.ts';
 import { type AssignedDraw, type CreditDrawHooks, listAssignedDraw, OriginRegistry } from './origin.ts';
@@ -69,6 +71,13 @@ export class Lending {
     };
     this.bidQueue = new BidQueue(this.context);
     this.figures = new FiguresCache(this.context);
+    // The wallet statement dates an investor's cash flows by the business date they were booked on.
+    options.payments.onStatementDates((db, transfers) =>
+      flowDates(
+        db,
+        transfers.filter((t) => isInvestorFlow(t)),
+      ),
+    );
     // A risk officer's approval of a referred application lists the loan, in the review's transaction.
     options.risk.reviews.onClosed(async (outcome, trx) => {
       const loanId = await market.listApprovedReview(this.context, trx, outcome);

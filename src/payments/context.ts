@@ -12,6 +12,7 @@ import type { PaymentChannel } from './channels/channel.ts';
 import type { CreditRefundListener } from './credit-orders.ts';
 import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
+import type { StatementDates } from './statement.ts';
 
 /** What the payment operations share: storage, time, the ledger, identity, channels and settings. */
 export interface PaymentsContext {
@@ -27,6 +28,8 @@ export interface PaymentsContext {
   submitTransfer(order: NewOrder & { userId: string; counterpartyUserId: string }): Promise<Order>;
   /** Who takes a merchant's refund of an order paid with credit (consumer credit registers it). */
   readonly creditRefunds: { listener?: CreditRefundListener };
+  /** Who knows the business dates of movements it posted into wallets (lending registers it). */
+  readonly statementDates: { provider?: StatementDates };
 }
 
 export function channelOf(context: PaymentsContext, name: string | null): PaymentChannel {

@@ -32,4 +32,16 @@ export {
 } from './reconcile.ts';
 export { Payments, type PaymentsOptions } from './service.ts';
 export { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
+export {
+  COUNTERPART_KINDS,
+  type CounterpartKind,
+  kindOf,
+  NAMED_CODES,
+  STATEMENT_CSV_CAP,
+  STATEMENT_KINDS,
+  type StatementDates,
+  type StatementFilter,
+  type StatementKind,
+  type WalletStatementLine,
+} from './statement.ts';
 export type { WalletView } from './wallet.ts';

@@ -13,6 +13,7 @@ import type { OrderFilter } from './orders.ts';
 import { ordersOfUser } from './orders.ts';
 import * as reconciliation from './reconcile.ts';
 import type { PaymentSettings } from './settings.ts';
+import * as statements from './statement.ts';
 import { TransferBatcher } from './transfer-batch.ts';
 import * as wallet from './wallet.ts';
 
@@ -49,6 +50,7 @@ export class Payments {
       notifyUrl: (channel) => `${this.publicUrl}/v1/payments/channels/${channel}/notify`,
       submitTransfer: (order) => this.transfers.submit(order),
       creditRefunds: {},
+      statementDates: {},
     };
     this.transfers = new TransferBatcher(this.context);
   }
@@ -91,6 +93,25 @@ export class Payments {
 
   history(userId: string, filter: OrderFilter) {
     return ordersOfUser(this.context.db, userId, filter);
+  }
+
+  /** The wallet's statement from the ledger: every movement, newest first, a page at a time (statement.ts). */
+  statement(userId: string, filter: statements.StatementFilter) {
+    return statements.statement(this.context, userId, filter);
+  }
+
+  /** The statement as CSV, every line the filter keeps up to STATEMENT_CSV_CAP. */
+  statementCsv(
+    userId: string,
+    filter: Omit<statements.StatementFilter, 'limit' | 'before'>,
+    language: 'zh' | 'en',
+  ) {
+    return statements.statementCsv(this.context, userId, filter, language);
+  }
+
+  /** Lending registers the business dates of the movements it posts (investor_flow_dates). */
+  onStatementDates(provider: statements.StatementDates): void {
+    this.context.statementDates.provider = provider;
   }
 
   order(userId: string, orderId: string) {

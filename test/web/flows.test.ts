@@ -373,6 +373,53 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await customer.context.close();
   }, 120_000);
 
+  it("an investor's wallet statement shows the top-up, an investment and a repayment received with their counterparts, and exports CSV", async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await signIn(page, '13900000001');
+    const statement = page.getByRole('tabpanel', { name: 'Statement' });
+    // The investment: money out, to a loan, its link opening the listing.
+    const filterKinds = async (names: string[]) => {
+      await page.goto('/wallet');
+      await statement.getByRole('row').nth(1).waitFor();
+      for (const name of names) {
+        await page.getByLabel('Type').pressSequentially(name);
+        await page.keyboard.press('Enter');
+      }
+      await page.keyboard.press('Escape');
+    };
+    await filterKinds(['Investment in a loan']);
+    const investment = statement.getByRole('row').filter({ hasText: 'Investment in a loan' }).first();
+    await investment.waitFor();
+    expect(await investment.textContent()).toMatch(/−¥[\d,]+\.\d\d/);
+    await investment.getByRole('link', { name: /^Loan: open the loan$/ }).waitFor();
+    // A repayment received: money in, from a loan's note.
+    await filterKinds(['Principal repaid to you', 'Top-up']);
+    const received = statement.getByRole('row').filter({ hasText: 'Principal repaid to you' }).first();
+    await received.waitFor();
+    expect(await received.textContent()).toMatch(/\+¥[\d,]+\.\d\d/);
+    expect(await received.textContent()).toContain('Loan note');
+    const topUp = statement.getByRole('row').filter({ hasText: 'Top-up' }).first();
+    await topUp.waitFor();
+    expect(await topUp.textContent()).toContain('Bank card');
+    expect(await topUp.textContent()).toContain('+¥50,000.00');
+    await screenshots(page, 'investor-wallet-statement');
+    // The CSV of what the filters keep: a file with its header and a line per movement shown.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Export CSV/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('wallet-statement.csv');
+    const file = readFileSync((await download.path())!, 'utf8');
+    expect(file.charCodeAt(0)).toBe(0xfeff);
+    const lines = file.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toContain('Time,Business date,Kind');
+    expect(lines.some((line) => line.includes(',Top-up,In,50000.00,'))).toBe(true);
+    expect(lines.some((line) => line.includes(',Principal repaid to you,In,'))).toBe(true);
+    expect(lines.every((line, i) => i === 0 || !/Investment in a loan/.test(line))).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('meets WCAG 2 AA on every page, in both themes (axe-core)', async () => {
     const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     const pages: Record<string, string[]> = {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { CNY, formatAmount, parseAmount, parseDate, ruleViolation } from '../../kernel/index.ts';
-import type { Order } from '../../payments/index.ts';
+import { CNY, formatAmount, parseAmount, parseDate, plainDate, ruleViolation } from '../../kernel/index.ts';
+import {
+  COUNTERPART_KINDS,
+  type Order,
+  STATEMENT_CSV_CAP,
+  STATEMENT_KINDS,
+  type StatementKind,
+  type WalletStatementLine,
+} from '../../payments/index.ts';
 import { errorResponseSchema } from '../errors.ts';
 import { moneyResponseSchema } from '../schemas.ts';
 
@@ -98,3 +105,61 @@ export const pageOf = (orders: Order[], limit: number, viewer?: string) => ({
 });
 export const paymentPassword = z.string().max(6).optional();
 export const orderParams = z.object({ id: z.uuid() });
+
+export { STATEMENT_CSV_CAP };
+
+/** The wallet statement's filters: kinds (comma-separated), direction, local dates. */
+export const statementQuery = z.object({
+  kind: z
+    .string()
+    .max(600)
+    .refine((text) => text.split(',').every((k) => (STATEMENT_KINDS as readonly string[]).includes(k)), {
+      message: 'kind_unknown',
+    })
+    .optional()
+    .describe(`One or several kinds, comma-separated: ${STATEMENT_KINDS.join(', ')}.`),
+  direction: z.enum(['in', 'out']).optional(),
+  from: dateQuery.optional().describe('Local (Asia/Shanghai) date from (inclusive).'),
+  to: dateQuery.optional().describe('Local (Asia/Shanghai) date to (inclusive).'),
+});
+
+export const datesInOrder = (q: { from?: string | undefined; to?: string | undefined }) =>
+  q.from === undefined || q.to === undefined || q.from <= q.to;
+
+export function statementFilter(q: z.infer<typeof statementQuery>) {
+  return {
+    kinds: q.kind === undefined ? undefined : ([...new Set(q.kind.split(','))] as StatementKind[]),
+    direction: q.direction,
+    from: q.from === undefined ? undefined : plainDate(q.from),
+    to: q.to === undefined ? undefined : plainDate(q.to),
+  };
+}
+
+export const statementLineSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    businessDate: z.string(),
+    kind: z.enum(STATEMENT_KINDS),
+    direction: z.enum(['in', 'out']),
+    amount: moneyResponseSchema,
+    balanceAfter: moneyResponseSchema,
+    counterpart: z.object({
+      kind: z.enum(COUNTERPART_KINDS),
+      name: z.string().nullable().describe("A merchant's name, another customer's masked mobile number."),
+    }),
+    reference: z.object({ type: z.enum(['order', 'loan', 'credit_line']), id: z.string() }).nullable(),
+  })
+  .meta({ id: 'WalletStatementLine' });
+
+export const statementLineJson = (line: WalletStatementLine) => ({
+  id: line.id,
+  createdAt: line.createdAt.toISOString(),
+  businessDate: line.businessDate,
+  kind: line.kind,
+  direction: line.direction,
+  amount: money(line.amount),
+  balanceAfter: money(line.balanceAfter),
+  counterpart: line.counterpart,
+  reference: line.reference,
+});

@@ -5,6 +5,7 @@ import { userIdOf } from '../auth.ts';
 import { moneyResponseSchema, moneySchema } from '../schemas.ts';
 import {
   cny,
+  datesInOrder,
   errors,
   listQuery,
   money,
@@ -14,6 +15,11 @@ import {
   page,
   pageOf,
   paymentPassword,
+  STATEMENT_CSV_CAP,
+  statementFilter,
+  statementLineJson,
+  statementLineSchema,
+  statementQuery,
 } from './payment-schemas.ts';
 
 /** A customer's wallet: balance, transactions, orders, top-ups, withdrawals and transfers. */
@@ -66,6 +72,69 @@ export function paymentRoutes(platform: Platform): FastifyPluginAsyncZod {
           request.query.limit,
           userIdOf(request),
         ),
+    );
+
+    app.get(
+      '/me/wallet/statement',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['payments'],
+          summary:
+            'My wallet statement from the ledger: every movement of the balance, newest first, in words, with its counterpart and the balance after it',
+          querystring: statementQuery
+            .extend({
+              limit: z.coerce.number().int().min(1).max(100).default(20),
+              before: z
+                .string()
+                .regex(/^[0-9]{1,18}$/, 'cursor_malformed')
+                .optional()
+                .describe('The previous page’s nextBefore.'),
+            })
+            .strict()
+            .refine(datesInOrder, { message: 'date_range_reversed', path: ['to'] }),
+          response: {
+            200: z.object({ items: z.array(statementLineSchema), nextBefore: z.string().nullable() }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const page = await payments.statement(userIdOf(request), {
+          ...statementFilter(q),
+          before: q.before === undefined ? undefined : BigInt(q.before),
+          limit: q.limit,
+        });
+        return { items: page.lines.map(statementLineJson), nextBefore: page.next?.toString() ?? null };
+      },
+    );
+
+    app.get(
+      '/me/wallet/statement.csv',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: ['payments'],
+          summary: `My wallet statement as CSV (UTF-8 with BOM; header and words in the language asked for; times in Asia/Shanghai), every movement the filters keep up to ${STATEMENT_CSV_CAP}`,
+          querystring: statementQuery
+            .extend({ language: z.enum(['zh', 'en']).default('zh') })
+            .strict()
+            .refine(datesInOrder, { message: 'date_range_reversed', path: ['to'] }),
+          response: { 200: z.string(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const csv = await payments.statementCsv(
+          userIdOf(request),
+          statementFilter(request.query),
+          request.query.language,
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="wallet-statement.csv"')
+          .send(csv);
+      },
     );
 
     app.get(

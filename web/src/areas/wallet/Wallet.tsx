@@ -5,6 +5,7 @@ import { Amount, PageTitle, QueryView } from '../../components/ui.tsx';
 import { useMe } from '../../session.tsx';
 import { History } from './History.tsx';
 import { type Needs, Prerequisites, ready } from './Prerequisites.tsx';
+import { Statement } from './Statement.tsx';
 import { TopUpForm } from './TopUpForm.tsx';
 import { TransferForm } from './TransferForm.tsx';
 import { activeCards, useCards, useWallet } from './types.ts';
@@ -96,7 +97,15 @@ export function Wallet() {
         />
       </Card>
       <Card title={<Typography.Text strong>{t('history')}</Typography.Text>}>
-        <History />
+        {/* The statement is the wallet's history from the ledger; payment orders (their status, a
+            failed top-up) stay a tab of their own. */}
+        <Tabs
+          destroyOnHidden
+          items={[
+            { key: 'statement', label: t('statement.tab'), children: <Statement /> },
+            { key: 'orders', label: t('statement.ordersTab'), children: <History /> },
+          ]}
+        />
       </Card>
     </>
   );
