@@ -14,6 +14,7 @@ import {
 import type { Principal } from './roles.ts';
 import { listSessions, revokeSession, SessionResolver } from './sessions.ts';
 import type { IdentitySettings } from './settings.ts';
+import type { SignedUpListener } from './sign-up-hooks.ts';
 import { SmsCodes } from './sms-codes.ts';
 import { Suitability } from './suitability.ts';
 import { Users } from './users.ts';
@@ -65,6 +66,11 @@ export class Identity {
       settings,
       this.verificationHooks,
     );
+  }
+
+  /** Calls `listener` inside each sign-up's transaction. */
+  onSignedUp(listener: SignedUpListener): void {
+    this.users.signUpHooks.add(listener);
   }
 
   /** Calls `listener` inside each completed real-name verification's transaction. */

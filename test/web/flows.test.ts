@@ -47,6 +47,13 @@ async function signUp(page: Page, phone: string, password: string): Promise<void
   const code = /(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!;
   await page.getByLabel('SMS code').fill(code);
   await page.getByLabel('Password').fill(password);
+  // The agreement is required: without the box ticked the form says so and stays.
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page
+    .getByText('Please read and accept the User Agreement and the Privacy Policy')
+    .first()
+    .waitFor();
+  await page.getByRole('checkbox', { name: /I have read and agree to the User Agreement/ }).check();
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((url) => url.pathname === '/');
 }
