@@ -49,10 +49,7 @@ async function signUp(page: Page, phone: string, password: string): Promise<void
   await page.getByLabel('Password').fill(password);
   // The agreement is required: without the box ticked the form says so and stays.
   await page.getByRole('button', { name: 'Sign up' }).click();
-  await page
-    .getByText('Please read and accept the User Agreement and the Privacy Policy')
-    .first()
-    .waitFor();
+  await page.getByText('Please read and accept the User Agreement and the Privacy Policy').first().waitFor();
   await page.getByRole('checkbox', { name: /I have read and agree to the User Agreement/ }).check();
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((url) => url.pathname === '/');
