@@ -1,8 +1,8 @@
 import type { Executor } from '../db/index.ts';
-import type { Clock } from '../kernel/index.ts';
+import { type Clock, isUuid } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
 import { auditChainHead, auditHashesAt, verifyAuditChain } from './audit-chain.ts';
-import { Contacts, reachOf, regionsOf } from './contacts.ts';
+import { Contacts, reachOf, regionsOf, userNames } from './contacts.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -116,8 +116,23 @@ export class Identity {
     return this.auditWriter.write(context, entry);
   }
 
-  listAudit(filter: Parameters<typeof listAudit>[1]) {
-    return listAudit(this.options.db, filter);
+  /**
+   * The audit log, newest first, each entry with its actor's name and, when the subject is a user,
+   * the subject's: the display name, or the mobile number masked for a user without one.
+   */
+  async listAudit(filter: Parameters<typeof listAudit>[1]) {
+    const records = await listAudit(this.options.db, filter);
+    const ids = new Set<string>();
+    for (const r of records) {
+      if (isUuid(r.actorId)) ids.add(r.actorId);
+      if (r.subjectType === 'user' && r.subjectId && isUuid(r.subjectId)) ids.add(r.subjectId);
+    }
+    const names = await userNames(this.options.db, this.vault, [...ids]);
+    return records.map((r) => ({
+      ...r,
+      actorName: names.get(r.actorId) ?? null,
+      subjectLabel: r.subjectType === 'user' && r.subjectId ? (names.get(r.subjectId) ?? null) : null,
+    }));
   }
   /** Walks the audit log's hash chain; names the first record that does not hold. */
   verifyAuditChain() {
