@@ -340,6 +340,13 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await logPromise();
     await page.getByText('Contact logged').first().waitFor();
     await page.getByText('Pending').first().waitFor();
+    // The number stays masked; "Call" logs the attempt, which the contact history then shows.
+    await page.getByRole('button', { name: 'Call Borrower' }).click();
+    await page
+      .getByText(/^Dialling \d{3}\*{4}\d{4}/)
+      .first()
+      .waitFor();
+    await page.getByRole('cell', { name: 'Dialled' }).first().waitFor();
     await screenshots(page, 'collections-case');
     expect(problems.filter((problem) => !/422/.test(problem))).toEqual([]);
     await context.close();

@@ -38,6 +38,7 @@ export function AgreementField() {
   const [open, setOpen] = useState<Text | null>(null);
   const link = (text: Text): ReactNode => (
     <Typography.Link
+      href={`#${text}`}
       onClick={(event) => {
         // The link sits in the checkbox's label: reading the text does not tick the box.
         event.preventDefault();
