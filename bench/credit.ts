@@ -74,7 +74,7 @@ async function setup(platform: Platform): Promise<{ customers: Customer[]; merch
     await identity.codes.issue({ phone, purpose: 'sign_up', ip: `10.9.${Math.floor(i / 250)}.${i % 250}` });
     const code = /(\d{6})/.exec((await identity.notifier.inbox(phone, 1))[0]!.body)![1]!;
     const session = await identity.users.signUp(
-      { phone, password: 'bench1234', code },
+      { phone, password: 'bench1234', code, acceptTerms: true },
       { ip: null, userAgent: 'bench' },
     );
     const birth = `${1970 + (i % 25)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`;

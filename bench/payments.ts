@@ -61,7 +61,7 @@ async function setupUsers(platform: Platform): Promise<{ token: string; phone: s
         });
         const code = /(\d{6})/.exec((await identity.notifier.inbox(phone, 1))[0]!.body)![1]!;
         const session = await identity.users.signUp(
-          { phone, password: 'bench1234', code },
+          { phone, password: 'bench1234', code, acceptTerms: true },
           { ip: null, userAgent: 'bench' },
         );
         return { token: session.token, phone, userId: session.userId };

@@ -28,7 +28,7 @@ export async function verifiedUsers(
           });
           const code = /(\d{6})/.exec((await identity.notifier.inbox(phone, 1))[0]!.body)![1]!;
           const { userId } = await identity.users.signUp(
-            { phone, password: 'bench1234', code },
+            { phone, password: 'bench1234', code, acceptTerms: true },
             { ip: null, userAgent: null },
           );
           const birth = `${1960 + (i % 40)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`;

@@ -115,6 +115,7 @@ class Seeder {
         password: DEMO_PASSWORD,
         code: await this.latestCode(account.phone),
         displayName: account.displayName,
+        acceptTerms: true,
       },
     });
     const person = {

@@ -52,6 +52,16 @@ export class Collections {
     return workbench.logContact(this.context, caseId, collector, input, audit);
   }
 
+  /** The "call" button: logs the attempt under the conduct rules and answers with a call reference. */
+  placeCall(
+    caseId: string,
+    collector: { userId: string; supervisor: boolean },
+    party: string,
+    audit: AuditContext,
+  ) {
+    return workbench.placeCall(this.context, caseId, collector, party, audit);
+  }
+
   assign(caseId: string, collectorId: string, audit: AuditContext) {
     return workbench.assignCase(this.context, caseId, collectorId, audit);
   }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction } from '../db/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import { maskName, maskPhone } from '../identity/index.ts';
 import {
@@ -234,6 +234,93 @@ function localTime(instant: Date, timeZone: string): { hour: number; date: Plain
 }
 
 /**
+ * The conduct rules every collector contact passes (a logged contact and a call alike): the case is
+ * open, it is within the allowed hours in the borrower's time zone, the day's limit of contacts with
+ * the borrower and their contacts is not reached, and the party is the borrower or a contact they
+ * registered. Takes the borrower's lock, so that two contacts at once count one after the other.
+ */
+async function checkConduct(
+  context: CollectionsContext,
+  trx: Executor,
+  row: CaseRow,
+  party: string,
+): Promise<{ settings: CollectionSettings; now: Date; local: { hour: number; date: PlainDate } }> {
+  if (row.status !== 'open') throw conflict('case_closed', 'the case is closed');
+  const settings: CollectionSettings = await loadSettings(trx);
+  const now = context.clock.now();
+  const local = localTime(now, settings.conduct.timeZone);
+  if (local.hour < settings.conduct.earliestHour || local.hour >= settings.conduct.latestHour)
+    throw ruleViolation(
+      'outside_contact_hours',
+      `contacts are allowed from ${settings.conduct.earliestHour}:00 to ${settings.conduct.latestHour}:00 in the borrower's time zone (${settings.conduct.timeZone}); it is ${local.hour}:00 there`,
+    );
+  // Every collector contact with this borrower today, whichever of their cases it was logged on.
+  await sql`select pg_advisory_xact_lock(hashtext('collections:' || ${row.borrower_id}))`.execute(trx);
+  const today = await sql<{ n: number }>`
+    select count(*)::int as n from collection_contacts
+    where borrower_id = ${row.borrower_id} and business_date = ${local.date} and collector_id is not null`.execute(
+    trx,
+  );
+  if (today.rows[0]!.n >= settings.conduct.maxContactsPerDay)
+    throw ruleViolation(
+      'contact_limit_reached',
+      `at most ${settings.conduct.maxContactsPerDay} contacts a day with a borrower and their contacts`,
+    );
+  if (
+    party !== 'borrower' &&
+    !(isUuid(party) && (await context.identity.contacts.isContactOf(row.borrower_id, party, trx)))
+  )
+    throw invalid('party_not_allowed', 'only the borrower and the contacts they registered may be contacted');
+  return { settings, now, local };
+}
+
+/**
+ * A collector's "call" button: the attempt is logged as a phone contact with the outcome `dialled`
+ * under the conduct rules (hours, daily limit, registered parties), and the answer carries what a
+ * softphone needs to place it: a call reference and the number masked. The full number never leaves
+ * the server here; a telephony gateway would dial it from the reference.
+ */
+export async function placeCall(
+  context: CollectionsContext,
+  caseId: string,
+  collector: { userId: string; supervisor: boolean },
+  party: string,
+  audit: AuditContext,
+) {
+  return inTransaction(context.db, async (trx) => {
+    const row = await caseRow(context, trx, caseId, true);
+    checkAccess(row, collector);
+    const { now, local } = await checkConduct(context, trx, row, party);
+    let maskedNumber: string | null = null;
+    if (party === 'borrower') {
+      const person = (await context.identity.reachOf([row.borrower_id], trx)).get(row.borrower_id);
+      maskedNumber = person ? maskPhone(person.phone) : null;
+    } else {
+      const contact = (await context.identity.contacts.list(row.borrower_id, { db: trx })).find(
+        (c) => c.id === party,
+      );
+      maskedNumber = contact?.phone ?? null;
+    }
+    const id = uuidv7();
+    await sql`insert into collection_contacts (id, case_id, borrower_id, collector_id, channel, party, template, outcome, note, business_date, at)
+              values (${id}, ${row.id}, ${row.borrower_id}, ${collector.userId}, 'phone', ${party}, null, 'dialled', null, ${local.date}, ${now})`.execute(
+      trx,
+    );
+    await context.identity.audit(
+      audit,
+      {
+        action: 'collections.call',
+        subjectType: 'collection_case',
+        subjectId: row.id,
+        details: { party, contactId: id },
+      },
+      trx,
+    );
+    return { id, caseId: row.id, party, maskedNumber, reference: `call-${id}`, at: now };
+  });
+}
+
+/**
  * Logs a contact attempt under the conduct rules: within the allowed hours in the borrower's time
  * zone, at most N contacts a day with the borrower and their contacts, only the borrower or a
  * contact they registered, SMS only from an approved template. A refused contact writes nothing.
@@ -248,38 +335,7 @@ export async function logContact(
   return inTransaction(context.db, async (trx) => {
     const row = await caseRow(context, trx, caseId, true);
     checkAccess(row, collector);
-    if (row.status !== 'open') throw conflict('case_closed', 'the case is closed');
-    const settings: CollectionSettings = await loadSettings(trx);
-    const now = context.clock.now();
-    const local = localTime(now, settings.conduct.timeZone);
-    if (local.hour < settings.conduct.earliestHour || local.hour >= settings.conduct.latestHour)
-      throw ruleViolation(
-        'outside_contact_hours',
-        `contacts are allowed from ${settings.conduct.earliestHour}:00 to ${settings.conduct.latestHour}:00 in the borrower's time zone (${settings.conduct.timeZone}); it is ${local.hour}:00 there`,
-      );
-    // Every collector contact with this borrower today, whichever of their cases it was logged on.
-    await sql`select pg_advisory_xact_lock(hashtext('collections:' || ${row.borrower_id}))`.execute(trx);
-    const today = await sql<{ n: number }>`
-      select count(*)::int as n from collection_contacts
-      where borrower_id = ${row.borrower_id} and business_date = ${local.date} and collector_id is not null`.execute(
-      trx,
-    );
-    if (today.rows[0]!.n >= settings.conduct.maxContactsPerDay)
-      throw ruleViolation(
-        'contact_limit_reached',
-        `at most ${settings.conduct.maxContactsPerDay} contacts a day with a borrower and their contacts`,
-      );
-    if (
-      input.party !== 'borrower' &&
-      !(
-        isUuid(input.party) &&
-        (await context.identity.contacts.isContactOf(row.borrower_id, input.party, trx))
-      )
-    )
-      throw invalid(
-        'party_not_allowed',
-        'only the borrower and the contacts they registered may be contacted',
-      );
+    const { settings, now, local } = await checkConduct(context, trx, row, input.party);
     if (input.channel === 'sms') {
       if (!input.template || !settings.smsTemplates[input.template])
         throw invalid(

@@ -135,3 +135,15 @@ export async function reachOf(
     ]),
   );
 }
+
+/** Names to show users by in staff pages (the audit log): the display name, else the number masked. */
+export async function userNames(
+  db: Executor,
+  vault: Vault,
+  userIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; display_name: string | null; phone_enc: string }>`
+    select id, display_name, phone_enc from users where id = any(${userIds}::uuid[])`.execute(db);
+  return new Map(rows.rows.map((r) => [r.id, r.display_name ?? maskPhone(vault.decrypt(r.phone_enc))]));
+}

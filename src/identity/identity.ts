@@ -1,8 +1,8 @@
 import type { Executor } from '../db/index.ts';
-import type { Clock } from '../kernel/index.ts';
+import { type Clock, isUuid } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
 import { auditChainHead, auditHashesAt, verifyAuditChain } from './audit-chain.ts';
-import { Contacts, reachOf, regionsOf } from './contacts.ts';
+import { Contacts, reachOf, regionsOf, userNames } from './contacts.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -14,6 +14,7 @@ import {
 import type { Principal } from './roles.ts';
 import { listSessions, revokeSession, SessionResolver } from './sessions.ts';
 import type { IdentitySettings } from './settings.ts';
+import type { SignedUpListener } from './sign-up-hooks.ts';
 import { SmsCodes } from './sms-codes.ts';
 import { Suitability } from './suitability.ts';
 import { Users } from './users.ts';
@@ -67,6 +68,11 @@ export class Identity {
     );
   }
 
+  /** Calls `listener` inside each sign-up's transaction. */
+  onSignedUp(listener: SignedUpListener): void {
+    this.users.signUpHooks.add(listener);
+  }
+
   /** Calls `listener` inside each completed real-name verification's transaction. */
   onIdentityVerified(listener: IdentityVerifiedListener): void {
     this.verificationHooks.add(listener);
@@ -110,8 +116,23 @@ export class Identity {
     return this.auditWriter.write(context, entry);
   }
 
-  listAudit(filter: Parameters<typeof listAudit>[1]) {
-    return listAudit(this.options.db, filter);
+  /**
+   * The audit log, newest first, each entry with its actor's name and, when the subject is a user,
+   * the subject's: the display name, or the mobile number masked for a user without one.
+   */
+  async listAudit(filter: Parameters<typeof listAudit>[1]) {
+    const records = await listAudit(this.options.db, filter);
+    const ids = new Set<string>();
+    for (const r of records) {
+      if (isUuid(r.actorId)) ids.add(r.actorId);
+      if (r.subjectType === 'user' && r.subjectId && isUuid(r.subjectId)) ids.add(r.subjectId);
+    }
+    const names = await userNames(this.options.db, this.vault, [...ids]);
+    return records.map((r) => ({
+      ...r,
+      actorName: names.get(r.actorId) ?? null,
+      subjectLabel: r.subjectType === 'user' && r.subjectId ? (names.get(r.subjectId) ?? null) : null,
+    }));
   }
   /** Walks the audit log's hash chain; names the first record that does not hold. */
   verifyAuditChain() {

@@ -37,6 +37,7 @@ export {
   sharedAddresses,
   sharedCards,
 } from './shared-identifiers.ts';
+export type { SignedUp, SignedUpListener } from './sign-up-hooks.ts';
 export type { CodePurpose } from './sms-codes.ts';
 export {
   type Acknowledgement,

@@ -17,6 +17,7 @@ import { burnVerification, checkPasswordPolicy, hashPassword } from './passwords
 import { isRole, type Role, STAFF_ROLES } from './roles.ts';
 import { createSession, revokeAllSessions } from './sessions.ts';
 import { type IdentitySettings, PHONE_PATTERN } from './settings.ts';
+import { SignUpHooks } from './sign-up-hooks.ts';
 import type { SmsCodes } from './sms-codes.ts';
 import type { Vault } from './vault.ts';
 
@@ -79,6 +80,7 @@ export class Users {
     private readonly vault: Vault,
     private readonly codes: SmsCodes,
     private readonly settings: IdentitySettings,
+    readonly signUpHooks: SignUpHooks = new SignUpHooks(),
   ) {
     this.passwords = new AccountPasswords(db, clock, settings);
   }
@@ -174,9 +176,18 @@ export class Users {
   }
 
   async signUp(
-    input: { phone: string; password: string; code: string; displayName?: string | undefined },
+    input: {
+      phone: string;
+      password: string;
+      code: string;
+      displayName?: string | undefined;
+      /** The agreement checkbox: the user agreement and the privacy policy (required). */
+      acceptTerms: boolean;
+    },
     client: ClientInfo,
   ): Promise<{ userId: string; token: string; expiresAt: Date }> {
+    if (input.acceptTerms !== true)
+      throw invalid('terms_not_accepted', 'accept the user agreement and the privacy policy to sign up');
     checkPhone(input.phone);
     const policy = checkPasswordPolicy(input.password);
     if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
@@ -204,6 +215,12 @@ export class Users {
           subjectId: userId,
         },
       );
+      await this.signUpHooks.fire(trx, {
+        userId,
+        acceptedTerms: true,
+        ip: client.ip,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+      });
       return { userId, ...session };
     });
   }

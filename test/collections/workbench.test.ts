@@ -289,6 +289,68 @@ describe('the collections workbench', () => {
     });
     expect(denied.statusCode).toBe(403);
   });
+
+  it('logs a "call" as a dialled phone contact and answers with a reference and the number masked', async () => {
+    today = await closeAndOpen();
+    at(10);
+    const call = (caseId: string, target: string, headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/collections/cases/${caseId}/calls`,
+        headers,
+        payload: { target },
+      });
+    const mine = { authorization: collector.authorization };
+    const before = await contactCount();
+    // Only the borrower and their registered contacts; another collector's case is not theirs.
+    const stranger = await call(largeCase, '0190a0b0-0000-7000-8000-000000000001', mine);
+    expect(stranger.statusCode, stranger.body).toBe(400);
+    expect(stranger.json().error.code).toBe('party_not_allowed');
+    const notYours = await call(largeCase, 'borrower', { authorization: other.authorization });
+    expect(notYours.statusCode).toBe(403);
+    expect(await contactCount()).toBe(before);
+
+    const placed = await call(largeCase, 'borrower', { ...mine, 'idempotency-key': 'call-large-1' });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const body = placed.json();
+    expect(body).toMatchObject({ caseId: largeCase, party: 'borrower' });
+    expect(body.maskedNumber).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect(body.maskedNumber).not.toBe(large.borrower.phone);
+    expect(body.reference).toContain(body.id);
+    // The same request again (a double click with its key) is answered once, not logged twice.
+    const repeated = await call(largeCase, 'borrower', { ...mine, 'idempotency-key': 'call-large-1' });
+    expect(repeated.json().id).toBe(body.id);
+    expect(await contactCount()).toBe(before + 1);
+
+    // A registered contact's number, masked too.
+    const sibling = (
+      await t.app.inject({ method: 'GET', url: '/v1/me/contacts', headers: large.borrower.headers })
+    ).json().items[0];
+    const toSibling = await call(largeCase, sibling.id, mine);
+    expect(toSibling.statusCode, toSibling.body).toBe(201);
+    expect(toSibling.json().maskedNumber).toBe('139****5678');
+
+    // The attempts are in the case's contact history.
+    const detail = (
+      await t.app.inject({ method: 'GET', url: `/v1/collections/cases/${largeCase}`, headers: mine })
+    ).json();
+    expect(detail.contacts.slice(0, 2)).toEqual([
+      expect.objectContaining({
+        id: toSibling.json().id,
+        channel: 'phone',
+        outcome: 'dialled',
+        party: sibling.id,
+      }),
+      expect.objectContaining({ id: body.id, channel: 'phone', outcome: 'dialled', party: 'borrower' }),
+    ]);
+    expect(detail.contacts[0].collectorId).toBe(collector.userId);
+
+    // The conduct rules hold for calls: none after 21:00 in the borrower's time zone.
+    at(21);
+    const late = await call(largeCase, 'borrower', mine);
+    expect(late.statusCode).toBe(422);
+    expect(late.json().error.code).toBe('outside_contact_hours');
+  });
 });
 
 describe('when the loans are paid off', () => {

@@ -95,8 +95,13 @@ describe("a customer's data export", () => {
     expect(
       s.notes.map((n: { loanId: string; originalPrincipal: string }) => [n.loanId, n.originalPrincipal]),
     ).toEqual([[otherLoanId, '2500.00']]);
-    expect(s.consents.map((c: { purpose: string; granted: boolean }) => [c.purpose, c.granted])).toEqual([
+    // The bureau consent given at application, and the agreement accepted at sign-up.
+    expect(
+      s.consents.map((c: { purpose: string; granted: boolean }) => [c.purpose, c.granted]).sort(),
+    ).toEqual([
       ['credit_bureau', true],
+      ['privacy_policy', true],
+      ['terms', true],
     ]);
     // Their one risk assessment (all answers 4: C5), and no other investor's.
     expect(s.riskAssessments.map((a: { level: number; score: number }) => [a.level, a.score])).toEqual([

@@ -64,7 +64,7 @@ describe('brute force and abuse', () => {
       const attempt = await t.app.inject({
         method: 'POST',
         url: '/v1/auth/sign-up',
-        payload: { phone, password: 'secret123', code: wrong },
+        payload: { phone, password: 'secret123', code: wrong, acceptTerms: true },
       });
       codes.push(attempt.json().error.code);
     }
@@ -79,7 +79,7 @@ describe('brute force and abuse', () => {
     const late = await t.app.inject({
       method: 'POST',
       url: '/v1/auth/sign-up',
-      payload: { phone, password: 'secret123', code },
+      payload: { phone, password: 'secret123', code, acceptTerms: true },
     });
     expect(late.json().error.code).toBe('sms_code_attempts_exceeded');
   });
@@ -93,7 +93,7 @@ describe('brute force and abuse', () => {
     const late = await t.app.inject({
       method: 'POST',
       url: '/v1/auth/sign-up',
-      payload: { phone, password: 'secret123', code },
+      payload: { phone, password: 'secret123', code, acceptTerms: true },
     });
     expect(late.json().error.code).toBe('sms_code_expired');
   });

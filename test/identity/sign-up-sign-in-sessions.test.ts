@@ -34,7 +34,7 @@ describe('a person signs up, signs in and manages sessions', () => {
     const again = await t.app.inject({
       method: 'POST',
       url: '/v1/auth/sign-up',
-      payload: { phone: user.phone, password: 'another123', code: '000000' },
+      payload: { phone: user.phone, password: 'another123', code: '000000', acceptTerms: true },
     });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('phone_already_registered');
@@ -45,7 +45,7 @@ describe('a person signs up, signs in and manages sessions', () => {
     const refused = await t.app.inject({
       method: 'POST',
       url: '/v1/auth/sign-up',
-      payload: { phone, password: 'secret123', code: wrong },
+      payload: { phone, password: 'secret123', code: wrong, acceptTerms: true },
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error.code).toBe('sms_code_incorrect');
@@ -56,7 +56,7 @@ describe('a person signs up, signs in and manages sessions', () => {
     const weak = await t.app.inject({
       method: 'POST',
       url: '/v1/auth/sign-up',
-      payload: { phone: newPhone(), password: 'short', code: '123456' },
+      payload: { phone: newPhone(), password: 'short', code: '123456', acceptTerms: true },
     });
     expect(weak.json().error.code).toBe('password_too_weak');
     const bad = await t.app.inject({

@@ -62,7 +62,7 @@ export async function signUp(t: TestApp, phone = newPhone(), password = 'secret1
   const response = await t.app.inject({
     method: 'POST',
     url: '/v1/auth/sign-up',
-    payload: { phone, password, code },
+    payload: { phone, password, code, acceptTerms: true },
   });
   if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.body}`);
   const { userId, token } = response.json();

@@ -79,7 +79,7 @@ async function customerWithLine(base: string): Promise<{ phone: string; password
   const code = /(\d{6})/.exec(inbox.items[0].body)![1];
   const { token } = await json('/v1/auth/sign-up', {
     method: 'POST',
-    body: JSON.stringify({ phone, password, code }),
+    body: JSON.stringify({ phone, password, code, acceptTerms: true }),
   });
   const idNumber = withCheckCharacter('11010519850615323');
   await json('/v1/me/kyc', { method: 'POST', token, body: JSON.stringify({ realName: '林晓', idNumber }) });

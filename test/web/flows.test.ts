@@ -47,6 +47,10 @@ async function signUp(page: Page, phone: string, password: string): Promise<void
   const code = /(\d{6})/.exec((await inbox.textContent()) ?? '')![1]!;
   await page.getByLabel('SMS code').fill(code);
   await page.getByLabel('Password').fill(password);
+  // The agreement is required: without the box ticked the form says so and stays.
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByText('Please read and accept the User Agreement and the Privacy Policy').first().waitFor();
+  await page.getByRole('checkbox', { name: /I have read and agree to the User Agreement/ }).check();
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((url) => url.pathname === '/');
 }
@@ -336,6 +340,13 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await logPromise();
     await page.getByText('Contact logged').first().waitFor();
     await page.getByText('Pending').first().waitFor();
+    // The number stays masked; "Call" logs the attempt, which the contact history then shows.
+    await page.getByRole('button', { name: 'Call Borrower' }).click();
+    await page
+      .getByText(/^Dialling \d{3}\*{4}\d{4}/)
+      .first()
+      .waitFor();
+    await page.getByRole('cell', { name: 'Dialled' }).first().waitFor();
     await screenshots(page, 'collections-case');
     expect(problems.filter((problem) => !/422/.test(problem))).toEqual([]);
     await context.close();

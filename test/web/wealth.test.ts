@@ -88,7 +88,7 @@ async function cautiousInvestor(base: string): Promise<{ phone: string; password
   const code = /(\d{6})/.exec(inbox.items[0].body)![1];
   const { token } = await call(base, '/v1/auth/sign-up', {
     method: 'POST',
-    body: JSON.stringify({ phone, password, code }),
+    body: JSON.stringify({ phone, password, code, acceptTerms: true }),
   });
   await call(base, '/v1/me/kyc', {
     method: 'POST',

@@ -141,10 +141,18 @@ export function adminRoutes(platform: Platform): FastifyPluginAsyncZod {
                   id: z.string(),
                   at: z.string(),
                   actorId: z.string(),
+                  actorName: z
+                    .string()
+                    .nullable()
+                    .describe('The display name (or masked number) of a user; null for the system.'),
                   actorRoles: z.array(z.string()),
                   action: z.string(),
                   subjectType: z.string().nullable(),
                   subjectId: z.string().nullable(),
+                  subjectLabel: z
+                    .string()
+                    .nullable()
+                    .describe("A user subject's name, when the subject is a user."),
                   ip: z.string().nullable(),
                   before: z.unknown(),
                   after: z.unknown(),

@@ -126,6 +126,47 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
       },
     );
     app.post(
+      '/collections/cases/:id/calls',
+      {
+        config: { auth: { permission: 'collections:work' } },
+        schema: {
+          tags: ['collections'],
+          summary:
+            'Call the borrower or one of their registered contacts: the attempt is logged as a phone contact (outcome dialled) under the conduct rules, and the answer is what a softphone needs: a call reference and the number, masked (the full number never leaves the server)',
+          params: idParams,
+          body: z
+            .object({
+              target: z
+                .string()
+                .min(1)
+                .max(64)
+                .describe('"borrower", or the id of a contact the borrower registered.'),
+            })
+            .strict(),
+          response: {
+            201: z.object({
+              id: z.string(),
+              caseId: z.string(),
+              party: z.string(),
+              maskedNumber: z.string().nullable(),
+              reference: z.string(),
+              at: z.string(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const call = await collections.placeCall(
+          request.params.id,
+          { userId: userIdOf(request), supervisor: allows(request.principal.roles, 'collections:supervise') },
+          request.body.target,
+          context(request),
+        );
+        return reply.code(201).send({ ...call, at: call.at.toISOString() });
+      },
+    );
+    app.post(
       '/collections/cases/:id/assign',
       {
         config: { auth: { permission: 'collections:supervise' } },

@@ -123,7 +123,15 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
           tags: ['identity'],
           summary: 'Create an account with a mobile number, a password and the SMS code',
           body: z
-            .object({ phone, password, code, displayName: z.string().min(1).max(40).optional() })
+            .object({
+              phone,
+              password,
+              code,
+              displayName: z.string().min(1).max(40).optional(),
+              acceptTerms: z
+                .literal(true, { error: 'terms_not_accepted' })
+                .describe('The agreement checkbox: the user agreement and the privacy policy (required).'),
+            })
             .strict(),
           response: { 201: sessionResponse, ...errors },
         },

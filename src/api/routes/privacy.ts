@@ -40,6 +40,9 @@ const consentsSchema = z.object({
         .describe('False when the user has never said: not granted, except as below for the bureau.'),
       textVersion: z.string(),
       text: z.object({ zh: z.string(), en: z.string() }),
+      changeable: z
+        .boolean()
+        .describe('False for what is accepted once at sign-up (the user agreement, the privacy policy).'),
       updatedAt: z.string().nullable(),
     }),
   ),

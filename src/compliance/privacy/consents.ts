@@ -20,12 +20,27 @@ export const CONSENT_PURPOSES = {
     zh: '我授权 netfin 在审核我的借款或授信申请及存续期管理时，向征信机构查询我的信用报告。我可以随时撤回，撤回后 netfin 不再查询。',
     en: 'I authorise netfin to obtain my credit report from the credit bureau when deciding on my loan or credit line application and while it is open. I can withdraw at any time; netfin will then stop querying.',
   },
+  // Accepted once, at sign-up (the form's agreement checkbox); not withdrawn by a switch: a user who
+  // no longer agrees closes the account. The full texts are shown by the web app (demo texts).
+  terms: {
+    textVersion: 'terms-2026-12',
+    zh: '我已阅读并同意《netfin 用户协议》（演示文本）。',
+    en: 'I have read and agree to the netfin User Agreement (a demo text).',
+  },
+  privacy_policy: {
+    textVersion: 'privacy-2026-12',
+    zh: '我已阅读并同意《netfin 隐私政策》（演示文本），了解 netfin 如何收集、使用和保护我的个人信息。',
+    en: 'I have read and agree to the netfin Privacy Policy (a demo text) on how netfin collects, uses and protects my personal information.',
+  },
 } as const;
+
+/** Purposes accepted once at sign-up, which a switch does not withdraw. */
+export const ACCEPTED_AT_SIGN_UP: readonly ConsentPurpose[] = ['terms', 'privacy_policy'];
 
 export type ConsentPurpose = keyof typeof CONSENT_PURPOSES;
 export const PURPOSE_NAMES = Object.keys(CONSENT_PURPOSES) as [ConsentPurpose, ...ConsentPurpose[]];
 
-export type ConsentSource = 'settings' | 'loan_application' | 'line_application' | 'staff';
+export type ConsentSource = 'settings' | 'loan_application' | 'line_application' | 'staff' | 'sign_up';
 
 export interface ConsentRecord {
   readonly id: string;

@@ -11,11 +11,13 @@ import {
   invalid,
   notFound,
   type PlainDate,
+  ruleViolation,
   uuidv7,
 } from '../../kernel/index.ts';
 import { openPositionsOf } from '../../lending/index.ts';
 import type { ComplianceDeps } from '../deps.ts';
 import {
+  ACCEPTED_AT_SIGN_UP,
   CONSENT_PURPOSES,
   type ConsentPurpose,
   type ConsentRecord,
@@ -59,6 +61,20 @@ export class Privacy {
     deps.risk.checkConsentWith((applicantId, source) =>
       source === 'bureau' ? this.bureauAllowed(applicantId) : Promise.resolve(true),
     );
+    // Signing up accepts the user agreement and the privacy policy: recorded with the account.
+    deps.identity.onSignedUp(async (trx, event) => {
+      for (const purpose of ACCEPTED_AT_SIGN_UP) {
+        await recordConsent(trx, deps.clock, {
+          userId: event.userId,
+          purpose,
+          granted: event.acceptedTerms,
+          source: 'sign_up',
+          actorId: event.userId,
+          ip: event.ip,
+          userAgent: event.userAgent,
+        });
+      }
+    });
   }
 
   // Consents ------------------------------------------------------------------------------------
@@ -96,6 +112,7 @@ export class Privacy {
           recorded: latest !== null,
           textVersion: text.textVersion,
           text: { zh: text.zh, en: text.en },
+          changeable: !ACCEPTED_AT_SIGN_UP.includes(purpose),
           updatedAt: latest?.recordedAt ?? null,
         };
       }),
@@ -111,6 +128,11 @@ export class Privacy {
     context: AuditContext,
   ): Promise<ConsentRecord> {
     const checked = checkPurpose(purpose);
+    if (ACCEPTED_AT_SIGN_UP.includes(checked))
+      throw ruleViolation(
+        'consent_accepted_at_sign_up',
+        'the user agreement and the privacy policy are accepted at sign-up; to withdraw, close the account',
+      );
     const source: ConsentSource = context.principal.userId === userId ? 'settings' : 'staff';
     return recordConsent(this.deps.db, this.deps.clock, {
       userId,

@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
 import { fieldErrors, retryAfter } from '../../errors.ts';
+import { AgreementField } from './Agreement.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 import { DevInbox } from './DevInbox.tsx';
 
@@ -14,6 +15,7 @@ interface Values {
   code: string;
   password: string;
   displayName?: string;
+  acceptTerms?: boolean;
 }
 
 const PHONE = /^1[3-9]\d{9}$/;
@@ -61,6 +63,7 @@ export function SignUp() {
         phone: values.phone.trim(),
         code: values.code.trim(),
         password: values.password,
+        acceptTerms: values.acceptTerms === true,
         ...(values.displayName?.trim() ? { displayName: values.displayName.trim() } : {}),
       });
       await client.resetQueries();
@@ -111,6 +114,7 @@ export function SignUp() {
         <Form.Item name="displayName" label={t('displayName')}>
           <Input maxLength={40} autoComplete="nickname" />
         </Form.Item>
+        <AgreementField />
         {sentTo ? (
           <Typography.Paragraph type="success" role="status">
             {t('codeSent')}

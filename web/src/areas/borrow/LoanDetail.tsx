@@ -3,14 +3,16 @@ import { Alert, Button, Card, Col, Descriptions, Row, Space, Table, Tag } from '
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
+import { Amount, PageTitle, QueryView } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { ContractLink } from '../contracts/ContractLink.tsx';
 import { cny, fromMinor, toMinor } from '../invest/lending.ts';
 import { DateCell } from '../invest/ScheduleTable.tsx';
-import { type Installment, type LoanView, loanState, STATE_COLORS } from './loan-view.ts';
+import { type Installment, type LoanView, loanState } from './loan-view.ts';
 import { PayoffCard } from './PayoffCard.tsx';
+import { RaisingProgress } from './RaisingProgress.tsx';
 import { RepayCard } from './RepayCard.tsx';
+import { RatePair, StateTag } from './StateTag.tsx';
 
 const INSTALMENT_COLORS: Record<string, string> = {
   scheduled: 'default',
@@ -55,6 +57,7 @@ export function LoanDetail() {
                       showIcon
                       style={{ marginBottom: 12 }}
                       title={t('stillListing')}
+                      description={<RaisingProgress loan={loan} />}
                       action={
                         <Button size="small" onClick={() => navigate(`/market/${loan.id}`)}>
                           {t('followListing')}
@@ -72,23 +75,21 @@ export function LoanDetail() {
                   )}
                   <Descriptions size="small" bordered column={{ xs: 1, sm: 2, lg: 3 }}>
                     <Descriptions.Item label={t('status')}>
-                      <Tag color={STATE_COLORS[state]}>{t(`state.${state}`)}</Tag>
+                      <StateTag view={view} />
                     </Descriptions.Item>
                     <Descriptions.Item label={t('loanAmount')}>
                       <Amount value={loan.amount} />
                     </Descriptions.Item>
-                    <Descriptions.Item label={t('annualRate')}>
-                      <Rate value={loan.annualRate} /> · {loan.grade}
+                    <Descriptions.Item label={t('rates')}>
+                      <RatePair loan={loan} />
                     </Descriptions.Item>
-                    <Descriptions.Item label={t('apr')}>
-                      <Rate value={loan.apr} />
-                    </Descriptions.Item>
+                    <Descriptions.Item label={t('grade')}>{loan.grade}</Descriptions.Item>
                     <Descriptions.Item label={t('term')}>
                       {t(loan.termUnit === 'day' ? 'termDays' : 'termMonths', { count: loan.term })} ·{' '}
                       {t(`invest:methods.${loan.method}`)}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('outstanding')}>
-                      <Amount value={cny(view.principalOutstanding)} />
+                      {loan.disbursedAt ? <Amount value={cny(view.principalOutstanding)} /> : '—'}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('dueNow')}>
                       <Amount value={cny(view.due)} type={view.due !== '0.00' ? 'danger' : undefined} />

@@ -3,11 +3,13 @@ import { Button, Card, Col, Descriptions, Empty, Row, Table, Tag, Typography } f
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, type Money } from '../../api.ts';
-import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
+import { Amount, PageTitle, QueryView } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { cny } from '../invest/lending.ts';
 import { DateCell } from '../invest/ScheduleTable.tsx';
-import { type LoanView, loanState, STATE_COLORS } from './loan-view.ts';
+import type { LoanView } from './loan-view.ts';
+import { RaisingProgress } from './RaisingProgress.tsx';
+import { RatePair, StateTag } from './StateTag.tsx';
 
 interface Application {
   id: string;
@@ -24,7 +26,6 @@ function LoanCard({ view }: { view: LoanView }) {
   const { t } = useTranslation('borrow');
   const navigate = useNavigate();
   const { loan } = view;
-  const state = loanState(view);
   return (
     <Card
       size="small"
@@ -33,14 +34,12 @@ function LoanCard({ view }: { view: LoanView }) {
           <Amount value={loan.amount} strong /> · {t(`invest:purpose.${loan.purpose}`)}
         </span>
       }
-      extra={<Tag color={STATE_COLORS[state]}>{t(`state.${state}`)}</Tag>}
+      extra={<StateTag view={view} />}
     >
+      {(loan.status === 'listing' || loan.status === 'full') && <RaisingProgress loan={loan} />}
       <Descriptions size="small" column={2}>
-        <Descriptions.Item label={t('annualRate')}>
-          <Rate value={loan.annualRate} />
-        </Descriptions.Item>
-        <Descriptions.Item label={t('apr')}>
-          <Rate value={loan.apr} />
+        <Descriptions.Item label={t('rates')} span={2}>
+          <RatePair loan={loan} />
         </Descriptions.Item>
         <Descriptions.Item label={t('term')}>
           {t(loan.termUnit === 'day' ? 'termDays' : 'termMonths', { count: loan.term })}

@@ -13,6 +13,8 @@ interface Consents {
     recorded: boolean;
     textVersion: string;
     text: { zh: string; en: string };
+    /** False for what is accepted once at sign-up (the user agreement, the privacy policy). */
+    changeable: boolean;
     updatedAt: string | null;
   }[];
   history: {
@@ -83,6 +85,7 @@ function ConsentToggles() {
                       <div>
                         <div>{zh ? p.text.zh : p.text.en}</div>
                         {p.purpose === 'credit_bureau' && !p.recorded && <div>{t('bureauDefault')}</div>}
+                        {!p.changeable && <div>{t('acceptedAtSignUp')}</div>}
                         <Typography.Text type="secondary">
                           {t('textVersion', { version: p.textVersion })}
                         </Typography.Text>
@@ -91,6 +94,7 @@ function ConsentToggles() {
                     <Switch
                       aria-label={t(`purpose.${p.purpose}`)}
                       checked={effective}
+                      disabled={!p.changeable}
                       loading={change.isPending && change.variables?.purpose === p.purpose}
                       onChange={(granted) => change.mutate({ purpose: p.purpose, granted })}
                     />
@@ -115,7 +119,7 @@ function ConsentToggles() {
                   ),
                 },
                 { title: t('source'), dataIndex: 'source', render: (v: string) => t(`sources.${v}`) },
-                { title: 'v', dataIndex: 'textVersion' },
+                { title: t('version'), dataIndex: 'textVersion' },
               ]}
             />
           </Space>

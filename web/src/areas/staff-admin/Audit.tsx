@@ -1,10 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Input } from 'antd';
+import { Button, Card, Flex, Input, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
+import { humanise, wordsFor } from '../../humanise.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
@@ -12,14 +13,25 @@ interface AuditRow {
   id: string;
   at: string;
   actorId: string;
+  actorName: string | null;
   actorRoles: string[];
   action: string;
   subjectType: string | null;
   subjectId: string | null;
+  subjectLabel: string | null;
   ip: string | null;
   before: unknown;
   after: unknown;
   details: unknown;
+}
+
+/** An audit action in words: its message, else its area's name and the rest humanised (never a raw key). */
+export function actionWords(action: string): string {
+  return wordsFor('staffAdmin', 'auditActions', action, () => {
+    const [area = '', ...rest] = action.split('.');
+    const areaName = wordsFor('staffAdmin', 'auditAreas', area, () => humanise(area));
+    return rest.length ? `${areaName} · ${humanise(rest.join(' '))}` : areaName;
+  });
 }
 
 const json = (value: unknown) => (
@@ -43,19 +55,53 @@ export function Audit() {
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
   const items = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const actorWords = (r: AuditRow) => {
+    if (r.actorName) return r.actorName;
+    if (r.actorId === 'admin-token') return t('adminToken');
+    if (r.actorId === 'anonymous') return t('anonymous');
+    return t('system');
+  };
+  const roleWords = (roles: string[]) =>
+    roles.map((role) => wordsFor('staffAdmin', 'roleNames', role, () => humanise(role))).join(', ');
+  const showActor = (actorId: string) => {
+    const next = { ...filters, actorId };
+    setDraft(next);
+    setFilters(next);
+  };
   const columns: ColumnsType<AuditRow> = [
     { title: t('at'), dataIndex: 'at', render: (v: string) => formatDate(v) },
-    { title: t('action'), dataIndex: 'action' },
+    { title: t('action'), dataIndex: 'action', render: (v: string) => actionWords(v) },
     {
       title: t('actor'),
       dataIndex: 'actorId',
-      render: (v: string, r) =>
-        `${v.length > 12 ? v.slice(-8) : v}${r.actorRoles.length ? ` (${r.actorRoles.join(', ')})` : ''}`,
+      render: (_: string, r) => (
+        <Flex vertical>
+          <Button
+            type="link"
+            size="small"
+            style={{ padding: 0, height: 'auto', alignSelf: 'flex-start' }}
+            title={t('filterByActor')}
+            onClick={() => showActor(r.actorId)}
+          >
+            {actorWords(r)}
+          </Button>
+          {r.actorRoles.length > 0 && (
+            <Typography.Text type="secondary">{roleWords(r.actorRoles)}</Typography.Text>
+          )}
+        </Flex>
+      ),
     },
     {
       title: t('subject'),
       dataIndex: 'subjectId',
-      render: (v: string | null, r) => (v ? `${r.subjectType ?? ''} ${v}` : '—'),
+      render: (v: string | null, r) => {
+        if (!v) return '—';
+        const kind = r.subjectType
+          ? wordsFor('staffAdmin', 'subjectTypes', r.subjectType, () => humanise(r.subjectType ?? ''))
+          : '';
+        // A user by name; anything else by its kind and the end of its id, to search by.
+        return r.subjectLabel ? `${kind} · ${r.subjectLabel}` : `${kind} …${v.slice(-6)}`;
+      },
     },
     { title: t('ip'), dataIndex: 'ip', render: (v: string | null) => v ?? '—' },
   ];

@@ -7,6 +7,7 @@ import { Amount, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { regionName } from '../../regions.ts';
 import { AssignCase } from './AssignCase.tsx';
+import { CallButton } from './CallButton.tsx';
 import { ContactHistory, Promises, Schedule } from './CaseTables.tsx';
 import { LineCard } from './LineCard.tsx';
 import { LogContact } from './LogContact.tsx';
@@ -36,16 +37,40 @@ export function CaseDetail() {
                     size="small"
                     items={[
                       { key: 'name', label: t('name'), children: d.borrower.name ?? '—' },
-                      { key: 'phone', label: t('phone'), children: d.borrower.phone ?? '—' },
+                      {
+                        key: 'phone',
+                        label: t('phone'),
+                        children: (
+                          <Space wrap>
+                            {d.borrower.phone ?? '—'}
+                            {d.case.status === 'open' && d.borrower.phone && (
+                              <CallButton
+                                caseId={d.case.id}
+                                target="borrower"
+                                who={t('relations.borrower')}
+                              />
+                            )}
+                          </Space>
+                        ),
+                      },
                       { key: 'region', label: t('region'), children: regionName(d.borrower.region) },
                       {
                         key: 'contacts',
                         label: t('registeredContacts'),
-                        children: d.borrower.contacts.length
-                          ? d.borrower.contacts
-                              .map((c) => `${c.name} (${t(`relations.${c.relation}`)}) ${c.phone}`)
-                              .join('; ')
-                          : '—',
+                        children: d.borrower.contacts.length ? (
+                          <Space orientation="vertical" size={4}>
+                            {d.borrower.contacts.map((c) => (
+                              <Space key={c.id} wrap>
+                                {`${c.name} (${t(`relations.${c.relation}`)}) ${c.phone}`}
+                                {d.case.status === 'open' && (
+                                  <CallButton caseId={d.case.id} target={c.id} who={c.name} />
+                                )}
+                              </Space>
+                            ))}
+                          </Space>
+                        ) : (
+                          '—'
+                        ),
                       },
                     ]}
                   />

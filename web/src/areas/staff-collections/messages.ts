@@ -86,7 +86,12 @@ const en = {
     refused: 'Refused',
     dispute: 'Dispute',
     sent: 'Sent',
+    dialled: 'Dialled',
   },
+  call: 'Call',
+  callTo: 'Call {{who}}',
+  calling:
+    'Dialling {{number}} · reference {{reference}}. The attempt is in the contact history; log its outcome below.',
   statuses: {
     open: 'Open',
     closed: 'Closed',
@@ -289,7 +294,11 @@ const zh: typeof en = {
     refused: '拒绝',
     dispute: '有异议',
     sent: '已发送',
+    dialled: '已拨出',
   },
+  call: '拨打',
+  callTo: '拨打{{who}}',
+  calling: '正在拨打 {{number}} · 呼叫编号 {{reference}}。本次拨打已记入联系记录，请在下方登记结果。',
   statuses: {
     open: '在办',
     closed: '已结案',

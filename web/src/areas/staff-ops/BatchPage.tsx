@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
 import { ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
+import { humanise, wordsFor } from '../../humanise.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
 import { ResponsiveTable } from './ResponsiveTable.tsx';
@@ -36,6 +37,15 @@ const color: Record<string, string> = {
   pending: 'default',
   planned: 'warning',
 };
+
+/** A day-close step in words: its message ("lending.ageing" → "Lending: overdue ageing"), else humanised. */
+export function stepWords(step: string): string {
+  const [owner = '', ...rest] = step.split('.');
+  return wordsFor('staffOps', `stepNames.${owner}`, rest.join('.'), () => {
+    const area = wordsFor('staffOps', 'owners', owner, () => humanise(owner));
+    return rest.length ? `${area}: ${humanise(rest.join(' ')).toLowerCase()}` : area;
+  });
+}
 
 /** The business date, the day-close runs with each step, and (operations) closing the day. */
 export function BatchPage() {
@@ -80,8 +90,12 @@ export function BatchPage() {
       onOk: () => close.mutateAsync(businessDate).catch(() => undefined),
     });
   const stepColumns = [
-    { title: t('step'), dataIndex: 'step' },
-    { title: t('owner'), dataIndex: 'owner' },
+    { title: t('step'), dataIndex: 'step', render: stepWords },
+    {
+      title: t('owner'),
+      dataIndex: 'owner',
+      render: (v: string) => wordsFor('staffOps', 'owners', v, () => humanise(v)),
+    },
     {
       title: t('status'),
       dataIndex: 'status',

@@ -4,6 +4,11 @@ import { createJdmNode, DecisionGraph, type DecisionGraphType, JdmConfigProvider
 import { theme } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+// The editor renders with its own Ant Design 5 (not the app's 6), whose ConfigProvider does not hear
+// the app's locale: the locale is given to that copy's ConfigProvider, which JdmConfigProvider's inherits.
+import EditorConfig from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/config-provider/index.js';
+import editorEn from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/en_US.js';
+import editorZh from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/zh_CN.js';
 
 /** True on antd's dark algorithm: its container background is dark. */
 function isDark(colour: string): boolean {
@@ -30,7 +35,7 @@ export default function GraphEditor({
   onChange: (value: DecisionGraphType) => void;
   disabled: boolean;
 }) {
-  const { t } = useTranslation('staffRisk');
+  const { t, i18n } = useTranslation('staffRisk');
   const { token } = theme.useToken();
   const customNodes = useMemo(
     () => [
@@ -45,19 +50,21 @@ export default function GraphEditor({
     [t],
   );
   return (
-    <JdmConfigProvider
-      theme={{
-        mode: isDark(token.colorBgContainer) ? 'dark' : 'light',
-        token: { colorPrimary: token.colorPrimary },
-      }}
-    >
-      <DecisionGraph
-        value={value}
-        onChange={onChange}
-        disabled={disabled}
-        components={NO_COMPONENTS}
-        customNodes={customNodes}
-      />
-    </JdmConfigProvider>
+    <EditorConfig locale={i18n.language.startsWith('zh') ? editorZh : editorEn}>
+      <JdmConfigProvider
+        theme={{
+          mode: isDark(token.colorBgContainer) ? 'dark' : 'light',
+          token: { colorPrimary: token.colorPrimary },
+        }}
+      >
+        <DecisionGraph
+          value={value}
+          onChange={onChange}
+          disabled={disabled}
+          components={NO_COMPONENTS}
+          customNodes={customNodes}
+        />
+      </JdmConfigProvider>
+    </EditorConfig>
   );
 }
