@@ -197,7 +197,7 @@ describe.runIf(enabled).sequential('staff dashboards in a browser', () => {
     await page.setViewportSize(PHONE);
     await page.goto('/staff/reviews');
     await page.getByRole('list', { name: 'Risk review queue' }).waitFor();
-    expect(await page.locator('main table').count()).toBe(0);
+    expect(await page.locator('main .ant-table').count()).toBe(0);
     const overflow = (await page.evaluate(
       'document.scrollingElement.scrollWidth - window.innerWidth',
     )) as number;

@@ -59,11 +59,10 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** How many items a list endpoint has (up to a page), and whether there may be more. */
-function useCount(key: string, url: string, params: Record<string, string | number>, enabled: boolean) {
+function useCount(key: string, url: string, params: Record<string, string | number>, paged = true) {
   const query = useQuery({
     queryKey: ['staff-home', key, params],
-    queryFn: () => api.get<{ items: unknown[] }>(url, { ...params, limit: PAGE }),
-    enabled,
+    queryFn: () => api.get<{ items: unknown[] }>(url, paged ? { ...params, limit: PAGE } : params),
   });
   return { query, count: query.data?.items.length, full: (query.data?.items.length ?? 0) >= PAGE };
 }
@@ -285,7 +284,9 @@ function FinanceCards() {
 }
 
 function age(since: string, t: (key: string, options?: Record<string, unknown>) => string): string {
-  const hours = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 3_600_000));
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  if (hours < 1) return t('risk.minutes', { count: minutes });
   return hours < 48 ? t('risk.hours', { count: hours }) : t('risk.days', { count: Math.floor(hours / 24) });
 }
 
@@ -355,8 +356,8 @@ function RiskCards({ today }: { today: string | undefined }) {
 
 function LegalCards() {
   const { t } = useTranslation('staffHome');
-  const reviews = useCount('contract-reviews', '/v1/contract-reviews', { status: 'pending' }, true);
-  const drafts = useCount('contract-drafts', '/v1/contract-templates', { status: 'draft' }, true);
+  const reviews = useCount('contract-reviews', '/v1/contract-reviews', { status: 'pending' });
+  const drafts = useCount('contract-drafts', '/v1/contract-templates', { status: 'draft' }, false);
   return (
     <Section title={t('legal.title')}>
       {reviews.query.isError && (
@@ -387,9 +388,9 @@ function LegalCards() {
 
 function ComplianceCards() {
   const { t } = useTranslation('staffHome');
-  const cases = useCount('aml-open', '/v1/aml/cases', { status: 'open' }, true);
-  const monitoring = useCount('aml-monitoring', '/v1/aml/cases', { status: 'monitoring' }, true);
-  const matches = useCount('screening-open', '/v1/screening/matches', { status: 'open' }, true);
+  const cases = useCount('aml-open', '/v1/aml/cases', { status: 'open' });
+  const monitoring = useCount('aml-monitoring', '/v1/aml/cases', { status: 'monitoring' });
+  const matches = useCount('screening-open', '/v1/screening/matches', { status: 'open' });
   const error = [cases.query, matches.query].find((q) => q.isError);
   return (
     <Section title={t('compliance.title')}>
