@@ -115,11 +115,11 @@ function CollectionsCards({ me }: { me: Me }) {
           title={t('collections.openCases')}
           value={open ?? '—'}
           note={
-            s && s.openCases.length > 0 ? (
-              <Amount value={sumMoney(s.openCases.map((c) => c.overdueAmount))} />
-            ) : (
-              t('collections.noCases')
-            )
+            s && s.openCases.length > 0
+              ? t('collections.overdue', {
+                  amount: formatMoney(sumMoney(s.openCases.map((c) => c.overdueAmount))),
+                })
+              : t('collections.noCases')
           }
           link={{ to: '/staff/collections', label: t('collections.queue') }}
         />
