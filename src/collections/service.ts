@@ -62,6 +62,11 @@ export class Collections {
     return workbench.placeCall(this.context, caseId, collector, party, audit);
   }
 
+  /** The dashboard's figures: a collector's own (their id), or the team's (null). */
+  summary(collectorId: string | null) {
+    return workbench.workSummary(this.context, collectorId);
+  }
+
   assign(caseId: string, collectorId: string, audit: AuditContext) {
     return workbench.assignCase(this.context, caseId, collectorId, audit);
   }

@@ -32,15 +32,11 @@ export const PERMISSIONS = {
   'ledger:write': ['finance', 'admin'],
   'staff:manage': ['admin'],
   'audit:read': ['admin', 'legal', 'compliance'],
-  'users:read': [
-    'admin',
-    'operations',
-    'risk_officer',
-    'collector',
-    'collection_supervisor',
-    'finance',
-    'legal',
-  ],
+  /**
+   * List and read users (masked). Not a collector's: they reach their borrowers through their own
+   * cases (collections:work); a supervisor keeps it to find collectors by name when assigning.
+   */
+  'users:read': ['admin', 'operations', 'risk_officer', 'collection_supervisor', 'finance', 'legal'],
   /** Read personal data in full (unmasked); every such read is audited. */
   'pii:read': ['admin', 'legal', 'risk_officer'],
   'payments:reconcile': ['finance', 'admin'],

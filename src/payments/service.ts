@@ -8,6 +8,7 @@ import { handleNotification, pollPendingOrders } from './channel-events.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { PaymentsContext } from './context.ts';
 import * as creditOrders from './credit-orders.ts';
+import { daySummary } from './day-summary.ts';
 import * as merchant from './merchant.ts';
 import type { OrderFilter } from './orders.ts';
 import { ordersOfUser } from './orders.ts';
@@ -209,6 +210,11 @@ export class Payments {
 
   reconcile(channel: string, businessDate: string) {
     return reconciliation.reconcile(this.context, channel, businessDate);
+  }
+
+  /** Money in and out on a business date by channel, and the open exceptions with their amount. */
+  daySummary(businessDate: string) {
+    return daySummary(this.context, businessDate);
   }
 
   reconciliationLines(channel: string, businessDate: string) {

@@ -3,9 +3,17 @@ import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
 import { CHANNELS, OUTCOMES, STAGES, TIERS } from '../../collections/index.ts';
 import { allows, RELATIONS } from '../../identity/index.ts';
-import { addDays, CNY, DomainError, type PlainDate, parseAmount, parseDate } from '../../kernel/index.ts';
+import {
+  addDays,
+  CNY,
+  DomainError,
+  formatAmount,
+  type PlainDate,
+  parseAmount,
+  parseDate,
+} from '../../kernel/index.ts';
 import { userIdOf } from '../auth.ts';
-import { moneySchema } from '../schemas.ts';
+import { moneyResponseSchema, moneySchema } from '../schemas.ts';
 import { context } from './identity.ts';
 import { errors, idParams, limitQuery, toJson } from './lending-schemas.ts';
 
@@ -55,6 +63,54 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
           offset: q.offset,
         });
         return { items: items.map((c) => toJson(c) as Record<string, unknown>) };
+      },
+    );
+    app.get(
+      '/collections/summary',
+      {
+        config: { auth: { permission: 'collections:work' } },
+        schema: {
+          tags: ['collections'],
+          summary:
+            "The dashboard's figures for the business date: open cases by stage, promises due today, the promise-kept rate over 30 days, cases contacted today. A collector's own (scope=me); a supervisor's team (scope=team)",
+          querystring: z.object({ scope: z.enum(['me', 'team']).default('me') }).strict(),
+          response: {
+            200: z.object({
+              businessDate: z.string(),
+              scope: z.enum(['me', 'team']),
+              openCases: z.array(
+                z.object({ stage: z.string(), count: z.number(), overdueAmount: moneyResponseSchema }),
+              ),
+              promisesDueToday: z.object({ count: z.number(), amount: moneyResponseSchema }),
+              promises30d: z.object({
+                kept: z.number(),
+                broken: z.number(),
+                keptRate: z.string().nullable(),
+              }),
+              casesTouchedToday: z.number(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const scope = request.query.scope;
+        if (scope === 'team' && !allows(request.principal.roles, 'collections:supervise'))
+          throw new DomainError('supervisor_only', 'forbidden', "only a supervisor sees the team's figures");
+        const s = await collections.summary(scope === 'team' ? null : userIdOf(request));
+        const cnyOf = (minor: bigint) => ({ amount: formatAmount(minor, CNY), currency: 'CNY' });
+        return {
+          businessDate: s.businessDate,
+          scope,
+          openCases: s.openCases.map((c) => ({
+            stage: c.stage,
+            count: c.count,
+            overdueAmount: cnyOf(c.overdueAmount),
+          })),
+          promisesDueToday: { count: s.promisesDueToday.count, amount: cnyOf(s.promisesDueToday.amount) },
+          promises30d: s.promises30d,
+          casesTouchedToday: s.casesTouchedToday,
+        };
       },
     );
     app.get(

@@ -151,6 +151,53 @@ export function paymentOperationsRoutes(platform: Platform): FastifyPluginAsyncZ
       counts: z.record(z.string(), z.number()),
     });
 
+    const flowSchema = z.object({
+      count: z.number(),
+      amount: moneyResponseSchema,
+      byChannel: z.array(z.object({ channel: z.string(), count: z.number(), amount: moneyResponseSchema })),
+    });
+    const flowJson = (f: {
+      count: number;
+      amount: bigint;
+      byChannel: { channel: string; count: number; amount: bigint }[];
+    }) => ({
+      count: f.count,
+      amount: money(f.amount),
+      byChannel: f.byChannel.map((c) => ({ channel: c.channel, count: c.count, amount: money(c.amount) })),
+    });
+    app.get(
+      '/finance/day-summary',
+      {
+        config: { auth: { permission: 'payments:reconcile' } },
+        schema: {
+          tags: ['finance'],
+          summary:
+            "A business day's money in (top-ups) and out (withdrawals) by channel, what is still pending, and the open exceptions with their amount (the business date by default)",
+          querystring: z.object({ date: dateQuery.optional() }).strict(),
+          response: {
+            200: z.object({
+              businessDate: z.string(),
+              topUps: flowSchema,
+              withdrawals: flowSchema,
+              pending: z.object({ count: z.number(), amount: moneyResponseSchema }),
+              exceptions: z.object({ open: z.number(), amount: moneyResponseSchema }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const s = await payments.daySummary(request.query.date ?? platform.clock.businessDate());
+        return {
+          businessDate: s.businessDate,
+          topUps: flowJson(s.topUps),
+          withdrawals: flowJson(s.withdrawals),
+          pending: { count: s.pending.count, amount: money(s.pending.amount) },
+          exceptions: { open: s.exceptions.open, amount: money(s.exceptions.amount) },
+        };
+      },
+    );
+
     app.post(
       '/finance/reconciliations',
       {

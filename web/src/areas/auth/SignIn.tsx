@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
+import type { Me } from '../../session.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 import { DemoAccounts } from './DemoAccounts.tsx';
 
@@ -27,7 +28,10 @@ export function SignIn() {
     try {
       await api.post('/v1/auth/sign-in', { phone: values.phone.trim(), password: values.password });
       await client.resetQueries();
-      navigate(safeNext(params.get('next')), { replace: true });
+      const next = params.get('next');
+      // Staff land on their dashboard unless they were on their way somewhere.
+      const { user } = await api.get<{ user: Me | null }>('/v1/session');
+      navigate(next === null && user?.isStaff ? '/staff/dashboard' : safeNext(next), { replace: true });
     } catch (failure) {
       setError(failure);
     } finally {

@@ -1,10 +1,11 @@
-import { Button, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Amount, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { ContractLink } from '../contracts/ContractLink.tsx';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import type { NoteStatement } from './Investments.tsx';
 import { cny, fromMinor, toMinor } from './lending.ts';
 import { SellNoteModal } from './SellNoteModal.tsx';
@@ -32,17 +33,19 @@ export function NotesTable({ notes }: { notes: NoteStatement[] }) {
   const [selling, setSelling] = useState<NoteStatement | null>(null);
   return (
     <>
-      <Table<NoteStatement>
+      {/* Cards on a phone: nine columns do not fit 390px without scrolling sideways. */}
+      <ResponsiveTable<NoteStatement>
         size="small"
         rowKey="noteId"
         dataSource={notes}
-        scroll={{ x: true }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t('noNotes') }}
-        aria-label={t('notesTab', { count: notes.length })}
+        label={t('notesTab', { count: notes.length })}
+        actionKeys={['actions']}
         columns={[
           {
             title: t('listing'),
+            key: 'listing',
             dataIndex: 'loanId',
             render: (id: string, n) => (
               <Link to={`/market/${id}`}>

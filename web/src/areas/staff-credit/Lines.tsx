@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Checkbox, Select, Space, Table, Tag } from 'antd';
+import { Button, Card, Checkbox, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,6 +8,7 @@ import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { StatusTag } from '../credit/Overview.tsx';
 import { type Line, useHas } from '../credit/types.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 
 const STATUSES = ['active', 'frozen', 'referred', 'declined', 'closed'];
 
@@ -54,14 +55,13 @@ export function Lines() {
           )}
         </Space>
         {lines.isError && <ErrorAlert error={lines.error} onRetry={() => void lines.refetch()} />}
-        <Table<Line>
+        <ResponsiveTable<Line>
+          label={t('lines.title')}
           rowKey="id"
           size="small"
           loading={lines.isPending}
           dataSource={items}
           pagination={false}
-          scroll={{ x: 'max-content' }}
-          aria-label={t('lines.title')}
           columns={[
             {
               key: 'ref',

@@ -14,7 +14,8 @@ export const routes: AreaRoute[] = [
   {
     path: '/staff/products',
     element: <Products />,
-    allow: (me) => can(me, 'lending:read'),
+    // Those who make, review or run loans; collectors and legal read loans only within their cases and contracts.
+    allow: (me) => can(me, 'lending:manage') || can(me, 'lending:review') || can(me, 'lending:operate'),
     nav: { label: 'nav.products', icon: <AppstoreOutlined />, group: 'staff', order: 60 },
   },
 ];

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Select, Table, Tag } from 'antd';
+import { Button, Card, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { type Review, reviewColor } from './types.ts';
 
 const STATUSES = ['open', 'info_requested', 'approved', 'declined'] as const;
@@ -37,6 +38,7 @@ export function ReviewQueue() {
     {
       title: t('decisionId'),
       dataIndex: 'decisionId',
+      key: 'decisionId',
       render: (id: string) => (
         <Link to={`/staff/reviews/${id}`} aria-label={`${t('open')} ${id}`}>
           {t('open')} {id.slice(-8)}
@@ -69,14 +71,15 @@ export function ReviewQueue() {
           <ErrorAlert error={reviews.error} onRetry={() => void reviews.refetch()} />
         ) : (
           <>
-            <Table<Review>
+            <ResponsiveTable<Review>
+              label={t('queueTitle')}
+              actionKeys={['decisionId']}
               rowKey="decisionId"
               size="small"
               columns={columns}
               dataSource={reviews.data?.items}
               loading={reviews.isPending}
               pagination={false}
-              scroll={{ x: true }}
             />
             {reviews.data && reviews.data.items.length === limit && limit < 200 && (
               <Button block style={{ marginTop: 12 }} onClick={() => setLimit(Math.min(200, limit + 50))}>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Select, Table, Tag } from 'antd';
+import { Card, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
+import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { type ScreeningMatch, statusColor } from './types.ts';
 
 const STATUSES = ['open', 'confirmed', 'false_positive'] as const;
@@ -65,14 +66,15 @@ export function Matches() {
         {matches.isError ? (
           <ErrorAlert error={matches.error} onRetry={() => void matches.refetch()} />
         ) : (
-          <Table<ScreeningMatch>
+          <ResponsiveTable<ScreeningMatch>
+            label={t('matchesTitle')}
+            actionKeys={['id']}
             rowKey="id"
             size="small"
             columns={columns}
             dataSource={matches.data?.items}
             loading={matches.isPending}
             pagination={{ pageSize: 50 }}
-            scroll={{ x: true }}
           />
         )}
       </Card>
