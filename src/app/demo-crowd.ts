@@ -192,10 +192,7 @@ export class Crowd {
       }
       return members;
     };
-    const t0 = Date.now();
-    const lap = (what: string) => this.log(`    PROFILE ${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     this.investors = await make(CROWD.investors, INVESTOR_PHONES, 1);
-    lap('investors made');
     this.borrowers = await make(CROWD.borrowers, BORROWER_PHONES, 1);
     // A few whose credit bureau does not answer (sequence 994): their applications are referred.
     const referrals = Array.from({ length: CROWD.referrals }, (_, i) => ({
@@ -224,19 +221,15 @@ export class Crowd {
       });
     }
 
-    lap('borrowers made');
     for (const [i, investor] of this.investors.entries()) {
       const taken = await identity.suitability.assess(investor.userId, ANSWERS[i % ANSWERS.length]!);
       investor.riskLevel = taken.level;
     }
     // Investors top up through the gateway, from 20,000 to 150,000 each, all waited for at once.
-    lap('assessed');
     for (const investor of this.investors) await this.bindCard(investor);
-    lap('cards');
     await this.topUps(
       this.investors.map((investor) => [investor, yuan(this.between(4, 30) * 5000)] as const),
     );
-    lap('top-ups');
     // Payment passwords for everyone who may withdraw or pay (one hash).
     await identity.kyc.setPaymentPasswordsForDemo(
       this.borrowers.map((b) => b.userId),
@@ -298,7 +291,6 @@ export class Crowd {
    * together) and disbursed, and then each borrower does what their fate says.
    */
   async loans(count: number): Promise<void> {
-    const t0 = Date.now();
     const book: { member: Member; loanId: string; amount: bigint; fate: Fate }[] = [];
     for (let i = 0; i < count && this.borrowers.length > 0; i++) {
       const member = this.borrowers.shift()!;
@@ -336,7 +328,6 @@ export class Crowd {
       this.counts.defaults++;
     }
     if (repaying.length) await this.topUps(repaying);
-    this.log(`    PROFILE loans ${book.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
   private async apply(
@@ -344,8 +335,8 @@ export class Crowd {
     term: number,
   ): Promise<{ loanId: string; amount: bigint; riskLevel: number } | null> {
     const income = member.monthlyIncome;
-    // One to three months' income, in hundreds, from 1,000 to 60,000.
-    const wanted = ((income * BigInt(this.between(10, 30))) / 10n / 10000n) * 10000n;
+    // Half a month to two and a half months of income, in hundreds, from 1,000 to 60,000.
+    const wanted = ((income * BigInt(this.between(5, 25))) / 10n / 10000n) * 10000n;
     const amount = wanted > 6_000_000n ? 6_000_000n : wanted;
     this.counts.applied++;
     const applied = await this.platform.lending.apply(member.userId, {
