@@ -131,10 +131,25 @@ export class Crowd {
   private cardSerial = 0;
   readonly counts = { applied: 0, approved: 0, referred: 0, declined: 0, defaults: 0, listed: 0, notes: 0 };
 
+  /** The crowd's sizes: CROWD scaled to `percent` (NETFIN_DEMO_CROWD); 0 writes no crowd. */
+  readonly size: { -readonly [K in keyof typeof CROWD]: number };
+
   constructor(
     private readonly platform: Platform,
     private readonly log: (line: string) => void,
-  ) {}
+    percent = 100,
+  ) {
+    const scaled = (n: number) => Math.round((n * percent) / 100);
+    this.size = {
+      investors: scaled(CROWD.investors),
+      borrowers: scaled(CROWD.borrowers),
+      loansPerStage: scaled(CROWD.loansPerStage),
+      listingsToday: scaled(CROWD.listingsToday),
+      referrals: percent > 0 ? CROWD.referrals : 0,
+      notesForSale: scaled(CROWD.notesForSale),
+      shopOrders: scaled(CROWD.shopOrders),
+    };
+  }
 
   private pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.random() * items.length)]!;
@@ -158,6 +173,7 @@ export class Crowd {
 
   /** Signs the crowd up (one password hash), verifies each, assesses the investors and funds them. */
   async people(): Promise<void> {
+    if (this.size.investors === 0) return;
     const today = this.platform.clock.businessDate();
     const { identity } = this.platform;
     const make = async (count: number, prefix: string, first: number) => {
@@ -170,7 +186,9 @@ export class Crowd {
       for (const [i, draft] of drafts.entries()) {
         // Sequences 500-849: none of the tests' or the named accounts' numbers, none of the
         // simulated sources' test subjects (993-999).
-        const sequence = String(500 + members.length + (prefix === BORROWER_PHONES ? CROWD.investors : 0));
+        const sequence = String(
+          500 + members.length + (prefix === BORROWER_PHONES ? this.size.investors : 0),
+        );
         const idNumber = this.idNumber(today, sequence);
         await identity.kyc.verifyIdentity(
           ids[i]!,
@@ -192,11 +210,11 @@ export class Crowd {
       }
       return members;
     };
-    this.investors = await make(CROWD.investors, INVESTOR_PHONES, 1);
-    this.borrowers = await make(CROWD.borrowers, BORROWER_PHONES, 1);
+    this.investors = await make(this.size.investors, INVESTOR_PHONES, 1);
+    this.borrowers = await make(this.size.borrowers, BORROWER_PHONES, 1);
     // A few whose credit bureau does not answer (sequence 994): their applications are referred.
-    const referrals = Array.from({ length: CROWD.referrals }, (_, i) => ({
-      phone: `${BORROWER_PHONES}${String(CROWD.borrowers + 1 + i).padStart(4, '0')}`,
+    const referrals = Array.from({ length: this.size.referrals }, (_, i) => ({
+      phone: `${BORROWER_PHONES}${String(this.size.borrowers + 1 + i).padStart(4, '0')}`,
       displayName: this.name(),
     }));
     const referralIds = await identity.users.createCustomersForDemo(referrals, DEMO_PASSWORD);
@@ -236,7 +254,7 @@ export class Crowd {
       PAYMENT_PASSWORD,
     );
     // The crowd's defaults are the reserve's to advance: the operator puts in more for them.
-    await this.platform.lending.fundReserve(yuan(600_000), this.context);
+    await this.platform.lending.fundReserve(yuan(6_000) * BigInt(this.size.borrowers), this.context);
     this.log(`  demo: a crowd of ${this.investors.length} investors and ${this.borrowers.length} borrowers`);
   }
 
@@ -394,7 +412,7 @@ export class Crowd {
 
   /** Today: listings raising at different stages, applications waiting for review. */
   async listings(): Promise<void> {
-    for (let i = 0; i < CROWD.listingsToday && this.borrowers.length > 0; i++) {
+    for (let i = 0; i < this.size.listingsToday && this.borrowers.length > 0; i++) {
       const member = this.borrowers.shift()!;
       const applied = await this.apply(member, this.pick(TERMS));
       if (!applied) continue;
@@ -411,7 +429,7 @@ export class Crowd {
   async notesForSale(): Promise<void> {
     const { lending } = this.platform;
     for (const investor of this.investors) {
-      if (this.counts.notes >= CROWD.notesForSale) break;
+      if (this.counts.notes >= this.size.notesForSale) break;
       const statement = await lending.investorStatement(investor.userId);
       const note = statement.notes.find((n) => n.loanStatus === 'active' && n.bucket === 'current');
       if (!note) continue;
@@ -428,6 +446,7 @@ export class Crowd {
 
   /** A shop run by one of the crowd, with orders paid from wallets (small ones, without password). */
   async shop(): Promise<void> {
+    if (this.investors.length === 0) return;
     const { payments } = this.platform;
     const owner = this.investors[this.investors.length - 1]!;
     await payments.becomeMerchant(owner.userId, '悦来便利店 Yuelai Mart');
@@ -439,9 +458,9 @@ export class Crowd {
       ['25.00', 'Lunch box 便当'],
       ['159.00', 'Rice 10 kg 大米'],
     ] as const;
-    for (let i = 0; i < CROWD.shopOrders; i++) {
+    for (let i = 0; i < this.size.shopOrders; i++) {
       const [amount, description] = this.pick(items);
-      const payer = this.investors[i * 7]!;
+      const payer = this.investors[(i * 7) % this.investors.length]!;
       const minor = BigInt(amount.replace('.', ''));
       const order = await payments.createMerchantOrder(owner.userId, { amount: minor, description });
       if (i % 6 === 5) continue; // left open

@@ -22,7 +22,7 @@ import {
   STAFF,
 } from './demo-accounts.ts';
 import { seedComplianceDemo } from './demo-compliance.ts';
-import { CROWD, Crowd } from './demo-crowd.ts';
+import { Crowd } from './demo-crowd.ts';
 import { WealthDemo } from './demo-wealth.ts';
 import type { Platform } from './platform.ts';
 
@@ -390,13 +390,13 @@ class Seeder {
     const merchant = await this.signUp(MERCHANT);
     await this.verify(merchant, '林小满');
     await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
-    const crowd = new Crowd(this.platform, this.log);
+    const crowd = new Crowd(this.platform, this.log, this.platform.config.demoCrowd);
     await crowd.people();
 
     // The book, oldest first; the business date moves on between loans.
     this.log('  demo: five months of loans, repayments and day-closes');
     await this.loan(m3plus, investors, '10000.00', { purpose: 'business' });
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-111));
     const credit = await this.creditCustomer(merchant);
     await this.loan(m3, investors.slice(0, 3), '8000.00', { purpose: 'home_improvement' });
@@ -404,22 +404,22 @@ class Seeder {
       keep: true,
       purpose: 'travel',
     });
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-101));
     await this.loan(onTime, investors, '9000.00', { purpose: 'education' });
     await this.topUp(onTime, '3000.00');
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-81));
     await this.repayCreditStatements(credit);
     await this.loan(m2, investors.slice(1), '7000.00', { purpose: 'car' });
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-61));
     await this.topUp(paidOff, '500.00');
     await this.call('POST', `/v1/me/loans/${paidOffLoan}/payoff`, { as: paidOff });
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-46));
     await this.loan(m1, investors.slice(0, 2), '5000.00', { purpose: 'consumption' });
-    await crowd.loans(CROWD.loansPerStage);
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-1));
     // The crowd's today first: the named borrower's listing below is the newest, first on the market.
     this.log('  demo: the crowd today: listings raising, referrals, notes for sale, a shop');
