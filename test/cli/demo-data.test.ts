@@ -34,6 +34,7 @@ const env = {
   LOG_LEVEL: 'warn',
   NETFIN_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
   NETFIN_DEMO: '1',
+  NETFIN_DEMO_CROWD: '100',
   NETFIN_WEB: '0',
 };
 
@@ -76,7 +77,7 @@ describe('the demo data', () => {
       dataDir,
       memory: false,
       poolSize: 1,
-      ...(process.env.DATABASE_URL ? { schema } : {}),
+      schema,
     });
     try {
       const count = async (query: ReturnType<typeof sql>) =>
