@@ -46,6 +46,8 @@ export interface Config {
   readonly channelSimUrl: string | undefined;
   readonly channelSimSecret: string | undefined;
   readonly gatewaySimPort: number;
+  /** NETFIN_DEMO_CROWD: the demo's crowd (src/app/demo-crowd.ts) in percent of its full size; 0: none. */
+  readonly demoCrowd: number;
   /** NETFIN_DAY_CLOSE_AT ("HH:MM", Asia/Shanghai): `netfin start` closes the business day then. Unset: off. */
   readonly dayCloseAt: string | undefined;
   /** NETFIN_WEB (default on): `netfin start` serves the web app, building it first when missing or stale. */
@@ -248,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dayCloseAt: closeTime(env.NETFIN_DAY_CLOSE_AT),
     channelSimSecret: env.NETFIN_CHANNEL_SIM_SECRET || undefined,
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
+    demoCrowd: integer(env, 'NETFIN_DEMO_CROWD', 100, 0, 100),
     ...overrides,
   };
   const loopback = isLoopbackHost(config.host);

@@ -22,6 +22,7 @@ import {
   STAFF,
 } from './demo-accounts.ts';
 import { seedComplianceDemo } from './demo-compliance.ts';
+import { Crowd } from './demo-crowd.ts';
 import { WealthDemo } from './demo-wealth.ts';
 import type { Platform } from './platform.ts';
 
@@ -390,10 +391,13 @@ class Seeder {
     const merchant = await this.signUp(MERCHANT);
     await this.verify(merchant, '林小满');
     await this.call('POST', '/v1/merchants', { as: merchant, payload: { name: '街角咖啡 Corner Café' } });
+    const crowd = new Crowd(this.platform, this.log, this.platform.config.demoCrowd);
+    await crowd.people();
 
     // The book, oldest first; the business date moves on between loans.
     this.log('  demo: five months of loans, repayments and day-closes');
     await this.loan(m3plus, investors, '10000.00', { purpose: 'business' });
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-111));
     const credit = await this.creditCustomer(merchant);
     await this.loan(m3, investors.slice(0, 3), '8000.00', { purpose: 'home_improvement' });
@@ -401,18 +405,28 @@ class Seeder {
       keep: true,
       purpose: 'travel',
     });
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-101));
     await this.loan(onTime, investors, '9000.00', { purpose: 'education' });
     await this.topUp(onTime, '3000.00');
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-81));
     await this.repayCreditStatements(credit);
     await this.loan(m2, investors.slice(1), '7000.00', { purpose: 'car' });
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-61));
     await this.topUp(paidOff, '500.00');
     await this.call('POST', `/v1/me/loans/${paidOffLoan}/payoff`, { as: paidOff });
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-46));
     await this.loan(m1, investors.slice(0, 2), '5000.00', { purpose: 'consumption' });
+    await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-1));
+    // The crowd's today first: the named borrower's listing below is the newest, first on the market.
+    this.log('  demo: the crowd today: listings raising, referrals, notes for sale, a shop');
+    await crowd.listings();
+    await crowd.notesForSale();
+    await crowd.shop();
 
     this.log('  demo: today: listings raising, a review, a note for sale, merchant payments');
     // Today: a listing filling, an application for review, a note on sale, auto-invest, a merchant.
@@ -485,6 +499,20 @@ class Seeder {
     await this.payWithCredit(credit, merchant, '899.00', 'Headphones 耳机', 1);
     await this.wealth.finish(investors);
     await seedComplianceDemo(this.platform);
+    // Every figure came from the services: the books must balance to the last transfer.
+    const report = await this.platform.ledger.verify();
+    if (report.problems.length > 0)
+      throw new DemoError(
+        `demo data: the ledger does not verify: ${report.problems
+          .slice(0, 3)
+          .map((p) => `${p.kind} ${p.subject}: ${p.detail}`)
+          .join('; ')}`,
+      );
+    this.log(
+      `  demo: ledger verified (${report.accounts} accounts, ${report.transfers} transfers); the crowd: ` +
+        `${crowd.counts.applied} applications (${crowd.counts.approved} approved, ${crowd.counts.referred} referred, ` +
+        `${crowd.counts.declined} declined), ${crowd.counts.listed} listings today, ${crowd.counts.notes} notes for sale`,
+    );
     this.log(`netfin: demo data written in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 }

@@ -397,6 +397,30 @@ export class Kyc {
   }
 
   /**
+   * Demo data only: the same 6-digit payment password for many verified customers, hashed once (the
+   * demo's crowd shares one, as it shares its account password).
+   */
+  async setPaymentPasswordsForDemo(userIds: readonly string[], paymentPassword: string): Promise<void> {
+    const policy = checkPaymentPasswordPolicy(paymentPassword);
+    if (!policy.ok)
+      throw invalid(policy.error, 'a payment password is 6 digits, not all the same and not a run');
+    const hash = await hashPassword(paymentPassword);
+    await inTransaction(this.db, async (trx) => {
+      for (const userId of userIds) {
+        await sql`update users set payment_password_hash = ${hash}, payment_failed_attempts = 0, payment_locked_until = null where id = ${userId}`.execute(
+          trx,
+        );
+        await audit(
+          trx,
+          this.clock,
+          { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
+          { action: 'security.payment_password_set', subjectType: 'user', subjectId: userId },
+        );
+      }
+    });
+  }
+
+  /**
    * Checks a payment password. After `paymentPasswordMaxFailures` wrong ones in a row it is locked
    * for `paymentPasswordLockMinutes`, however many arrive at once: each guess takes an attempt
    * before it is checked (guess-limit.ts). The guess that reaches the limit and the ones refused

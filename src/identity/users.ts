@@ -226,6 +226,42 @@ export class Users {
   }
 
   /**
+   * Demo data only (`npm start` on a fresh database): customers created at once, without SMS codes,
+   * all with the same password hashed once (argon2 is deliberately slow; the demo's crowd shares one
+   * password). Each is a customer as a sign-up makes one, with its audit entry; no session.
+   */
+  async createCustomersForDemo(
+    people: readonly { phone: string; displayName: string }[],
+    password: string,
+  ): Promise<string[]> {
+    for (const person of people) checkPhone(person.phone);
+    const policy = checkPasswordPolicy(password);
+    if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
+    const passwordHash = await hashPassword(password);
+    return inTransaction(this.db, async (trx) => {
+      const ids: string[] = [];
+      for (const person of people) {
+        const userId = await this.insertUser(trx, {
+          phone: person.phone,
+          passwordHash,
+          displayName: person.displayName,
+          roles: ['customer'],
+          isStaff: false,
+          grantedBy: 'sign-up',
+        });
+        await audit(
+          trx,
+          this.clock,
+          { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
+          { action: 'user.signed_up', subjectType: 'user', subjectId: userId },
+        );
+        ids.push(userId);
+      }
+      return ids;
+    });
+  }
+
+  /**
    * Signs in with phone and password. After `signInMaxFailures` wrong passwords in a row the account
    * is locked for `signInLockMinutes`, however many guesses arrive at once (account-password.ts); the
    * same error answers an unknown number and a wrong password.

@@ -69,6 +69,10 @@ export async function startNetfin(): Promise<RunningNetfin> {
       // Every visitor of these tests comes from 127.0.0.1: one address must be able to sign up
       // several people within a minute.
       NETFIN_SMS_INTERVAL_SECONDS: '0',
+      // A quarter of the demo's crowd (50 investors, 38 borrowers, listings, cases, notes): the pages
+      // show a crowd while each file's start stays within its time (test/cli/demo-data.test.ts
+      // writes the whole crowd).
+      NETFIN_DEMO_CROWD: '25',
     },
     (text, child) => {
       proc = child;
