@@ -84,6 +84,10 @@ const PRETTY = {
 };
 
 async function serve(config: Config, quiet: boolean): Promise<void> {
+  // The messages sent to the demo's own people while it is written are in the dev inbox, not the log,
+  // and the gateway's callbacks for its top-ups are not logged one by one: a newcomer's terminal shows
+  // what is being written, the addresses and the accounts.
+  const demoSeeding = { now: false };
   // Demo mode without a configured gateway: the simulated one runs in this process, on its own port.
   let sim: GatewaySim | undefined;
   let opened: Platform | undefined;
@@ -96,14 +100,12 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
       // The demo closes months of business days in minutes: the simulated gateway books each order on
       // netfin's business date, so that every day's reconciliation finds the day's orders.
       bookingDate: () => opened?.clock.businessDate() ?? systemClock().businessDate(),
+      notifyHeaders: () => (demoSeeding.now ? internalRequestHeaders() : {}),
     });
     const simUrl = await sim.listen(config.gatewaySimPort, '127.0.0.1');
     channels.push(new SimChannel(simUrl, secret));
   }
   const web = config.web ? await ensureWebBuild() : undefined;
-  // The messages sent to the demo's own people while it is written are in the dev inbox, not the log:
-  // a newcomer's terminal shows what is being written, the addresses and the accounts.
-  const demoSeeding = { now: false };
   const platform = await openPlatform(config, {
     channels,
     log: (line) => {

@@ -66,6 +66,8 @@ export interface GatewaySimOptions {
    * day's statement holds that day's orders as a real gateway's would.
    */
   readonly bookingDate?: () => PlainDate;
+  /** Headers added to each notification (the demo's: its own callbacks are kept out of the request log). */
+  readonly notifyHeaders?: () => Record<string, string>;
 }
 
 export class GatewaySim {
@@ -247,6 +249,7 @@ export class GatewaySim {
       const response = await fetch(order.notifyUrl, {
         method: 'POST',
         headers: {
+          ...this.options.notifyHeaders?.(),
           'content-type': 'application/json',
           'x-sim-timestamp': String(timestamp),
           'x-sim-signature': signNotification(this.options.secret, timestamp, body),
