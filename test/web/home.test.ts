@@ -145,6 +145,31 @@ describe.runIf(enabled).sequential('the home page', () => {
     await context.close();
   }, 120_000);
 
+  it("shows an investor's XIRR, returns by month, and each note for sale with its yield to maturity", async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
+    await explained(page, 'investments', async () => {
+      await signIn(page, '13900000001');
+      await page.goto('/investments');
+      // The demo investor has had money back since the book began: the XIRR is a rate, not "none".
+      const xirr = page.locator('.ant-statistic').filter({ hasText: 'Annualised return (XIRR)' });
+      await xirr.waitFor();
+      expect(await xirr.locator('.ant-statistic-content').innerText()).toMatch(/^-?\d+\.\d{2}%$/);
+      await page.getByRole('tab', { name: 'Returns chart' }).click();
+      await page.getByRole('img', { name: /by month/ }).waitFor();
+      await screenshots(page, 'investments-returns-by-month');
+      await page.goto('/note-market');
+      const market = page.getByRole('table');
+      await market.getByRole('columnheader', { name: 'Yield to maturity' }).waitFor();
+      const headers = await market.getByRole('columnheader').allInnerTexts();
+      const column = headers.findIndex((h) => h.includes('Yield to maturity'));
+      const firstRow = market.locator('tbody tr.ant-table-row').first();
+      expect(await firstRow.locator('td').nth(column).innerText()).toMatch(/^\d+\.\d{2}%$/);
+      expect(await firstRow.innerText()).toMatch(/\d+ of \d+ months/);
+    });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it("meets WCAG 2 AA on the visitor's and an investor's home, in both themes (axe-core)", async () => {
     const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     const found: string[] = [];
