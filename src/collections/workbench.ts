@@ -6,9 +6,11 @@ import {
   addDays,
   CNY,
   conflict,
+  Decimal,
   DomainError,
   dateInZone,
   formatAmount,
+  formatDecimal,
   invalid,
   isUuid,
   notFound,
@@ -539,7 +541,7 @@ export async function workSummary(
     promises30d: {
       kept,
       broken,
-      keptRate: kept + broken === 0 ? null : (kept / (kept + broken)).toFixed(4),
+      keptRate: kept + broken === 0 ? null : formatDecimal(new Decimal(kept).div(kept + broken), 4),
     },
     casesTouchedToday: touched.rows[0]?.n ?? 0,
   };

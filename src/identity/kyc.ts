@@ -16,6 +16,7 @@ import { ageOn, parseIdCard } from './id-card.ts';
 import { maskCardNumber } from './masking.ts';
 import { checkPaymentPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
 import type { CardVerifier, IdentityProvider } from './providers.ts';
+import { ADMIN_TOKEN } from './roles.ts';
 import type { IdentitySettings } from './settings.ts';
 import type { SmsCodes } from './sms-codes.ts';
 import { checkPhone, type Users } from './users.ts';
@@ -407,14 +408,16 @@ export class Kyc {
     const hash = await hashPassword(paymentPassword);
     await inTransaction(this.db, async (trx) => {
       for (const userId of userIds) {
-        await sql`update users set payment_password_hash = ${hash}, payment_failed_attempts = 0, payment_locked_until = null where id = ${userId}`.execute(
-          trx,
-        );
+        // Only a first one: this never replaces a payment password someone has set.
+        const set = await sql`update users set payment_password_hash = ${hash}
+          where id = ${userId} and payment_password_hash is null`.execute(trx);
+        if (set.numAffectedRows !== 1n)
+          throw conflict('payment_password_already_set', 'the demo sets only a first payment password');
         await audit(
           trx,
           this.clock,
-          { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
-          { action: 'security.payment_password_set', subjectType: 'user', subjectId: userId },
+          { principal: ADMIN_TOKEN, ip: null },
+          { action: 'demo.payment_password_set', subjectType: 'user', subjectId: userId },
         );
       }
     });

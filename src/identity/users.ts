@@ -14,7 +14,7 @@ import { AccountPasswords, invalidCredentials } from './account-password.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { maskIdNumber, maskName, maskPhone } from './masking.ts';
 import { burnVerification, checkPasswordPolicy, hashPassword } from './passwords.ts';
-import { isRole, type Role, STAFF_ROLES } from './roles.ts';
+import { ADMIN_TOKEN, isRole, type Role, STAFF_ROLES } from './roles.ts';
 import { createSession, revokeAllSessions } from './sessions.ts';
 import { type IdentitySettings, PHONE_PATTERN } from './settings.ts';
 import { SignUpHooks } from './sign-up-hooks.ts';
@@ -249,12 +249,15 @@ export class Users {
           isStaff: false,
           grantedBy: 'sign-up',
         });
+        // Written by the demo (as the operator, like its staff accounts), not by the person.
         await audit(
           trx,
           this.clock,
-          { principal: { kind: 'user', userId, roles: ['customer'], sessionId: null }, ip: null },
-          { action: 'user.signed_up', subjectType: 'user', subjectId: userId },
+          { principal: ADMIN_TOKEN, ip: null },
+          { action: 'demo.customer_created', subjectType: 'user', subjectId: userId },
         );
+        // As at a sign-up, the agreement and privacy policy the person is taken to have accepted.
+        await this.signUpHooks.fire(trx, { userId, acceptedTerms: true, ip: null, userAgent: 'netfin demo' });
         ids.push(userId);
       }
       return ids;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { Decimal, type PlainDate } from '../kernel/index.ts';
+import { type Executor, inTransaction } from '../db/index.ts';
+import { Decimal, formatDecimal, type PlainDate } from '../kernel/index.ts';
 import { loanAccount, RESERVE_ACCOUNT } from './accounts.ts';
 import type { LendingContext } from './loans.ts';
 
@@ -33,11 +34,21 @@ export interface PlatformFigures {
 }
 
 const ratio = (a: bigint, b: bigint) =>
-  b === 0n ? null : new Decimal(a.toString()).div(b.toString()).toFixed(4);
+  b === 0n ? null : formatDecimal(new Decimal(a.toString()).div(b.toString()), 4);
 
-/** A few aggregate queries, and the ledger's sums of the active loans' principal, 50,000 at a time. */
-export async function platformFigures(context: LendingContext): Promise<PlatformFigures> {
-  const { db, ledger, clock } = context;
+/**
+ * A few aggregate queries, and the ledger's sums of the active loans' principal, 50,000 at a time, all
+ * read in one snapshot, so that a loan changing state meanwhile is counted once.
+ */
+export function platformFigures(context: LendingContext): Promise<PlatformFigures> {
+  return inTransaction(context.db, (trx) => figuresIn(context, trx), {
+    isolation: 'repeatable read',
+    readOnly: true,
+  });
+}
+
+async function figuresIn(context: LendingContext, db: Executor): Promise<PlatformFigures> {
+  const { ledger, clock } = context;
   const counts = await sql<{ lent: bigint; loans: number; borrowers: number; investors: number }>`
     select
       (select coalesce(sum(amount), 0)::int8 from loans where disbursed_at is not null) as lent,

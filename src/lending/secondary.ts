@@ -9,6 +9,7 @@ import {
   conflict,
   Decimal,
   formatAmount,
+  formatDecimal,
   invalid,
   notFound,
   type PlainDate,
@@ -220,33 +221,71 @@ export async function withdrawNoteListing(
 
 /** What a buyer pays today: the price and the interest accrued on the principal since the last due date. */
 export async function quoteNoteListing(context: LendingContext, listingId: string) {
-  return inTransaction(context.db, async (trx) => {
-    const listing = await getNoteListing(trx, listingId);
-    const state = await loadState(context, trx, listing.loanId, false);
-    const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
-    const today = context.clock.businessDate();
-    const { price, fee } = pricing(listing.principal, new Decimal(listing.discountRate), product);
-    const accrued = interestBetween(
-      listing.principal,
-      new Decimal(state.loan.annualRate),
-      interestStart(state),
-      today,
-      product.dayCount,
-      product.rounding,
-    );
-    const remaining = state.installments.filter((i) => !isCharged(state, i.period));
-    return {
-      listing,
-      loan: state.loan,
-      price,
-      accrued,
-      sellerFee: fee,
-      total: price + accrued,
-      remainingInstalments: remaining.length,
-      maturityDate: remaining.at(-1)?.dueDate ?? null,
-      yieldToMaturity: buyersYield(state, product, listing.principal, price + accrued, today),
-    };
-  });
+  return inTransaction(context.db, async (trx) =>
+    quoteIn(context, trx, await getNoteListing(trx, listingId), context.clock.businessDate()),
+  );
+}
+
+/** Open notes for sale, newest first, each with today's quote: read in one snapshot. */
+export async function noteMarket(context: LendingContext, limit: number) {
+  return inTransaction(
+    context.db,
+    async (trx) => {
+      const today = context.clock.businessDate();
+      const quotes = [];
+      for (const listing of await noteListings(trx, { status: 'open', limit }))
+        quotes.push(await quoteIn(context, trx, listing, today));
+      return quotes;
+    },
+    { isolation: 'repeatable read', readOnly: true },
+  );
+}
+
+async function quoteIn(context: LendingContext, trx: Executor, listing: NoteListing, today: PlainDate) {
+  const state = await loadState(context, trx, listing.loanId, false);
+  const product = await context.products.version(state.loan.productId, state.loan.productVersion, trx);
+  const { price, fee } = pricing(listing.principal, new Decimal(listing.discountRate), product);
+  const accrued = interestBetween(
+    listing.principal,
+    new Decimal(state.loan.annualRate),
+    interestStart(state),
+    today,
+    product.dayCount,
+    product.rounding,
+  );
+  const remaining = state.installments.filter((i) => !isCharged(state, i.period));
+  return {
+    listing,
+    loan: state.loan,
+    price,
+    accrued,
+    sellerFee: fee,
+    total: price + accrued,
+    remainingInstalments: remaining.length,
+    maturityDate: remaining.at(-1)?.dueDate ?? null,
+    yieldToMaturity: cachedYield(state, product, listing, price + accrued, today),
+  };
+}
+
+/**
+ * The yield is solved in 40-digit decimals: the market, read by anyone, solves each listing's once
+ * for what it depends on (the day, the price paid, the loan's principal and instalments left).
+ */
+const yields = new Map<string, string | null>();
+function cachedYield(
+  state: LoanState,
+  product: Product,
+  listing: NoteListing,
+  cost: bigint,
+  today: PlainDate,
+): string | null {
+  const charged = state.installments.filter((i) => isCharged(state, i.period)).length;
+  const key = `${listing.id}|${today}|${cost}|${state.principalOutstanding}|${charged}`;
+  if (yields.has(key)) return yields.get(key)!;
+  if (yields.size >= 10_000) yields.clear();
+  const value = buyersYield(state, product, listing.principal, cost, today);
+  yields.set(key, value);
+  return value;
 }
 
 /**
@@ -273,7 +312,7 @@ export function buyersYield(
       return { date: i.dueDate, amount: ((i.principal + interest) * principal) / outstanding };
     }),
   ];
-  return xirr(flows).toFixed(6);
+  return formatDecimal(xirr(flows), 6);
 }
 
 /** A buyer takes a whole listing. */

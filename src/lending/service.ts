@@ -251,12 +251,8 @@ export class Lending {
   }
 
   /** Open notes for sale, newest first, each with today's quote: price, accrued interest, the buyer's yield. */
-  async noteMarket(limit: number) {
-    const listings = await secondary.noteListings(this.context.db, { status: 'open', limit });
-    const quotes = [];
-    // One after another: a pool is not flooded with a transaction per listing.
-    for (const listing of listings) quotes.push(await secondary.quoteNoteListing(this.context, listing.id));
-    return quotes;
+  noteMarket(limit: number) {
+    return secondary.noteMarket(this.context, limit);
   }
 
   buyNote(buyerId: string, listingId: string, audit?: AuditContext) {

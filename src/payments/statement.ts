@@ -221,9 +221,15 @@ export type StatementDates = (
   transfers: readonly Transfer[],
 ) => Promise<ReadonlyMap<string, PlainDate>>;
 
-/** Asia/Shanghai keeps UTC+8 all year: a local date's first and last instants. */
-const startOfDay = (date: PlainDate) => new Date(`${date}T00:00:00.000+08:00`);
-const endOfDay = (date: PlainDate) => new Date(`${date}T23:59:59.999+08:00`);
+/**
+ * Asia/Shanghai keeps UTC+8 all year: a local date's first and last instants. Nothing was posted
+ * before 1970: an earlier date is taken as 1970-01-01, so that no instant before year 1 in UTC (which
+ * the database refuses) is ever sent.
+ */
+const EPOCH_DAY = '1970-01-01' as PlainDate;
+const sane = (date: PlainDate) => (date < EPOCH_DAY ? EPOCH_DAY : date);
+const startOfDay = (date: PlainDate) => new Date(`${sane(date)}T00:00:00.000+08:00`);
+const endOfDay = (date: PlainDate) => new Date(`${sane(date)}T23:59:59.999+08:00`);
 
 /** One page of a customer's statement, newest first; `next` is the cursor of the next page, if any. */
 export async function statement(

@@ -241,6 +241,9 @@ describe('the wallet statement', () => {
     expect(thatDay.some((l) => l.kind === 'repayment_received_interest')).toBe(false);
     expect(await allLines(alice, `&to=${dayBefore}`)).toEqual([]);
     expect((await allLines(alice, `&from=${day}`)).length).toBe(all.length);
+    // A date before anything was posted is no error (year 1 in Shanghai is year 0 in UTC).
+    expect((await allLines(alice, '&from=0001-01-01')).length).toBe(all.length);
+    expect(await allLines(alice, '&from=0001-01-01&to=0001-01-02')).toEqual([]);
   });
 
   it('pages by cursor with no gap and no overlap', async () => {

@@ -113,6 +113,10 @@ const en = {
         billing_changed: 'Billing day changed',
       },
     },
+    demo: {
+      customer_created: 'Demo customer created',
+      payment_password_set: 'Demo payment password set',
+    },
     lending: {
       disbursed: 'Loan disbursed',
       full_rejected: 'Fully raised loan rejected',
@@ -369,6 +373,10 @@ const zh: typeof en = {
         declined: '授信申请已拒绝',
         billing_changed: '账单日已修改',
       },
+    },
+    demo: {
+      customer_created: '演示客户已创建',
+      payment_password_set: '演示支付密码已设置',
     },
     lending: {
       disbursed: '借款已放款',
