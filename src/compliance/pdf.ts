@@ -48,6 +48,21 @@ function cjkFont(): Uint8Array {
   return fontBytes;
 }
 
+/**
+ * fontkit as pdf-lib sees it, parsing the font once per process. fontkit copies the 10 MB font byte
+ * by byte and parses its layout tables again for every font it creates, which was most of a
+ * contract's rendering time; the parsed font is only read afterwards (each document takes its own
+ * subset of it), so every document shares one.
+ */
+let parsedFont: ReturnType<typeof fontkit.create> | null = null;
+const onceParsedFontkit: typeof fontkit = {
+  create(data, postscriptName) {
+    if (data !== cjkFont() || postscriptName !== undefined) return fontkit.create(data, postscriptName);
+    parsedFont ??= fontkit.create(data);
+    return parsedFont;
+  },
+};
+
 const PAGE_WIDTH = 595.28; // A4 in points
 const PAGE_HEIGHT = 841.89;
 const MARGIN = 56;
@@ -56,28 +71,55 @@ const HEADING_SIZE = 13;
 const TITLE_SIZE = 17;
 const LINE_GAP = 1.45;
 
+/**
+ * Widths of the pieces lines are made of, each laid out by the font once per document. A line's width
+ * is the sum of its pieces' widths, kept as the line grows, so wrapping costs one layout per distinct
+ * piece instead of one per candidate line (which made a long contract quadratic in its length). Pieces
+ * meet at spaces or between Han characters, where the font has no kerning pairs to lose.
+ */
+const widthCache = new WeakMap<PDFFont, Map<string, number>>();
+
+function pieceWidth(font: PDFFont, piece: string, size: number): number {
+  let widths = widthCache.get(font);
+  if (!widths) widthCache.set(font, (widths = new Map()));
+  let width = widths.get(piece);
+  if (width === undefined) widths.set(piece, (width = font.widthOfTextAtSize(piece, 1000)));
+  return (width * size) / 1000;
+}
+
 /** Splits text into lines no wider than `width`: at spaces for Latin text, anywhere between Han characters. */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
+    let lineWidth = 0;
     // Tokens: a run of non-space Latin characters stays whole; each Han character (or other wide
     // character) is its own token; spaces are tokens too.
     const tokens = paragraph.match(/[\u0021-\u007e\u00a0-\u024f]+|\s+|./gu) ?? [];
     for (const token of tokens) {
-      const candidate = line + token;
-      if (line === '' || font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
+      const tokenWidth = pieceWidth(font, token, size);
+      if (line === '' || lineWidth + tokenWidth <= width) {
+        line += token;
+        lineWidth += tokenWidth;
         continue;
       }
       lines.push(line.trimEnd());
-      line = token.trim() === '' ? '' : token;
+      [line, lineWidth] = token.trim() === '' ? ['', 0] : [token, tokenWidth];
       // A single token wider than the line (a long id) is cut by characters.
-      while (font.widthOfTextAtSize(line, size) > width && line.length > 1) {
-        let cut = line.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(line.slice(0, cut), size) > width) cut--;
-        lines.push(line.slice(0, cut));
-        line = line.slice(cut);
+      if (lineWidth > width && line.length > 1) {
+        const chars = Array.from(line);
+        line = '';
+        lineWidth = 0;
+        for (const char of chars) {
+          const charWidth = pieceWidth(font, char, size);
+          if (line !== '' && lineWidth + charWidth > width) {
+            lines.push(line);
+            line = '';
+            lineWidth = 0;
+          }
+          line += char;
+          lineWidth += charWidth;
+        }
       }
     }
     lines.push(line.trimEnd());
@@ -140,7 +182,7 @@ class Writer {
 /** Renders a document to PDF bytes (deterministic for the same document). */
 export async function renderPdf(document: PdfDocument): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(onceParsedFontkit);
   const font = await doc.embedFont(cjkFont(), { subset: true });
   doc.setTitle(document.title);
   doc.setAuthor(document.author ?? 'netfin');
