@@ -46,11 +46,13 @@ const en = {
     queueHint: 'Waiting for a reviewer or for more information',
     oldest: 'Oldest waiting',
     none: 'Nobody waiting',
+    page: 'Open the review queue',
+  },
+  age: {
     minutes: '{{count}} min',
     hours: '{{count}} h',
     days_one: '{{count}} day',
     days_other: '{{count}} days',
-    page: 'Open the review queue',
   },
   legal: {
     title: 'Contracts',
@@ -126,11 +128,13 @@ const zh: typeof en = {
     queueHint: '等待审核或等待补充材料',
     oldest: '最久等待',
     none: '无人等待',
+    page: '打开审核队列',
+  },
+  age: {
     minutes: '{{count}} 分钟',
     hours: '{{count}} 小时',
     days_one: '{{count}} 天',
     days_other: '{{count}} 天',
-    page: '打开审核队列',
   },
   legal: {
     title: '合同',
@@ -159,6 +163,14 @@ const zh: typeof en = {
   atLeast: '{{count}}+',
   channels: { sim: '演示网关', wallet: '钱包' },
 };
+
+/** A message's key, "group.name" or "name" (a plural by its stem, as i18next takes it). */
+type KeyOf<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string
+    ? `${Prefix}${K extends `${infer Stem}_${'one' | 'other'}` ? Stem : K}`
+    : KeyOf<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type StaffHomeKey = KeyOf<typeof en>;
 
 const messages: Messages = { namespace: 'staffHome', en, zh };
 export default messages;
