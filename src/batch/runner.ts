@@ -208,10 +208,12 @@ export class Batch {
       await sql`insert into batch_runs (business_date, status, workers, started_at) values (${date}, 'running', ${workers}, ${this.options.clock.now()})
                 on conflict (business_date) do update set workers = excluded.workers, last_error = null
                 where batch_runs.status = 'running'`.execute(trx);
-      for (const step of this.registered) {
-        await sql`insert into batch_steps (business_date, step, position, owner, status) values (${date}, ${step.name}, ${step.position}, ${step.owner}, 'pending')
-                  on conflict (business_date, step) do nothing`.execute(trx);
-      }
+      const steps = this.registered;
+      await sql`insert into batch_steps (business_date, step, position, owner, status)
+                select ${date}, s.step, s.position, s.owner, 'pending'
+                from unnest(${steps.map((s) => s.name)}::text[], ${steps.map((s) => s.position)}::int[], ${steps.map((s) => s.owner)}::text[])
+                  as s(step, position, owner)
+                on conflict (business_date, step) do nothing`.execute(trx);
     });
   }
 
@@ -229,7 +231,10 @@ export class Batch {
           'unknown_step',
           `the run of ${date} has a step this process does not know: ${row.step}`,
         );
-      await this.plan(date, step);
+      if (await this.plan(date, step, worker)) {
+        onProgress?.({ ...(await this.progressOf(date, step)), position: index + 1, steps: steps.rows.length });
+        continue;
+      }
       for (;;) {
         const did =
           step.transactional === false
@@ -245,32 +250,60 @@ export class Batch {
         }
         // Nothing left to claim: done, or chunks in other workers' hands (or leased by one that died).
         if (await this.completeStep(date, step.name)) break;
+        // A lease held by a process of this machine that no longer exists (killed) is void at once.
+        if (step.transactional === false && (await this.releaseDeadLeases(date, step.name))) continue;
         await sleep(100);
       }
       onProgress?.({ ...(await this.progressOf(date, step)), position: index + 1, steps: steps.rows.length });
     }
   }
 
-  private async plan(date: PlainDate, step: BatchStep): Promise<void> {
-    await inTransaction(this.options.db, async (trx) => {
-      const row = await sql<{ status: string }>`
-        select status from batch_steps where business_date = ${date} and step = ${step.name} for update`.execute(
-        trx,
-      );
-      if (row.rows[0]?.status !== 'pending') return;
-      const chunks: readonly ChunkBounds[] = step.plan ? await step.plan(trx, date) : [{}];
-      if (chunks.length > 0) {
-        await sql`
-          insert into batch_chunks (business_date, step, partition, bounds, status)
-          select ${date}, ${step.name}, t.ordinality::int - 1, t.bounds, 'pending'
-          from jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) with ordinality as t(bounds, ordinality)`.execute(
+  /**
+   * Plans a pending step: stores its chunks, or marks it done when it has none. A transactional
+   * step of one chunk (most steps, most days) is also run here, in the planning transaction, with
+   * its chunk stored as done: the same guarantees as a chunk claimed on its own (all of it commits
+   * with its mark, or none of it), in one transaction instead of three. True when the step is done.
+   */
+  private async plan(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
+    try {
+      return await inTransaction(this.options.db, async (trx) => {
+        const row = await sql<{ status: string }>`
+          select status from batch_steps where business_date = ${date} and step = ${step.name} for update`.execute(
           trx,
         );
-      }
-      await sql`update batch_steps set status = ${chunks.length > 0 ? 'planned' : 'done'}, chunks = ${chunks.length},
-                started_at = ${this.options.clock.now()}, finished_at = ${chunks.length > 0 ? null : this.options.clock.now()}
-                where business_date = ${date} and step = ${step.name}`.execute(trx);
-    });
+        const status = row.rows[0]?.status;
+        if (status !== 'pending') return status === 'done';
+        const chunks: readonly ChunkBounds[] = step.plan ? await step.plan(trx, date) : [{}];
+        const now = this.options.clock.now();
+        if (chunks.length === 1 && step.transactional !== false) {
+          const started = performance.now();
+          const rows = await step.run(trx, date, chunks[0]!);
+          const finished = this.options.clock.now();
+          await sql`
+            with chunk as (
+              insert into batch_chunks (business_date, step, partition, bounds, status, rows, ms, claimed_by, done_by, finished_at)
+              values (${date}, ${step.name}, 0, ${JSON.stringify(chunks[0])}::jsonb, 'done', ${rows},
+                      ${Math.round(performance.now() - started)}, ${worker}, ${worker}, ${finished}))
+            update batch_steps set status = 'done', chunks = 1, rows = ${rows}, started_at = ${now}, finished_at = ${finished}
+            where business_date = ${date} and step = ${step.name}`.execute(trx);
+          return true;
+        }
+        if (chunks.length > 0) {
+          await sql`
+            insert into batch_chunks (business_date, step, partition, bounds, status)
+            select ${date}, ${step.name}, t.ordinality::int - 1, t.bounds, 'pending'
+            from jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) with ordinality as t(bounds, ordinality)`.execute(
+            trx,
+          );
+        }
+        await sql`update batch_steps set status = ${chunks.length > 0 ? 'planned' : 'done'}, chunks = ${chunks.length},
+                  started_at = ${now}, finished_at = ${chunks.length > 0 ? null : now}
+                  where business_date = ${date} and step = ${step.name}`.execute(trx);
+        return chunks.length === 0;
+      });
+    } catch (error) {
+      throw await this.failed(date, step, null, error);
+    }
   }
 
   /**
@@ -318,11 +351,7 @@ export class Batch {
       where c.business_date = ${date} and c.step = ${step.name} and c.partition = free.partition
       returning c.partition, c.bounds`.execute(this.options.db);
     const chunk = claimed.rows[0];
-    if (!chunk) {
-      // A lease held by a process of this machine that no longer exists (killed) is void at once.
-      if (await this.releaseDeadLeases(date, step.name)) return this.runLeasedChunk(date, step, worker);
-      return false;
-    }
+    if (!chunk) return false;
     try {
       const started = performance.now();
       const rows = await step.run(this.options.db, date, chunk.bounds);
