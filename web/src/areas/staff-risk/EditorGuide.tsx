@@ -31,7 +31,7 @@ const TERMS = [
 export function EditorGuide() {
   const { t } = useTranslation('staffRisk');
   const content = (
-    <div style={{ width: 480, maxWidth: '80vw', maxHeight: '60vh', overflowY: 'auto' }}>
+    <div style={{ width: 480, maxWidth: '80vw', maxHeight: '50vh', overflowY: 'auto' }}>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
         {t('editorGuide.note')}
       </Typography.Paragraph>
