@@ -289,6 +289,44 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await context.close();
   }, 120_000);
 
+  it('a risk officer opens a decision graph: the editor fills the page, nothing scrolls, its guide in Chinese', async () => {
+    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'zh' });
+    await signIn(page, '13800000001');
+    await page.goto('/staff/graphs');
+    await page
+      .getByRole('link', { name: /^打开 / })
+      .first()
+      .click();
+    await page.waitForURL(/\/staff\/graphs\/[0-9a-f-]{36}$/);
+    const editor = page.getByRole('region', { name: '决策流编辑器' });
+    await editor.locator('.react-flow__node').first().waitFor();
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1440, height: 900 },
+    ]) {
+      await page.setViewportSize(size);
+      // Within the content area, down to its bottom padding (24 px) and the card's border: the page
+      // scrolls neither way.
+      await expect
+        .poll(async () => {
+          const box = (await editor.boundingBox())!;
+          const main = (await page.locator('main').boundingBox())!;
+          return {
+            sideways: await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth'),
+            down: await page.evaluate('document.scrollingElement.scrollHeight - window.innerHeight'),
+            inside: box.x >= main.x && box.x + box.width <= main.x + main.width,
+            gapBelow: Math.round(size.height - (box.y + box.height)),
+          };
+        })
+        .toEqual({ sideways: 0, down: 0, inside: true, gapBelow: 25 });
+    }
+    await page.getByRole('button', { name: '编辑器说明' }).click();
+    await page.getByText('请求：决策流的输入，即申请的数据').waitFor();
+    await screenshots(page, 'risk-graph-editor');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('a collector opens a case and logs a promise to pay (within the contact hours)', async () => {
     const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'en' });
     await signIn(page, '13800000002');

@@ -1,6 +1,13 @@
 import '@gorules/jdm-editor/dist/style.css';
 import './monaco.ts';
-import { createJdmNode, DecisionGraph, type DecisionGraphType, JdmConfigProvider } from '@gorules/jdm-editor';
+import { CalculatorOutlined } from '@ant-design/icons';
+import {
+  createJdmNode,
+  DecisionGraph,
+  type DecisionGraphProps,
+  type DecisionGraphType,
+  JdmConfigProvider,
+} from '@gorules/jdm-editor';
 import { theme } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import EditorConfig from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/config-provider/index.js';
 import editorEn from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/en_US.js';
 import editorZh from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/zh_CN.js';
+import { EditorGuide } from './EditorGuide.tsx';
 
 /** True on antd's dark algorithm: its container background is dark. */
 function isDark(colour: string): boolean {
@@ -21,10 +29,47 @@ function isDark(colour: string): boolean {
 // Stable across renders: a new array would rebuild React Flow's node types.
 const NO_COMPONENTS: [] = [];
 
+/** Frames to wait for React Flow to measure the nodes before the first fit (about a second). */
+const FIT_FRAMES = 60;
+/** The smallest zoom the first view takes: below it a node's labels are too small to read. */
+const READABLE_ZOOM = 0.75;
+const FIT_PADDING_PX = 24;
+
+type Flow = Parameters<NonNullable<DecisionGraphProps['onReactFlowInit']>>[0];
+
+/**
+ * The first view of a graph: the editor itself opens at 1:1 on the top left corner, which leaves a long
+ * graph running off the right edge and a short one in a corner. Once the nodes are measured, the whole
+ * graph is shown centred, as large as fits up to 1:1; a graph too long to read whole starts at its
+ * left end (the request) at the smallest readable zoom, the rest a pan away.
+ */
+function fitOnOpen(flow: Flow): void {
+  const tryFit = (frame: number) => {
+    const nodes = flow.getNodes();
+    if (nodes.length === 0 || !nodes.every((node) => node.width && node.height)) {
+      if (frame < FIT_FRAMES) requestAnimationFrame(() => tryFit(frame + 1));
+      return;
+    }
+    flow.fitView({ padding: 0.1, minZoom: READABLE_ZOOM, maxZoom: 1 });
+    const { x, y, zoom } = flow.getViewport();
+    const left = Math.min(...nodes.map((node) => (node.positionAbsolute ?? node.position).x));
+    if (left * zoom + x < 0) flow.setViewport({ x: FIT_PADDING_PX - left * zoom, y, zoom });
+  };
+  tryFit(0);
+}
+
 /**
  * The visual JDM editor (GoRules), loaded only by the graph page: it brings its own antd 5, reactflow,
  * codemirror and monaco. A customNode of kind "scorecard" is netfin's credit model; its one setting
  * names the model.
+ *
+ * The page's language reaches what the editor lets a host set: the scorecard node (name, help, its
+ * setting's label), antd's own texts in the editor (confirm buttons, empty states, pickers: the locale
+ * below) and the guide in the tab bar. The rest of the editor's labels stay English: @gorules/jdm-editor
+ * 1.52 writes them as string literals in its components (node kinds "Request", "Decision table"…, the
+ * node cards' "Edit Table" and "Settings", "Components (Drag-and-drop)", the decision table's "Inputs",
+ * "Add row", "Hit Policy", the menus and tooltips, its messages) and has no i18n, locale or label props.
+ * EditorGuide explains each of them in the page's language instead.
  */
 export default function GraphEditor({
   value,
@@ -37,6 +82,7 @@ export default function GraphEditor({
 }) {
   const { t, i18n } = useTranslation('staffRisk');
   const { token } = theme.useToken();
+  const guide = useMemo(() => <EditorGuide />, []);
   const customNodes = useMemo(
     () => [
       createJdmNode({
@@ -44,6 +90,7 @@ export default function GraphEditor({
         displayName: t('scorecardNode'),
         shortDescription: t('scorecardHelp'),
         group: 'netfin',
+        icon: <CalculatorOutlined />,
         inputs: [{ name: 'model', control: 'text', label: t('model') }],
       }),
     ],
@@ -63,6 +110,8 @@ export default function GraphEditor({
           disabled={disabled}
           components={NO_COMPONENTS}
           customNodes={customNodes}
+          tabBarExtraContent={guide}
+          onReactFlowInit={fitOnOpen}
         />
       </JdmConfigProvider>
     </EditorConfig>

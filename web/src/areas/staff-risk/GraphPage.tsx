@@ -5,6 +5,7 @@ import { lazy, Suspense, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../../api.ts';
+import { useFillHeight } from '../../components/fillHeight.ts';
 import { ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
 import { errorText } from '../../errors.ts';
 import { useFormKey } from '../../formKey.ts';
@@ -57,6 +58,9 @@ function GraphView({ graph }: { graph: GraphVersion }) {
   const touched = useRef(false);
   const baseline = useRef('');
   const [simulating, setSimulating] = useState(false);
+  // The editor takes the rest of the window below the page's header, alerts and description.
+  const editorCard = useRef<HTMLDivElement>(null);
+  const editorHeight = useFillHeight(editorCard, 480);
   const saveKey = useFormKey();
   const copyKey = useFormKey();
   const publishKey = useFormKey();
@@ -174,7 +178,11 @@ function GraphView({ graph }: { graph: GraphVersion }) {
         ) : (
           graph.description && <Typography.Paragraph>{graph.description}</Typography.Paragraph>
         )}
-        <Card styles={{ body: { padding: 0 } }}>
+        <Card
+          ref={editorCard}
+          style={{ height: editorHeight }}
+          styles={{ body: { padding: 0, height: '100%' } }}
+        >
           <section
             aria-label={t('graphEditor')}
             onPointerDownCapture={() => {
@@ -183,7 +191,7 @@ function GraphView({ graph }: { graph: GraphVersion }) {
             onKeyDownCapture={() => {
               touched.current = true;
             }}
-            style={{ height: 'calc(100vh - 260px)', minHeight: 480 }}
+            style={{ height: '100%' }}
           >
             <Suspense
               fallback={
