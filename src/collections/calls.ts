@@ -11,7 +11,8 @@ import type { CollectionsContext } from './steps.ts';
  * A collector's "call" button: the attempt is logged as a phone contact with the outcome `dialled`
  * under the conduct rules (hours, daily limit, registered parties), and the answer carries what a
  * softphone needs to place it: a call reference and the number masked. The full number never leaves
- * the server here; a telephony gateway would dial it from the reference.
+ * the server here; a telephony gateway would dial it from the reference. The outcome logged afterwards
+ * names the call (logContact's callId), and the two are one contact toward the day's limit.
  */
 export async function placeCall(
   context: CollectionsContext,

@@ -3,6 +3,7 @@ import { inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import { maskName, maskPhone } from '../identity/index.ts';
 import { conflict, DomainError, invalid, isUuid, notFound, type PlainDate } from '../kernel/index.ts';
+import { contactDay } from './conduct.ts';
 import type { Channel, Stage } from './settings.ts';
 import type { CollectionsContext, SubjectKind } from './steps.ts';
 
@@ -159,8 +160,14 @@ export async function caseDetail(
     outcome: string;
     note: string | null;
     at: Date;
-  }>`select id, collector_id, channel, party, template, outcome, note, at from collection_contacts
-     where case_id = ${row.id} order by at desc, id desc limit 200`.execute(context.db);
+    call_id: string | null;
+    business_date: PlainDate;
+    answered: boolean;
+  }>`select k.id, k.collector_id, k.channel, k.party, k.template, k.outcome, k.note, k.at, k.call_id, k.business_date,
+            exists (select 1 from collection_contacts o where o.call_id = k.id) as answered
+     from collection_contacts k
+     where k.case_id = ${row.id} order by k.at desc, k.id desc limit 200`.execute(context.db);
+  const today = await contactDay(context, context.db);
   const promises = await sql<{
     id: string;
     amount: bigint;
@@ -191,6 +198,10 @@ export async function caseDetail(
       outcome: c.outcome,
       note: c.note,
       at: c.at,
+      /** The call this contact is the outcome of, if it is one. */
+      callId: c.call_id,
+      /** A call placed today whose outcome is not logged yet (logContact's callId). */
+      awaitingOutcome: c.outcome === 'dialled' && !c.answered && c.business_date === today,
     })),
     promises: promises.rows.map((p) => ({
       id: p.id,

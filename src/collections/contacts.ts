@@ -3,7 +3,7 @@ import { inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import { addDays, CNY, conflict, formatAmount, invalid, type PlainDate, uuidv7 } from '../kernel/index.ts';
 import { caseRow, checkAccess } from './cases.ts';
-import { checkConduct } from './conduct.ts';
+import { checkCallOutcome, checkConduct } from './conduct.ts';
 import type { Channel, Outcome } from './settings.ts';
 import { type CollectionsContext, send } from './steps.ts';
 
@@ -16,12 +16,19 @@ export interface ContactInput {
   /** SMS only: the name of an approved template. */
   readonly template?: string | undefined;
   readonly promise?: { readonly amount: bigint; readonly date: PlainDate } | undefined;
+  /**
+   * The call (placeCall's id) this is the outcome of: the call and its outcome are one contact toward
+   * the day's limit. Without it, the contact is one of its own.
+   */
+  readonly callId?: string | undefined;
 }
 
 /**
  * Logs a contact attempt under the conduct rules: within the allowed hours in the borrower's time
  * zone, at most N contacts a day with the borrower and their contacts, only the borrower or a
- * contact they registered, SMS only from an approved template. A refused contact writes nothing.
+ * contact they registered, SMS only from an approved template. The outcome of a call placed with
+ * the Call action names the call and passes with it (checkCallOutcome). A refused contact writes
+ * nothing.
  */
 export async function logContact(
   context: CollectionsContext,
@@ -33,7 +40,10 @@ export async function logContact(
   return inTransaction(context.db, async (trx) => {
     const row = await caseRow(context, trx, caseId, true);
     checkAccess(row, collector);
-    const { settings, now, local } = await checkConduct(context, trx, row, input.party);
+    const { settings, now, local } =
+      input.callId === undefined
+        ? await checkConduct(context, trx, row, input.party)
+        : await checkCallOutcome(context, trx, row, input.callId, input);
     if (input.channel === 'sms') {
       if (!input.template || !settings.smsTemplates[input.template])
         throw invalid(
@@ -61,9 +71,11 @@ export async function logContact(
     } else if (input.promise)
       throw invalid('promise_without_outcome', 'a promise goes with the outcome promise_to_pay');
     const id = uuidv7();
-    await sql`insert into collection_contacts (id, case_id, borrower_id, collector_id, channel, party, template, outcome, note, business_date, at)
+    await sql`insert into collection_contacts (id, case_id, borrower_id, collector_id, channel, party, template, outcome, note, business_date, at, call_id)
               values (${id}, ${row.id}, ${row.borrower_id}, ${collector.userId}, ${input.channel}, ${input.party}, ${input.template ?? null},
-                      ${input.outcome}, ${input.note ?? null}, ${local.date}, ${now})`.execute(trx);
+                      ${input.outcome}, ${input.note ?? null}, ${local.date}, ${now}, ${input.callId ?? null})`.execute(
+      trx,
+    );
     let promiseId: string | null = null;
     if (input.promise) {
       promiseId = uuidv7();
@@ -90,7 +102,12 @@ export async function logContact(
         action: 'collections.contact',
         subjectType: 'collection_case',
         subjectId: row.id,
-        details: { channel: input.channel, party: input.party, outcome: input.outcome },
+        details: {
+          channel: input.channel,
+          party: input.party,
+          outcome: input.outcome,
+          callId: input.callId ?? null,
+        },
       },
       trx,
     );
