@@ -71,7 +71,7 @@ export async function analysis(context: CollectionsContext, period: { from: Plai
     cured: number;
   }>`
     select k.user_id, k.tier,
-      (select count(*)::int from collection_contacts x where x.collector_id = k.user_id and x.business_date between ${period.from} and ${period.to}) as contacts,
+      (select count(*)::int from collection_contacts x where x.collector_id = k.user_id and x.business_date between ${period.from} and ${period.to} and x.call_id is null) as contacts,
       (select count(*)::int from collection_cases c where c.assigned_to = k.user_id and c.status = 'open') as cases,
       (select count(*)::int from collection_cases c where c.assigned_to = k.user_id and c.status = 'closed' and c.closed_on between ${period.from} and ${period.to}) as cured
     from collectors k order by k.user_id`.execute(db);

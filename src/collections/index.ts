@@ -1,5 +1,8 @@
 /** Collections (催收): cases by delinquency stage, strategy, queues and assignment, the workbench under conduct rules, promises to pay, analysis. */
 export type { Analysis } from './analysis.ts';
+export type { CaseSummary } from './cases.ts';
+export type { Collector } from './collectors.ts';
+export type { ContactInput } from './contacts.ts';
 export { Collections, type CollectionsOptions } from './service.ts';
 export {
   CHANNELS,
@@ -10,4 +13,3 @@ export {
   settingsSchema,
   TIERS,
 } from './settings.ts';
-export type { CaseSummary, Collector, ContactInput } from './workbench.ts';

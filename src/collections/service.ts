@@ -6,9 +6,13 @@ import { actorId } from '../identity/index.ts';
 import type { Clock, PlainDate } from '../kernel/index.ts';
 import type { Lending } from '../lending/index.ts';
 import { analysis, analysisCsv } from './analysis.ts';
+import { placeCall } from './calls.ts';
+import { assignCase, type CaseFilter, caseDetail, listCases } from './cases.ts';
+import { listCollectors, saveCollector } from './collectors.ts';
+import { type ContactInput, logContact } from './contacts.ts';
 import { checkSettings, loadSettings, saveSettings, type Tier } from './settings.ts';
 import { type CollectionsContext, collectionSteps } from './steps.ts';
-import * as workbench from './workbench.ts';
+import { workSummary } from './summary.ts';
 
 export interface CollectionsOptions {
   readonly db: Executor;
@@ -35,21 +39,21 @@ export class Collections {
     return collectionSteps(this.context);
   }
 
-  cases(filter: workbench.CaseFilter) {
-    return workbench.listCases(this.context, filter);
+  cases(filter: CaseFilter) {
+    return listCases(this.context, filter);
   }
 
   caseDetail(caseId: string, viewer: { userId: string; supervisor: boolean; unmasked: boolean }) {
-    return workbench.caseDetail(this.context, caseId, viewer);
+    return caseDetail(this.context, caseId, viewer);
   }
 
   logContact(
     caseId: string,
     collector: { userId: string; supervisor: boolean },
-    input: workbench.ContactInput,
+    input: ContactInput,
     audit: AuditContext,
   ) {
-    return workbench.logContact(this.context, caseId, collector, input, audit);
+    return logContact(this.context, caseId, collector, input, audit);
   }
 
   /** The "call" button: logs the attempt under the conduct rules and answers with a call reference. */
@@ -59,27 +63,27 @@ export class Collections {
     party: string,
     audit: AuditContext,
   ) {
-    return workbench.placeCall(this.context, caseId, collector, party, audit);
+    return placeCall(this.context, caseId, collector, party, audit);
   }
 
   /** The dashboard's figures: a collector's own (their id), or the team's (null). */
   summary(collectorId: string | null) {
-    return workbench.workSummary(this.context, collectorId);
+    return workSummary(this.context, collectorId);
   }
 
   assign(caseId: string, collectorId: string, audit: AuditContext) {
-    return workbench.assignCase(this.context, caseId, collectorId, audit);
+    return assignCase(this.context, caseId, collectorId, audit);
   }
 
   saveCollector(
     input: { userId: string; tier: Tier; region?: string | null; active?: boolean },
     audit: AuditContext,
   ) {
-    return workbench.saveCollector(this.context, input, audit);
+    return saveCollector(this.context, input, audit);
   }
 
   collectors() {
-    return workbench.listCollectors(this.context);
+    return listCollectors(this.context);
   }
 
   settings() {

@@ -55,6 +55,6 @@ export {
   type ScheduleInput,
   xirr,
 } from './schedule.ts';
-export type { NoteListing } from './secondary.ts';
+export type { NoteListing, PublicNoteListing } from './secondary.ts';
 export { Lending, type LendingOptions } from './service.ts';
 export type { InstallmentView, InvestorStatement, LoanView, NoteStatement } from './statements.ts';

@@ -219,22 +219,41 @@ export async function withdrawNoteListing(
   });
 }
 
-/** What a buyer pays today: the price and the interest accrued on the principal since the last due date. */
-export async function quoteNoteListing(context: LendingContext, listingId: string) {
-  return inTransaction(context.db, async (trx) =>
-    quoteIn(context, trx, await getNoteListing(trx, listingId), context.clock.businessDate()),
-  );
+/**
+ * A listing as anyone may read it on the market: who sells it and who bought it are not told, nor
+ * the seller's note; `own` tells the reader whether it is theirs (false for a reader not signed in).
+ */
+export type PublicNoteListing = Omit<NoteListing, 'sellerId' | 'buyerId' | 'noteId'> & {
+  readonly own: boolean;
+};
+
+export function publicNoteListing(listing: NoteListing, readerId: string | null): PublicNoteListing {
+  const { sellerId, buyerId: _buyer, noteId: _note, ...rest } = listing;
+  return { ...rest, own: readerId !== null && sellerId === readerId };
 }
 
-/** Open notes for sale, newest first, each with today's quote: read in one snapshot. */
-export async function noteMarket(context: LendingContext, limit: number) {
+/**
+ * What a buyer pays today: the price and the interest accrued on the principal since the last due
+ * date; the listing as the public reads it.
+ */
+export async function quoteNoteListing(context: LendingContext, listingId: string, readerId: string | null) {
+  const quote = await inTransaction(context.db, async (trx) =>
+    quoteIn(context, trx, await getNoteListing(trx, listingId), context.clock.businessDate()),
+  );
+  return { ...quote, listing: publicNoteListing(quote.listing, readerId) };
+}
+
+/** Open notes for sale, newest first, each with today's quote: read in one snapshot, as the public reads them. */
+export async function noteMarket(context: LendingContext, limit: number, readerId: string | null) {
   return inTransaction(
     context.db,
     async (trx) => {
       const today = context.clock.businessDate();
       const quotes = [];
-      for (const listing of await noteListings(trx, { status: 'open', limit }))
-        quotes.push(await quoteIn(context, trx, listing, today));
+      for (const listing of await noteListings(trx, { status: 'open', limit })) {
+        const quote = await quoteIn(context, trx, listing, today);
+        quotes.push({ ...quote, listing: publicNoteListing(listing, readerId) });
+      }
       return quotes;
     },
     { isolation: 'repeatable read', readOnly: true },

@@ -246,13 +246,17 @@ export class Lending {
     return secondary.noteListings(this.context.db, filter);
   }
 
-  quoteNoteListing(listingId: string) {
-    return secondary.quoteNoteListing(this.context, listingId);
+  /** A note for sale and what buying it costs today; whether it is the reader's, not who sells it. */
+  quoteNoteListing(listingId: string, readerId: string | null) {
+    return secondary.quoteNoteListing(this.context, listingId, readerId);
   }
 
-  /** Open notes for sale, newest first, each with today's quote: price, accrued interest, the buyer's yield. */
-  noteMarket(limit: number) {
-    return secondary.noteMarket(this.context, limit);
+  /**
+   * Open notes for sale, newest first, each with today's quote: price, accrued interest, the buyer's
+   * yield; whether each is the reader's, not who sells it.
+   */
+  noteMarket(limit: number, readerId: string | null) {
+    return secondary.noteMarket(this.context, limit, readerId);
   }
 
   buyNote(buyerId: string, listingId: string, audit?: AuditContext) {

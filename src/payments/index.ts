@@ -32,16 +32,14 @@ export {
 } from './reconcile.ts';
 export { Payments, type PaymentsOptions } from './service.ts';
 export { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
+export type { StatementDates, StatementFilter, WalletStatementLine } from './statement.ts';
+export { STATEMENT_CSV_CAP } from './statement-csv.ts';
 export {
   COUNTERPART_KINDS,
   type CounterpartKind,
   kindOf,
   NAMED_CODES,
-  STATEMENT_CSV_CAP,
   STATEMENT_KINDS,
-  type StatementDates,
-  type StatementFilter,
   type StatementKind,
-  type WalletStatementLine,
-} from './statement.ts';
+} from './statement-kinds.ts';
 export type { WalletView } from './wallet.ts';

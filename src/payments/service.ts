@@ -15,6 +15,7 @@ import { ordersOfUser } from './orders.ts';
 import * as reconciliation from './reconcile.ts';
 import type { PaymentSettings } from './settings.ts';
 import * as statements from './statement.ts';
+import { statementCsv } from './statement-csv.ts';
 import { TransferBatcher } from './transfer-batch.ts';
 import * as wallet from './wallet.ts';
 
@@ -107,7 +108,7 @@ export class Payments {
     filter: Omit<statements.StatementFilter, 'limit' | 'before'>,
     language: 'zh' | 'en',
   ) {
-    return statements.statementCsv(this.context, userId, filter, language);
+    return statementCsv(this.context, userId, filter, language);
   }
 
   /** Lending registers the business dates of the movements it posts (investor_flow_dates). */

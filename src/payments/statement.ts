@@ -1,22 +1,20 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { maskPhone } from '../identity/index.ts';
-import {
-  BUSINESS_TIME_ZONE,
-  CNY,
-  csvDocument,
-  dateInZone,
-  formatAmount,
-  type PlainDate,
-} from '../kernel/index.ts';
-import {
-  ChartOfAccounts,
-  type PostedMovement,
-  type PostedMovementFilter,
-  type Transfer,
-} from '../ledger/index.ts';
+import { BUSINESS_TIME_ZONE, dateInZone, type PlainDate } from '../kernel/index.ts';
+import { ChartOfAccounts, type PostedMovement, type Transfer } from '../ledger/index.ts';
 import { TransferCode, walletAccountId } from './accounts.ts';
 import type { PaymentsContext } from './context.ts';
+import {
+  type CounterpartKind,
+  classify,
+  type Direction,
+  isPaymentCode,
+  matchOf,
+  type StatementKind,
+  type StatementReference,
+  sideOf,
+} from './statement-kinds.ts';
 
 /**
  * A customer's wallet statement, read from the ledger: every transfer that changed what the wallet
@@ -25,164 +23,8 @@ import type { PaymentsContext } from './context.ts';
  * it. Pending holds (a bid, a withdrawal or a top-up in progress) change only what is frozen or
  * incoming, not the balance: they appear once posted, and not at all when released.
  *
- * The codes of other contexts (lending 2xx, credit 17xx, wealth 18xx) are named here by number
- * because payments is below them and cannot import them; test/payments/wallet-statement.test.ts
- * checks the numbers against their accounts.ts. A code not named here is shown as `other`.
+ * What each movement is in words comes from statement-kinds.ts; the CSV file from statement-csv.ts.
  */
-export const STATEMENT_KINDS = [
-  'top_up',
-  'withdrawal',
-  'withdrawal_fee',
-  'transfer_in',
-  'transfer_out',
-  'merchant_payment',
-  'refund',
-  'investment',
-  'repayment_received_principal',
-  'repayment_received_interest',
-  'reserve_advance',
-  'note_sale',
-  'note_purchase',
-  'note_sale_fee',
-  'loan_disbursement',
-  'loan_repayment',
-  'prepayment_fee',
-  'credit_draw',
-  'credit_repayment',
-  'wealth_subscription',
-  'wealth_subscription_refund',
-  'wealth_redemption',
-  'wealth_interest',
-  'other',
-] as const;
-export type StatementKind = (typeof STATEMENT_KINDS)[number];
-
-export const COUNTERPART_KINDS = [
-  'bank_card',
-  'customer',
-  'merchant',
-  'loan',
-  'note',
-  'note_buyer',
-  'note_seller',
-  'risk_reserve',
-  'platform_fees',
-  'credit_line',
-  'wealth_product',
-  'platform',
-] as const;
-export type CounterpartKind = (typeof COUNTERPART_KINDS)[number];
-
-type Direction = 'in' | 'out';
-/** Money in is a credit to the wallet (a credit-normal account); out is a debit. */
-const sideOf = (direction: Direction) => (direction === 'in' ? 'credit' : 'debit');
-
-/** Each known code: its kind, or a kind for each direction when the code goes both ways. */
-const KIND_OF_CODE: ReadonlyMap<number, StatementKind | Record<Direction, StatementKind>> = new Map<
-  number,
-  StatementKind | Record<Direction, StatementKind>
->([
-  [TransferCode.topUp, 'top_up'],
-  [TransferCode.withdrawal, 'withdrawal'],
-  [TransferCode.withdrawalFee, 'withdrawal_fee'],
-  [TransferCode.transfer, { in: 'transfer_in', out: 'transfer_out' }],
-  [TransferCode.merchantPayment, 'merchant_payment'],
-  [TransferCode.refund, 'refund'],
-  // Lending (src/lending/accounts.ts LendingCode)
-  [201, 'investment'], // bid, posted at disbursement
-  [203, 'loan_disbursement'],
-  [209, 'loan_repayment'], // principal
-  [210, 'loan_repayment'], // interest
-  [211, 'loan_repayment'], // fee
-  [212, 'loan_repayment'], // penalty and late fee
-  [213, 'repayment_received_principal'],
-  [214, 'repayment_received_interest'],
-  [216, 'loan_repayment'], // a payment after write-off, to the reserve
-  [218, 'reserve_advance'],
-  [222, { in: 'note_sale', out: 'note_purchase' }],
-  [223, 'note_sale_fee'],
-  [224, 'prepayment_fee'],
-  // Consumer credit (src/credit/accounts.ts CreditCode)
-  [1704, 'credit_draw'],
-  [1706, 'credit_repayment'],
-  [1707, 'credit_repayment'],
-  [1715, 'credit_repayment'],
-  [1716, 'credit_repayment'],
-  [1717, 'credit_repayment'],
-  [1718, 'credit_repayment'],
-  // Wealth (src/wealth/accounts.ts WealthCode)
-  [1801, 'wealth_subscription'],
-  [1809, 'wealth_subscription'],
-  [1803, 'wealth_subscription_refund'],
-  [1811, 'wealth_subscription_refund'],
-  [1805, 'wealth_redemption'],
-  [1815, 'wealth_redemption'],
-  [1812, 'wealth_interest'],
-]);
-
-/** The codes this statement names (for the check against the other contexts' codes). */
-export const NAMED_CODES: readonly number[] = [...KIND_OF_CODE.keys()];
-
-export function kindOf(code: number, direction: Direction): StatementKind {
-  const kind = KIND_OF_CODE.get(code);
-  if (kind === undefined) return 'other';
-  return typeof kind === 'string' ? kind : kind[direction];
-}
-
-/** Which (code, side) pairs a kind is: the ledger's filter for it. */
-type Match = NonNullable<PostedMovementFilter['match']>[number];
-function matchOf(kind: StatementKind): Match[] {
-  if (kind === 'other') return [{ notCodes: NAMED_CODES }];
-  const out: Match[] = [];
-  for (const [code, named] of KIND_OF_CODE) {
-    if (named === kind) out.push({ code });
-    else if (typeof named !== 'string')
-      for (const direction of ['in', 'out'] as const)
-        if (named[direction] === kind) out.push({ code, side: sideOf(direction) });
-  }
-  return out;
-}
-
-const c = ChartOfAccounts;
-const COUNTERPART_OF_ACCOUNT = new Map<number, CounterpartKind>([
-  [c.channelCash.code, 'bank_card'],
-  [c.channelClearing.code, 'bank_card'],
-  [c.userWallet.code, 'customer'],
-  [c.merchantSettlement.code, 'merchant'],
-  [c.loanPrincipal.code, 'loan'],
-  [c.loanInterest.code, 'loan'],
-  [c.loanFees.code, 'loan'],
-  [c.loanPenalty.code, 'loan'],
-  [c.loanFunding.code, 'loan'],
-  [c.loanInterestPayable.code, 'loan'],
-  [c.investorNote.code, 'note'],
-  [c.riskReserve.code, 'risk_reserve'],
-  [c.reserveClaim.code, 'risk_reserve'],
-  [c.feeIncome.code, 'platform_fees'],
-  [c.penaltyIncome.code, 'platform_fees'],
-  [c.creditPrincipal.code, 'credit_line'],
-  [c.creditInterest.code, 'credit_line'],
-  [c.creditUnbilled.code, 'credit_line'],
-  [c.statementPrincipal.code, 'credit_line'],
-  [c.statementFees.code, 'credit_line'],
-  [c.statementInterest.code, 'credit_line'],
-  [c.statementPenalty.code, 'credit_line'],
-  [c.fundHolding.code, 'wealth_product'],
-  [c.wealthSubscriptionPending.code, 'wealth_product'],
-  [c.wealthRaising.code, 'wealth_product'],
-  [c.fundCustody.code, 'wealth_product'],
-  [c.wealthInterest.code, 'wealth_product'],
-]);
-const LOAN_ACCOUNTS = new Set<number>([
-  c.loanPrincipal.code,
-  c.loanInterest.code,
-  c.loanFees.code,
-  c.loanPenalty.code,
-  c.loanFunding.code,
-  c.loanInterestPayable.code,
-  c.investorNote.code,
-]);
-
 export interface WalletStatementLine {
   /** The ledger transfer's id. */
   readonly id: string;
@@ -200,7 +42,7 @@ export interface WalletStatementLine {
     readonly name: string | null;
   };
   /** The payment order, loan or credit line the movement belongs to, where known. */
-  readonly reference: { readonly type: 'order' | 'loan' | 'credit_line'; readonly id: string } | null;
+  readonly reference: StatementReference;
   /** The page cursor: the ledger timestamp. */
   readonly cursor: bigint;
 }
@@ -253,14 +95,16 @@ export async function statement(
   return { lines, next: movements.length > filter.limit ? page[page.length - 1]!.transfer.timestamp : null };
 }
 
+const c = ChartOfAccounts;
+
+/** Each movement in words, with the names and business dates its owners recorded. */
 async function describe(
   context: PaymentsContext,
   movements: readonly PostedMovement[],
 ): Promise<WalletStatementLine[]> {
   const transfers = movements.map((m) => m.transfer);
-  const paymentCodes = new Set<number>(Object.values(TransferCode));
   const orderIds = [
-    ...new Set(transfers.filter((t) => paymentCodes.has(t.code) && t.userData).map((t) => t.userData!)),
+    ...new Set(transfers.filter((t) => isPaymentCode(t.code) && t.userData).map((t) => t.userData!)),
   ].filter((id) => /^[0-9a-f-]{36}$/.test(id));
   const orderDates = new Map<string, PlainDate>();
   if (orderIds.length > 0) {
@@ -306,23 +150,13 @@ async function describe(
 
   return movements.map((m) => {
     const t = m.transfer;
-    const direction: Direction = m.side === 'credit' ? 'in' : 'out';
-    const kind = kindOf(t.code, direction);
-    let counterpart: CounterpartKind = COUNTERPART_OF_ACCOUNT.get(m.counterpart.code) ?? 'platform';
-    // A note bought or sold: the other investor is not named, only their part in the trade.
-    if (counterpart === 'customer' && (kind === 'note_sale' || kind === 'note_purchase'))
-      counterpart = kind === 'note_sale' ? 'note_buyer' : 'note_seller';
+    const { direction, kind, counterpart, reference } = classify(m);
     const name =
       counterpart === 'merchant'
         ? (merchants.get(m.counterpart.userData ?? '') ?? null)
         : counterpart === 'customer'
           ? (phones.get(m.counterpart.userData ?? '') ?? null)
           : null;
-    let reference: WalletStatementLine['reference'] = null;
-    if (paymentCodes.has(t.code) && t.userData) reference = { type: 'order', id: t.userData };
-    else if (LOAN_ACCOUNTS.has(m.counterpart.code) && m.counterpart.userData)
-      reference = { type: 'loan', id: m.counterpart.userData };
-    else if (counterpart === 'credit_line' && t.userData) reference = { type: 'credit_line', id: t.userData };
     return {
       id: t.id,
       createdAt: t.createdAt,
@@ -338,165 +172,4 @@ async function describe(
       cursor: t.timestamp,
     };
   });
-}
-
-/** The most lines one CSV export holds. */
-export const STATEMENT_CSV_CAP = 10_000;
-
-type Language = 'zh' | 'en';
-const WORDS: Record<
-  Language,
-  {
-    header: string[];
-    kinds: Record<StatementKind, string>;
-    counterparts: Record<CounterpartKind, string>;
-    directions: Record<Direction, string>;
-  }
-> = {
-  en: {
-    header: [
-      'Time',
-      'Business date',
-      'Kind',
-      'Direction',
-      'Amount (CNY)',
-      'Balance after (CNY)',
-      'Counterpart',
-      'Reference',
-    ],
-    kinds: {
-      top_up: 'Top-up',
-      withdrawal: 'Withdrawal',
-      withdrawal_fee: 'Withdrawal fee',
-      transfer_in: 'Transfer received',
-      transfer_out: 'Transfer sent',
-      merchant_payment: 'Payment to a merchant',
-      refund: 'Refund from a merchant',
-      investment: 'Investment in a loan',
-      repayment_received_principal: 'Principal repaid to you',
-      repayment_received_interest: 'Interest paid to you',
-      reserve_advance: 'Advance from the risk reserve',
-      note_sale: 'Note sold',
-      note_purchase: 'Note bought',
-      note_sale_fee: 'Note transfer fee',
-      loan_disbursement: 'Loan paid out to you',
-      loan_repayment: 'Loan repayment',
-      prepayment_fee: 'Prepayment fee',
-      credit_draw: 'Credit line draw',
-      credit_repayment: 'Credit line repayment',
-      wealth_subscription: 'Wealth product subscription',
-      wealth_subscription_refund: 'Wealth subscription refunded',
-      wealth_redemption: 'Wealth product redemption',
-      wealth_interest: 'Wealth product interest',
-      other: 'Other movement',
-    },
-    counterparts: {
-      bank_card: 'Bank card',
-      customer: 'Another customer',
-      merchant: 'Merchant',
-      loan: 'Loan',
-      note: 'Loan note',
-      note_buyer: 'Note buyer',
-      note_seller: 'Note seller',
-      risk_reserve: 'Risk reserve',
-      platform_fees: 'Platform fees',
-      credit_line: 'Credit line',
-      wealth_product: 'Wealth product',
-      platform: 'netfin',
-    },
-    directions: { in: 'In', out: 'Out' },
-  },
-  zh: {
-    header: ['时间', '业务日期', '类型', '方向', '金额（元）', '变动后余额（元）', '对方', '关联单号'],
-    kinds: {
-      top_up: '充值',
-      withdrawal: '提现',
-      withdrawal_fee: '提现手续费',
-      transfer_in: '转入',
-      transfer_out: '转出',
-      merchant_payment: '商户付款',
-      refund: '商户退款',
-      investment: '出借',
-      repayment_received_principal: '回收本金',
-      repayment_received_interest: '回收利息',
-      reserve_advance: '风险准备金垫付',
-      note_sale: '债权转让收入',
-      note_purchase: '购买债权',
-      note_sale_fee: '债权转让手续费',
-      loan_disbursement: '借款放款',
-      loan_repayment: '借款还款',
-      prepayment_fee: '提前还款手续费',
-      credit_draw: '信用额度取现',
-      credit_repayment: '信用额度还款',
-      wealth_subscription: '理财申购',
-      wealth_subscription_refund: '理财申购退款',
-      wealth_redemption: '理财赎回',
-      wealth_interest: '理财收益',
-      other: '其他',
-    },
-    counterparts: {
-      bank_card: '银行卡',
-      customer: '其他用户',
-      merchant: '商户',
-      loan: '借款',
-      note: '债权',
-      note_buyer: '债权受让人',
-      note_seller: '债权转让人',
-      risk_reserve: '风险准备金',
-      platform_fees: '平台费用',
-      credit_line: '信用额度',
-      wealth_product: '理财产品',
-      platform: '平台',
-    },
-    directions: { in: '收入', out: '支出' },
-  },
-};
-
-const localTime = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: BUSINESS_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/**
- * The statement as CSV (UTF-8 with a byte order mark, a header in the language asked for): every
- * line the filter keeps, newest first, up to STATEMENT_CSV_CAP; amounts signed decimals, times local.
- */
-export async function statementCsv(
-  context: PaymentsContext,
-  userId: string,
-  filter: Omit<StatementFilter, 'limit' | 'before'>,
-  language: Language,
-): Promise<string> {
-  const words = WORDS[language];
-  const rows: unknown[][] = [words.header];
-  let before: bigint | undefined;
-  let left = STATEMENT_CSV_CAP;
-  while (left > 0) {
-    const page = await statement(context, userId, { ...filter, before, limit: Math.min(left, 1000) });
-    for (const line of page.lines) {
-      const sign = line.direction === 'out' ? '-' : '';
-      rows.push([
-        localTime.format(line.createdAt),
-        line.businessDate,
-        words.kinds[line.kind],
-        words.directions[line.direction],
-        `${sign}${formatAmount(line.amount, CNY)}`,
-        formatAmount(line.balanceAfter, CNY),
-        line.counterpart.name
-          ? `${words.counterparts[line.counterpart.kind]} ${line.counterpart.name}`
-          : words.counterparts[line.counterpart.kind],
-        line.reference?.id ?? '',
-      ]);
-    }
-    left -= page.lines.length;
-    if (page.next === null) break;
-    before = page.next;
-  }
-  return csvDocument(rows);
 }

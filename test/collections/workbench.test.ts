@@ -351,6 +351,83 @@ describe('the collections workbench', () => {
     expect(late.statusCode).toBe(422);
     expect(late.json().error.code).toBe('outside_contact_hours');
   });
+
+  it('counts a call and the outcome logged after it as one contact toward the daily limit', async () => {
+    today = await closeAndOpen();
+    at(10);
+    const asSupervisor = { authorization: supervisor.authorization };
+    const settings = (
+      await t.app.inject({ method: 'GET', url: '/v1/collections/settings', headers: asSupervisor })
+    ).json();
+    const withLimit = (maxContactsPerDay: number) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/v1/collections/settings',
+        headers: asSupervisor,
+        payload: { ...settings, conduct: { ...settings.conduct, maxContactsPerDay } },
+      });
+    expect((await withLimit(3)).statusCode).toBe(200);
+    const mine = { authorization: collector.authorization };
+    const call = (caseId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/collections/cases/${caseId}/calls`,
+        headers: mine,
+        payload: { target: 'borrower' },
+      });
+    const outcomeOf = (callId: string, extra: object = {}) =>
+      contact(largeCase, { channel: 'phone', party: 'borrower', outcome: 'no_answer', callId, ...extra });
+
+    // Three calls, each with its outcome: three contacts, all allowed under a limit of three.
+    const calls: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const placed = await call(largeCase);
+      expect(placed.statusCode, placed.body).toBe(201);
+      calls.push(placed.json().id);
+      const outcome = await outcomeOf(placed.json().id);
+      expect(outcome.statusCode, outcome.body).toBe(201);
+    }
+    // The fourth is refused, as a call and as a contact logged on its own.
+    const fourth = await call(largeCase);
+    expect(fourth.statusCode, fourth.body).toBe(422);
+    expect(fourth.json().error.code).toBe('contact_limit_reached');
+    const logged = await contact(largeCase, { channel: 'phone', party: 'borrower', outcome: 'no_answer' });
+    expect(logged.statusCode, logged.body).toBe(422);
+    expect(logged.json().error.code).toBe('contact_limit_reached');
+    // A call has one outcome, with the party called, by phone; an unknown call is not found.
+    const twice = await outcomeOf(calls[0]!);
+    expect(twice.statusCode, twice.body).toBe(409);
+    expect(twice.json().error.code).toBe('call_outcome_recorded');
+    expect((await outcomeOf(calls[1]!, { channel: 'visit' })).json().error.code).toBe(
+      'call_outcome_by_phone',
+    );
+    const unknown = await outcomeOf('0190a0b0-0000-7000-8000-000000000002');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('call_not_found');
+    // The history links each outcome to its call.
+    const detail = (
+      await t.app.inject({ method: 'GET', url: `/v1/collections/cases/${largeCase}`, headers: mine })
+    ).json();
+    expect(detail.contacts.slice(0, 2)).toEqual([
+      expect.objectContaining({ outcome: 'no_answer', callId: calls[2] }),
+      expect.objectContaining({ id: calls[2], outcome: 'dialled', callId: null, awaitingOutcome: false }),
+    ]);
+
+    // A call whose outcome is never logged still counts: three calls to the other borrower use the day.
+    for (let i = 0; i < 3; i++) expect((await call(smallCase)).statusCode).toBe(201);
+    const small = (
+      await t.app.inject({ method: 'GET', url: `/v1/collections/cases/${smallCase}`, headers: mine })
+    ).json();
+    expect(small.contacts.slice(0, 3).map((c: { awaitingOutcome: boolean }) => c.awaitingOutcome)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const over = await call(smallCase);
+    expect(over.statusCode, over.body).toBe(422);
+    expect(over.json().error.code).toBe('contact_limit_reached');
+    expect((await withLimit(settings.conduct.maxContactsPerDay)).statusCode).toBe(200);
+  });
 });
 
 describe('when the loans are paid off', () => {

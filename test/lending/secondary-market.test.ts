@@ -92,6 +92,29 @@ describe('the secondary market', () => {
     const product = (
       await t.app.inject({ method: 'GET', url: `/v1/lending/products/${plan.loan.product.split('@')[0]}` })
     ).json();
+    // The market is public: it never tells who sells a note (nor the seller's note), only whether it
+    // is the reader's own.
+    const listingId = listed.json().id;
+    for (const listing of [row, quote.listing]) {
+      expect(listing).toMatchObject({ id: listingId, own: false });
+      expect(listing).not.toHaveProperty('sellerId');
+      expect(listing).not.toHaveProperty('buyerId');
+      expect(listing).not.toHaveProperty('noteId');
+      expect(JSON.stringify(listing)).not.toContain(seller.userId);
+    }
+    const asSeller = async (url: string) =>
+      (await t.app.inject({ method: 'GET', url, headers: seller.headers })).json();
+    const seen = (await asSeller('/v1/lending/note-listings')).find(
+      (l: { id: string }) => l.id === listingId,
+    );
+    expect(seen).toMatchObject({ own: true });
+    expect(seen).not.toHaveProperty('sellerId');
+    expect((await asSeller(`/v1/lending/note-listings/${listingId}`)).listing).toMatchObject({ own: true });
+    const [other] = investors.slice(1) as [(typeof investors)[0]];
+    const othersView = (
+      await t.app.inject({ method: 'GET', url: '/v1/lending/note-listings', headers: other.headers })
+    ).json();
+    expect(othersView.find((l: { id: string }) => l.id === listingId)).toMatchObject({ own: false });
     const keep = new Decimal(1).minus(product.current.config.investorServiceFeeRate);
     const toCome = plan.installments.slice(1) as { dueDate: string; principal: string; interest: string }[];
     const outstanding = toCome.reduce((sum, i) => sum.plus(i.principal), new Decimal(0));

@@ -385,6 +385,19 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
       .first()
       .waitFor();
     await page.getByRole('cell', { name: 'Dialled' }).first().waitFor();
+    // Its outcome is logged against the call, which the form offers first: one contact, not two.
+    await page.getByRole('radio', { name: /^The call at \d{2}:\d{2}$/, checked: true }).waitFor();
+    await page.getByRole('radio', { name: 'No answer' }).check();
+    await page.getByRole('button', { name: 'Log contact' }).click();
+    // Once logged, the call has its outcome and the form no longer offers it.
+    await page.getByRole('radio', { name: /^The call at/ }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'No answer' }).first().waitFor();
+    const caseId = new URL(page.url()).pathname.split('/').pop();
+    const { contacts } = (await (await page.request.get(`/v1/collections/cases/${caseId}`)).json()) as {
+      contacts: { id: string; outcome: string; callId: string | null }[];
+    };
+    expect(contacts[0]).toMatchObject({ outcome: 'no_answer', callId: contacts[1]!.id });
+    expect(contacts[1]).toMatchObject({ outcome: 'dialled' });
     await screenshots(page, 'collections-case');
     expect(problems.filter((problem) => !/422/.test(problem))).toEqual([]);
     await context.close();

@@ -142,7 +142,7 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
         schema: {
           tags: ['collections'],
           summary:
-            'Log a contact attempt (phone, SMS from an approved template, letter, visit) and its outcome; a promise to pay carries an amount and a date. Conduct rules refuse contacts outside 08:00-21:00 local time, beyond the daily limit, or with anyone but the borrower and their registered contacts',
+            'Log a contact attempt (phone, SMS from an approved template, letter, visit) and its outcome; a promise to pay carries an amount and a date. Conduct rules refuse contacts outside 08:00-21:00 local time, beyond the daily limit, or with anyone but the borrower and their registered contacts. The outcome of a call placed today names it (callId) and counts with it as one contact',
           params: idParams,
           body: z
             .object({
@@ -152,6 +152,12 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
               note: z.string().max(2000).optional(),
               template: z.string().max(40).optional(),
               promise: z.object({ amount: moneySchema(), date: dateText }).strict().optional(),
+              callId: z
+                .uuid()
+                .optional()
+                .describe(
+                  'The call (POST /v1/collections/cases/{id}/calls) this is the outcome of, placed today: the call and its outcome count as one contact toward the daily limit, and a call has one outcome.',
+                ),
             })
             .strict(),
           response: { 201: anyJson, ...errors },
@@ -175,6 +181,7 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
             note: b.note,
             template: b.template,
             promise,
+            callId: b.callId,
           },
           context(request),
         );
@@ -188,7 +195,7 @@ export function collectionRoutes(platform: Platform): FastifyPluginAsyncZod {
         schema: {
           tags: ['collections'],
           summary:
-            'Call the borrower or one of their registered contacts: the attempt is logged as a phone contact (outcome dialled) under the conduct rules, and the answer is what a softphone needs: a call reference and the number, masked (the full number never leaves the server)',
+            'Call the borrower or one of their registered contacts: the attempt is logged as a phone contact (outcome dialled) under the conduct rules, and the answer is what a softphone needs: a call reference and the number, masked (the full number never leaves the server). Its outcome is logged as a contact naming the call (callId), and the two count as one contact',
           params: idParams,
           body: z
             .object({

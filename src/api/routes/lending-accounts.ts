@@ -13,9 +13,13 @@ import {
   idParams,
   limitQuery,
   loanJson,
+  loanSchema,
   noteListingJson,
+  noteMarketRowSchema,
   payoffJson,
   payoffSchema,
+  publicNoteListingJson,
+  publicNoteListingSchema,
   repaymentJson,
   toJson,
   viewJson,
@@ -225,12 +229,12 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
           summary:
             "Notes for sale, each with its loan's rate, grade and term, the instalments left, and today's price, accrued interest and the buyer's yield to maturity",
           querystring: limitQuery,
-          response: { 200: z.array(anyObject), ...errors },
+          response: { 200: z.array(noteMarketRowSchema), ...errors },
         },
       },
       async (request) =>
-        (await lending.noteMarket(request.query.limit)).map((q) => ({
-          ...(noteListingJson(q.listing) as Record<string, unknown>),
+        (await lending.noteMarket(request.query.limit, request.principal.userId ?? null)).map((q) => ({
+          ...publicNoteListingJson(q.listing),
           product: `${q.loan.productId}@${q.loan.productVersion}`,
           annualRate: new Decimal(q.loan.annualRate).toFixed(4),
           grade: q.loan.grade,
@@ -250,15 +254,29 @@ export function lendingAccountRoutes(platform: Platform): FastifyPluginAsyncZod 
         config: { auth: 'public' },
         schema: {
           tags: ['lending'],
-          summary: 'A note for sale and what buying it costs today (price plus accrued interest)',
+          summary:
+            'A note for sale and what buying it costs today (price plus accrued interest); whether it is yours, not who sells it',
           params: idParams,
-          response: { 200: anyObject, ...errors },
+          response: {
+            200: z.object({
+              listing: publicNoteListingSchema,
+              loan: loanSchema,
+              price: z.string(),
+              accruedInterest: z.string(),
+              total: z.string(),
+              sellerFee: z.string(),
+              remainingInstalments: z.number().int(),
+              maturityDate: z.string().nullable(),
+              yieldToMaturity: z.string().nullable(),
+            }),
+            ...errors,
+          },
         },
       },
       async (request) => {
-        const q = await lending.quoteNoteListing(request.params.id);
+        const q = await lending.quoteNoteListing(request.params.id, request.principal.userId ?? null);
         return {
-          listing: noteListingJson(q.listing),
+          listing: publicNoteListingJson(q.listing),
           loan: loanJson(q.loan, null, await lending.apr(q.loan)),
           price: yuan(q.price),
           accruedInterest: yuan(q.accrued),

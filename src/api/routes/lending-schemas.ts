@@ -19,6 +19,7 @@ import {
   type NoteListing,
   type PayoffQuote,
   type Product,
+  type PublicNoteListing,
   REPAYMENT_METHODS,
   type RepaymentResult,
 } from '../../lending/index.ts';
@@ -266,6 +267,48 @@ export const payoffSchema = z
   .meta({ id: 'PayoffQuote' });
 export const repaymentJson = (r: RepaymentResult) => toJson(r) as Record<string, unknown>;
 export const noteListingJson = (l: NoteListing) => toJson(l);
+
+/** A note for sale as anyone reads it: not who sells it, only whether it is yours. */
+export const publicNoteListingSchema = z
+  .object({
+    id: z.string(),
+    loanId: z.string(),
+    principal: z.string().describe('The principal offered, in yuan.'),
+    discountRate: z.string(),
+    status: z.enum(['open', 'sold', 'withdrawn', 'cancelled']),
+    reason: z.string().nullable(),
+    price: z.string().nullable().describe('What it sold for, in yuan, once sold.'),
+    accruedInterest: z.string().nullable(),
+    sellerFee: z.string().nullable(),
+    listedOn: z.string(),
+    expiresOn: z.string(),
+    createdAt: z.string(),
+    own: z
+      .boolean()
+      .describe(
+        'Whether you are selling this note (false when not signed in). Who sells a note is not told.',
+      ),
+  })
+  .meta({ id: 'PublicNoteListing' });
+export const publicNoteListingJson = (l: PublicNoteListing) =>
+  toJson(l) as z.infer<typeof publicNoteListingSchema>;
+
+/** A row of the note market: the listing with its loan's terms and today's price and yield. */
+export const noteMarketRowSchema = publicNoteListingSchema
+  .extend({
+    product: z.string(),
+    annualRate: z.string(),
+    grade: z.string(),
+    term: z.number().int(),
+    termUnit: z.enum(['month', 'day']),
+    remainingInstalments: z.number().int(),
+    maturityDate: z.string().nullable(),
+    price: z.string().describe("Today's price, in yuan: the principal less the discount."),
+    accruedInterest: z.string().describe('Interest accrued since the last due date, in yuan, paid on top.'),
+    total: z.string(),
+    yieldToMaturity: z.string().nullable(),
+  })
+  .meta({ id: 'NoteMarketRow' });
 
 export const idParams = z.object({ id: z.uuid() });
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });

@@ -123,7 +123,7 @@ function CustomerHome({ me }: { me: Me }) {
       to: '/auto-invest',
       button: t('turnOn'),
     });
-  const forSale = (noteListings.data ?? []).filter((l) => l.sellerId !== me.id).length;
+  const forSale = (noteListings.data ?? []).filter((l) => !l.own).length;
   if (risk.data?.riskClass && forSale > 0)
     actions.push({
       key: 'notes',

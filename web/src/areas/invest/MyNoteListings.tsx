@@ -3,15 +3,14 @@ import { Button, Popconfirm, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { Amount, ErrorAlert, QueryView, Rate } from '../../components/ui.tsx';
-import { useMe } from '../../session.tsx';
 import { cny } from './lending.ts';
 import { DateCell } from './ScheduleTable.tsx';
 
+/** A note for sale as the market shows it: whether it is mine, never who sells it. */
 export interface NoteListing {
   id: string;
-  noteId: string;
   loanId: string;
-  sellerId: string;
+  own: boolean;
   principal: string;
   discountRate: string;
   status: string;
@@ -22,11 +21,10 @@ export interface NoteListing {
 
 /**
  * My notes for sale: the API has no "my note listings" endpoint, so these are the open listings
- * (GET /v1/lending/note-listings, up to 200) whose seller is me.
+ * (GET /v1/lending/note-listings, up to 200) marked as mine (own).
  */
 export function MyNoteListings() {
   const { t } = useTranslation('invest');
-  const me = useMe();
   const client = useQueryClient();
   const listings = useQuery({
     queryKey: ['note-listings'],
@@ -46,7 +44,7 @@ export function MyNoteListings() {
           <Table<NoteListing>
             size="small"
             rowKey="id"
-            dataSource={all.filter((l) => l.sellerId === me.data?.id)}
+            dataSource={all.filter((l) => l.own)}
             scroll={{ x: true }}
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
             locale={{ emptyText: t('noSelling') }}

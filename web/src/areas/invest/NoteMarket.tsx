@@ -7,7 +7,6 @@ import { api, newKey } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle, QueryView, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
-import { useMe } from '../../session.tsx';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { GradeTag } from './ListingCard.tsx';
 import { cny, type Loan } from './lending.ts';
@@ -114,7 +113,6 @@ function BuyModal({ id, onClose }: { id: string; onClose: () => void }) {
 /** Notes for sale (债权转让): the API gives up to 200 open listings at once, no cursor. */
 export function NoteMarket() {
   const { t } = useTranslation('invest');
-  const me = useMe();
   const [buying, setBuying] = useState<string | null>(null);
   const listings = useQuery({
     queryKey: ['note-listings'],
@@ -198,7 +196,7 @@ export function NoteMarket() {
                 title: t('actions'),
                 key: 'buy',
                 render: (_, l) =>
-                  l.sellerId === me.data?.id ? (
+                  l.own ? (
                     <Typography.Text type="secondary">{t('yours')}</Typography.Text>
                   ) : (
                     <Button size="small" type="primary" onClick={() => setBuying(l.id)}>

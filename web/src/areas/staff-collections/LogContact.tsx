@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Radio, Row } from 'antd';
-import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newKey } from '../../api.ts';
 import { AmountInput, useAmountRules } from '../../components/ui.tsx';
@@ -17,9 +17,15 @@ interface Values {
   template?: string;
   promiseAmount?: string;
   promiseDate?: Dayjs;
+  /** The call this is the outcome of ('' for a contact of its own). */
+  callId?: string;
 }
 
-/** A contact attempt and its outcome; a promise to pay carries an amount and a date. */
+/**
+ * A contact attempt and its outcome; a promise to pay carries an amount and a date. A phone contact
+ * with a party who was called today with "Call" names that call (the latest by default), so that the
+ * call and its outcome count as one contact toward the day's limit.
+ */
 export function LogContact({ detail }: { detail: CaseDetailView }) {
   const { t } = useTranslation('staffCollections');
   const [form] = Form.useForm<Values>();
@@ -29,6 +35,14 @@ export function LogContact({ detail }: { detail: CaseDetailView }) {
   const amountRules = useAmountRules();
   const channel = Form.useWatch('channel', form);
   const outcome = Form.useWatch('outcome', form);
+  const party = Form.useWatch('party', form) ?? 'borrower';
+  const [resets, setResets] = useState(0);
+  const openCalls = detail.contacts.filter((c) => c.awaitingOutcome && c.party === party);
+  const latestCall = openCalls[0]?.id ?? '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: after a reset the default comes back.
+  useEffect(() => {
+    form.setFieldValue('callId', latestCall);
+  }, [form, latestCall, channel, resets]);
   const log = useMutation({
     // A refused request (4xx) is stored under its key: the next attempt needs a key of its own.
     onSettled: (_data, error) => {
@@ -44,6 +58,7 @@ export function LogContact({ detail }: { detail: CaseDetailView }) {
           outcome: v.outcome,
           ...(v.note ? { note: v.note } : {}),
           ...(v.channel === 'sms' && v.template ? { template: v.template } : {}),
+          ...(v.channel === 'phone' && v.callId ? { callId: v.callId } : {}),
           ...(v.outcome === 'promise_to_pay'
             ? {
                 promise: {
@@ -58,6 +73,7 @@ export function LogContact({ detail }: { detail: CaseDetailView }) {
     onSuccess: () => {
       setKey(newKey());
       form.resetFields();
+      setResets((n) => n + 1);
       void message.success(t('logged'));
       void client.invalidateQueries({ queryKey: ['collections'] });
     },
@@ -95,6 +111,21 @@ export function LogContact({ detail }: { detail: CaseDetailView }) {
             <Col xs={24} sm={12}>
               <Form.Item name="template" label={t('template')} rules={required}>
                 <Input maxLength={40} />
+              </Form.Item>
+            </Col>
+          )}
+          {channel === 'phone' && openCalls.length > 0 && (
+            <Col span={24}>
+              <Form.Item name="callId" label={t('outcomeOf')}>
+                <Radio.Group
+                  options={[
+                    ...openCalls.map((c) => ({
+                      value: c.id,
+                      label: t('callAt', { time: dayjs(c.at).format('HH:mm') }),
+                    })),
+                    { value: '', label: t('notACall') },
+                  ]}
+                />
               </Form.Item>
             </Col>
           )}

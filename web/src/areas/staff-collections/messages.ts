@@ -92,6 +92,9 @@ const en = {
   callTo: 'Call {{who}}',
   calling:
     'Dialling {{number}} · reference {{reference}}. The attempt is in the contact history; log its outcome below.',
+  outcomeOf: 'Outcome of',
+  callAt: 'The call at {{time}}',
+  notACall: 'Another contact',
   statuses: {
     open: 'Open',
     closed: 'Closed',
@@ -206,6 +209,11 @@ const en = {
     case_not_yours: 'This case is in another collector’s queue.',
     case_not_found: 'This case does not exist.',
     supervisor_only: 'Only a supervisor sees other queues.',
+    call_not_found: 'That call is not on this case.',
+    call_outcome_recorded: 'That call already has its outcome.',
+    call_outcome_by_phone: 'The outcome of a call is logged on the phone channel.',
+    call_party_mismatch: 'The outcome of a call is with the party who was called.',
+    call_not_today: 'The outcome of a call is logged on the day it was placed.',
   },
 };
 
@@ -298,6 +306,9 @@ const zh: typeof en = {
   },
   call: '拨打',
   callTo: '拨打{{who}}',
+  outcomeOf: '登记结果的对象',
+  callAt: '{{time}} 的拨打',
+  notACall: '其他联系',
   calling: '正在拨打 {{number}} · 呼叫编号 {{reference}}。本次拨打已记入联系记录，请在下方登记结果。',
   statuses: {
     open: '在办',
@@ -412,6 +423,11 @@ const zh: typeof en = {
     case_not_yours: '该案件属于其他催收员。',
     case_not_found: '未找到该案件。',
     supervisor_only: '只有主管可以查看其他队列。',
+    call_not_found: '该案件没有这次拨打。',
+    call_outcome_recorded: '这次拨打的结果已登记。',
+    call_outcome_by_phone: '拨打的结果须以电话渠道登记。',
+    call_party_mismatch: '拨打的结果须与被拨打的对象一致。',
+    call_not_today: '拨打的结果须在拨打当天登记。',
   },
 };
 

@@ -62,6 +62,10 @@ export interface CaseDetailView {
     outcome: string;
     note: string | null;
     at: string;
+    /** The call this contact is the outcome of, if it is one. */
+    callId: string | null;
+    /** A call placed today whose outcome is not logged yet. */
+    awaitingOutcome: boolean;
   }[];
   promises: {
     id: string;
