@@ -232,7 +232,11 @@ export class Batch {
           `the run of ${date} has a step this process does not know: ${row.step}`,
         );
       if (await this.plan(date, step, worker)) {
-        onProgress?.({ ...(await this.progressOf(date, step)), position: index + 1, steps: steps.rows.length });
+        onProgress?.({
+          ...(await this.progressOf(date, step)),
+          position: index + 1,
+          steps: steps.rows.length,
+        });
         continue;
       }
       for (;;) {

@@ -81,9 +81,15 @@ const widthCache = new WeakMap<PDFFont, Map<string, number>>();
 
 function pieceWidth(font: PDFFont, piece: string, size: number): number {
   let widths = widthCache.get(font);
-  if (!widths) widthCache.set(font, (widths = new Map()));
+  if (!widths) {
+    widths = new Map();
+    widthCache.set(font, widths);
+  }
   let width = widths.get(piece);
-  if (width === undefined) widths.set(piece, (width = font.widthOfTextAtSize(piece, 1000)));
+  if (width === undefined) {
+    width = font.widthOfTextAtSize(piece, 1000);
+    widths.set(piece, width);
+  }
   return (width * size) / 1000;
 }
 
