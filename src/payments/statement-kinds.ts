@@ -1,5 +1,6 @@
 import { ChartOfAccounts, type PostedMovement, type PostedMovementFilter } from '../ledger/index.ts';
 import { TransferCode } from './accounts.ts';
+import type { CounterpartKind, StatementKind } from './statement-lists.ts';
 
 /**
  * What a movement of a customer's wallet is, in words: its kind (from the transfer's code and its
@@ -10,49 +11,13 @@ import { TransferCode } from './accounts.ts';
  * because payments is below them and cannot import them; test/payments/wallet-statement.test.ts
  * checks the numbers against their accounts.ts. A code not named here is shown as `other`.
  */
-export const STATEMENT_KINDS = [
-  'top_up',
-  'withdrawal',
-  'withdrawal_fee',
-  'transfer_in',
-  'transfer_out',
-  'merchant_payment',
-  'refund',
-  'investment',
-  'repayment_received_principal',
-  'repayment_received_interest',
-  'reserve_advance',
-  'note_sale',
-  'note_purchase',
-  'note_sale_fee',
-  'loan_disbursement',
-  'loan_repayment',
-  'prepayment_fee',
-  'credit_draw',
-  'credit_repayment',
-  'wealth_subscription',
-  'wealth_subscription_refund',
-  'wealth_redemption',
-  'wealth_interest',
-  'other',
-] as const;
-export type StatementKind = (typeof STATEMENT_KINDS)[number];
+export {
+  COUNTERPART_KINDS,
+  type CounterpartKind,
+  STATEMENT_KINDS,
+  type StatementKind,
+} from './statement-lists.ts';
 
-export const COUNTERPART_KINDS = [
-  'bank_card',
-  'customer',
-  'merchant',
-  'loan',
-  'note',
-  'note_buyer',
-  'note_seller',
-  'risk_reserve',
-  'platform_fees',
-  'credit_line',
-  'wealth_product',
-  'platform',
-] as const;
-export type CounterpartKind = (typeof COUNTERPART_KINDS)[number];
 export type Direction = 'in' | 'out';
 /** Money in is a credit to the wallet (a credit-normal account); out is a debit. */
 export const sideOf = (direction: Direction) => (direction === 'in' ? 'credit' : 'debit');

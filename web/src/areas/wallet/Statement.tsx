@@ -5,38 +5,11 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { STATEMENT_KINDS } from '../../../../src/payments/statement-lists.ts';
 import { api, type Money } from '../../api.ts';
 import { Amount, QueryView } from '../../components/ui.tsx';
 import { currentLanguage, formatDate } from '../../i18n/index.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
-
-/** The kinds of movement the statement names (src/payments/statement.ts STATEMENT_KINDS). */
-export const STATEMENT_KINDS = [
-  'top_up',
-  'withdrawal',
-  'withdrawal_fee',
-  'transfer_in',
-  'transfer_out',
-  'merchant_payment',
-  'refund',
-  'investment',
-  'repayment_received_principal',
-  'repayment_received_interest',
-  'reserve_advance',
-  'note_sale',
-  'note_purchase',
-  'note_sale_fee',
-  'loan_disbursement',
-  'loan_repayment',
-  'prepayment_fee',
-  'credit_draw',
-  'credit_repayment',
-  'wealth_subscription',
-  'wealth_subscription_refund',
-  'wealth_redemption',
-  'wealth_interest',
-  'other',
-] as const;
 
 /** One movement of the wallet (GET /v1/me/wallet/statement, WalletStatementLine). */
 export interface StatementLine {
