@@ -9,7 +9,7 @@ import {
   JdmConfigProvider,
 } from '@gorules/jdm-editor';
 import { theme } from 'antd';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 // The editor renders with its own Ant Design 5 (not the app's 6), whose ConfigProvider does not hear
 // the app's locale: the locale is given to that copy's ConfigProvider, which JdmConfigProvider's inherits.
@@ -17,6 +17,8 @@ import EditorConfig from '../../../../node_modules/@gorules/jdm-editor/node_modu
 import editorEn from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/en_US.js';
 import editorZh from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/zh_CN.js';
 import { EditorGuide } from './EditorGuide.tsx';
+import { EDITOR_CHROME_ZH } from './editorChrome.ts';
+import { useEditorChrome } from './useEditorChrome.ts';
 
 /** True on antd's dark algorithm: its container background is dark. */
 function isDark(colour: string): boolean {
@@ -63,13 +65,15 @@ function fitOnOpen(flow: Flow): void {
  * codemirror and monaco. A customNode of kind "scorecard" is netfin's credit model; its one setting
  * names the model.
  *
- * The page's language reaches what the editor lets a host set: the scorecard node (name, help, its
- * setting's label), antd's own texts in the editor (confirm buttons, empty states, pickers: the locale
- * below) and the guide in the tab bar. The rest of the editor's labels stay English: @gorules/jdm-editor
- * 1.52 writes them as string literals in its components (node kinds "Request", "Decision table"…, the
- * node cards' "Edit Table" and "Settings", "Components (Drag-and-drop)", the decision table's "Inputs",
- * "Add row", "Hit Policy", the menus and tooltips, its messages) and has no i18n, locale or label props.
- * EditorGuide explains each of them in the page's language instead.
+ * The page's language reaches the editor in three ways. The scorecard node is ours (name, help, its
+ * setting's label). antd's own texts in the editor (confirm buttons, empty states, pickers) follow the
+ * locale below. The editor's own labels, which @gorules/jdm-editor 1.52 writes as English string
+ * literals with no i18n, locale or label props (node kinds "Request", "Decision table"…, "Edit Table",
+ * "Settings", "Components (Drag-and-drop)", the decision table's "Inputs", "Add row", "Hit Policy",
+ * the menus and tooltips), are translated in the page by useEditorChrome from the dictionary in
+ * editorChrome.ts, never touching what a person wrote; the editor's popups (menus, tooltips,
+ * popovers, dialogs) open inside the same element so that they are translated too. The guide in the
+ * tab bar says what each label means.
  */
 export default function GraphEditor({
   value,
@@ -82,6 +86,10 @@ export default function GraphEditor({
 }) {
   const { t, i18n } = useTranslation('staffRisk');
   const { token } = theme.useToken();
+  const zh = i18n.language.startsWith('zh');
+  const chrome = useRef<HTMLDivElement>(null);
+  useEditorChrome(chrome, zh ? EDITOR_CHROME_ZH : null);
+  const popupContainer = useCallback(() => chrome.current ?? document.body, []);
   const guide = useMemo(() => <EditorGuide />, []);
   const customNodes = useMemo(
     () => [
@@ -97,23 +105,25 @@ export default function GraphEditor({
     [t],
   );
   return (
-    <EditorConfig locale={i18n.language.startsWith('zh') ? editorZh : editorEn}>
-      <JdmConfigProvider
-        theme={{
-          mode: isDark(token.colorBgContainer) ? 'dark' : 'light',
-          token: { colorPrimary: token.colorPrimary },
-        }}
-      >
-        <DecisionGraph
-          value={value}
-          onChange={onChange}
-          disabled={disabled}
-          components={NO_COMPONENTS}
-          customNodes={customNodes}
-          tabBarExtraContent={guide}
-          onReactFlowInit={fitOnOpen}
-        />
-      </JdmConfigProvider>
-    </EditorConfig>
+    <div ref={chrome} style={{ height: '100%', position: 'relative' }}>
+      <EditorConfig locale={zh ? editorZh : editorEn} getPopupContainer={popupContainer}>
+        <JdmConfigProvider
+          theme={{
+            mode: isDark(token.colorBgContainer) ? 'dark' : 'light',
+            token: { colorPrimary: token.colorPrimary },
+          }}
+        >
+          <DecisionGraph
+            value={value}
+            onChange={onChange}
+            disabled={disabled}
+            components={NO_COMPONENTS}
+            customNodes={customNodes}
+            tabBarExtraContent={guide}
+            onReactFlowInit={fitOnOpen}
+          />
+        </JdmConfigProvider>
+      </EditorConfig>
+    </div>
   );
 }
