@@ -289,7 +289,7 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
     await context.close();
   }, 120_000);
 
-  it('a risk officer opens a decision graph: the editor fills the page, nothing scrolls, its guide in Chinese', async () => {
+  it('a risk officer opens a decision graph: the editor fills the page, nothing scrolls, its labels in Chinese', async () => {
     const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'zh' });
     await signIn(page, '13800000001');
     await page.goto('/staff/graphs');
@@ -320,9 +320,41 @@ describe.runIf(enabled).sequential('netfin in a browser', () => {
         })
         .toEqual({ sideways: 0, down: 0, inside: true, gapBelow: 25 });
     }
+    // The editor's own labels (English string literals in @gorules/jdm-editor) in the page's language:
+    // the node cards' buttons, React Flow's controls; the names of the demo's nodes as written.
+    await editor.getByRole('button', { name: '编辑表格' }).first().waitFor();
+    expect(await editor.getByRole('button', { name: 'Edit Table' }).count()).toBe(0);
+    await editor.getByRole('button', { name: '放大' }).waitFor();
+    await editor.locator('.react-flow__node').getByText('Anti-fraud rules', { exact: true }).waitFor();
     await page.getByRole('button', { name: '编辑器说明' }).click();
-    await page.getByText('请求：决策流的输入，即申请的数据').waitFor();
+    await page.getByText('决策流的输入，即申请的数据').waitFor();
     await screenshots(page, 'risk-graph-editor');
+
+    // A draft has the components panel: the kinds of node in Chinese.
+    await page.getByRole('button', { name: '以此版本新建草稿' }).click();
+    await page.getByRole('button', { name: '保存草稿' }).waitFor();
+    const panel = editor.locator('.grl-dg__aside__menu');
+    await panel.getByText('组件', { exact: true }).waitFor();
+    for (const kind of ['请求', '响应', '决策表', '表达式', '函数', '分支', '评分卡'])
+      await panel.getByText(kind, { exact: true }).waitFor();
+    // A node a person names like a label ("Request") keeps its name as written.
+    const node = editor.locator('.react-flow__node').first();
+    await node.locator('.grl-text-edit__text').click();
+    await node.getByRole('textbox').fill('Request');
+    await node.getByRole('textbox').press('Enter');
+    await node.getByText('Request', { exact: true }).waitFor();
+    await node.getByRole('button', { name: '配置' }).waitFor();
+    expect(await panel.getByText('Request', { exact: true }).count()).toBe(0);
+    // Back in English the editor's labels are its own again, and the name is unchanged.
+    await page.getByRole('button', { name: '语言' }).click();
+    const editorEn = page.getByRole('region', { name: 'Decision graph editor' });
+    const panelEn = editorEn.locator('.grl-dg__aside__menu');
+    await panelEn.getByText('Components', { exact: true }).waitFor();
+    await panelEn.getByText('Decision table', { exact: true }).waitFor();
+    await editorEn.getByRole('button', { name: 'Edit Table' }).first().waitFor();
+    await editorEn.getByRole('button', { name: 'zoom in' }).waitFor();
+    expect(await editorEn.locator('.react-flow__node .grl-text-edit').first().innerText()).toBe('Request');
+    expect(await editorEn.getByText('编辑表格').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
