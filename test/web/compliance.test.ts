@@ -1,15 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserTestsEnabled,
-  explained,
-  launchBrowser,
-  newVisitor,
-  type RunningNetfin,
-  screenshots,
-  signIn,
-  startNetfin,
-} from './browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser, screenshots, signIn, tokenOf } from './browser.ts';
 
 /**
  * Compliance's pages in a real browser, on the demo data of `npm start` (issue 21): legal finds a
@@ -17,52 +8,21 @@ import {
  * opens the demo's AML case and the watch-list candidate; a borrower finds their contract and their
  * data page. Each page shows what the API says is there, and no page logs an error.
  */
-const enabled = browserTestsEnabled();
-
-async function tokenOf(base: string, phone: string): Promise<string> {
-  const response = await fetch(`${base}/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    body: JSON.stringify({ phone, password: 'netfin2026' }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
-}
-
 async function get<T>(base: string, token: string, path: string): Promise<T> {
   const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
 }
 
-async function shows(page: Page, path: string, text: string, name: string, server: RunningNetfin) {
-  await explained(
-    page,
-    name,
-    async () => {
+describeInBrowser('compliance in a browser', (web) => {
+  const shows = (page: Page, path: string, text: string, name: string) =>
+    web.explained(page, name, async () => {
       await page.goto(path);
       await page.getByText(text, { exact: false }).first().waitFor();
-    },
-    server,
-  );
-}
-
-describe.runIf(enabled).sequential('compliance in a browser', () => {
-  let netfin: RunningNetfin;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    netfin = await startNetfin();
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await netfin?.stop();
-  });
+    });
 
   it('legal, the compliance officer and a borrower each see their part', async () => {
-    const base = netfin.url;
+    const base = web.url;
     const legalToken = await tokenOf(base, '13800000007');
     const contracts = await get<{ items: { id: string; number: string }[] }>(
       base,
@@ -72,13 +32,13 @@ describe.runIf(enabled).sequential('compliance in a browser', () => {
     expect(contracts.items.length).toBeGreaterThan(0);
     const contract = contracts.items[0]!;
 
-    const legal = await newVisitor(browser, base, { lang: 'en' });
+    const legal = await web.visitor({ lang: 'en' });
     await signIn(legal.page, '13800000007');
-    await shows(legal.page, '/staff/contracts', contract.number, 'staff-contracts', netfin);
-    await shows(legal.page, `/staff/contracts/${contract.id}`, contract.number, 'staff-contract', netfin);
+    await shows(legal.page, '/staff/contracts', contract.number, 'staff-contracts');
+    await shows(legal.page, `/staff/contracts/${contract.id}`, contract.number, 'staff-contract');
     await screenshots(legal.page, 'compliance-contract-en');
     const templates = await get<{ items: { title: string }[] }>(base, legalToken, '/v1/contract-templates');
-    await shows(legal.page, '/staff/contract-templates', templates.items[0]!.title, 'templates', netfin);
+    await shows(legal.page, '/staff/contract-templates', templates.items[0]!.title, 'templates');
     await legal.page.goto('/staff/contract-reviews');
     await legal.page.waitForLoadState('networkidle');
     expect(legal.problems).toEqual([]);
@@ -97,20 +57,19 @@ describe.runIf(enabled).sequential('compliance in a browser', () => {
     );
     expect(matches.items.map((m) => m.entry.name)).toContain('Zhang Wei');
 
-    const officer = await newVisitor(browser, base, { lang: 'zh' });
+    const officer = await web.visitor({ lang: 'zh' });
     await signIn(officer.page, '13800000008');
-    await shows(officer.page, '/staff/aml', cases.items[0]!.portrait.maskedName, 'aml-queue', netfin);
+    await shows(officer.page, '/staff/aml', cases.items[0]!.portrait.maskedName, 'aml-queue');
     await shows(
       officer.page,
       `/staff/aml/cases/${cases.items[0]!.id}`,
       cases.items[0]!.portrait.maskedName,
       'aml-case',
-      netfin,
     );
     await screenshots(officer.page, 'compliance-aml-case-zh');
-    await shows(officer.page, '/staff/screening/matches', 'Zhang Wei', 'screening-queue', netfin);
+    await shows(officer.page, '/staff/screening/matches', 'Zhang Wei', 'screening-queue');
     const match = matches.items.find((m) => m.entry.name === 'Zhang Wei')!;
-    await shows(officer.page, `/staff/screening/matches/${match.id}`, 'Zhang Wei', 'screening-match', netfin);
+    await shows(officer.page, `/staff/screening/matches/${match.id}`, 'Zhang Wei', 'screening-match');
     await officer.page.goto('/staff/privacy');
     await officer.page.waitForLoadState('networkidle');
     expect(officer.problems).toEqual([]);
@@ -118,9 +77,9 @@ describe.runIf(enabled).sequential('compliance in a browser', () => {
     const borrowerToken = await tokenOf(base, '13700000003');
     const mine = await get<{ items: { number: string }[] }>(base, borrowerToken, '/v1/me/contracts');
     expect(mine.items.length).toBeGreaterThan(0);
-    const borrower = await newVisitor(browser, base, { lang: 'en' });
+    const borrower = await web.visitor({ lang: 'en' });
     await signIn(borrower.page, '13700000003');
-    await shows(borrower.page, '/contracts', mine.items[0]!.number, 'my-contracts', netfin);
+    await shows(borrower.page, '/contracts', mine.items[0]!.number, 'my-contracts');
     await borrower.page.goto('/my-data');
     await borrower.page.waitForLoadState('networkidle');
     await screenshots(borrower.page, 'compliance-my-data-en');

@@ -1,16 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { withCheckCharacter } from '../../src/identity/index.ts';
-import {
-  browserTestsEnabled,
-  explained,
-  launchBrowser,
-  newVisitor,
-  type RunningNetfin,
-  screenshots,
-  signIn,
-  startNetfin,
-} from './browser.ts';
+import { call, describeInBrowser, screenshots, settled, signIn } from './browser.ts';
 
 /**
  * Consumer credit in a real browser (issue 17): a customer granted a line (through the API, as the
@@ -18,8 +8,6 @@ import {
  * a risk officer finds the line and freezes it with a reason, which the customer then reads. In
  * English and in Chinese.
  */
-const enabled = browserTestsEnabled();
-
 const cents = (amount: string) => {
   const [whole = '0', fraction = ''] = amount.split('.');
   return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
@@ -36,14 +24,6 @@ const dayInterest = (principal: bigint, dailyRate: string) => {
   return (principal * BigInt(w + f) * 2n + scale) / (2n * scale);
 };
 
-/** Waits for a dialog to open and finish its opening animation, so that a click lands where it aims. */
-async function settled(dialog: Locator): Promise<void> {
-  await dialog.waitFor();
-  await expect
-    .poll(() => dialog.evaluate((node) => node.getAnimations({ subtree: true }).length), { timeout: 5_000 })
-    .toBe(0);
-}
-
 interface LineJson {
   id: string;
   status: string;
@@ -52,21 +32,6 @@ interface LineJson {
   used: { amount: string };
   frozenReason: string | null;
   pricing: { dailyRate: string; drawApr: string; instalments: { months: number; feeRate: string }[] };
-}
-
-/** A JSON call to the API, as a test's setup makes it; throws on a refusal. */
-async function call(base: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': crypto.randomUUID(),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-  });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${body}`);
-  return JSON.parse(body);
 }
 
 /** A verified customer (born 1985-06-15 in Beijing; the simulated bureau grades this number C2) granted a line. */
@@ -93,95 +58,65 @@ async function customerWithLine(base: string): Promise<{ phone: string; password
   return { phone, password, line: applied.line as LineJson };
 }
 
-describe.runIf(enabled).sequential('consumer credit in a browser', () => {
-  let netfin: RunningNetfin;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    netfin = await startNetfin();
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await netfin?.stop();
-  });
-
+describeInBrowser('consumer credit in a browser', (web) => {
   it('a customer sees the line, draws cash, sees the history; staff freeze it with a reason (en, zh)', async () => {
-    const { phone, password, line } = await customerWithLine(netfin.url);
+    const { phone, password, line } = await customerWithLine(web.url);
     const limit = cents(line.limit.amount);
     expect(cents(line.available.amount)).toBe(limit);
     const draw = 100000n; // 1,000.00
 
     // The customer, in English: the line, then a cash draw with its cost shown before confirming.
-    const customer = await newVisitor(browser, netfin.url, { lang: 'en' });
+    const customer = await web.visitor({ lang: 'en' });
     const page = customer.page;
     await signIn(page, phone, password);
-    await explained(
-      page,
-      'credit-line',
-      async () => {
-        await page.goto('/credit');
-        await page.getByRole('menuitem', { name: 'My credit' }).waitFor();
-        await expect
-          .poll(() => page.getByTestId('credit-available').textContent(), { timeout: 20_000 })
-          .toContain(shown(limit));
-        await page.getByRole('table', { name: 'Instalment fees' }).waitFor();
-        await page.getByRole('img', { name: /Used credit over time/ }).waitFor();
-      },
-      netfin,
-    );
+    await web.explained(page, 'credit-line', async () => {
+      await page.goto('/credit');
+      await page.getByRole('menuitem', { name: 'My credit' }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('credit-available').textContent(), { timeout: 20_000 })
+        .toContain(shown(limit));
+      await page.getByRole('table', { name: 'Instalment fees' }).waitFor();
+      await page.getByRole('img', { name: /Used credit over time/ }).waitFor();
+    });
     await screenshots(page, 'credit-line-en');
 
-    await explained(
-      page,
-      'credit-draw',
-      async () => {
-        await page.getByRole('tab', { name: 'Draw cash' }).click();
-        await page.getByLabel('Amount', { exact: true }).fill('1000.00');
-        // A day's interest at the line's daily rate, computed here, is shown before anything is confirmed.
-        await page
-          .getByText(shown(dayInterest(draw, line.pricing.dailyRate)), { exact: true })
-          .first()
-          .waitFor();
-        await page
-          .getByText(shown(dayInterest(draw, line.pricing.dailyRate) * 30n), { exact: true })
-          .waitFor();
-        await screenshots(page, 'credit-draw-en');
-        await page.getByRole('button', { name: 'Review the draw' }).click();
-        await settled(page.getByRole('dialog', { name: 'Confirm the draw' }));
-        await page.getByRole('button', { name: 'Draw now' }).click();
-        await page.getByText('¥1,000.00 drawn').waitFor();
-      },
-      netfin,
-    );
+    await web.explained(page, 'credit-draw', async () => {
+      await page.getByRole('tab', { name: 'Draw cash' }).click();
+      await page.getByLabel('Amount', { exact: true }).fill('1000.00');
+      // A day's interest at the line's daily rate, computed here, is shown before anything is confirmed.
+      await page
+        .getByText(shown(dayInterest(draw, line.pricing.dailyRate)), { exact: true })
+        .first()
+        .waitFor();
+      await page.getByText(shown(dayInterest(draw, line.pricing.dailyRate) * 30n), { exact: true }).waitFor();
+      await screenshots(page, 'credit-draw-en');
+      await page.getByRole('button', { name: 'Review the draw' }).click();
+      await settled(page.getByRole('dialog', { name: 'Confirm the draw' }));
+      await page.getByRole('button', { name: 'Draw now' }).click();
+      await page.getByText('¥1,000.00 drawn').waitFor();
+    });
     const after = (await (await page.request.get(`/v1/credit/lines/${line.id}`)).json()) as LineJson;
     expect(cents(after.used.amount)).toBe(draw);
     expect(cents(after.available.amount)).toBe(limit - draw);
 
-    await explained(
-      page,
-      'credit-history',
-      async () => {
-        await page.getByRole('tab', { name: 'My line' }).click();
-        await expect
-          .poll(() => page.getByTestId('credit-available').textContent(), { timeout: 20_000 })
-          .toContain(shown(limit - draw));
-        const history = page.getByRole('table', { name: 'History' });
-        const drawRow = history.getByRole('row').filter({ hasText: 'Cash draw' });
-        await drawRow.first().waitFor();
-        expect(await drawRow.count()).toBe(1);
-        expect(await drawRow.textContent()).toContain('¥1,000.00');
-        expect(await drawRow.textContent()).toContain('You');
-        await history.getByRole('row').filter({ hasText: 'Line granted' }).waitFor();
-      },
-      netfin,
-    );
+    await web.explained(page, 'credit-history', async () => {
+      await page.getByRole('tab', { name: 'My line' }).click();
+      await expect
+        .poll(() => page.getByTestId('credit-available').textContent(), { timeout: 20_000 })
+        .toContain(shown(limit - draw));
+      const history = page.getByRole('table', { name: 'History' });
+      const drawRow = history.getByRole('row').filter({ hasText: 'Cash draw' });
+      await drawRow.first().waitFor();
+      expect(await drawRow.count()).toBe(1);
+      expect(await drawRow.textContent()).toContain('¥1,000.00');
+      expect(await drawRow.textContent()).toContain('You');
+      await history.getByRole('row').filter({ hasText: 'Line granted' }).waitFor();
+    });
     await screenshots(page, 'credit-history-en');
 
     // The same page in Chinese.
     await page.getByTestId('language-switch').click();
-    await explained(page, 'credit-zh', async () => {
+    await web.explained(page, 'credit-zh', async () => {
       await page.getByRole('tab', { name: '我的额度' }).waitFor();
       await page.getByText('可用额度').first().waitFor();
       const history = page.getByRole('table', { name: '额度记录' });
@@ -195,11 +130,11 @@ describe.runIf(enabled).sequential('consumer credit in a browser', () => {
     // Back in English, the customer pays a merchant's order with credit in 3 instalments: the fee, each
     // instalment and the APR are shown before confirming.
     await page.getByTestId('language-switch').click();
-    const merchant = await call(netfin.url, '/v1/auth/sign-in', {
+    const merchant = await call(web.url, '/v1/auth/sign-in', {
       method: 'POST',
       body: JSON.stringify({ phone: '13600000001', password: 'netfin2026' }),
     });
-    const order = await call(netfin.url, '/v1/merchant/orders', {
+    const order = await call(web.url, '/v1/merchant/orders', {
       method: 'POST',
       token: merchant.token,
       body: JSON.stringify({ amount: { amount: '150.00', currency: 'CNY' }, description: 'Desk lamp' }),
@@ -209,73 +144,63 @@ describe.runIf(enabled).sequential('consumer credit in a browser', () => {
     const fee = dayInterest(price, threeMonths.feeRate); // amount × fee share, half up
     const each = price / 3n + fee / 3n; // equal parts; 150.00 and its fee split evenly here
     expect((price % 3n) + (fee % 3n)).toBe(0n);
-    await explained(
-      page,
-      'credit-checkout',
-      async () => {
-        await page.goto(`/pay/${order.id}`);
-        await page.getByText('Desk lamp').first().waitFor();
-        await page.getByRole('tab', { name: 'Pay with credit' }).click();
-        const options = page.getByRole('table', { name: 'Ways to pay with credit' });
-        const three = options.getByRole('row').filter({ hasText: '3 instalments' });
-        await three.waitFor();
-        expect(await three.textContent()).toContain(shown(fee));
-        expect(await three.textContent()).toContain(`${shown(each)}, then ${shown(each)} × 2`);
-        expect(await three.textContent()).toContain(shown(price + fee));
-        await three.getByRole('radio').check();
-        await screenshots(page, 'credit-checkout-en');
-        await page.getByRole('button', { name: 'Review the payment' }).click();
-        const dialog = page.getByRole('dialog', { name: 'Confirm payment with credit' });
-        await settled(dialog);
-        await dialog.getByRole('button', { name: 'Pay with credit' }).click();
-        await page.getByText('Paid with credit').waitFor();
-        await page.goto('/credit?tab=plans');
-        await page.getByText('Purchase in instalments').first().click();
-        await page
-          .getByRole('table', { name: 'Schedule' })
-          .getByRole('row')
-          .filter({ hasText: 'No. 3' })
-          .waitFor();
-      },
-      netfin,
-    );
+    await web.explained(page, 'credit-checkout', async () => {
+      await page.goto(`/pay/${order.id}`);
+      await page.getByText('Desk lamp').first().waitFor();
+      await page.getByRole('tab', { name: 'Pay with credit' }).click();
+      const options = page.getByRole('table', { name: 'Ways to pay with credit' });
+      const three = options.getByRole('row').filter({ hasText: '3 instalments' });
+      await three.waitFor();
+      expect(await three.textContent()).toContain(shown(fee));
+      expect(await three.textContent()).toContain(`${shown(each)}, then ${shown(each)} × 2`);
+      expect(await three.textContent()).toContain(shown(price + fee));
+      await three.getByRole('radio').check();
+      await screenshots(page, 'credit-checkout-en');
+      await page.getByRole('button', { name: 'Review the payment' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Confirm payment with credit' });
+      await settled(dialog);
+      await dialog.getByRole('button', { name: 'Pay with credit' }).click();
+      await page.getByText('Paid with credit').waitFor();
+      await page.goto('/credit?tab=plans');
+      await page.getByText('Purchase in instalments').first().click();
+      await page
+        .getByRole('table', { name: 'Schedule' })
+        .getByRole('row')
+        .filter({ hasText: 'No. 3' })
+        .waitFor();
+    });
     const paid = (await (await page.request.get(`/v1/credit/lines/${line.id}`)).json()) as LineJson;
     expect(cents(paid.used.amount)).toBe(draw + price);
 
     // A risk officer, in Chinese, finds the line and freezes it with a reason.
     const reason = '多头借贷风险，暂停使用';
-    const officer = await newVisitor(browser, netfin.url, { lang: 'zh' });
+    const officer = await web.visitor({ lang: 'zh' });
     await signIn(officer.page, '13800000001');
     const ref = line.id.slice(-8).toUpperCase();
-    await explained(
-      officer.page,
-      'credit-staff-freeze',
-      async () => {
-        await officer.page.goto('/staff/credit');
-        await officer.page.getByRole('combobox', { name: '状态' }).click();
-        await officer.page.getByTitle('正常').click();
-        await officer.page.getByRole('link', { name: `打开额度 ${ref}` }).click();
-        await officer.page.waitForURL(new RegExp(`/staff/credit/lines/${line.id}$`));
-        await officer.page.getByRole('heading', { name: `信用额度 ${ref}` }).waitFor();
-        await screenshots(officer.page, 'credit-staff-line-zh');
-        await officer.page
-          .getByRole('button', { name: '冻 结' })
-          .or(officer.page.getByRole('button', { name: '冻结' }))
-          .first()
-          .click();
-        const dialog = officer.page.getByRole('dialog');
-        await settled(dialog);
-        await dialog.getByLabel('原因（客户可见）').fill(reason);
-        await dialog.getByRole('button', { name: /^冻 ?结$/ }).click();
-        await officer.page.getByText('额度已冻结').first().waitFor();
-        await officer.page
-          .getByRole('table', { name: '额度记录' })
-          .getByRole('row')
-          .filter({ hasText: reason })
-          .waitFor();
-      },
-      netfin,
-    );
+    await web.explained(officer.page, 'credit-staff-freeze', async () => {
+      await officer.page.goto('/staff/credit');
+      await officer.page.getByRole('combobox', { name: '状态' }).click();
+      await officer.page.getByTitle('正常').click();
+      await officer.page.getByRole('link', { name: `打开额度 ${ref}` }).click();
+      await officer.page.waitForURL(new RegExp(`/staff/credit/lines/${line.id}$`));
+      await officer.page.getByRole('heading', { name: `信用额度 ${ref}` }).waitFor();
+      await screenshots(officer.page, 'credit-staff-line-zh');
+      await officer.page
+        .getByRole('button', { name: '冻 结' })
+        .or(officer.page.getByRole('button', { name: '冻结' }))
+        .first()
+        .click();
+      const dialog = officer.page.getByRole('dialog');
+      await settled(dialog);
+      await dialog.getByLabel('原因（客户可见）').fill(reason);
+      await dialog.getByRole('button', { name: /^冻 ?结$/ }).click();
+      await officer.page.getByText('额度已冻结').first().waitFor();
+      await officer.page
+        .getByRole('table', { name: '额度记录' })
+        .getByRole('row')
+        .filter({ hasText: reason })
+        .waitFor();
+    });
     const staffView = (await (
       await officer.page.request.get(`/v1/credit/staff/lines/${line.id}`)
     ).json()) as {
@@ -285,7 +210,7 @@ describe.runIf(enabled).sequential('consumer credit in a browser', () => {
     expect(staffView.line.frozenReason).toBe(reason);
 
     // The customer reads the freeze and its reason, in English.
-    await explained(page, 'credit-frozen', async () => {
+    await web.explained(page, 'credit-frozen', async () => {
       await page.goto('/credit');
       await page.getByText('Your line is frozen').first().waitFor();
       await page.getByText(`Reason: ${reason}`).waitFor();

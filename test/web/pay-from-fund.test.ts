@@ -1,15 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserTestsEnabled,
-  explained,
-  launchBrowser,
-  newVisitor,
-  type RunningNetfin,
-  screenshots,
-  signIn,
-  startNetfin,
-} from './browser.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { call, describeInBrowser, pageJson as json, screenshots, signIn, tokenOf } from './browser.ts';
 
 /**
  * Paying a merchant from the money-market fund in a real browser (issue 18), against the demo data:
@@ -20,8 +10,6 @@ import {
  * redemption for the order. In Chinese a small order is paid without the password; an order above
  * the quota left today shows the fund with a warning and no way to pay from it.
  */
-const enabled = browserTestsEnabled();
-
 interface Money {
   amount: string;
   currency: string;
@@ -48,57 +36,24 @@ const shown = (value: bigint): string => {
 };
 const text = (value: bigint): string => `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}`;
 
-async function call(base: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': crypto.randomUUID(),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-  });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${body}`);
-  return JSON.parse(body);
-}
-
-async function json<T>(page: Page, path: string): Promise<T> {
-  const response = await page.request.get(path);
-  expect(response.status(), path).toBe(200);
-  return (await response.json()) as T;
-}
-
-describe.runIf(enabled).sequential('paying from the fund in a browser', () => {
-  let netfin: RunningNetfin;
-  let browser: Browser;
+describeInBrowser('paying from the fund in a browser', (web) => {
   let merchantToken: string;
 
   const newOrder = async (amountCents: bigint, description: string): Promise<{ id: string }> =>
-    call(netfin.url, '/v1/merchant/orders', {
+    call(web.url, '/v1/merchant/orders', {
       method: 'POST',
       token: merchantToken,
       body: JSON.stringify({ amount: { amount: text(amountCents), currency: 'CNY' }, description }),
     });
   const merchantOrder = async (id: string): Promise<{ status: string; amount: Money }> =>
-    call(netfin.url, `/v1/merchant/orders/${id}`, { token: merchantToken });
+    call(web.url, `/v1/merchant/orders/${id}`, { token: merchantToken });
 
   beforeAll(async () => {
-    netfin = await startNetfin();
-    browser = await launchBrowser();
-    const merchant = await call(netfin.url, '/v1/auth/sign-in', {
-      method: 'POST',
-      body: JSON.stringify({ phone: '13600000001', password: 'netfin2026' }),
-    });
-    merchantToken = merchant.token;
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await netfin?.stop();
+    merchantToken = await tokenOf(web.url, '13600000001');
   });
 
   it('an investor pays a merchant order from the fund, with the password above the free limit (en, zh)', async () => {
-    const investor = await newVisitor(browser, netfin.url, { lang: 'en' });
+    const investor = await web.visitor({ lang: 'en' });
     const page = investor.page;
     await signIn(page, '13900000001');
     const before = await json<Holding>(page, '/v1/me/wealth/mmf');
@@ -111,37 +66,32 @@ describe.runIf(enabled).sequential('paying from the fund in a browser', () => {
     const order = await newOrder(amount, 'Team lunch 团队午餐');
     expect((await merchantOrder(order.id)).status).toBe('awaiting_payment');
 
-    await explained(
-      page,
-      'pay-from-fund-en',
-      async () => {
-        await page.goto(`/pay/${order.id}`);
-        await page.getByText('Team lunch 团队午餐').first().waitFor();
-        await page.getByRole('tab', { name: 'netfin Cash+' }).click();
-        await page
-          .getByText(`Available in netfin Cash+: ${shown(cents(before.available.amount))} units`)
-          .waitFor();
-        await expect
-          .poll(() => page.getByTestId('fund-quota').textContent())
-          .toContain(`¥${shown(cents(overview.quick.left.amount))} of today’s quota is left`);
-        await screenshots(page, 'pay-from-fund-en');
-        const payButton = page.getByRole('button', { name: 'Pay from netfin Cash+' });
-        await payButton.click();
-        await page
-          .getByRole('alert')
-          .filter({ hasText: /payment password/i })
-          .waitFor();
-        expect((await merchantOrder(order.id)).status).toBe('awaiting_payment');
-        await page.getByRole('tabpanel').getByLabel('Payment password').fill('246813');
-        await payButton.click();
-        await page.getByText('Payment succeeded').first().waitFor();
-        await expect
-          .poll(() => page.getByRole('status').textContent())
-          .toContain(`${shown(amount)} units of netfin Cash+ redeemed to pay`);
-        await screenshots(page, 'pay-from-fund-paid-en');
-      },
-      netfin,
-    );
+    await web.explained(page, 'pay-from-fund-en', async () => {
+      await page.goto(`/pay/${order.id}`);
+      await page.getByText('Team lunch 团队午餐').first().waitFor();
+      await page.getByRole('tab', { name: 'netfin Cash+' }).click();
+      await page
+        .getByText(`Available in netfin Cash+: ${shown(cents(before.available.amount))} units`)
+        .waitFor();
+      await expect
+        .poll(() => page.getByTestId('fund-quota').textContent())
+        .toContain(`¥${shown(cents(overview.quick.left.amount))} of today’s quota is left`);
+      await screenshots(page, 'pay-from-fund-en');
+      const payButton = page.getByRole('button', { name: 'Pay from netfin Cash+' });
+      await payButton.click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /payment password/i })
+        .waitFor();
+      expect((await merchantOrder(order.id)).status).toBe('awaiting_payment');
+      await page.getByRole('tabpanel').getByLabel('Payment password').fill('246813');
+      await payButton.click();
+      await page.getByText('Payment succeeded').first().waitFor();
+      await expect
+        .poll(() => page.getByRole('status').textContent())
+        .toContain(`${shown(amount)} units of netfin Cash+ redeemed to pay`);
+      await screenshots(page, 'pay-from-fund-paid-en');
+    });
 
     const paid = await merchantOrder(order.id);
     expect(paid.status).toBe('succeeded');
@@ -164,23 +114,18 @@ describe.runIf(enabled).sequential('paying from the fund in a browser', () => {
     const small = 4_500n; // ¥45.00
     const coffee = await newOrder(small, 'Flat white 馥芮白');
     await page.getByTestId('language-switch').click();
-    await explained(
-      page,
-      'pay-from-fund-zh',
-      async () => {
-        await page.goto(`/pay/${coffee.id}`);
-        await page.getByText('Flat white 馥芮白').first().waitFor();
-        await page.getByRole('tab', { name: '零钱盈' }).click();
-        await page.getByText(`零钱盈可用份额：${shown(cents(after.available.amount))} 份`).waitFor();
-        await expect
-          .poll(() => page.getByTestId('fund-quota').textContent())
-          .toContain(`今日剩余额度 ¥${shown(cents(overviewAfter.quick.left.amount))}`);
-        await page.getByRole('button', { name: '用零钱盈支付' }).click();
-        await page.getByText('支付成功').first().waitFor();
-        await screenshots(page, 'pay-from-fund-paid-zh');
-      },
-      netfin,
-    );
+    await web.explained(page, 'pay-from-fund-zh', async () => {
+      await page.goto(`/pay/${coffee.id}`);
+      await page.getByText('Flat white 馥芮白').first().waitFor();
+      await page.getByRole('tab', { name: '零钱盈' }).click();
+      await page.getByText(`零钱盈可用份额：${shown(cents(after.available.amount))} 份`).waitFor();
+      await expect
+        .poll(() => page.getByTestId('fund-quota').textContent())
+        .toContain(`今日剩余额度 ¥${shown(cents(overviewAfter.quick.left.amount))}`);
+      await page.getByRole('button', { name: '用零钱盈支付' }).click();
+      await page.getByText('支付成功').first().waitFor();
+      await screenshots(page, 'pay-from-fund-paid-zh');
+    });
     expect((await merchantOrder(coffee.id)).status).toBe('succeeded');
     const afterSmall = await json<Holding>(page, '/v1/me/wealth/mmf');
     expect(cents(afterSmall.units.amount)).toBe(cents(before.units.amount) - amount - small);
@@ -191,20 +136,15 @@ describe.runIf(enabled).sequential('paying from the fund in a browser', () => {
     const large = cents(quota.quick.left.amount) + 100n;
     expect(large).toBeLessThanOrEqual(cents(afterSmall.available.amount));
     const sofa = await newOrder(large, 'Sofa 沙发');
-    await explained(
-      page,
-      'pay-from-fund-over-quota',
-      async () => {
-        await page.goto(`/pay/${sofa.id}`);
-        await page.getByText('Sofa 沙发').first().waitFor();
-        await page.getByRole('tab', { name: '零钱盈' }).click();
-        await expect
-          .poll(() => page.getByTestId('fund-quota').textContent())
-          .toContain('订单金额超过今日剩余额度');
-        expect(await page.getByRole('button', { name: '用零钱盈支付' }).isDisabled()).toBe(true);
-      },
-      netfin,
-    );
+    await web.explained(page, 'pay-from-fund-over-quota', async () => {
+      await page.goto(`/pay/${sofa.id}`);
+      await page.getByText('Sofa 沙发').first().waitFor();
+      await page.getByRole('tab', { name: '零钱盈' }).click();
+      await expect
+        .poll(() => page.getByTestId('fund-quota').textContent())
+        .toContain('订单金额超过今日剩余额度');
+      expect(await page.getByRole('button', { name: '用零钱盈支付' }).isDisabled()).toBe(true);
+    });
     expect((await merchantOrder(sofa.id)).status).toBe('awaiting_payment');
 
     // The refused first attempt (no password) is the one expected 422 in the console.
@@ -213,23 +153,18 @@ describe.runIf(enabled).sequential('paying from the fund in a browser', () => {
   }, 180_000);
 
   it('a customer without units sees no fund to pay from', async () => {
-    const customer = await newVisitor(browser, netfin.url, { lang: 'en' });
+    const customer = await web.visitor({ lang: 'en' });
     await signIn(customer.page, '13500000001');
     const holding = await json<Holding>(customer.page, '/v1/me/wealth/mmf');
     expect(holding.available.amount).toBe('0.00');
     const order = await newOrder(1_800n, 'Americano 美式');
-    await explained(
-      customer.page,
-      'pay-no-fund',
-      async () => {
-        await customer.page.goto(`/pay/${order.id}`);
-        await customer.page.getByText('Americano 美式').first().waitFor();
-        await customer.page.getByRole('tab', { name: 'Pay with credit' }).waitFor();
-        await customer.page.waitForLoadState('networkidle');
-        expect(await customer.page.getByRole('tab').count()).toBe(2);
-      },
-      netfin,
-    );
+    await web.explained(customer.page, 'pay-no-fund', async () => {
+      await customer.page.goto(`/pay/${order.id}`);
+      await customer.page.getByText('Americano 美式').first().waitFor();
+      await customer.page.getByRole('tab', { name: 'Pay with credit' }).waitFor();
+      await customer.page.waitForLoadState('networkidle');
+      expect(await customer.page.getByRole('tab').count()).toBe(2);
+    });
     expect(customer.problems).toEqual([]);
     await customer.context.close();
   }, 60_000);

@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { withCheckCharacter } from '../../src/identity/index.ts';
 import {
-  browserTestsEnabled,
-  explained,
-  launchBrowser,
-  newVisitor,
-  type RunningNetfin,
+  axeViolations,
+  call,
+  describeInBrowser,
+  pageJson as json,
   screenshots,
+  settled,
   signIn,
-  startNetfin,
 } from './browser.ts';
 
 /**
@@ -22,8 +18,6 @@ import {
  * acknowledges it; operations enter an income figure far from the recent ones, confirm it, and see it
  * in the table. No console errors anywhere.
  */
-const enabled = browserTestsEnabled();
-const require = createRequire(import.meta.url);
 
 /** A date as the app shows it (en-GB or zh-CN, medium), computed here from the ISO date. */
 const shownDate = (iso: string, language: 'en' | 'zh') => {
@@ -36,45 +30,8 @@ const shownDate = (iso: string, language: 'en' | 'zh') => {
 const addDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/**
- * Dialogs are found by their text: the app built under vitest (NODE_ENV=test) gets antd's fixed
- * "test-id" ids, so a dialog's aria-labelledby may name another element.
- */
-async function settled(dialog: Locator): Promise<void> {
-  await dialog.waitFor();
-  await expect
-    .poll(
-      () =>
-        dialog.evaluate(
-          (node) =>
-            (node as unknown as { getAnimations(o: { subtree: boolean }): unknown[] }).getAnimations({
-              subtree: true,
-            }).length,
-        ),
-      { timeout: 5_000 },
-    )
-    .toBe(0);
-}
-
-async function call(base: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': crypto.randomUUID(),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-  });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${body}`);
-  return JSON.parse(body);
-}
-
-async function json<T>(page: Page, path: string): Promise<T> {
-  const response = await page.request.get(path);
-  expect(response.status(), path).toBe(200);
-  return (await response.json()) as T;
-}
+// Dialogs are found by their text: the app built under vitest (NODE_ENV=test) gets antd's fixed
+// "test-id" ids, so a dialog's aria-labelledby may name another element.
 
 /** A verified investor assessed C2 (cautious), with an empty wallet. */
 async function cautiousInvestor(base: string): Promise<{ phone: string; password: string }> {
@@ -111,22 +68,9 @@ interface Overview {
   businessDate: string;
 }
 
-describe.runIf(enabled).sequential('wealth in a browser', () => {
-  let netfin: RunningNetfin;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    netfin = await startNetfin();
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await netfin?.stop();
-  });
-
+describeInBrowser('wealth in a browser', (web) => {
   it('an investor reads the yield and subscribes, seeing when it earns; operations confirm a far income figure (en, zh)', async () => {
-    const investor = await newVisitor(browser, netfin.url, { lang: 'en' });
+    const investor = await web.visitor({ lang: 'en' });
     const page = investor.page;
     await signIn(page, '13900000001');
     const yields = await json<{
@@ -137,55 +81,45 @@ describe.runIf(enabled).sequential('wealth in a browser', () => {
     const overview = await json<Overview>(page, '/v1/wealth/mmf');
     const before = await json<{ pendingSubscriptions: unknown[] }>(page, '/v1/me/wealth/mmf');
 
-    await explained(
-      page,
-      'wealth-mmf',
-      async () => {
-        await page.goto('/');
-        await page.getByRole('menuitem', { name: 'Wealth' }).click();
-        await page.waitForURL(/\/wealth$/);
-        await expect
-          .poll(() => page.getByTestId('mmf-yield').textContent(), { timeout: 20_000 })
-          .toContain(`${yields.latest.sevenDayCompounded}%`);
-        await page.getByText(`${yields.latest.sevenDaySimple}%`).first().waitFor();
-        await page.getByText(/is the compounded one/).waitFor();
-        await page.getByRole('img', { name: 'The 7-day annualised yield over the last 30 days' }).waitFor();
-        await page.getByRole('img', { name: 'My daily income over the last 30 days' }).waitFor();
-      },
-      netfin,
-    );
+    await web.explained(page, 'wealth-mmf', async () => {
+      await page.goto('/');
+      await page.getByRole('menuitem', { name: 'Wealth' }).click();
+      await page.waitForURL(/\/wealth$/);
+      await expect
+        .poll(() => page.getByTestId('mmf-yield').textContent(), { timeout: 20_000 })
+        .toContain(`${yields.latest.sevenDayCompounded}%`);
+      await page.getByText(`${yields.latest.sevenDaySimple}%`).first().waitFor();
+      await page.getByText(/is the compounded one/).waitFor();
+      await page.getByRole('img', { name: 'The 7-day annualised yield over the last 30 days' }).waitFor();
+      await page.getByRole('img', { name: 'My daily income over the last 30 days' }).waitFor();
+    });
     await screenshots(page, 'wealth-mmf-en');
 
-    await explained(
-      page,
-      'wealth-subscribe',
-      async () => {
-        const form = page.locator('#mmf-subscribe');
-        await form.getByLabel('Amount').fill('100.00');
-        // The trade date and the day earnings start, shown before anything is confirmed.
-        const facts = form.locator('.ant-descriptions');
-        await facts.getByText(shownDate(overview.tradeDate, 'en')).first().waitFor();
-        expect(await facts.textContent()).toContain(
-          `Earnings start on${shownDate(overview.incomeStartsOn, 'en')}`,
-        );
-        await form.getByRole('button', { name: 'Review' }).click();
-        const dialog = page.getByRole('dialog').filter({ hasText: 'Confirm the subscription' });
-        await settled(dialog);
-        expect(await dialog.textContent()).toContain(`Trade date${shownDate(overview.tradeDate, 'en')}`);
-        expect(await dialog.textContent()).toContain(
-          `Earnings start on${shownDate(overview.incomeStartsOn, 'en')}`,
-        );
-        await dialog.getByRole('button', { name: 'Confirm' }).click();
-        await page
-          .getByText(`Subscribed ¥100.00: earnings start on ${shownDate(overview.incomeStartsOn, 'en')}`)
-          .waitFor();
-        const pending = page.getByRole('table', { name: 'Orders in progress' });
-        const row = pending.getByRole('row').filter({ hasText: '¥100.00' });
-        await row.first().waitFor();
-        expect(await row.first().textContent()).toContain('Pending');
-      },
-      netfin,
-    );
+    await web.explained(page, 'wealth-subscribe', async () => {
+      const form = page.locator('#mmf-subscribe');
+      await form.getByLabel('Amount').fill('100.00');
+      // The trade date and the day earnings start, shown before anything is confirmed.
+      const facts = form.locator('.ant-descriptions');
+      await facts.getByText(shownDate(overview.tradeDate, 'en')).first().waitFor();
+      expect(await facts.textContent()).toContain(
+        `Earnings start on${shownDate(overview.incomeStartsOn, 'en')}`,
+      );
+      await form.getByRole('button', { name: 'Review' }).click();
+      const dialog = page.getByRole('dialog').filter({ hasText: 'Confirm the subscription' });
+      await settled(dialog);
+      expect(await dialog.textContent()).toContain(`Trade date${shownDate(overview.tradeDate, 'en')}`);
+      expect(await dialog.textContent()).toContain(
+        `Earnings start on${shownDate(overview.incomeStartsOn, 'en')}`,
+      );
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await page
+        .getByText(`Subscribed ¥100.00: earnings start on ${shownDate(overview.incomeStartsOn, 'en')}`)
+        .waitFor();
+      const pending = page.getByRole('table', { name: 'Orders in progress' });
+      const row = pending.getByRole('row').filter({ hasText: '¥100.00' });
+      await row.first().waitFor();
+      expect(await row.first().textContent()).toContain('Pending');
+    });
     await screenshots(page, 'wealth-subscribed-en');
     const after = await json<{ pendingSubscriptions: { amount: { amount: string }; confirmDate: string }[] }>(
       page,
@@ -197,7 +131,7 @@ describe.runIf(enabled).sequential('wealth in a browser', () => {
 
     // The same page in Chinese, and the other tabs.
     await page.getByTestId('language-switch').click();
-    await explained(page, 'wealth-zh', async () => {
+    await web.explained(page, 'wealth-zh', async () => {
       await page.getByRole('tab', { name: '零钱盈' }).waitFor();
       await page.getByText('七日年化收益率（复利口径）').waitFor();
       await page.getByRole('table', { name: '处理中的交易' }).getByText('处理中').first().waitFor();
@@ -209,72 +143,62 @@ describe.runIf(enabled).sequential('wealth in a browser', () => {
     await screenshots(page, 'wealth-holdings-zh');
 
     // A cautious (C2) investor, in English, buying the R3 fund: the warning names both levels.
-    const cautious = await cautiousInvestor(netfin.url);
-    const second = await newVisitor(browser, netfin.url, { lang: 'en' });
+    const cautious = await cautiousInvestor(web.url);
+    const second = await web.visitor({ lang: 'en' });
     await signIn(second.page, cautious.phone, cautious.password);
-    await explained(
-      second.page,
-      'wealth-suitability',
-      async () => {
-        await second.page.goto('/wealth?tab=funds');
-        await second.page.getByRole('button', { name: 'Details' }).first().click();
-        const form = second.page.locator('#fund-subscribe-DEMO-BALANCED');
-        await form.getByLabel('Amount').fill('1000.00');
-        // The fee is shown before confirming: 1,000.00 × 0.0015 ÷ 1.0015 = 1.4977… → ¥1.50 (half up).
-        await form.getByText('¥1.50').waitFor();
-        await form.getByRole('button', { name: 'Review' }).click();
-        const confirm = second.page.getByRole('dialog').filter({ hasText: 'Confirm the fund subscription' });
-        await settled(confirm);
-        await confirm.getByRole('button', { name: 'Confirm' }).click();
-        const warning = second.page
-          .getByRole('dialog')
-          .filter({ hasText: 'This product is above your risk class' });
-        await settled(warning);
-        const text = (await warning.textContent()) ?? '';
-        expect(text).toContain('R3');
-        expect(text).toContain('C2');
-        await screenshots(second.page, 'wealth-suitability-en');
-        await warning.getByRole('button', { name: 'I understand the risk and buy' }).click();
-        // Acknowledged: the purchase goes on to the wallet, which is empty.
-        await form.getByRole('alert').filter({ hasText: 'does not hold enough' }).waitFor();
-      },
-      netfin,
-    );
+    await web.explained(second.page, 'wealth-suitability', async () => {
+      await second.page.goto('/wealth?tab=funds');
+      await second.page.getByRole('button', { name: 'Details' }).first().click();
+      const form = second.page.locator('#fund-subscribe-DEMO-BALANCED');
+      await form.getByLabel('Amount').fill('1000.00');
+      // The fee is shown before confirming: 1,000.00 × 0.0015 ÷ 1.0015 = 1.4977… → ¥1.50 (half up).
+      await form.getByText('¥1.50').waitFor();
+      await form.getByRole('button', { name: 'Review' }).click();
+      const confirm = second.page.getByRole('dialog').filter({ hasText: 'Confirm the fund subscription' });
+      await settled(confirm);
+      await confirm.getByRole('button', { name: 'Confirm' }).click();
+      const warning = second.page
+        .getByRole('dialog')
+        .filter({ hasText: 'This product is above your risk class' });
+      await settled(warning);
+      const text = (await warning.textContent()) ?? '';
+      expect(text).toContain('R3');
+      expect(text).toContain('C2');
+      await screenshots(second.page, 'wealth-suitability-en');
+      await warning.getByRole('button', { name: 'I understand the risk and buy' }).click();
+      // Acknowledged: the purchase goes on to the wallet, which is empty.
+      await form.getByRole('alert').filter({ hasText: 'does not hold enough' }).waitFor();
+    });
 
     // Operations, in Chinese, enter a figure far from the recent ones and confirm it.
-    const ops = await newVisitor(browser, netfin.url, { lang: 'zh' });
+    const ops = await web.visitor({ lang: 'zh' });
     await signIn(ops.page, '13800000005');
     const date = addDays(overview.businessDate, 9);
-    await explained(
-      ops.page,
-      'wealth-income',
-      async () => {
-        await ops.page.goto('/staff/wealth');
-        await ops.page.getByRole('heading', { name: '理财运营' }).waitFor();
-        const form = ops.page.locator('#mmf-income');
-        const picker = form.getByLabel('日期');
-        await picker.click();
-        await picker.fill(date);
-        await picker.press('Enter');
-        await form.getByLabel('万份收益').fill('1.9000');
-        await form.getByRole('button', { name: /^录 ?入$/ }).click();
-        const dialog = ops.page.getByRole('dialog').filter({ hasText: '该数值与近期差异较大' });
-        await settled(dialog);
-        expect(await dialog.textContent()).toContain('1.9000');
-        await screenshots(ops.page, 'wealth-income-far-zh');
-        await dialog.getByRole('button', { name: /^确认录入$|^确 ?认 ?录 ?入$/ }).click();
-        await ops.page.getByText(`已录入 ${shownDate(date, 'zh')}：1.9000`).waitFor();
-        const row = ops.page
-          .getByRole('table', { name: '每日收益与对账' })
-          .getByRole('row')
-          .filter({
-            hasText: shownDate(date, 'zh'),
-          });
-        await row.first().waitFor();
-        expect(await row.first().textContent()).toContain('1.9000');
-      },
-      netfin,
-    );
+    await web.explained(ops.page, 'wealth-income', async () => {
+      await ops.page.goto('/staff/wealth');
+      await ops.page.getByRole('heading', { name: '理财运营' }).waitFor();
+      const form = ops.page.locator('#mmf-income');
+      const picker = form.getByLabel('日期');
+      await picker.click();
+      await picker.fill(date);
+      await picker.press('Enter');
+      await form.getByLabel('万份收益').fill('1.9000');
+      await form.getByRole('button', { name: /^录 ?入$/ }).click();
+      const dialog = ops.page.getByRole('dialog').filter({ hasText: '该数值与近期差异较大' });
+      await settled(dialog);
+      expect(await dialog.textContent()).toContain('1.9000');
+      await screenshots(ops.page, 'wealth-income-far-zh');
+      await dialog.getByRole('button', { name: /^确认录入$|^确 ?认 ?录 ?入$/ }).click();
+      await ops.page.getByText(`已录入 ${shownDate(date, 'zh')}：1.9000`).waitFor();
+      const row = ops.page
+        .getByRole('table', { name: '每日收益与对账' })
+        .getByRole('row')
+        .filter({
+          hasText: shownDate(date, 'zh'),
+        });
+      await row.first().waitFor();
+      expect(await row.first().textContent()).toContain('1.9000');
+    });
     await screenshots(ops.page, 'wealth-income-zh');
     const entries = await json<{ days: { date: string; entry: { per10k: string } | null }[] }>(
       ops.page,
@@ -295,40 +219,26 @@ describe.runIf(enabled).sequential('wealth in a browser', () => {
     await ops.context.close();
   }, 300_000);
   it('meets WCAG 2 AA on the wealth pages, in both themes (axe-core)', async () => {
-    const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    const found: string[] = [];
+    // A page of each kind, not every tab: the tabs are the same frame with the same components.
     const pages: Record<string, string[]> = {
-      '13900000002': ['/wealth', '/wealth?tab=funds', '/wealth?tab=fixed', '/wealth?tab=holdings'],
-      '13800000005': [
-        '/staff/wealth',
-        '/staff/wealth?tab=calendar',
-        '/staff/wealth?tab=products',
-        '/staff/wealth?tab=liquidity',
-        '/staff/wealth?tab=funds',
+      '13900000002': [
+        // The money-market fund: its yield statistics, the charts, the subscription form, the orders.
+        '/wealth',
+        // The fixed-term products: cards with their progress bars, risk tags and terms.
+        '/wealth?tab=fixed',
       ],
+      // Operations: the income entry form and the reconciliation table.
+      '13800000005': ['/staff/wealth'],
     };
+    const found: string[] = [];
     for (const theme of ['light', 'dark'] as const)
       for (const [phone, paths] of Object.entries(pages)) {
-        const visitor = await newVisitor(browser, netfin.url, {
-          lang: theme === 'dark' ? 'zh' : 'en',
-          theme,
-          bypassCSP: true,
-        });
+        const visitor = await web.visitor({ lang: theme === 'dark' ? 'zh' : 'en', theme, bypassCSP: true });
         await signIn(visitor.page, phone);
         for (const path of paths) {
           await visitor.page.goto(path);
           await visitor.page.waitForLoadState('networkidle');
-          await visitor.page.addScriptTag({ content: axe });
-          const result = (await visitor.page.evaluate(
-            "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })",
-          )) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
-          for (const v of result.violations)
-            found.push(
-              `${theme} ${path}: ${v.id} (${v.help}) at ${v.nodes
-                .map((n) => n.target.join(' '))
-                .slice(0, 3)
-                .join(', ')}`,
-            );
+          found.push(...(await axeViolations(visitor.page, `${theme} ${path}`)));
         }
         expect(visitor.problems).toEqual([]);
         await visitor.context.close();
