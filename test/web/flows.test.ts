@@ -257,7 +257,7 @@ describeInBrowser('netfin in a browser', (web) => {
   }, 120_000);
 
   it('a risk officer opens a decision graph: the editor fills the page, nothing scrolls, its labels in Chinese', async () => {
-    const { context, page, problems } = await newVisitor(browser, netfin.url, { lang: 'zh' });
+    const { context, page, problems } = await web.visitor({ lang: 'zh' });
     await signIn(page, '13800000001');
     await page.goto('/staff/graphs');
     await page
