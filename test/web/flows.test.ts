@@ -322,7 +322,9 @@ describeInBrowser('netfin in a browser', (web) => {
     await editorEn.getByRole('button', { name: 'zoom in' }).waitFor();
     expect(await editorEn.locator('.react-flow__node .grl-text-edit').first().innerText()).toBe('Request');
     expect(await editorEn.getByText('编辑表格').count()).toBe(0);
-    expect(problems).toEqual([]);
+    // jdm-editor 1.52's own components read element.ref when a draft's node is edited, which React 19
+    // reports as a console error; that one message is the library's (docs/web.md), any other fails.
+    expect(problems.filter((p) => !p.includes('Accessing element.ref was removed in React 19'))).toEqual([]);
     await context.close();
   }, 120_000);
 
