@@ -29,6 +29,9 @@ import { type NetfinRun, runNetfin } from '../support/cli.ts';
  * output folder.
  */
 
+/** Set when the file ends: nothing waits any longer. */
+let ending = false;
+
 /** A folder of this file's own when the run provides none (a config without the global setup). */
 let ownRoot: string | undefined;
 
@@ -70,13 +73,15 @@ async function once(name: string, produce: (dir: string) => Promise<void>): Prom
     }
     return done;
   }
-  // Another file is writing it: the hook's own timeout bounds the wait.
-  for (;;) {
+  // Another file is writing it. The hook's timeout fails the file first; the wait itself ends when the
+  // file ends (cleanUp), so that no timer keeps its worker alive.
+  while (!ending) {
     if (existsSync(done)) return done;
     if (existsSync(failed))
       throw new Error(`${name} could not be prepared by another file:\n${readFileSync(failed, 'utf8')}`);
     await sleep(250);
   }
+  throw new Error(`the file ended while waiting for ${name}`);
 }
 
 /** The web app built once for the run (when missing or older than its sources). */
@@ -105,6 +110,7 @@ const children = new Set<ChildProcess>();
 
 /** Stops whatever this file started and did not stop, and removes a folder of its own. */
 export function cleanUp(): void {
+  ending = true;
   for (const child of children) child.kill('SIGTERM');
   children.clear();
   if (ownRoot) rmSync(ownRoot, { recursive: true, force: true });
