@@ -219,37 +219,47 @@ export class Batch {
 
   /** Works through the steps of a date in order, with whatever other workers are on it. */
   private async drive(date: PlainDate, worker: string, onProgress?: (p: Progress) => void): Promise<void> {
-    const steps = await sql<{ step: string; status: string }>`
+    const rows = await sql<{ step: string; status: string }>`
       select step, status from batch_steps where business_date = ${date} order by position, step`.execute(
       this.options.db,
     );
-    for (const [index, row] of steps.rows.entries()) {
-      if (row.status === 'done') continue;
+    const steps = rows.rows.map((row) => {
       const step = this.registered.find((s) => s.name === row.step);
       if (!step)
         throw conflict(
           'unknown_step',
           `the run of ${date} has a step this process does not know: ${row.step}`,
         );
-      if (await this.plan(date, step, worker)) {
-        onProgress?.({
-          ...(await this.progressOf(date, step)),
-          position: index + 1,
-          steps: steps.rows.length,
-        });
+      return { step, done: row.status === 'done' };
+    });
+    const progress = async (index: number) =>
+      onProgress?.({
+        ...(await this.progressOf(date, steps[index]!.step)),
+        position: index + 1,
+        steps: steps.length,
+      });
+    for (let index = 0; index < steps.length; ) {
+      if (steps[index]!.done) {
+        index += 1;
         continue;
       }
+      const finished = await this.plan(
+        date,
+        steps.slice(index).map((s) => s.step),
+        worker,
+      );
+      for (let k = 0; k < finished; k++) await progress(index + k);
+      index += finished;
+      if (index >= steps.length) break;
+      // A step with chunks to claim: planned just now, or by another worker.
+      const step = steps[index]!.step;
       for (;;) {
         const did =
           step.transactional === false
             ? await this.runLeasedChunk(date, step, worker)
             : await this.runLockedChunk(date, step, worker);
         if (did) {
-          onProgress?.({
-            ...(await this.progressOf(date, step)),
-            position: index + 1,
-            steps: steps.rows.length,
-          });
+          await progress(index);
           continue;
         }
         // Nothing left to claim: done, or chunks in other workers' hands (or leased by one that died).
@@ -258,56 +268,107 @@ export class Batch {
         if (step.transactional === false && (await this.releaseDeadLeases(date, step.name))) continue;
         await sleep(100);
       }
-      onProgress?.({ ...(await this.progressOf(date, step)), position: index + 1, steps: steps.rows.length });
+      await progress(index);
+      index += 1;
     }
   }
 
   /**
-   * Plans a pending step: stores its chunks, or marks it done when it has none. A transactional
-   * step of one chunk (most steps, most days) is also run here, in the planning transaction, with
-   * its chunk stored as done: the same guarantees as a chunk claimed on its own (all of it commits
-   * with its mark, or none of it), in one transaction instead of three. True when the step is done.
+   * Plans the pending steps from the first of `steps` on, in order, in one transaction, and finishes
+   * there every step that needs no chunk claimed: one with nothing to do, and a transactional step of
+   * one chunk (most steps, most days), which is run in this transaction with its chunk stored as
+   * done. Every step so finished commits with its mark, or none of them does (a failure rolls the
+   * whole transaction back and a resumed run plans them again): the same guarantees as a transaction
+   * per step, at a fraction of the statements. Stops at the first step with chunks to be claimed
+   * (several, or a non-transactional step's), which it leaves planned, or one another worker
+   * planned. Returns how many of `steps` are done, from the first.
    */
-  private async plan(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
+  private async plan(date: PlainDate, steps: readonly BatchStep[], worker: string): Promise<number> {
+    let current = steps[0]!;
     try {
       return await inTransaction(this.options.db, async (trx) => {
-        const row = await sql<{ status: string }>`
-          select status from batch_steps where business_date = ${date} and step = ${step.name} for update`.execute(
-          trx,
-        );
-        const status = row.rows[0]?.status;
-        if (status !== 'pending') return status === 'done';
-        const chunks: readonly ChunkBounds[] = step.plan ? await step.plan(trx, date) : [{}];
-        const now = this.options.clock.now();
-        if (chunks.length === 1 && step.transactional !== false) {
-          const started = performance.now();
-          const rows = await step.run(trx, date, chunks[0]!);
-          const finished = this.options.clock.now();
+        const locked = await sql<{ step: string; status: string }>`
+          select step, status from batch_steps
+          where business_date = ${date} and step = any(${steps.map((s) => s.name)}::text[])
+          order by position, step for update`.execute(trx);
+        const status = new Map(locked.rows.map((row) => [row.step, row.status]));
+        const finished: {
+          step: string;
+          chunk: ChunkBounds | null;
+          rows: number;
+          ms: number;
+          started: string;
+          finished: string;
+        }[] = [];
+        let count = 0;
+        for (const step of steps) {
+          current = step;
+          const state = status.get(step.name);
+          if (state === 'done') {
+            count += 1;
+            continue;
+          }
+          if (state !== 'pending') break;
+          const started = this.options.clock.now().toISOString();
+          const chunks: readonly ChunkBounds[] = step.plan ? await step.plan(trx, date) : [{}];
+          if (chunks.length === 0 || (chunks.length === 1 && step.transactional !== false)) {
+            const began = performance.now();
+            const rows = chunks.length === 0 ? 0 : await step.run(trx, date, chunks[0]!);
+            finished.push({
+              step: step.name,
+              chunk: chunks[0] ?? null,
+              rows,
+              ms: Math.round(performance.now() - began),
+              started,
+              finished: this.options.clock.now().toISOString(),
+            });
+            count += 1;
+            continue;
+          }
           await sql`
-            with chunk as (
-              insert into batch_chunks (business_date, step, partition, bounds, status, rows, ms, claimed_by, done_by, finished_at)
-              values (${date}, ${step.name}, 0, ${JSON.stringify(chunks[0])}::jsonb, 'done', ${rows},
-                      ${Math.round(performance.now() - started)}, ${worker}, ${worker}, ${finished}))
-            update batch_steps set status = 'done', chunks = 1, rows = ${rows}, started_at = ${now}, finished_at = ${finished}
+            with planned as (
+              insert into batch_chunks (business_date, step, partition, bounds, status)
+              select ${date}, ${step.name}, t.ordinality::int - 1, t.bounds, 'pending'
+              from jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) with ordinality as t(bounds, ordinality))
+            update batch_steps set status = 'planned', chunks = ${chunks.length}, started_at = ${started}::timestamptz
             where business_date = ${date} and step = ${step.name}`.execute(trx);
-          return true;
+          break;
         }
-        if (chunks.length > 0) {
-          await sql`
-            insert into batch_chunks (business_date, step, partition, bounds, status)
-            select ${date}, ${step.name}, t.ordinality::int - 1, t.bounds, 'pending'
-            from jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) with ordinality as t(bounds, ordinality)`.execute(
-            trx,
-          );
-        }
-        await sql`update batch_steps set status = ${chunks.length > 0 ? 'planned' : 'done'}, chunks = ${chunks.length},
-                  started_at = ${now}, finished_at = ${chunks.length > 0 ? null : now}
-                  where business_date = ${date} and step = ${step.name}`.execute(trx);
-        return chunks.length === 0;
+        if (finished.length > 0) await this.storeFinished(trx, date, worker, finished);
+        return count;
       });
     } catch (error) {
-      throw await this.failed(date, step, null, error);
+      throw await this.failed(date, current, null, error);
     }
+  }
+
+  /** The steps a planning transaction finished: their chunk (if they had one) done, and them done. */
+  private async storeFinished(
+    trx: Executor,
+    date: PlainDate,
+    worker: string,
+    finished: readonly {
+      step: string;
+      chunk: ChunkBounds | null;
+      rows: number;
+      ms: number;
+      started: string;
+      finished: string;
+    }[],
+  ): Promise<void> {
+    const chunked = finished.filter((f) => f.chunk !== null);
+    await sql`
+      with chunks as (
+        insert into batch_chunks (business_date, step, partition, bounds, status, rows, ms, claimed_by, done_by, finished_at)
+        select ${date}, c.step, 0, c.bounds::jsonb, 'done', c.rows, c.ms, ${worker}, ${worker}, c.finished
+        from unnest(${chunked.map((f) => f.step)}::text[], ${chunked.map((f) => JSON.stringify(f.chunk))}::text[],
+                    ${chunked.map((f) => f.rows)}::int8[], ${chunked.map((f) => f.ms)}::int[],
+                    ${chunked.map((f) => f.finished)}::timestamptz[]) as c(step, bounds, rows, ms, finished))
+      update batch_steps s set status = 'done', chunks = f.chunks, rows = f.rows, started_at = f.started, finished_at = f.finished
+      from unnest(${finished.map((f) => f.step)}::text[], ${finished.map((f) => (f.chunk === null ? 0 : 1))}::int[],
+                  ${finished.map((f) => f.rows)}::int8[], ${finished.map((f) => f.started)}::timestamptz[],
+                  ${finished.map((f) => f.finished)}::timestamptz[]) as f(step, chunks, rows, started, finished)
+      where s.business_date = ${date} and s.step = f.step`.execute(trx);
   }
 
   /**

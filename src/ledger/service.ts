@@ -36,6 +36,7 @@ import {
   createAccountsInTransaction,
   createTransfersInTransaction,
   expirePendingInTransaction,
+  hasExpiredPending,
 } from './store.ts';
 import { type VerifyReport, verifyLedger } from './verify.ts';
 
@@ -266,6 +267,8 @@ export class Ledger {
         position: 100,
         description: 'Release pending transfers whose timeout has passed',
         transactional: false,
+        // Most days nothing has timed out: then the step is done as it is planned.
+        plan: async (db) => ((await hasExpiredPending(db, this.options.clock.now())) ? [{}] : []),
         run: () => this.expirePending(),
       },
       {

@@ -428,6 +428,15 @@ export async function createAccountsInTransaction(
 }
 
 /** Releases pending transfers whose timeout has passed, oldest first, at most `limit` of them. */
+/** Whether some pending transfer's timeout has passed. */
+export async function hasExpiredPending(db: Executor, now: Date): Promise<boolean> {
+  const due =
+    await sql`select 1 from ledger_pending where state = 'pending' and expires_at <= ${now} limit 1`.execute(
+      db,
+    );
+  return due.rows.length > 0;
+}
+
 export async function expirePendingInTransaction(trx: Executor, now: Date, limit: number): Promise<number> {
   const due = await sql<{ debit_account_id: string; credit_account_id: string }>`
     select debit_account_id, credit_account_id from ledger_pending

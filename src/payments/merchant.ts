@@ -473,12 +473,13 @@ export async function merchantSummary(context: PaymentsContext, userId: string, 
 }
 
 /** Marks unpaid merchant orders past their time as expired, in one statement. */
-export async function expireMerchantOrders(context: PaymentsContext): Promise<number> {
+export async function expireMerchantOrders(
+  context: PaymentsContext,
+  db: Executor = context.db,
+): Promise<number> {
   const now = context.clock.now();
   const result = await sql`
     update payment_orders set status = 'expired', updated_at = ${now}
-    where kind = 'merchant_payment' and status = 'awaiting_payment' and expires_at <= ${now}`.execute(
-    context.db,
-  );
+    where kind = 'merchant_payment' and status = 'awaiting_payment' and expires_at <= ${now}`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

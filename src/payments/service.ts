@@ -246,8 +246,8 @@ export class Payments {
         owner: 'payments',
         position: 150,
         description: 'Expire merchant orders left unpaid past their time',
-        transactional: false,
-        run: () => this.expireMerchantOrders(),
+        // One statement: it runs in the day-close's transaction.
+        run: (db) => merchant.expireMerchantOrders(this.context, db),
       },
       {
         name: 'payments.reconcile',

@@ -48,10 +48,22 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
 const MAX_RENDER_FAILURES = 5;
 
 export class Documents {
+  /** The texts of the template versions contracts were issued from, by id: approved, so immutable. */
+  private readonly issuedTexts = new Map<string, TemplateText>();
+
   constructor(
     private readonly deps: ComplianceDeps,
     private readonly templates: Templates,
   ) {}
+
+  /** Whether some contract lacks its documents and may still be rendered. */
+  async hasPending(db: Executor): Promise<boolean> {
+    const pending = await sql`
+      select 1 from contracts where documents_rendered_at is null and render_failures < ${MAX_RENDER_FAILURES} limit 1`.execute(
+      db,
+    );
+    return pending.rows.length > 0;
+  }
 
   /** Renders up to `limit` contracts that lack a document; returns how many documents it stored. */
   async renderPending(limit: number): Promise<number> {
@@ -171,7 +183,14 @@ export class Documents {
 
   private async templateFor(contract: ContractRow, language: ContractLanguage): Promise<TemplateText | null> {
     const id = language === 'zh' ? contract.template_zh_id : contract.template_en_id;
-    if (id) return this.templates.get(id);
+    if (id) {
+      const known = this.issuedTexts.get(id);
+      if (known) return known;
+      const template = await this.templates.get(id);
+      // A contract is issued from an approved version, whose text never changes again.
+      if (template.status !== 'draft') this.issuedTexts.set(id, template);
+      return template;
+    }
     // Issued while no version was approved: the one approved now is the one it is rendered from,
     // and the document records it.
     return this.templates.approved(contract.kind, language);

@@ -43,10 +43,21 @@ export class Contracts {
     await recordAcceptance(trx, input);
   }
 
-  /** Renders contracts still without their documents (after their deals committed). */
+  /**
+   * Renders contracts still without their documents (after their deals committed). The passes of
+   * one process run one after another: two at once would pick the same contracts and render each
+   * twice (the second copy is thrown away, but the work is done). Processes may still race; the
+   * first document stored wins.
+   */
   renderPending(limit = 50): Promise<number> {
-    return this.documents.renderPending(limit);
+    const pass = this.renderingPass.then(() => this.documents.renderPending(limit));
+    this.renderingPass = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    return pass;
   }
+  private renderingPass: Promise<void> = Promise.resolve();
 
   private backgroundPass: Promise<number> | null = null;
 
@@ -183,6 +194,8 @@ export class Contracts {
         position: 905,
         description: 'Render the PDF documents of contracts signed without them yet',
         transactional: false,
+        // Most days the background loop has rendered everything: then the step is done as it is planned.
+        plan: async (db) => ((await this.documents.hasPending(db)) ? [{}] : []),
         run: async () => {
           let total = 0;
           for (;;) {

@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+import { rmSync } from 'node:fs';
+const t0 = performance.now(); let last = t0; const lap = (l: string) => { const n = performance.now(); console.log(l, ((n - last) / 1000).toFixed(2)); last = n; };
+const { openDatabase } = await import('./src/db/connect.ts');
+const { migrate } = await import('./src/db/migrate.ts');
+const { openPlatform } = await import('./src/app/platform.ts');
+const { loadConfig } = await import('./src/app/config.ts');
+lap('import');
+const p0 = new PGlite({ dataDir: '/tmp/st-x0' }); await p0.waitReady; lap('pglite ready (fresh dir)'); await p0.close();
+rmSync('/tmp/st-x0', { recursive: true, force: true });
+const p1 = new PGlite(); await p1.waitReady; lap('pglite ready (memory)'); await p1.close();
+rmSync('/tmp/st-x1', { recursive: true, force: true });
+const d = await openDatabase({ dataDir: '/tmp/st-x1' } as never); lap('openDatabase');
+await migrate(d.db); lap('migrate'); await d.close(); lap('close');
+const cfg = loadConfig({ ...process.env, NETFIN_DATA_DIR: '/tmp/st-x1', NETFIN_WEB: 'false' } as never);
+const p = await openPlatform(cfg as never); lap('openPlatform (migrated, seeds)'); await p.close();

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { rmSync } from 'node:fs';
+let last = performance.now(); const lap = (l: string) => { const n = performance.now(); console.log(l, ((n - last) / 1000).toFixed(2)); last = n; };
+rmSync('/tmp/st-y', { recursive: true, force: true });
+const a = new PGlite({ dataDir: '/tmp/st-y' }); await a.waitReady; lap('fresh dir'); await a.close(); lap('close');
+const b = new PGlite({ dataDir: '/tmp/st-y' }); await b.waitReady; lap('existing dir'); await b.close();
+const c = new PGlite(); await c.waitReady; lap('memory'); 
+const dump = await c.dumpDataDir('none'); lap('dump ' + dump.size); await c.close();
+const e = new PGlite({ loadDataDir: dump }); await e.waitReady; lap('memory from dump'); await e.close();
+rmSync('/tmp/st-z', { recursive: true, force: true });
+const f = new PGlite({ dataDir: '/tmp/st-z', loadDataDir: dump }); await f.waitReady; lap('dir from dump'); await f.close();
