@@ -26,6 +26,7 @@ import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
+import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
 import { crowdfundingStaffRoutes } from './routes/crowdfunding-staff.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
@@ -273,6 +274,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(wealthFixedRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingStaffRoutes(platform), { prefix: '/v1' });
+  await app.register(crowdfundingAfterRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

@@ -1,5 +1,7 @@
 /** Crowdfunding: projects funded by many backers, all or nothing, with rewards, refunds and milestone payouts. See docs/crowdfunding.md. */
+
 export { CrowdfundingCode, projectAccount } from './accounts.ts';
+export type { Complaint, ShippingAddress } from './after.ts';
 export {
   BACKING_STATUSES,
   type Backing,

@@ -3,6 +3,7 @@ import type { BatchStep } from '../batch/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import { notFound } from '../kernel/index.ts';
 import { projectAccount } from './accounts.ts';
+import * as after from './after.ts';
 import { type BackInput, back, backingsOf, cancelBacking } from './backings.ts';
 import type { CrowdfundingContext } from './context.ts';
 import {
@@ -157,6 +158,46 @@ export class Crowdfunding {
   async escrowBalance(projectId: string): Promise<bigint> {
     const account = await this.context.ledger.getAccount(projectAccount.escrow(projectId));
     return account ? account.creditsPosted - account.debitsPosted : 0n;
+  }
+
+  postUpdate(creatorId: string, projectId: string, input: { title: string; body: string }) {
+    return after.postUpdate(this.context, creatorId, projectId, input);
+  }
+
+  updatesOf(projectId: string) {
+    return after.updatesOf(this.context, projectId);
+  }
+
+  setAddress(backerId: string, backingId: string, address: after.ShippingAddress) {
+    return after.setAddress(this.context, backerId, backingId, address);
+  }
+
+  shippingList(projectId: string, viewer: { creatorId: string } | 'staff') {
+    return after.shippingList(this.context, projectId, viewer);
+  }
+
+  markDelivery(creatorId: string, backingId: string, input: Parameters<typeof after.markDelivery>[3]) {
+    return after.markDelivery(this.context, creatorId, backingId, input);
+  }
+
+  openComplaint(backerId: string, backingId: string, text: string) {
+    return after.openComplaint(this.context, backerId, backingId, text);
+  }
+
+  complaints(status?: 'open' | 'resolved') {
+    return after.complaints(this.context, status);
+  }
+
+  resolveComplaint(complaintId: string, resolution: string, audit: AuditContext) {
+    return after.resolveComplaint(this.context, complaintId, resolution, audit);
+  }
+
+  comment(authorId: string, projectId: string, body: string) {
+    return after.comment(this.context, authorId, projectId, body);
+  }
+
+  commentsOf(projectId: string) {
+    return after.commentsOf(this.context, projectId);
   }
 
   daySteps(): BatchStep[] {

@@ -63,4 +63,6 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/crowdfunding/categories',
   'GET /v1/crowdfunding/projects',
   'GET /v1/crowdfunding/projects/{id}',
+  'GET /v1/crowdfunding/projects/{id}/updates',
+  'GET /v1/crowdfunding/projects/{id}/comments',
 ]);
