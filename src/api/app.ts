@@ -25,6 +25,9 @@ import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
+import { crowdfundingRoutes } from './routes/crowdfunding.ts';
+import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
+import { crowdfundingStaffRoutes } from './routes/crowdfunding-staff.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -222,6 +225,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
             'Wealth management: the money-market fund, distributed mutual funds, fixed-term products, the trading calendar',
         },
         {
+          name: 'crowdfunding',
+          description:
+            'Crowdfunding: projects funded by many backers, all or nothing, with rewards, refunds and milestone payouts',
+        },
+        {
           name: 'ledger',
           description: 'The double-entry ledger: accounts and transfers (finance and administrators)',
         },
@@ -264,6 +272,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(wealthMmfOpsRoutes(platform), { prefix: '/v1' });
   await app.register(wealthFundRoutes(platform), { prefix: '/v1' });
   await app.register(wealthFixedRoutes(platform), { prefix: '/v1' });
+  await app.register(crowdfundingRoutes(platform), { prefix: '/v1' });
+  await app.register(crowdfundingStaffRoutes(platform), { prefix: '/v1' });
+  await app.register(crowdfundingAfterRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

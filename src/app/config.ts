@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CLOSE_TIME } from '../batch/index.ts';
+import { type CrowdfundingSettings, DEFAULT_CROWDFUNDING_SETTINGS } from '../crowdfunding/index.ts';
 import { DEFAULT_IDENTITY_SETTINGS, type IdentitySettings } from '../identity/index.ts';
 import { CNY, parseAmount } from '../kernel/index.ts';
 import { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from '../payments/index.ts';
@@ -40,6 +41,7 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly identity: IdentitySettings;
   readonly payments: PaymentSettings;
+  readonly crowdfunding: CrowdfundingSettings;
   /** The address people and channels reach this server at (notify URLs); unset, the listening address. */
   readonly publicUrl: string | undefined;
   /** A running simulated gateway to use as the 'sim' channel; unset in demo mode, one starts in-process. */
@@ -244,6 +246,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         DEFAULT_PAYMENT_SETTINGS.withdrawalDailyLimit,
       ),
       maxOrderAmount: amount(env, 'NETFIN_MAX_ORDER_AMOUNT', DEFAULT_PAYMENT_SETTINGS.maxOrderAmount),
+    },
+    crowdfunding: {
+      ...DEFAULT_CROWDFUNDING_SETTINGS,
+      maxDurationDays: integer(
+        env,
+        'NETFIN_CROWDFUNDING_MAX_DAYS',
+        DEFAULT_CROWDFUNDING_SETTINGS.maxDurationDays,
+        1,
+        365,
+      ),
+      minPledge: amount(env, 'NETFIN_CROWDFUNDING_MIN_PLEDGE', DEFAULT_CROWDFUNDING_SETTINGS.minPledge),
+      cancelCutOffHours: integer(
+        env,
+        'NETFIN_CROWDFUNDING_CANCEL_CUT_OFF_HOURS',
+        DEFAULT_CROWDFUNDING_SETTINGS.cancelCutOffHours,
+        0,
+        24 * 30,
+      ),
+      feeRate: rate(env, 'NETFIN_CROWDFUNDING_FEE_RATE', DEFAULT_CROWDFUNDING_SETTINGS.feeRate),
     },
     publicUrl: env.NETFIN_PUBLIC_URL || undefined,
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,

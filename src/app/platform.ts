@@ -2,6 +2,7 @@ import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
+import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
@@ -31,6 +32,7 @@ export interface Platform {
   readonly collections: Collections;
   readonly compliance: Compliance;
   readonly wealth: Wealth;
+  readonly crowdfunding: Crowdfunding;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -116,6 +118,15 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     credit,
   });
   const wealth = new Wealth({ db: database.db, clock, ledger, identity, payments });
+  const crowdfunding = new Crowdfunding({
+    db: database.db,
+    clock,
+    ledger,
+    identity,
+    payments,
+    risk,
+    settings: config.crowdfunding,
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -125,6 +136,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...credit.daySteps(),
     ...collections.daySteps(),
     ...wealth.daySteps(),
+    ...crowdfunding.daySteps(),
     ...compliance.daySteps(),
   ])
     batch.register(step);
@@ -157,6 +169,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     collections,
     compliance,
     wealth,
+    crowdfunding,
     batch,
     close: () => database.close(),
   };

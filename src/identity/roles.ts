@@ -89,6 +89,11 @@ export const PERMISSIONS = {
    * edit the trading calendar, top up the fund's liquidity.
    */
   'wealth:manage': ['operations', 'admin'],
+  /**
+   * Crowdfunding (issue 25): review projects (with the decision engine's view of the creator), release
+   * milestones on the creator's evidence, refund backers from escrow, resolve complaints.
+   */
+  'crowdfunding:review': ['risk_officer', 'operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

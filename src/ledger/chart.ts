@@ -343,6 +343,23 @@ export const ChartOfAccounts = {
     flags: 0,
     description: 'Interest paid to holders of fixed-term products at maturity or early redemption.',
   },
+  // Crowdfunding (issue 25, docs/crowdfunding.md)
+  crowdfundingHolds: {
+    code: 2401,
+    name: 'crowdfunding_holds',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description:
+      "Backers' money for one crowdfunding project: held backings are pending credits, posted when the project succeeds.",
+  },
+  crowdfundingEscrow: {
+    code: 2402,
+    name: 'crowdfunding_escrow',
+    normal: 'credit',
+    flags: never_negative_credit,
+    description:
+      "A successful project's money after the platform's fee, paid out to its creator by the payout plan or refunded to backers.",
+  },
   // Equity and the outside world
   equity: {
     code: 3001,

@@ -59,4 +59,10 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/lending/note-listings/{id}',
   // The platform's figures on the public home page: totals and ratios, nothing about any one person.
   'GET /v1/lending/platform-figures',
+  // Crowdfunding's public pages: live projects and their progress, never who backed them.
+  'GET /v1/crowdfunding/categories',
+  'GET /v1/crowdfunding/projects',
+  'GET /v1/crowdfunding/projects/{id}',
+  'GET /v1/crowdfunding/projects/{id}/updates',
+  'GET /v1/crowdfunding/projects/{id}/comments',
 ]);
