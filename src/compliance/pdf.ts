@@ -54,14 +54,40 @@ function cjkFont(): Uint8Array {
  * contract's rendering time; the parsed font is only read afterwards (each document takes its own
  * subset of it), so every document shares one.
  */
-let parsedFont: ReturnType<typeof fontkit.create> | null = null;
+let parsedFont: Font | null = null;
 const onceParsedFontkit: typeof fontkit = {
   create(data, postscriptName) {
     if (data !== cjkFont() || postscriptName !== undefined) return fontkit.create(data, postscriptName);
-    parsedFont ??= fontkit.create(data);
+    parsedFont ??= rememberingLayouts(fontkit.create(data));
     return parsedFont;
   },
 };
+
+/** Lines laid out, kept across documents; the oldest half is dropped beyond this many. */
+const LAYOUTS_KEPT = 20_000;
+
+/**
+ * The font's layout of a text, once per process: pdf-lib lays out every line it measures or draws
+ * (the glyph substitution and positioning tables, most of what is left of a render), and contracts
+ * share most of their lines. pdf-lib only reads the glyphs of a layout, so one serves every document.
+ */
+type Font = ReturnType<typeof fontkit.create>;
+function rememberingLayouts(font: Font): Font {
+  const layout = font.layout.bind(font);
+  const known = new Map<string, ReturnType<Font['layout']>>();
+  font.layout = ((text: string, features?: Parameters<Font['layout']>[1]) => {
+    if (features !== undefined) return layout(text, features);
+    let run = known.get(text);
+    if (run === undefined) {
+      if (known.size >= LAYOUTS_KEPT)
+        for (const key of [...known.keys()].slice(0, LAYOUTS_KEPT / 2)) known.delete(key);
+      run = layout(text);
+      known.set(text, run);
+    }
+    return run;
+  }) as Font['layout'];
+  return font;
+}
 
 const PAGE_WIDTH = 595.28; // A4 in points
 const PAGE_HEIGHT = 841.89;
