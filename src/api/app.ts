@@ -47,15 +47,18 @@ import { wealthFundRoutes } from './routes/wealth-funds.ts';
 import { wealthMmfRoutes } from './routes/wealth-mmf.ts';
 import { wealthMmfOpsRoutes } from './routes/wealth-mmf-ops.ts';
 import { wealthProductRoutes } from './routes/wealth-products.ts';
-import { installWebApp, WEB_CSP } from './web.ts';
+import { installWebApp, WEB_CSP, type WebAppSource } from './web.ts';
 
 export interface AppOptions {
   /** pino options, or false for no logging (tests). */
   readonly logger?: FastifyServerOptions['logger'];
   /** How each request is logged (request-log.ts); Fastify's JSON records by default. */
   readonly requestLog?: RequestLogStyle;
-  /** Serve the built web app from this folder (`netfin start` passes web/dist); off by default. */
-  readonly web?: string;
+  /**
+   * Serve the built web app from this folder, or from a build still running (`netfin start` passes
+   * web/dist); off by default.
+   */
+  readonly web?: string | WebAppSource;
 }
 
 function storable(value: unknown, depth: number): boolean {

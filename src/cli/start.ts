@@ -11,7 +11,7 @@ import { openPlatform, type Platform } from '../app/platform.ts';
 import { closeDue } from '../batch/index.ts';
 import { systemClock } from '../kernel/index.ts';
 import { GatewaySim, SimChannel } from '../payments/index.ts';
-import { ensureWebBuild } from './web-build.ts';
+import { ensureWebBuild, startWebBuild } from './web-build.ts';
 
 export interface StartOptions {
   readonly workers: number;
@@ -32,7 +32,7 @@ export async function start(config: Config, options: StartOptions): Promise<void
   if (options.workers > 1 && !config.databaseUrl) {
     throw new ConfigError('--workers needs DATABASE_URL: the embedded database serves one process');
   }
-  if (cluster.isPrimary && config.web) await ensureWebBuild();
+  if (options.workers > 1 && cluster.isPrimary && config.web) await ensureWebBuild();
   if (options.workers > 1 && cluster.isPrimary) {
     // Migrate once, before the workers race for it (they would serialize on the migration lock anyway).
     const platform = await openPlatform(config);
@@ -105,7 +105,8 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     const simUrl = await sim.listen(config.gatewaySimPort, '127.0.0.1');
     channels.push(new SimChannel(simUrl, secret));
   }
-  const web = config.web ? await ensureWebBuild() : undefined;
+  // Built on another core while the server starts and the demo is written (a first start).
+  const web = config.web ? startWebBuild() : undefined;
   const platform = await openPlatform(config, {
     channels,
     log: (line) => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +52,56 @@ export async function ensureWebBuild(log: (line: string) => void = console.log):
   }
   log(`netfin: web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return dist;
+}
+
+/** The web app to serve: its folder, and whether (once known) a build is there to serve. */
+export interface WebApp {
+  readonly dir: string;
+  /** Resolves when a build running in the background ends: true when there is one to serve. */
+  readonly ready: Promise<boolean>;
+}
+
+/**
+ * Like `ensureWebBuild`, but a stale build is rebuilt in a child process, on another core, while
+ * the server starts and the demo is written; until it ends, the app's pages say that it is being
+ * built. Returns undefined when the sources are absent.
+ */
+export function startWebBuild(log: (line: string) => void = console.log): WebApp | undefined {
+  const dist = join(WEB, 'dist');
+  if (!existsSync(join(WEB, 'index.html'))) return undefined;
+  if (!webBuildIsStale(dist)) return { dir: dist, ready: Promise.resolve(true) };
+  log('netfin: building the web app in the background (web/ changed or was never built)');
+  const started = Date.now();
+  const script = `const { build } = await import('vite');
+await build({ configFile: ${JSON.stringify(join(WEB, 'vite.config.ts'))}, logLevel: 'warn' });`;
+  const ready = new Promise<boolean>((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const stop = () => child.kill();
+    process.once('exit', stop);
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const built = existsSync(join(dist, 'index.html'));
+    child.on('error', (error) => {
+      log(`netfin: the web app could not be built (${error.message})`);
+      resolve(built);
+    });
+    child.on('exit', (code) => {
+      process.off('exit', stop);
+      if (code === 0) {
+        log(`netfin: web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        resolve(true);
+        return;
+      }
+      // A read-only install, say: the API still serves, with the build there is (if any).
+      const reason = errors.trim().split('\n')[0] || `exit code ${code}`;
+      log(`netfin: the web app could not be built (${reason})`);
+      resolve(existsSync(join(dist, 'index.html')));
+    });
+  });
+  return { dir: dist, ready };
 }
