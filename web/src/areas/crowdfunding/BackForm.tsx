@@ -97,8 +97,8 @@ export function BackForm({
     onSuccess: (backing) => {
       setDone(backing);
       setKey(newKey());
+      // The confirm form unmounts with its password (preserve={false}): nothing to reset here.
       setStep('choose');
-      form.resetFields();
       for (const k of [['crowdfunding'], ['wallet']]) void client.invalidateQueries({ queryKey: k });
     },
     onError: (error) => form.setFields(fieldErrors(error)),
@@ -182,7 +182,7 @@ export function BackForm({
           </Button>
         </Form>
       ) : (
-        <Form form={form} layout="vertical" onFinish={(v) => back.mutate(v.paymentPassword)}>
+        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => back.mutate(v.paymentPassword)}>
           <Descriptions size="small" column={1} style={{ marginBottom: 12 }}>
             <Descriptions.Item label={t('back.reward')}>
               {tier ? tier.title : t('back.noReward')}

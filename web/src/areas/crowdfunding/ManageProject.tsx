@@ -9,7 +9,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   Modal,
   Progress,
   Radio,
@@ -36,6 +35,7 @@ import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { BackingStatusTag, DeliveryText } from './backing-parts.tsx';
+import { EntryList } from './EntryList.tsx';
 import { PhaseTag } from './MyProjects.tsx';
 import { ProjectEditor } from './ProjectEditor.tsx';
 import {
@@ -438,21 +438,28 @@ function Updates({ project }: { project: Project }) {
         </Button>
       </Form>
       <QueryView query={updates}>
-        {(data) => (
-          <List
-            style={{ marginTop: 16 }}
-            dataSource={data.items}
-            locale={{ emptyText: t('page.noUpdates') }}
-            renderItem={(u) => (
-              <List.Item key={u.id}>
-                <List.Item.Meta
-                  title={u.title}
-                  description={`${formatDate(u.createdAt)} · ${u.body.length > 140 ? `${u.body.slice(0, 140)}…` : u.body}`}
-                />
-              </List.Item>
-            )}
-          />
-        )}
+        {(data) =>
+          data.items.length === 0 ? (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+              {t('page.noUpdates')}
+            </Typography.Paragraph>
+          ) : (
+            <div style={{ marginTop: 16 }}>
+              <EntryList
+                items={data.items}
+                keyOf={(u) => u.id}
+                render={(u) => (
+                  <>
+                    <Typography.Text strong>{u.title}</Typography.Text>
+                    <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+                      {`${formatDate(u.createdAt)} · ${u.body.length > 140 ? `${u.body.slice(0, 140)}…` : u.body}`}
+                    </Typography.Paragraph>
+                  </>
+                )}
+              />
+            </div>
+          )
+        }
       </QueryView>
     </>
   );
@@ -476,29 +483,28 @@ function Milestones({ project }: { project: Project }) {
   });
   return (
     <>
-      <List
-        dataSource={project.milestones}
-        renderItem={(m) => (
-          <List.Item key={m.id}>
-            <Flex vertical gap={2}>
-              <span>
-                <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
-                <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
-                  {t(`milestone.${m.status}`)}
-                </Tag>
-              </span>
-              {m.amount && (
-                <Typography.Text type="secondary">
-                  {t('manage.milestonePaid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
-                </Typography.Text>
-              )}
-              {m.rejectionReason && m.status === 'pending' && (
-                <Typography.Text type="danger">
-                  {t('manage.evidenceRejected', { reason: m.rejectionReason })}
-                </Typography.Text>
-              )}
-            </Flex>
-          </List.Item>
+      <EntryList
+        items={project.milestones}
+        keyOf={(m) => m.id}
+        render={(m) => (
+          <Flex vertical gap={2}>
+            <span>
+              <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
+              <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
+                {t(`milestone.${m.status}`)}
+              </Tag>
+            </span>
+            {m.amount && (
+              <Typography.Text type="secondary">
+                {t('manage.milestonePaid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
+              </Typography.Text>
+            )}
+            {m.rejectionReason && m.status === 'pending' && (
+              <Typography.Text type="danger">
+                {t('manage.evidenceRejected', { reason: m.rejectionReason })}
+              </Typography.Text>
+            )}
+          </Flex>
         )}
       />
       {project.phase === 'succeeded' && next?.status === 'pending' && (

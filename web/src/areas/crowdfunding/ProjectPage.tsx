@@ -8,7 +8,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   Progress,
   Row,
   Tag,
@@ -23,6 +22,7 @@ import { formatDate } from '../../i18n/index.ts';
 import { isCustomer, useMe } from '../../session.tsx';
 import { BackForm, TierFacts } from './BackForm.tsx';
 import { BackingStatusTag, CancelBacking } from './backing-parts.tsx';
+import { EntryList } from './EntryList.tsx';
 import { Cover, TimeLeft } from './ProjectCard.tsx';
 import { Story } from './story.tsx';
 import {
@@ -93,11 +93,11 @@ function Updates({ projectId }: { projectId: string }) {
           data.items.length === 0 ? (
             <Typography.Text type="secondary">{t('page.noUpdates')}</Typography.Text>
           ) : (
-            <List
-              itemLayout="vertical"
-              dataSource={data.items}
-              renderItem={(update) => (
-                <List.Item key={update.id}>
+            <EntryList
+              items={data.items}
+              keyOf={(update) => update.id}
+              render={(update) => (
+                <>
                   <Typography.Title level={3} style={{ fontSize: 16, marginTop: 0 }}>
                     {update.title}
                   </Typography.Title>
@@ -105,7 +105,7 @@ function Updates({ projectId }: { projectId: string }) {
                   <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}>
                     {update.body}
                   </Typography.Paragraph>
-                </List.Item>
+                </>
               )}
             />
           )
@@ -161,24 +161,21 @@ function Comments({ projectId, canComment }: { projectId: string; canComment: bo
               {t('page.noComments')}
             </Typography.Paragraph>
           ) : (
-            <List
-              dataSource={data.items}
-              renderItem={(comment) => (
-                <List.Item key={comment.id}>
-                  <List.Item.Meta
-                    title={t('page.aBacker')}
-                    description={
-                      <>
-                        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 4 }}>
-                          {comment.body}
-                        </Typography.Paragraph>
-                        <Typography.Text type="secondary">{formatDate(comment.createdAt)}</Typography.Text>
-                      </>
-                    }
-                  />
-                </List.Item>
-              )}
-            />
+            <div style={{ marginTop: 12 }}>
+              <EntryList
+                items={data.items}
+                keyOf={(comment) => comment.id}
+                render={(comment) => (
+                  <>
+                    <Typography.Text strong>{t('page.aBacker')}</Typography.Text>
+                    <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0' }}>
+                      {comment.body}
+                    </Typography.Paragraph>
+                    <Typography.Text type="secondary">{formatDate(comment.createdAt)}</Typography.Text>
+                  </>
+                )}
+              />
+            </div>
           )
         }
       </QueryView>
@@ -233,24 +230,21 @@ function YourBackings({ page }: { page: Page }) {
   if (page.yourBackings.length === 0) return null;
   return (
     <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.yourBackings')}</h2>}>
-      <List
-        dataSource={page.yourBackings}
-        renderItem={(backing) => {
+      <EntryList
+        items={page.yourBackings}
+        keyOf={(backing) => backing.id}
+        actions={(backing) => <CancelBacking backing={backing} page={page} />}
+        render={(backing) => {
           const tier = page.project.tiers.find((x) => x.id === backing.tierId);
           return (
-            <List.Item
-              key={backing.id}
-              actions={[<CancelBacking key="cancel" backing={backing} page={page} />]}
-            >
-              <Flex vertical gap={2}>
-                <span>
-                  <Amount value={backing.amount} strong /> · {tier ? tier.title : t('back.noReward')}
-                </span>
-                <span>
-                  <BackingStatusTag backing={backing} /> {formatDate(backing.createdAt)}
-                </span>
-              </Flex>
-            </List.Item>
+            <Flex vertical gap={2}>
+              <span>
+                <Amount value={backing.amount} strong /> · {tier ? tier.title : t('back.noReward')}
+              </span>
+              <span>
+                <BackingStatusTag backing={backing} /> {formatDate(backing.createdAt)}
+              </span>
+            </Flex>
           );
         }}
       />

@@ -9,7 +9,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   Modal,
   Row,
   Select,
@@ -34,6 +33,7 @@ import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
 import { TierFacts } from '../crowdfunding/BackForm.tsx';
 import { BackingStatusTag, DeliveryText } from '../crowdfunding/backing-parts.tsx';
+import { EntryList } from '../crowdfunding/EntryList.tsx';
 import { PhaseTag } from '../crowdfunding/MyProjects.tsx';
 import { Story } from '../crowdfunding/story.tsx';
 import {
@@ -189,34 +189,33 @@ function MilestoneReview({ project }: { project: Project }) {
   const url = `/v1/crowdfunding/staff/projects/${project.id}/milestones/review`;
   return (
     <Card title={heading(t('milestones.title'))}>
-      <List
-        dataSource={project.milestones}
-        renderItem={(m) => (
-          <List.Item key={m.id}>
-            <Flex vertical gap={2}>
-              <span>
-                <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
-                <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
-                  {t(`crowdfunding:milestone.${m.status}`)}
-                </Tag>
-              </span>
-              {m.amount && (
-                <Typography.Text type="secondary">
-                  {t('milestones.paid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
-                </Typography.Text>
-              )}
-              {m.evidence && m.status === 'submitted' && (
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
-                  {t('milestones.evidence')}: {m.evidence}
-                </Typography.Paragraph>
-              )}
-              {m.rejectionReason && m.status === 'pending' && (
-                <Typography.Text type="secondary">
-                  {t('milestones.rejected', { reason: m.rejectionReason })}
-                </Typography.Text>
-              )}
-            </Flex>
-          </List.Item>
+      <EntryList
+        items={project.milestones}
+        keyOf={(m) => m.id}
+        render={(m) => (
+          <Flex vertical gap={2}>
+            <span>
+              <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
+              <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
+                {t(`crowdfunding:milestone.${m.status}`)}
+              </Tag>
+            </span>
+            {m.amount && (
+              <Typography.Text type="secondary">
+                {t('milestones.paid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
+              </Typography.Text>
+            )}
+            {m.evidence && m.status === 'submitted' && (
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+                {t('milestones.evidence')}: {m.evidence}
+              </Typography.Paragraph>
+            )}
+            {m.rejectionReason && m.status === 'pending' && (
+              <Typography.Text type="secondary">
+                {t('milestones.rejected', { reason: m.rejectionReason })}
+              </Typography.Text>
+            )}
+          </Flex>
         )}
       />
       {waiting && (
@@ -338,7 +337,16 @@ function Backings({ project, detail }: { project: Project; detail: Detail }) {
         return `${row.address.name} ${row.address.phone} ${row.address.address}`;
       },
     },
-    { title: t('actions'), key: 'actions', render: (_v, b) => <RefundAction backing={b} /> },
+    {
+      title: t('actions'),
+      key: 'actions',
+      render: (_v, b) =>
+        b.status === 'collected' && toMinor(b.refunded.amount) < toMinor(b.amount.amount) ? (
+          <RefundAction backing={b} />
+        ) : (
+          '—'
+        ),
+    },
   ];
   return (
     <Card title={heading(t('backings'))}>
@@ -366,55 +374,45 @@ function ProjectComplaints({ project }: { project: Project }) {
   if (mine.length === 0) return null;
   return (
     <Card title={heading(t('tab.complaints'))} id="complaints">
-      <List
-        dataSource={mine}
-        renderItem={(c) => (
-          <List.Item
-            key={c.id}
-            actions={
-              c.status === 'open'
-                ? [
-                    <Action<{ resolution: string }>
-                      key="resolve"
-                      button={t('resolve.button')}
-                      title={t('resolve.title')}
-                      ok={t('resolve.ok')}
-                      submit={(v, key) =>
-                        api.post(
-                          `/v1/crowdfunding/staff/complaints/${c.id}/resolve`,
-                          { resolution: v.resolution.trim() },
-                          key,
-                        )
-                      }
-                    >
-                      <Typography.Paragraph type="secondary">{t('resolve.hint')}</Typography.Paragraph>
-                      <Form.Item
-                        name="resolution"
-                        label={t('resolution')}
-                        rules={[
-                          { required: true, whitespace: true, message: t('common:validation.required') },
-                        ]}
-                      >
-                        <Input.TextArea rows={3} maxLength={5000} />
-                      </Form.Item>
-                    </Action>,
-                  ]
-                : []
-            }
-          >
-            <Flex vertical gap={2}>
-              <span>
-                <Tag color={c.status === 'open' ? 'orange' : 'green'}>{t(`complaintStatus.${c.status}`)}</Tag>
-                {formatDate(c.createdAt)}
-              </span>
-              <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{c.text}</Typography.Text>
-              {c.resolution && (
-                <Typography.Text type="secondary">
-                  {t('resolvedWith', { text: c.resolution })}
-                </Typography.Text>
-              )}
-            </Flex>
-          </List.Item>
+      <EntryList
+        items={mine}
+        keyOf={(c) => c.id}
+        actions={(c) =>
+          c.status === 'open' ? (
+            <Action<{ resolution: string }>
+              button={t('resolve.button')}
+              title={t('resolve.title')}
+              ok={t('resolve.ok')}
+              submit={(v, key) =>
+                api.post(
+                  `/v1/crowdfunding/staff/complaints/${c.id}/resolve`,
+                  { resolution: v.resolution.trim() },
+                  key,
+                )
+              }
+            >
+              <Typography.Paragraph type="secondary">{t('resolve.hint')}</Typography.Paragraph>
+              <Form.Item
+                name="resolution"
+                label={t('resolution')}
+                rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
+              >
+                <Input.TextArea rows={3} maxLength={5000} />
+              </Form.Item>
+            </Action>
+          ) : null
+        }
+        render={(c) => (
+          <Flex vertical gap={2}>
+            <span>
+              <Tag color={c.status === 'open' ? 'orange' : 'green'}>{t(`complaintStatus.${c.status}`)}</Tag>
+              {formatDate(c.createdAt)}
+            </span>
+            <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{c.text}</Typography.Text>
+            {c.resolution && (
+              <Typography.Text type="secondary">{t('resolvedWith', { text: c.resolution })}</Typography.Text>
+            )}
+          </Flex>
         )}
       />
     </Card>
