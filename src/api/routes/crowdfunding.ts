@@ -82,7 +82,14 @@ export function crowdfundingRoutes(platform: Platform): FastifyPluginAsyncZod {
             "A launched project's page: its story, tiers, progress and backers count; your own backings if signed in",
           params: idParams,
           response: {
-            200: z.object({ project: publicProjectSchema, yourBackings: z.array(backingSchema) }),
+            200: z.object({
+              project: publicProjectSchema,
+              yourBackings: z.array(backingSchema),
+              cancelUntil: z
+                .string()
+                .nullable()
+                .describe('Until when a backer may cancel (the deadline less the configured cut-off).'),
+            }),
             ...errors,
           },
         },
@@ -93,7 +100,14 @@ export function crowdfundingRoutes(platform: Platform): FastifyPluginAsyncZod {
         const yours = userId
           ? (await crowdfunding.backingsOf(userId)).filter((b) => b.projectId === project.id)
           : [];
-        return { project: publicProjectJson(project, now()), yourBackings: yours.map(backingJson) };
+        const cutOffMs = crowdfunding.settings.cancelCutOffHours * 3_600_000;
+        return {
+          project: publicProjectJson(project, now()),
+          yourBackings: yours.map(backingJson),
+          cancelUntil: project.deadlineAt
+            ? new Date(project.deadlineAt.getTime() - cutOffMs).toISOString()
+            : null,
+        };
       },
     );
 

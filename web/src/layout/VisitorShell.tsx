@@ -40,8 +40,9 @@ export function VisitorShell({
           {t('common:brand')}
         </Link>
         {wide ? (
-          <nav aria-label={t('menu')}>
+          <nav aria-label={t('menu')} style={{ display: 'flex', gap: 16 }}>
             <Link to="/market">{t('listings')}</Link>
+            <Link to="/crowdfunding">{t('crowdfunding')}</Link>
           </nav>
         ) : null}
         <div style={{ flex: 1 }} />
@@ -73,6 +74,7 @@ export function VisitorShell({
           <Typography.Text type="secondary">{t('riskDetail')}</Typography.Text>
           <Space wrap size={16} style={{ justifyContent: 'center' }}>
             <Link to="/market">{t('listings')}</Link>
+            <Link to="/crowdfunding">{t('crowdfunding')}</Link>
             <Link to="/sign-up">{t('common:nav.signUp')}</Link>
             <Link to="/sign-in">{t('common:nav.signIn')}</Link>
           </Space>

@@ -178,6 +178,24 @@ export function Landing() {
         <ListingStrip />
       </section>
 
+      <section aria-labelledby="crowdfunding-title" style={section}>
+        <Card size="small">
+          <Flex justify="space-between" align="center" wrap gap={12}>
+            <div style={{ maxWidth: 720 }}>
+              <Typography.Title id="crowdfunding-title" level={2} style={{ fontSize: 22, marginTop: 0 }}>
+                {t('crowdfunding.title')}
+              </Typography.Title>
+              <Typography.Paragraph style={{ marginBottom: 0 }}>
+                {t('crowdfunding.text')}
+              </Typography.Paragraph>
+            </div>
+            <Link to="/crowdfunding">
+              <Button type="primary">{t('crowdfunding.browse')}</Button>
+            </Link>
+          </Flex>
+        </Card>
+      </section>
+
       <section aria-labelledby="how-title" style={section}>
         <Typography.Title id="how-title" level={2} style={{ fontSize: 22 }}>
           {t('how.title')}

@@ -42,6 +42,11 @@ const messages: Messages = {
     turnOn: 'Turn on',
     look: 'Have a look',
     listingsTitle: 'Open listings',
+    crowdfunding: {
+      title: 'Crowdfunding',
+      text: 'Back projects you want to see made, with rewards from their creators. All or nothing: your money is held until the deadline and taken only if the project reaches its target.',
+      browse: 'Browse projects',
+    },
     allListings: 'All listings',
     noListings: 'No open listings right now',
     loan: 'Loan',
@@ -128,6 +133,11 @@ const messages: Messages = {
     turnOn: '去开启',
     look: '去看看',
     listingsTitle: '在售借款',
+    crowdfunding: {
+      title: '众筹',
+      text: '支持你想看到的创意，获得发起人的回报。全有或全无：资金在截止前仅冻结，项目达到目标才会扣款。',
+      browse: '浏览众筹项目',
+    },
     allListings: '全部借款',
     noListings: '暂无在售借款',
     loan: '借款',

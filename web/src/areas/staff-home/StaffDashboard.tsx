@@ -10,6 +10,7 @@ import { useMe } from '../../session.tsx';
 import type { SectionProps } from './RoleSection.tsx';
 import { CollectionsSection } from './roles/Collections.tsx';
 import { ComplianceSection } from './roles/Compliance.tsx';
+import { CrowdfundingSection } from './roles/Crowdfunding.tsx';
 import { FinanceSection } from './roles/Finance.tsx';
 import { LegalSection } from './roles/Legal.tsx';
 import { OperationsSection } from './roles/Operations.tsx';
@@ -27,6 +28,7 @@ const SECTIONS: readonly {
   { name: 'legal', roles: ['legal'], Section: LegalSection },
   { name: 'compliance', roles: ['compliance'], Section: ComplianceSection },
   { name: 'operations', roles: ['operations'], Section: OperationsSection },
+  { name: 'crowdfunding', roles: ['risk_officer', 'operations'], Section: CrowdfundingSection },
 ];
 
 /**

@@ -1,0 +1,102 @@
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Empty, Flex, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api.ts';
+import { Amount, PageTitle, QueryView } from '../../components/ui.tsx';
+import { formatDate } from '../../i18n/index.ts';
+import {
+  AddressButton,
+  BackingStatusTag,
+  CancelBacking,
+  ComplainButton,
+  DeliveryText,
+} from './backing-parts.tsx';
+import { type Backing, formatMonth, type ProjectPage } from './types.ts';
+
+function BackingCard({ backing, page }: { backing: Backing; page: ProjectPage | undefined }) {
+  const { t } = useTranslation('crowdfunding');
+  const tier = page?.project.tiers.find((x) => x.id === backing.tierId);
+  const active = backing.status === 'held' || backing.status === 'collected';
+  const title = page?.project.title ?? t('mine.project');
+  return (
+    <Card
+      size="small"
+      title={
+        <Link to={`/crowdfunding/projects/${backing.projectId}`} style={{ whiteSpace: 'normal' }}>
+          {title}
+        </Link>
+      }
+      extra={<BackingStatusTag backing={backing} />}
+    >
+      <Descriptions size="small" column={{ xs: 1, md: 2 }}>
+        <Descriptions.Item label={t('mine.amount')}>
+          <Amount value={backing.amount} strong />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('mine.reward')}>
+          {tier ? tier.title : t('back.noReward')}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('mine.backedOn')}>{formatDate(backing.createdAt)}</Descriptions.Item>
+        <Descriptions.Item label={t('mine.status')}>{t(`backingHint.${backing.status}`)}</Descriptions.Item>
+        {backing.settledOn && (
+          <Descriptions.Item label={t('mine.settledOn')}>{formatDate(backing.settledOn)}</Descriptions.Item>
+        )}
+        {tier && backing.status !== 'cancelled' && backing.status !== 'released' && (
+          <Descriptions.Item label={t('mine.delivery')}>
+            <DeliveryText backing={backing} />
+            {` (${t('mine.expected', { month: formatMonth(tier.deliveryMonth) })})`}
+          </Descriptions.Item>
+        )}
+        {tier?.shipping && active && (
+          <Descriptions.Item label={t('mine.address')}>
+            {backing.hasAddress ? t('address.given') : t('address.missing')}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      <Flex wrap gap={8} style={{ marginTop: 8 }} align="center">
+        <CancelBacking backing={backing} page={page} />
+        {tier?.shipping && active && backing.delivery === 'pending' && <AddressButton backing={backing} />}
+        {active && <ComplainButton backing={backing} />}
+        {active && (
+          <Link to={`/crowdfunding/projects/${backing.projectId}#comments`}>{t('mine.comment')}</Link>
+        )}
+      </Flex>
+    </Card>
+  );
+}
+
+/** The customer's backings, newest first: what is held or charged, cancel, address, delivery, complaint. */
+export function MyBackings() {
+  const { t } = useTranslation('crowdfunding');
+  const backings = useQuery({
+    queryKey: ['crowdfunding', 'backings', 'mine'],
+    queryFn: () => api.get<{ items: Backing[] }>('/v1/crowdfunding/mine/backings'),
+  });
+  const ids = [...new Set((backings.data?.items ?? []).map((b) => b.projectId))];
+  const pages = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['crowdfunding', 'project', id],
+      queryFn: () => api.get<ProjectPage>(`/v1/crowdfunding/projects/${id}`),
+    })),
+  });
+  const pageOf = (id: string) => pages[ids.indexOf(id)]?.data;
+  return (
+    <>
+      <PageTitle extra={<Link to="/crowdfunding">{t('mine.discover')}</Link>}>{t('nav.backings')}</PageTitle>
+      <Typography.Paragraph type="secondary">{t('mine.intro')}</Typography.Paragraph>
+      <QueryView query={backings}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty description={t('mine.none')} />
+          ) : (
+            <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+              {data.items.map((backing) => (
+                <BackingCard key={backing.id} backing={backing} page={pageOf(backing.projectId)} />
+              ))}
+            </Space>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}
