@@ -4,7 +4,15 @@ import type { AuditContext } from '../identity/index.ts';
 import { notFound } from '../kernel/index.ts';
 import { projectAccount } from './accounts.ts';
 import * as after from './after.ts';
-import { type BackInput, back, backingsOf, cancelBacking } from './backings.ts';
+import {
+  type BackByCardInput,
+  type BackInput,
+  back,
+  backByCard,
+  backingsOf,
+  cancelBacking,
+  completeCardBacking,
+} from './backings.ts';
 import type { CrowdfundingContext } from './context.ts';
 import {
   type Category,
@@ -34,7 +42,10 @@ export type CrowdfundingOptions = CrowdfundingContext;
  * until day-close decides each project all or nothing, payouts by plan, refunds from escrow.
  */
 export class Crowdfunding {
-  constructor(readonly context: CrowdfundingContext) {}
+  constructor(readonly context: CrowdfundingContext) {
+    // A backing by card is finished in the transaction that settles its top-up (backings.ts).
+    context.payments.onTopUpSettled((trx, order) => completeCardBacking(context, trx, order));
+  }
 
   get settings() {
     return this.context.settings;
@@ -120,6 +131,11 @@ export class Crowdfunding {
 
   back(backerId: string, projectId: string, input: BackInput) {
     return back(this.context, backerId, projectId, input);
+  }
+
+  /** Back by card through the channel: the backing waits for the top-up's settlement (backings.ts). */
+  backByCard(backerId: string, projectId: string, input: BackByCardInput) {
+    return backByCard(this.context, backerId, projectId, input);
   }
 
   cancelBacking(backerId: string, backingId: string) {
