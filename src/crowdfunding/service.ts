@@ -204,8 +204,14 @@ export class Crowdfunding {
     return after.complaints(this.context, status);
   }
 
-  resolveComplaint(complaintId: string, resolution: string, audit: AuditContext) {
-    return after.resolveComplaint(this.context, complaintId, resolution, audit);
+  /** Resolves a complaint, with a refund of its backer from escrow in the same transaction if given. */
+  resolveComplaint(
+    complaintId: string,
+    resolution: string,
+    audit: AuditContext,
+    refund?: { amount: bigint },
+  ) {
+    return after.resolveComplaint(this.context, complaintId, resolution, audit, refund);
   }
 
   comment(authorId: string, projectId: string, body: string) {

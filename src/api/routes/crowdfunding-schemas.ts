@@ -309,6 +309,7 @@ export const refundSchema = z
     projectId: z.string(),
     amount: moneyResponseSchema,
     reason: z.string(),
+    complaintId: z.string().nullable().describe('The complaint whose resolution made it, if any.'),
     createdAt: z.string(),
   })
   .meta({ id: 'CrowdfundingRefund' });
