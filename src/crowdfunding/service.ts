@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { BatchStep } from '../batch/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { notFound } from '../kernel/index.ts';
+import { type Clock, notFound } from '../kernel/index.ts';
 import { projectAccount } from './accounts.ts';
 import * as after from './after.ts';
 import {
@@ -42,9 +42,22 @@ export type CrowdfundingOptions = CrowdfundingContext;
  * until day-close decides each project all or nothing, payouts by plan, refunds from escrow.
  */
 export class Crowdfunding {
-  constructor(readonly context: CrowdfundingContext) {
+  constructor(
+    readonly context: CrowdfundingContext,
+    options: { readonly listens?: boolean } = {},
+  ) {
     // A backing by card is finished in the transaction that settles its top-up (backings.ts).
-    context.payments.onTopUpSettled((trx, order) => completeCardBacking(context, trx, order));
+    if (options.listens !== false)
+      context.payments.onTopUpSettled((trx, order) => completeCardBacking(context, trx, order));
+  }
+
+  /**
+   * The same service on another clock, for writing a history (the demo's projects that lived in the
+   * past): its projects are reviewed, launch and take backings at that clock's time. It shares
+   * everything else and registers no second top-up listener.
+   */
+  withClock(clock: Clock): Crowdfunding {
+    return new Crowdfunding({ ...this.context, clock }, { listens: false });
   }
 
   get settings() {
