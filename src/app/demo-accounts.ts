@@ -93,6 +93,15 @@ export const BORROWERS = [
   customer('13700000008', '何畅', 'borrower: application awaiting review', '借款人：申请待人工审核'),
   customer('13700000009', '钱多多', 'borrower: full listing awaiting second review', '借款人：满标待复审'),
 ];
+export const CREATORS = [
+  customer(
+    '13300000001',
+    '苏晓',
+    'crowdfunding creator: projects in every state, milestones, a refund',
+    '众筹发起人：各状态项目、里程碑、退款',
+  ),
+  customer('13300000002', '江川', 'crowdfunding creator: a live project', '众筹发起人：筹款中的项目'),
+];
 export const MERCHANT = customer(
   '13600000001',
   '街角咖啡 Corner Café',
@@ -114,4 +123,5 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { ...MERCHANT, roles: ['customer', 'merchant'] },
   SHOPPER,
   CREDIT_CUSTOMER,
+  ...CREATORS,
 ];

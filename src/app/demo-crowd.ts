@@ -258,6 +258,11 @@ export class Crowd {
     this.log(`  demo: a crowd of ${this.investors.length} investors and ${this.borrowers.length} borrowers`);
   }
 
+  /** The crowd's investors (verified, with money in their wallets): backers for the crowdfunding demo. */
+  investorIds(): string[] {
+    return this.investors.map((investor) => investor.userId);
+  }
+
   private async bindCard(member: Member): Promise<void> {
     this.cardSerial++;
     const { kyc, notifier } = this.platform.identity;

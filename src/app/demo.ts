@@ -23,6 +23,7 @@ import {
 } from './demo-accounts.ts';
 import { seedComplianceDemo } from './demo-compliance.ts';
 import { Crowd } from './demo-crowd.ts';
+import { seedCrowdfundingDemo, seedCrowdfundingHistory } from './demo-crowdfunding.ts';
 import { WealthDemo } from './demo-wealth.ts';
 import type { Platform } from './platform.ts';
 
@@ -415,6 +416,7 @@ class Seeder {
     await this.loan(m2, investors.slice(1), '7000.00', { purpose: 'car' });
     await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-61));
+    await seedCrowdfundingHistory(this.platform, { investors, crowd }, this.log);
     await this.topUp(paidOff, '500.00');
     await this.call('POST', `/v1/me/loans/${paidOffLoan}/payoff`, { as: paidOff });
     await crowd.loans(crowd.size.loansPerStage);
@@ -499,6 +501,7 @@ class Seeder {
     await this.payWithCredit(credit, merchant, '899.00', 'Headphones 耳机', 1);
     await this.wealth.finish(investors);
     await seedComplianceDemo(this.platform);
+    await seedCrowdfundingDemo(this.platform, { investors, crowd }, this.log);
     // Every figure came from the services: the books must balance to the last transfer.
     const report = await this.platform.ledger.verify();
     if (report.problems.length > 0)

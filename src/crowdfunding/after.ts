@@ -6,6 +6,7 @@ import { conflict, invalid, notFound, uuidv7 } from '../kernel/index.ts';
 import { BACKING_COLUMNS, type Backing, type BackingRow, backingOf, backingRow } from './backings.ts';
 import type { CrowdfundingContext } from './context.ts';
 import { projectRow } from './model.ts';
+import { refundWithin } from './payouts.ts';
 
 /**
  * After a project is launched: updates from the creator to backers (each backer told through the
@@ -155,10 +156,12 @@ export interface Complaint {
   readonly text: string;
   readonly status: 'open' | 'resolved';
   readonly resolution: string | null;
+  /** The refund from escrow made in the complaint's resolution, if any. */
+  readonly refund: { readonly id: string; readonly amount: bigint; readonly createdAt: Date } | null;
   readonly createdAt: Date;
 }
 
-const complaintOf = (r: {
+interface ComplaintRow {
   id: string;
   project_id: string;
   backing_id: string;
@@ -166,15 +169,27 @@ const complaintOf = (r: {
   status: 'open' | 'resolved';
   resolution: string | null;
   created_at: Date;
-}): Complaint => ({
+  refund_id: string | null;
+  refund_amount: bigint | null;
+  refund_at: Date | null;
+}
+
+const complaintOf = (r: ComplaintRow): Complaint => ({
   id: r.id,
   projectId: r.project_id,
   backingId: r.backing_id,
   text: r.text,
   status: r.status,
   resolution: r.resolution,
+  refund:
+    r.refund_id === null ? null : { id: r.refund_id, amount: r.refund_amount!, createdAt: r.refund_at! },
   createdAt: r.created_at,
 });
+
+/** A complaint's columns with its refund's (a resolution makes at most one). */
+const COMPLAINT_COLUMNS = sql`c.id, c.project_id, c.backing_id, c.text, c.status, c.resolution, c.created_at,
+  r.id as refund_id, r.amount as refund_amount, r.created_at as refund_at`;
+const COMPLAINT_FROM = sql`crowdfunding_complaints c left join crowdfunding_refunds r on r.complaint_id = c.id`;
 
 export async function openComplaint(
   context: CrowdfundingContext,
@@ -185,48 +200,64 @@ export async function openComplaint(
   nonEmpty(text, 'text_invalid', 5000);
   const backing = await backingRow(context.db, backingId);
   if (backing.backer_id !== backerId) throw notFound('backing_not_found', 'no such backing');
-  const rows = await sql<
-    Parameters<typeof complaintOf>[0]
-  >`insert into crowdfunding_complaints (id, project_id, backing_id,
+  const rows = await sql<ComplaintRow>`insert into crowdfunding_complaints (id, project_id, backing_id,
       backer_id, text, created_at)
     values (${uuidv7()}, ${backing.project_id}, ${backingId}, ${backerId}, ${text}, ${context.clock.now()})
-    returning *`.execute(context.db);
+    returning *, null::uuid as refund_id, null::int8 as refund_amount, null::timestamptz as refund_at`.execute(
+    context.db,
+  );
   return complaintOf(rows.rows[0]!);
 }
 
 export async function complaints(context: CrowdfundingContext, status: 'open' | 'resolved' | undefined) {
-  const rows = await sql<Parameters<typeof complaintOf>[0]>`select * from crowdfunding_complaints
-    where ${status ? sql`status = ${status}` : sql`true`} order by created_at desc limit 200`.execute(
+  const rows = await sql<ComplaintRow>`select ${COMPLAINT_COLUMNS} from ${COMPLAINT_FROM}
+    where ${status ? sql`c.status = ${status}` : sql`true`} order by c.created_at desc limit 200`.execute(
     context.db,
   );
   return rows.rows.map(complaintOf);
 }
 
+/**
+ * Staff resolve an open complaint, and with `refund` refund its backer from the project's escrow in
+ * the same transaction (the refund's row names the complaint; refundWithin's rules hold: a backing
+ * of a successful project, up to what the backer paid, within what escrow holds). A refund refused
+ * leaves the complaint open.
+ */
 export async function resolveComplaint(
   context: CrowdfundingContext,
   complaintId: string,
   resolution: string,
   audit: AuditContext,
+  refund?: { amount: bigint },
 ): Promise<Complaint> {
   nonEmpty(resolution, 'resolution_invalid', 5000);
   return inTransaction(context.db, async (trx) => {
-    const rows = await sql<
-      Parameters<typeof complaintOf>[0]
-    >`update crowdfunding_complaints set status = 'resolved',
+    const rows = await sql<{ backing_id: string }>`update crowdfunding_complaints set status = 'resolved',
         resolution = ${resolution}, resolved_by = ${audit.principal.userId}, resolved_at = ${context.clock.now()}
-      where id = ${complaintId}::uuid and status = 'open' returning *`.execute(trx);
+      where id = ${complaintId}::uuid and status = 'open' returning backing_id`.execute(trx);
     if (!rows.rows[0]) throw notFound('complaint_not_found', 'no open complaint with this id');
+    const refunded = refund
+      ? await refundWithin(
+          context,
+          trx,
+          rows.rows[0].backing_id,
+          { amount: refund.amount, reason: resolution, complaintId },
+          { staff: audit },
+        )
+      : null;
     await context.identity.audit(
       audit,
       {
         action: 'crowdfunding.complaint_resolved',
         subjectType: 'crowdfunding_complaint',
         subjectId: complaintId,
-        after: { resolution },
+        after: { resolution, refundId: refunded?.id ?? null, refund: refunded?.amount.toString() ?? null },
       },
       trx,
     );
-    return complaintOf(rows.rows[0]);
+    const complaint = await sql<ComplaintRow>`select ${COMPLAINT_COLUMNS} from ${COMPLAINT_FROM}
+      where c.id = ${complaintId}::uuid`.execute(trx);
+    return complaintOf(complaint.rows[0]!);
   });
 }
 

@@ -3,8 +3,11 @@
 export { CrowdfundingCode, projectAccount } from './accounts.ts';
 export type { Complaint, ShippingAddress } from './after.ts';
 export {
+  BACKING_FAILURE_REASONS,
   BACKING_STATUSES,
+  type BackByCardInput,
   type Backing,
+  type BackingFailureReason,
   type BackingStatus,
   DELIVERY_STATES,
   type DeliveryState,

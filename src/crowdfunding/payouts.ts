@@ -125,6 +125,7 @@ export interface Refund {
   readonly projectId: string;
   readonly amount: bigint;
   readonly reason: string;
+  readonly complaintId: string | null;
   readonly createdAt: Date;
 }
 
@@ -133,69 +134,84 @@ export interface Refund {
  * refunded already, and never more than escrow holds (the ledger refuses it: escrow_insufficient).
  * `by` is the creator (asCreator) or a member of staff.
  */
-export async function refundBacking(
+export function refundBacking(
   context: CrowdfundingContext,
   backingId: string,
-  input: { amount: bigint; reason: string; complaintId?: string },
+  input: RefundInput,
+  by: { creatorId: string } | { staff: AuditContext },
+): Promise<Refund> {
+  return inTransaction(context.db, (trx) => refundWithin(context, trx, backingId, input, by));
+}
+
+export interface RefundInput {
+  readonly amount: bigint;
+  readonly reason: string;
+  /** The complaint whose resolution makes this refund (recorded on the refund's row). */
+  readonly complaintId?: string;
+}
+
+/** refundBacking in the caller's transaction (a complaint's resolution refunds in its own). */
+export async function refundWithin(
+  context: CrowdfundingContext,
+  trx: Executor,
+  backingId: string,
+  input: RefundInput,
   by: { creatorId: string } | { staff: AuditContext },
 ): Promise<Refund> {
   if (input.amount <= 0n) throw invalid('amount_must_be_positive', 'the amount must be more than zero');
   if (input.reason.trim().length === 0) throw invalid('reason_required', 'say why');
-  const first = await backingRow(context.db, backingId);
-  return inTransaction(context.db, async (trx) => {
-    const project = await projectRow(trx, first.project_id, true);
-    if ('creatorId' in by && project.creator_id !== by.creatorId)
-      throw notFound('backing_not_found', 'no such backing');
-    const backing = await backingRow(trx, backingId, true);
-    if (backing.status !== 'collected' || project.status !== 'succeeded')
-      throw conflict(
-        'backing_not_collected',
-        'only a backing of a successful project is refunded from escrow',
-      );
-    const left = backing.amount - backing.refunded;
-    if (input.amount > left)
-      throw ruleViolation(
-        'refund_exceeds_backing',
-        'that is more than the backer paid and has not had back',
-        {
-          left: left.toString(),
+  // The project first, then the backing: the order every writer of a project's backings locks in.
+  const first = await backingRow(trx, backingId);
+  const project = await projectRow(trx, first.project_id, true);
+  if ('creatorId' in by && project.creator_id !== by.creatorId)
+    throw notFound('backing_not_found', 'no such backing');
+  const backing = await backingRow(trx, backingId, true);
+  if (backing.status !== 'collected' || project.status !== 'succeeded')
+    throw conflict('backing_not_collected', 'only a backing of a successful project is refunded from escrow');
+  const left = backing.amount - backing.refunded;
+  if (input.amount > left)
+    throw ruleViolation('refund_exceeds_backing', 'that is more than the backer paid and has not had back', {
+      left: left.toString(),
+    });
+  const id = uuidv7();
+  const paid = transfer(
+    projectAccount.escrow(project.id),
+    walletAccountId(backing.backer_id),
+    input.amount,
+    CrowdfundingCode.refund,
+    id,
+  );
+  await context.payments.walletAccount(trx, backing.backer_id);
+  await post(context.ledger, trx, [paid]);
+  const now = context.clock.now();
+  const byUser = 'creatorId' in by ? by.creatorId : by.staff.principal.userId;
+  await sql`insert into crowdfunding_refunds (id, backing_id, project_id, amount, reason, by_user, complaint_id, transfer_id, created_at)
+    values (${id}, ${backingId}, ${project.id}, ${input.amount}, ${input.reason}, ${byUser}, ${input.complaintId ?? null},
+      ${paid.id}, ${now})`.execute(trx);
+  await sql`update crowdfunding_backings set refunded = refunded + ${input.amount}, updated_at = ${now}
+    where id = ${backingId}::uuid`.execute(trx);
+  if ('staff' in by)
+    await context.identity.audit(
+      by.staff,
+      {
+        action: 'crowdfunding.refund',
+        subjectType: 'crowdfunding_backing',
+        subjectId: backingId,
+        after: {
+          amount: input.amount.toString(),
+          reason: input.reason,
+          complaintId: input.complaintId ?? null,
         },
-      );
-    const id = uuidv7();
-    const paid = transfer(
-      projectAccount.escrow(project.id),
-      walletAccountId(backing.backer_id),
-      input.amount,
-      CrowdfundingCode.refund,
-      id,
+      },
+      trx,
     );
-    await context.payments.walletAccount(trx, backing.backer_id);
-    await post(context.ledger, trx, [paid]);
-    const now = context.clock.now();
-    const byUser = 'creatorId' in by ? by.creatorId : by.staff.principal.userId;
-    await sql`insert into crowdfunding_refunds (id, backing_id, project_id, amount, reason, by_user, complaint_id, transfer_id, created_at)
-      values (${id}, ${backingId}, ${project.id}, ${input.amount}, ${input.reason}, ${byUser}, ${input.complaintId ?? null},
-        ${paid.id}, ${now})`.execute(trx);
-    await sql`update crowdfunding_backings set refunded = refunded + ${input.amount}, updated_at = ${now}
-      where id = ${backingId}::uuid`.execute(trx);
-    if ('staff' in by)
-      await context.identity.audit(
-        by.staff,
-        {
-          action: 'crowdfunding.refund',
-          subjectType: 'crowdfunding_backing',
-          subjectId: backingId,
-          after: { amount: input.amount.toString(), reason: input.reason },
-        },
-        trx,
-      );
-    return {
-      id,
-      backingId,
-      projectId: project.id,
-      amount: input.amount,
-      reason: input.reason,
-      createdAt: now,
-    };
-  });
+  return {
+    id,
+    backingId,
+    projectId: project.id,
+    amount: input.amount,
+    reason: input.reason,
+    complaintId: input.complaintId ?? null,
+    createdAt: now,
+  };
 }

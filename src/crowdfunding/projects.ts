@@ -120,22 +120,48 @@ export function checkProject(
   return { story: sanitiseStory(input.story), shares };
 }
 
+/**
+ * Writes a project's tiers and milestones as the input has them, position by position: a part that
+ * is already as given is left alone (its id too), one that differs is updated in place, a new
+ * position is inserted and a position no longer given is deleted. Returns how many rows changed, so
+ * that an edit repeating the stored version changes nothing (PUT is idempotent: docs/crowdfunding.md).
+ */
 async function writeParts(
   trx: Executor,
   projectId: string,
   input: ProjectInput,
   shares: Decimal[],
-): Promise<void> {
-  await sql`delete from crowdfunding_tiers where project_id = ${projectId}::uuid`.execute(trx);
-  await sql`delete from crowdfunding_milestones where project_id = ${projectId}::uuid`.execute(trx);
-  for (const [i, tier] of input.tiers.entries())
-    await sql`insert into crowdfunding_tiers (id, project_id, position, title, description, price, quantity, delivery_month, shipping)
+): Promise<number> {
+  let changed = 0n;
+  for (const [i, tier] of input.tiers.entries()) {
+    const written =
+      await sql`insert into crowdfunding_tiers as t (id, project_id, position, title, description, price,
+        quantity, delivery_month, shipping)
       values (${uuidv7()}, ${projectId}, ${i + 1}, ${tier.title}, ${tier.description}, ${tier.price}, ${tier.quantity},
-        ${tier.deliveryMonth}, ${tier.shipping})`.execute(trx);
-  if (input.payout.kind === 'milestones')
-    for (const [i, m] of input.payout.milestones.entries())
-      await sql`insert into crowdfunding_milestones (id, project_id, position, title, share)
-        values (${uuidv7()}, ${projectId}, ${i + 1}, ${m.title}, ${shares[i]!.toFixed()})`.execute(trx);
+        ${tier.deliveryMonth}, ${tier.shipping})
+      on conflict (project_id, position) do update set title = excluded.title, description = excluded.description,
+        price = excluded.price, quantity = excluded.quantity, delivery_month = excluded.delivery_month,
+        shipping = excluded.shipping
+      where (t.title, t.description, t.price, t.quantity, t.delivery_month, t.shipping) is distinct from
+        (excluded.title, excluded.description, excluded.price, excluded.quantity, excluded.delivery_month, excluded.shipping)`.execute(
+        trx,
+      );
+    changed += written.numAffectedRows ?? 0n;
+  }
+  const milestones = input.payout.kind === 'milestones' ? input.payout.milestones : [];
+  for (const [i, m] of milestones.entries()) {
+    const written =
+      await sql`insert into crowdfunding_milestones as m (id, project_id, position, title, share)
+      values (${uuidv7()}, ${projectId}, ${i + 1}, ${m.title}, ${shares[i]!.toFixed()})
+      on conflict (project_id, position) do update set title = excluded.title, share = excluded.share
+      where (m.title, m.share) is distinct from (excluded.title, excluded.share)`.execute(trx);
+    changed += written.numAffectedRows ?? 0n;
+  }
+  const tiersGone = await sql`delete from crowdfunding_tiers where project_id = ${projectId}::uuid
+    and position > ${input.tiers.length}`.execute(trx);
+  const milestonesGone = await sql`delete from crowdfunding_milestones where project_id = ${projectId}::uuid
+    and position > ${milestones.length}`.execute(trx);
+  return Number(changed + (tiersGone.numAffectedRows ?? 0n) + (milestonesGone.numAffectedRows ?? 0n));
 }
 
 /** A verified customer's new draft. */
@@ -184,11 +210,18 @@ export async function editProject(
           status: row.status,
         },
       );
-    await sql`update crowdfunding_projects set title = ${input.title}, story = ${story}, images = ${JSON.stringify(input.images)}::jsonb,
-        category = ${input.category}, target = ${input.target}, duration_days = ${input.durationDays},
-        payout_kind = ${input.payout.kind}, updated_at = ${context.clock.now()}
-      where id = ${projectId}::uuid`.execute(trx);
-    await writeParts(trx, projectId, input, shares);
+    // Only what differs is written, and the project's updated_at moves only if something did: the
+    // same version sent again (a retried PUT) changes nothing, ids of tiers and milestones included.
+    const fields = await sql`update crowdfunding_projects set title = ${input.title}, story = ${story},
+        images = ${JSON.stringify(input.images)}::jsonb, category = ${input.category}, target = ${input.target},
+        duration_days = ${input.durationDays}, payout_kind = ${input.payout.kind}
+      where id = ${projectId}::uuid and (title, story, images, category, target, duration_days, payout_kind)
+        is distinct from (${input.title}, ${story}, ${JSON.stringify(input.images)}::jsonb, ${input.category},
+          ${input.target}::int8, ${input.durationDays}::int, ${input.payout.kind})`.execute(trx);
+    const parts = await writeParts(trx, projectId, input, shares);
+    if ((fields.numAffectedRows ?? 0n) > 0n || parts > 0)
+      await sql`update crowdfunding_projects set updated_at = ${context.clock.now()}
+        where id = ${projectId}::uuid`.execute(trx);
   });
   return loadProject(context.db, context.clock, projectId);
 }

@@ -1,10 +1,18 @@
 import { sql } from 'kysely';
 import type { BatchStep } from '../batch/index.ts';
 import type { AuditContext } from '../identity/index.ts';
-import { notFound } from '../kernel/index.ts';
+import { type Clock, notFound } from '../kernel/index.ts';
 import { projectAccount } from './accounts.ts';
 import * as after from './after.ts';
-import { type BackInput, back, backingsOf, cancelBacking } from './backings.ts';
+import {
+  type BackByCardInput,
+  type BackInput,
+  back,
+  backByCard,
+  backingsOf,
+  cancelBacking,
+  completeCardBacking,
+} from './backings.ts';
 import type { CrowdfundingContext } from './context.ts';
 import {
   type Category,
@@ -34,7 +42,23 @@ export type CrowdfundingOptions = CrowdfundingContext;
  * until day-close decides each project all or nothing, payouts by plan, refunds from escrow.
  */
 export class Crowdfunding {
-  constructor(readonly context: CrowdfundingContext) {}
+  constructor(
+    readonly context: CrowdfundingContext,
+    options: { readonly listens?: boolean } = {},
+  ) {
+    // A backing by card is finished in the transaction that settles its top-up (backings.ts).
+    if (options.listens !== false)
+      context.payments.onTopUpSettled((trx, order) => completeCardBacking(context, trx, order));
+  }
+
+  /**
+   * The same service on another clock, for writing a history (the demo's projects that lived in the
+   * past): its projects are reviewed, launch and take backings at that clock's time. It shares
+   * everything else and registers no second top-up listener.
+   */
+  withClock(clock: Clock): Crowdfunding {
+    return new Crowdfunding({ ...this.context, clock }, { listens: false });
+  }
 
   get settings() {
     return this.context.settings;
@@ -122,6 +146,11 @@ export class Crowdfunding {
     return back(this.context, backerId, projectId, input);
   }
 
+  /** Back by card through the channel: the backing waits for the top-up's settlement (backings.ts). */
+  backByCard(backerId: string, projectId: string, input: BackByCardInput) {
+    return backByCard(this.context, backerId, projectId, input);
+  }
+
   cancelBacking(backerId: string, backingId: string) {
     return cancelBacking(this.context, backerId, backingId);
   }
@@ -188,8 +217,14 @@ export class Crowdfunding {
     return after.complaints(this.context, status);
   }
 
-  resolveComplaint(complaintId: string, resolution: string, audit: AuditContext) {
-    return after.resolveComplaint(this.context, complaintId, resolution, audit);
+  /** Resolves a complaint, with a refund of its backer from escrow in the same transaction if given. */
+  resolveComplaint(
+    complaintId: string,
+    resolution: string,
+    audit: AuditContext,
+    refund?: { amount: bigint },
+  ) {
+    return after.resolveComplaint(this.context, complaintId, resolution, audit, refund);
   }
 
   comment(authorId: string, projectId: string, body: string) {

@@ -30,7 +30,18 @@ export interface PaymentsContext {
   readonly creditRefunds: { listener?: CreditRefundListener };
   /** Who knows the business dates of movements it posted into wallets (lending registers it). */
   readonly statementDates: { provider?: StatementDates };
+  /** Who chained an action on a top-up's settlement (crowdfunding's backing by card): see settle.ts. */
+  readonly topUpSettled: { readonly listeners: TopUpSettledListener[] };
 }
+
+/**
+ * Called in the transaction that makes a top-up final (succeeded or failed), after its money is
+ * posted or released, with the order as it now is. Another context uses it to finish what it started
+ * with the top-up (TopUpOptions.withOrder) exactly once: a notification that comes twice, or after
+ * the poller, does not reach it again. Whatever it throws rolls the settlement back (the channel
+ * sends again), so it refuses nothing that is the customer's business: it records the outcome.
+ */
+export type TopUpSettledListener = (trx: Executor, order: Order) => Promise<void>;
 
 export function channelOf(context: PaymentsContext, name: string | null): PaymentChannel {
   const channel = name ? context.channels.get(name) : undefined;

@@ -12,6 +12,7 @@ export {
 export type { ChannelNotification, PaymentChannel, StatementLine } from './channels/channel.ts';
 export { signNotification } from './channels/signature.ts';
 export { SimChannel } from './channels/sim.ts';
+export type { TopUpSettledListener } from './context.ts';
 export type {
   CreditCheckout,
   CreditMerchant,
@@ -42,4 +43,4 @@ export {
   STATEMENT_KINDS,
   type StatementKind,
 } from './statement-kinds.ts';
-export type { WalletView } from './wallet.ts';
+export type { TopUpOptions, WalletView } from './wallet.ts';

@@ -6,7 +6,7 @@ import type { Ledger } from '../ledger/index.ts';
 import { ensurePlatformAccounts, FEE_INCOME_ACCOUNT } from './accounts.ts';
 import { handleNotification, pollPendingOrders } from './channel-events.ts';
 import type { PaymentChannel } from './channels/channel.ts';
-import type { PaymentsContext } from './context.ts';
+import type { PaymentsContext, TopUpSettledListener } from './context.ts';
 import * as creditOrders from './credit-orders.ts';
 import { daySummary } from './day-summary.ts';
 import * as merchant from './merchant.ts';
@@ -53,6 +53,7 @@ export class Payments {
       submitTransfer: (order) => this.transfers.submit(order),
       creditRefunds: {},
       statementDates: {},
+      topUpSettled: { listeners: [] },
     };
     this.transfers = new TransferBatcher(this.context);
   }
@@ -120,8 +121,18 @@ export class Payments {
     return wallet.orderOfUser(this.context, userId, orderId);
   }
 
-  topUp(userId: string, input: { amount: bigint; cardId: string }) {
-    return wallet.topUp(this.context, userId, input);
+  /**
+   * A top-up by card. Another context that tops up for a purpose of its own (crowdfunding: back by
+   * card) gives a description and records its purpose in the order's transaction (options.withOrder),
+   * then finishes it when the top-up settles (onTopUpSettled).
+   */
+  topUp(userId: string, input: { amount: bigint; cardId: string }, options: wallet.TopUpOptions = {}) {
+    return wallet.topUp(this.context, userId, input, options);
+  }
+
+  /** Registers an action chained on every top-up's settlement, run in its transaction (context.ts). */
+  onTopUpSettled(listener: TopUpSettledListener): void {
+    this.context.topUpSettled.listeners.push(listener);
   }
 
   withdraw(userId: string, input: { amount: bigint; cardId: string; paymentPassword: string }) {

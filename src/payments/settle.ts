@@ -133,6 +133,7 @@ export async function settleOrder(
           { status: 'failed', failureCode: 'amount_mismatch', completedAt: now },
           now,
         );
+        await afterTopUp(context, trx, order);
       }
       return 'amount_mismatch';
     }
@@ -160,8 +161,23 @@ export async function settleOrder(
       );
       await resolveHolds(context, trx, order, 'void');
     }
+    await afterTopUp(context, trx, order);
     return 'settled';
   });
+}
+
+/**
+ * Tells whoever chained an action on a top-up (payments' onTopUpSettled) that it is final, in the
+ * settlement's transaction, once per order: the answers that come after find the order final and
+ * stop above. A listener takes its own locks after the postings above (the order, then the wallet's
+ * ledger account, then its own rows); a deadlock with a transaction that takes them the other way
+ * round is retried whole by inTransaction.
+ */
+async function afterTopUp(context: PaymentsContext, trx: Executor, order: Order): Promise<void> {
+  const { listeners } = context.topUpSettled;
+  if (order.kind !== 'top_up' || listeners.length === 0) return;
+  const final = await getOrder(trx, order.id);
+  for (const listener of listeners) await listener(trx, final!);
 }
 
 /**

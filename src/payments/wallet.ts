@@ -12,7 +12,7 @@ import {
   walletAccountId,
 } from './accounts.ts';
 import { defaultChannel, orderAmount, type PaymentsContext, post } from './context.ts';
-import { getOrder, insertOrder, type Order, updateOrder } from './orders.ts';
+import { getOrder, insertOrder, type NewOrder, type Order, orderFromNew, updateOrder } from './orders.ts';
 import { settleOrder } from './settle.ts';
 
 /** A wallet's balances, all read from its ledger account. */
@@ -89,6 +89,18 @@ async function kycLevel(context: PaymentsContext, userId: string): Promise<numbe
   return (await context.identity.kyc.identityFacts(userId)).kycLevel;
 }
 
+/** What another context adds to a top-up it starts for its own purpose (crowdfunding: back by card). */
+export interface TopUpOptions {
+  /** What the order is for, kept on the order (the customer's history) and told to the channel. */
+  readonly description?: string;
+  /**
+   * Runs in the order's transaction once the order is written, before the channel hears of it: the
+   * caller's own record of what the money is for commits with the order or not at all, so that no
+   * answer from the channel can come before it (onTopUpSettled then finds it).
+   */
+  readonly withOrder?: (trx: Executor, order: Order) => Promise<void>;
+}
+
 /**
  * Top-up by bank card: the order and a pending credit to the wallet (shown as incoming) commit
  * together; the channel's notification posts it or voids it. The hold times out with the order, so
@@ -98,6 +110,7 @@ export async function topUp(
   context: PaymentsContext,
   userId: string,
   input: { amount: bigint; cardId: string },
+  options: TopUpOptions = {},
 ): Promise<Order> {
   orderAmount(context, input.amount);
   const card = await context.identity.kyc.cardForPayment(userId, input.cardId);
@@ -108,23 +121,22 @@ export async function topUp(
   await inTransaction(context.db, async (trx) => {
     await ensurePlatformAccounts(context.ledger, trx, [channel.name]);
     const wallet = await ensureWallet(context, trx, userId);
-    await insertOrder(
-      trx,
-      {
-        id,
-        kind: 'top_up',
-        status: 'pending',
-        userId,
-        amount: input.amount,
-        currency: CURRENCY,
-        method: 'card',
-        channel: channel.name,
-        cardId: card.id,
-        expiresAt: new Date(now.getTime() + ttl * 1000),
-      },
-      now,
-      context.clock.businessDate(),
-    );
+    const order: NewOrder = {
+      id,
+      kind: 'top_up',
+      status: 'pending',
+      userId,
+      amount: input.amount,
+      currency: CURRENCY,
+      method: 'card',
+      channel: channel.name,
+      cardId: card.id,
+      description: options.description ?? null,
+      expiresAt: new Date(now.getTime() + ttl * 1000),
+    };
+    const businessDate = context.clock.businessDate();
+    await insertOrder(trx, order, now, businessDate);
+    if (options.withOrder) await options.withOrder(trx, orderFromNew(order, now, businessDate));
     await post(context, trx, [
       {
         id: `pay:${id}:hold`,
@@ -139,7 +151,14 @@ export async function topUp(
       },
     ]);
   });
-  await submitToChannel(context, id, 'charge', input.amount, card, 'netfin wallet top-up');
+  await submitToChannel(
+    context,
+    id,
+    'charge',
+    input.amount,
+    card,
+    options.description ?? 'netfin wallet top-up',
+  );
   return (await getOrder(context.db, id))!;
 }
 

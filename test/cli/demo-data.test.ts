@@ -130,6 +130,42 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the demo data', () => {
         await count(sql`
           select count(*)::int as n from payment_orders where kind = 'merchant_payment' and status = 'succeeded'`),
       ).toBeGreaterThanOrEqual(10);
+      // Crowdfunding: a project in every state, the settled ones decided by the day-close.
+      const projects = (
+        await sql<{ status: string; live: boolean; progress: number; held: number }>`
+          select p.status, (p.status = 'scheduled' and p.launch_at <= now() and p.deadline_at > now()) as live,
+            (p.pledged * 100 / p.target)::int as progress,
+            (select count(*)::int from crowdfunding_backings b where b.project_id = p.id and b.status = 'held') as held
+          from crowdfunding_projects p`.execute(database.db)
+      ).rows;
+      const inState = (status: string) => projects.filter((p) => p.status === status);
+      for (const status of ['draft', 'submitted', 'changes_requested', 'succeeded', 'failed'])
+        expect(inState(status).length, status).toBeGreaterThanOrEqual(1);
+      const live = projects.filter((p) => p.live);
+      expect(live.length).toBeGreaterThanOrEqual(3);
+      expect(live.some((p) => p.progress < 50)).toBe(true);
+      expect(live.some((p) => p.progress >= 50 && p.progress < 100)).toBe(true);
+      expect(live.some((p) => p.progress >= 100)).toBe(true);
+      expect(projects.some((p) => p.status === 'scheduled' && !p.live)).toBe(true);
+      // Settled: nothing still held; the failed one's backings all released, to the cent.
+      expect(inState('succeeded').every((p) => p.held === 0 && p.progress >= 100)).toBe(true);
+      expect(inState('failed').every((p) => p.held === 0 && p.progress < 100)).toBe(true);
+      expect(
+        await count(sql`select count(*)::int as n from crowdfunding_backings b join crowdfunding_projects p
+          on p.id = b.project_id where p.status = 'failed' and b.status not in ('released', 'cancelled')`),
+      ).toBe(0);
+      const milestones = (
+        await sql<{
+          status: string;
+        }>`select m.status from crowdfunding_milestones m join crowdfunding_projects p
+          on p.id = m.project_id where p.status = 'succeeded'`.execute(database.db)
+      ).rows.map((m) => m.status);
+      expect(milestones).toContain('paid');
+      expect(milestones).toContain('submitted');
+      expect(
+        await count(sql`select count(*)::int as n from crowdfunding_refunds where complaint_id is not null`),
+      ).toBeGreaterThanOrEqual(1);
+      expect(output()).toMatch(/demo: crowdfunding: .* written in \d+ ms/);
     } finally {
       await database.close();
     }

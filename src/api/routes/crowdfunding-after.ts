@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { Platform } from '../../app/platform.ts';
 import type { Complaint } from '../../crowdfunding/index.ts';
 import { userIdOf } from '../auth.ts';
+import { moneyResponseSchema, moneySchema } from '../schemas.ts';
 import { backingJson, backingSchema, idParams } from './crowdfunding-schemas.ts';
 import { context } from './identity.ts';
-import { errors } from './lending-schemas.ts';
+import { cny, errors, money } from './lending-schemas.ts';
 
 const TAGS = ['crowdfunding'];
 const entrySchema = z.object({ id: z.string(), body: z.string(), createdAt: z.string() });
@@ -28,10 +29,20 @@ const complaintSchema = z
     text: z.string(),
     status: z.enum(['open', 'resolved']),
     resolution: z.string().nullable(),
+    refund: z
+      .object({ id: z.string(), amount: moneyResponseSchema, createdAt: z.string() })
+      .nullable()
+      .describe("The refund from the project's escrow made in the resolution, if any."),
     createdAt: z.string(),
   })
   .meta({ id: 'CrowdfundingComplaint' });
-const complaintJson = (c: Complaint) => ({ ...c, createdAt: c.createdAt.toISOString() });
+const complaintJson = (c: Complaint) => ({
+  ...c,
+  refund: c.refund
+    ? { id: c.refund.id, amount: money(c.refund.amount), createdAt: c.refund.createdAt.toISOString() }
+    : null,
+  createdAt: c.createdAt.toISOString(),
+});
 const stamp = <T extends { createdAt: Date }>(e: T) => ({ ...e, createdAt: e.createdAt.toISOString() });
 
 /** After launch: updates, comments, shipping addresses, reward delivery, complaints. */
@@ -221,15 +232,28 @@ export function crowdfundingAfterRoutes(platform: Platform): FastifyPluginAsyncZ
         config: { auth: { permission: 'crowdfunding:review' } },
         schema: {
           tags: TAGS,
-          summary: 'Resolve a complaint (a refund, if any, is made separately from escrow); audited',
+          summary:
+            "Resolve a complaint, optionally refunding its backer from the project's escrow in the same action; audited",
+          description:
+            'With refund, the refund (up to what the backer paid less refunds, within what escrow holds) and the resolution commit together; a refund refused leaves the complaint open. The refund records the complaint.',
           params: idParams,
-          body: z.object({ resolution: z.string().min(1).max(5000) }).strict(),
+          body: z
+            .object({
+              resolution: z.string().min(1).max(5000),
+              refund: z.object({ amount: moneySchema() }).strict().optional(),
+            })
+            .strict(),
           response: { 200: complaintSchema, ...errors },
         },
       },
       async (request) =>
         complaintJson(
-          await crowdfunding.resolveComplaint(request.params.id, request.body.resolution, context(request)),
+          await crowdfunding.resolveComplaint(
+            request.params.id,
+            request.body.resolution,
+            context(request),
+            request.body.refund ? { amount: cny(request.body.refund.amount) } : undefined,
+          ),
         ),
     );
   };

@@ -1,7 +1,10 @@
 /** What the crowdfunding routes share: request and response schemas, and the JSON of its read models. */
 import { z } from 'zod';
 import {
+  BACKING_FAILURE_REASONS,
+  BACKING_STATUSES,
   type Backing,
+  type BackingFailureReason,
   CATEGORIES,
   CATEGORY_CODES,
   type Category,
@@ -127,7 +130,27 @@ export const backingSchema = z
     projectId: z.string(),
     tierId: z.string().nullable(),
     amount: moneyResponseSchema,
-    status: z.enum(['held', 'cancelled', 'collected', 'released']),
+    status: z
+      .enum(BACKING_STATUSES)
+      .describe(
+        'awaiting_payment (by card, until the channel answers), held, cancelled, collected, released, failed (see failureReason).',
+      ),
+    paymentOrderId: z
+      .string()
+      .nullable()
+      .describe('The card top-up that pays it; null when paid from the wallet.'),
+    failureReason: z
+      .object({
+        code: z.enum(
+          Object.keys(BACKING_FAILURE_REASONS) as [BackingFailureReason, ...BackingFailureReason[]],
+        ),
+        en: z.string(),
+        zh: z.string(),
+      })
+      .nullable()
+      .describe(
+        'Why a backing by card failed, in both languages; the money, if it came in, is in the wallet.',
+      ),
     refunded: moneyResponseSchema,
     settledOn: z.string().nullable(),
     hasAddress: z.boolean(),
@@ -146,6 +169,10 @@ export const backingJson = (b: Backing) => ({
   tierId: b.tierId,
   amount: money(b.amount),
   status: b.status,
+  paymentOrderId: b.paymentOrderId,
+  failureReason: b.failureReason
+    ? { code: b.failureReason, ...BACKING_FAILURE_REASONS[b.failureReason] }
+    : null,
   refunded: money(b.refunded),
   settledOn: b.settledOn,
   hasAddress: b.hasAddress,
@@ -282,6 +309,7 @@ export const refundSchema = z
     projectId: z.string(),
     amount: moneyResponseSchema,
     reason: z.string(),
+    complaintId: z.string().nullable().describe('The complaint whose resolution made it, if any.'),
     createdAt: z.string(),
   })
   .meta({ id: 'CrowdfundingRefund' });

@@ -254,6 +254,42 @@ export function crowdfundingRoutes(platform: Platform): FastifyPluginAsyncZod {
       },
     );
 
+    app.post(
+      '/crowdfunding/projects/:id/backings/card',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: TAGS,
+          summary:
+            'Back a live project by card through the payment channel: a top-up of the exact amount; the backing is held when the channel confirms it',
+          description:
+            "Answers 202 with the backing awaiting payment and its top-up order. When the channel's notification settles the order, the backing is held as if paid from the wallet; if the tier sold out or the project closed meanwhile it fails with that reason and the money stays in the wallet; if the payment fails, nothing is taken.",
+          params: idParams,
+          body: z
+            .object({ tierId: z.uuid().optional(), amount: moneySchema().optional(), cardId: z.uuid() })
+            .strict(),
+          response: {
+            202: z.object({
+              backing: backingSchema,
+              order: z.object({ id: z.string(), status: z.string() }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const { backing, order } = await crowdfunding.backByCard(userIdOf(request), request.params.id, {
+          tierId: b.tierId,
+          amount: b.amount ? cny(b.amount) : undefined,
+          cardId: b.cardId,
+        });
+        return reply
+          .code(202)
+          .send({ backing: backingJson(backing), order: { id: order.id, status: order.status } });
+      },
+    );
+
     app.get(
       '/crowdfunding/mine/backings',
       {
