@@ -11,6 +11,7 @@ import {
   CancelBacking,
   ComplainButton,
   DeliveryText,
+  failureText,
 } from './backing-parts.tsx';
 import { type Backing, formatMonth, type ProjectPage } from './types.ts';
 
@@ -38,10 +39,16 @@ function BackingCard({ backing, page }: { backing: Backing; page: ProjectPage | 
         </Descriptions.Item>
         <Descriptions.Item label={t('mine.backedOn')}>{formatDate(backing.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={t('mine.status')}>{t(`backingHint.${backing.status}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('mine.paidBy')}>
+          {backing.paymentOrderId ? t('mine.byCard') : t('mine.byWallet')}
+        </Descriptions.Item>
+        {backing.failureReason && (
+          <Descriptions.Item label={t('mine.why')}>{failureText(backing)}</Descriptions.Item>
+        )}
         {backing.settledOn && (
           <Descriptions.Item label={t('mine.settledOn')}>{formatDate(backing.settledOn)}</Descriptions.Item>
         )}
-        {tier && backing.status !== 'cancelled' && backing.status !== 'released' && (
+        {tier && active && (
           <Descriptions.Item label={t('mine.delivery')}>
             <DeliveryText backing={backing} />
             {` (${t('mine.expected', { month: formatMonth(tier.deliveryMonth) })})`}
@@ -71,6 +78,9 @@ export function MyBackings() {
   const backings = useQuery({
     queryKey: ['crowdfunding', 'backings', 'mine'],
     queryFn: () => api.get<{ items: Backing[] }>('/v1/crowdfunding/mine/backings'),
+    // A backing by card waits for the channel's answer: polled until it comes, as top-ups are.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((b) => b.status === 'awaiting_payment') ? 1500 : false,
   });
   const ids = [...new Set((backings.data?.items ?? []).map((b) => b.projectId))];
   const pages = useQueries({
