@@ -230,6 +230,11 @@ export class Crowdfunding {
     return after.openComplaint(this.context, backerId, backingId, text);
   }
 
+  /** The backer's own complaints, with their answers and refunds. */
+  complaintsOf(backerId: string) {
+    return after.complaintsOf(this.context, backerId);
+  }
+
   complaints(status?: 'open' | 'resolved') {
     return after.complaints(this.context, status);
   }

@@ -14,3 +14,6 @@ create table crowdfunding_images (
   created_at timestamptz not null,
   unique (project_id, sha256)
 );
+
+-- A backer reads their own complaints (GET /v1/crowdfunding/mine/complaints), newest first.
+create index crowdfunding_complaints_backer on crowdfunding_complaints (backer_id, created_at);

@@ -167,6 +167,7 @@ export function AddressButton({ backing }: { backing: Backing }) {
 /** A complaint about a backing, for staff to resolve. */
 export function ComplainButton({ backing }: { backing: Backing }) {
   const { t } = useTranslation('crowdfunding');
+  const client = useQueryClient();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [key, setKey] = useState(newKey);
@@ -178,6 +179,7 @@ export function ComplainButton({ backing }: { backing: Backing }) {
       setOpen(false);
       setKey(newKey());
       void message.success(t('complaint.sent'));
+      void client.invalidateQueries({ queryKey: ['crowdfunding', 'complaints', 'mine'] });
     },
   });
   return (
