@@ -27,6 +27,7 @@ import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
+import { crowdfundingImageRoutes } from './routes/crowdfunding-images.ts';
 import { crowdfundingStaffRoutes } from './routes/crowdfunding-staff.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identityRoutes } from './routes/identity.ts';
@@ -278,6 +279,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(crowdfundingRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingAfterRoutes(platform), { prefix: '/v1' });
+  await app.register(crowdfundingImageRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

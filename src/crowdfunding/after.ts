@@ -217,6 +217,15 @@ export async function complaints(context: CrowdfundingContext, status: 'open' | 
   return rows.rows.map(complaintOf);
 }
 
+/** A backer's own complaints, newest first, with each one's answer and refund. */
+export async function complaintsOf(context: CrowdfundingContext, backerId: string) {
+  const rows = await sql<ComplaintRow>`select ${COMPLAINT_COLUMNS} from ${COMPLAINT_FROM}
+    where c.backer_id = ${backerId}::uuid order by c.created_at desc, c.id desc limit 200`.execute(
+    context.db,
+  );
+  return rows.rows.map(complaintOf);
+}
+
 /**
  * Staff resolve an open complaint, and with `refund` refund its backer from the project's escrow in
  * the same transaction (the refund's row names the complaint; refundWithin's rules hold: a backing

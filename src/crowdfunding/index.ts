@@ -14,6 +14,14 @@ export {
 } from './backings.ts';
 export type { CrowdfundingContext } from './context.ts';
 export {
+  IMAGE_TYPES,
+  type ImageType,
+  imageUrl,
+  MAX_IMAGE_BYTES,
+  MAX_IMAGES_PER_PROJECT,
+  type ProjectImage,
+} from './images.ts';
+export {
   CATEGORIES,
   CATEGORY_CODES,
   type Category,

@@ -15,6 +15,7 @@ import {
 } from '../kernel/index.ts';
 import { createProjectAccounts } from './accounts.ts';
 import type { CrowdfundingContext } from './context.ts';
+import { foreignImages, imageIdOf } from './images.ts';
 import {
   CATEGORY_CODES,
   type Category,
@@ -25,7 +26,7 @@ import {
   type RefusalReason,
   type RiskSummary,
 } from './model.ts';
-import { isHttpsUrl, sanitiseStory } from './story.ts';
+import { sanitiseStory, storyImageIds } from './story.ts';
 
 export interface TierInput {
   readonly title: string;
@@ -57,11 +58,14 @@ const MAX_TIERS = 20;
 const MAX_MILESTONES = 10;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Checks a draft's fields; returns the story sanitised and the milestones' shares as exact decimals. */
+/**
+ * Checks a draft's fields; returns the story sanitised, the milestones' shares as exact decimals and
+ * the ids of the pictures the project shows (its cover and gallery, and those in its story).
+ */
 export function checkProject(
   context: CrowdfundingContext,
   input: ProjectInput,
-): { story: string; shares: Decimal[] } {
+): { story: string; shares: Decimal[]; imageIds: string[] } {
   const { settings } = context;
   if (input.title.trim().length === 0 || input.title.length > 120)
     throw invalid('title_invalid', 'a title is 1-120 characters');
@@ -76,8 +80,13 @@ export function checkProject(
       maxDurationDays: settings.maxDurationDays,
     });
   if (input.images.length > 20) throw invalid('too_many_images', 'at most 20 images');
-  for (const image of input.images)
-    if (!isHttpsUrl(image)) throw invalid('image_url_invalid', 'images are https URLs', { image });
+  const imageIds: string[] = [];
+  for (const image of input.images) {
+    const id = imageIdOf(image);
+    if (id === null)
+      throw invalid('image_url_invalid', "a project's pictures are uploaded to netfin", { image });
+    imageIds.push(id);
+  }
   if (input.tiers.length > MAX_TIERS) throw invalid('too_many_tiers', `at most ${MAX_TIERS} reward tiers`);
   for (const tier of input.tiers) {
     if (tier.title.trim().length === 0 || tier.title.length > 120)
@@ -117,7 +126,17 @@ export function checkProject(
         sum: sum.toFixed(),
       });
   }
-  return { story: sanitiseStory(input.story), shares };
+  const story = sanitiseStory(input.story);
+  return { story, shares, imageIds: [...imageIds, ...storyImageIds(story)] };
+}
+
+/** Every picture shown must be one uploaded to this very project. */
+async function checkImagesBelong(trx: Executor, projectId: string | null, imageIds: string[]): Promise<void> {
+  const foreign = projectId === null ? [...new Set(imageIds)] : await foreignImages(trx, projectId, imageIds);
+  if (foreign.length > 0)
+    throw invalid('image_not_found', 'a picture shown is not one uploaded to this project', {
+      images: foreign,
+    });
 }
 
 /**
@@ -170,7 +189,9 @@ export async function createProject(
   creatorId: string,
   input: ProjectInput,
 ): Promise<Project> {
-  const { story, shares } = checkProject(context, input);
+  const { story, shares, imageIds } = checkProject(context, input);
+  // A new project has no pictures yet: they are uploaded to its draft.
+  await checkImagesBelong(context.db, null, imageIds);
   const facts = await context.identity.kyc.identityFacts(creatorId);
   if (facts.kycLevel < 1)
     throw ruleViolation('kyc_required', 'verify your identity before you start a project');
@@ -199,7 +220,7 @@ export async function editProject(
   projectId: string,
   input: ProjectInput,
 ): Promise<Project> {
-  const { story, shares } = checkProject(context, input);
+  const { story, shares, imageIds } = checkProject(context, input);
   await inTransaction(context.db, async (trx) => {
     const row = await ownRow(trx, creatorId, projectId);
     if (!EDITABLE.has(row.status))
@@ -210,6 +231,7 @@ export async function editProject(
           status: row.status,
         },
       );
+    await checkImagesBelong(trx, projectId, imageIds);
     // Only what differs is written, and the project's updated_at moves only if something did: the
     // same version sent again (a retried PUT) changes nothing, ids of tiers and milestones included.
     const fields = await sql`update crowdfunding_projects set title = ${input.title}, story = ${story},

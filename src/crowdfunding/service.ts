@@ -14,6 +14,7 @@ import {
   completeCardBacking,
 } from './backings.ts';
 import type { CrowdfundingContext } from './context.ts';
+import { imagesOf, readImage, uploadImage } from './images.ts';
 import {
   type Category,
   loadProject,
@@ -70,6 +71,22 @@ export class Crowdfunding {
 
   editProject(creatorId: string, projectId: string, input: ProjectInput) {
     return editProject(this.context, creatorId, projectId, input);
+  }
+
+  /** A picture added to the creator's draft (PNG, JPEG or WebP by its bytes; images.ts). */
+  uploadImage(creatorId: string, projectId: string, input: { contentType: string; bytes: Uint8Array }) {
+    return uploadImage(this.context, creatorId, projectId, input);
+  }
+
+  /** The pictures uploaded to the creator's own project. */
+  async imagesOf(creatorId: string, projectId: string) {
+    await this.ownProject(creatorId, projectId);
+    return imagesOf(this.context.db, projectId);
+  }
+
+  /** A picture's bytes: public once its project is, before that for its creator and staff only. */
+  readImage(imageId: string, viewer: { userId: string | null; staff: boolean }) {
+    return readImage(this.context, imageId, viewer);
   }
 
   submitProject(creatorId: string, projectId: string) {
@@ -211,6 +228,11 @@ export class Crowdfunding {
 
   openComplaint(backerId: string, backingId: string, text: string) {
     return after.openComplaint(this.context, backerId, backingId, text);
+  }
+
+  /** The backer's own complaints, with their answers and refunds. */
+  complaintsOf(backerId: string) {
+    return after.complaintsOf(this.context, backerId);
   }
 
   complaints(status?: 'open' | 'resolved') {

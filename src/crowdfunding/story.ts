@@ -1,10 +1,12 @@
 import { invalid } from '../kernel/index.ts';
+import { imageIdOf } from './images.ts';
 
 /**
  * A project's story is rich text in a small safe subset of HTML, rebuilt from what was parsed: text
  * is escaped again, and only these tags and attributes survive. Anything else (a script, a style, an
  * event handler, a javascript: link, a comment) is refused rather than silently dropped, so that the
- * creator sees what the platform will not show.
+ * creator sees what the platform will not show. A link goes anywhere on https; a picture is one
+ * uploaded to netfin (images.ts), never hot-linked from another site.
  */
 const TAGS: Record<string, readonly string[]> = {
   p: [],
@@ -24,7 +26,6 @@ const TAGS: Record<string, readonly string[]> = {
   img: ['src', 'alt'],
 };
 const VOID_TAGS = new Set(['br', 'img']);
-const URL_ATTRIBUTES = new Set(['href', 'src']);
 const HTTPS_URL = /^https:\/\/[^\s"'<>`\\]+$/;
 const ENTITY = /^&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});/i;
 export const MAX_STORY_LENGTH = 20_000;
@@ -90,8 +91,13 @@ export function sanitiseStory(input: string): string {
       const value = m[2] ?? m[3] ?? '';
       if (!allowed.includes(attribute))
         refuse(`the ${attribute} attribute on <${name}>`, { tag: name, attribute });
-      if (URL_ATTRIBUTES.has(attribute) && !isHttpsUrl(value))
+      if (attribute === 'href' && !isHttpsUrl(value))
         refuse(`<${name} ${attribute}> must be an https URL`, { tag: name, attribute });
+      if (attribute === 'src' && imageIdOf(value) === null)
+        throw invalid('image_url_invalid', 'a picture in the story is one uploaded to netfin', {
+          tag: name,
+          attribute,
+        });
       attributes.push(` ${attribute}="${escapeAttribute(value)}"`);
     }
     if (name === 'img' && !attributes.some((a) => a.startsWith(' src='))) refuse('<img> without src');
@@ -106,4 +112,11 @@ export function sanitiseStory(input: string): string {
   // Tags left open are closed, innermost first, so that the story never spills into the page.
   while (open.length > 0) out.push(`</${open.pop()}>`);
   return out.join('');
+}
+
+const STORY_IMAGE = /<img src="\/v1\/crowdfunding\/images\/([0-9a-f-]{36})"/g;
+
+/** The ids of the pictures a sanitised story shows (its markup is the sanitiser's own). */
+export function storyImageIds(sanitised: string): string[] {
+  return [...sanitised.matchAll(STORY_IMAGE)].map((m) => m[1]!);
 }

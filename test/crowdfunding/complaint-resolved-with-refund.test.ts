@@ -120,4 +120,25 @@ describe('crowdfunding: a complaint resolved with a refund from escrow', () => {
     expect(resolved.json()).toMatchObject({ status: 'resolved', refund: null });
     expect(await t.platform.crowdfunding.escrowBalance(project.id)).toBe(minor('900.00'));
   });
+
+  it("shows backers their own complaints, with the answer and the refund, and nobody else's", async () => {
+    const mine = await get(t, crowd[0]!, '/v1/crowdfunding/mine/complaints');
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(
+      mine
+        .json()
+        .items.map((c: { text: string; status: string; resolution: string; refund: unknown }) => [
+          c.text,
+          c.status,
+          c.resolution,
+          c.refund === null ? null : (c.refund as { amount: { amount: string } }).amount.amount,
+        ]),
+    ).toEqual([
+      ['Where is my tracking number?', 'resolved', 'Tracking number sent', null],
+      ['The station arrived broken', 'resolved', 'Half back for the damage', '50.00'],
+    ]);
+    expect(mine.json().items.every((c: { backingId: string }) => c.backingId === backingId)).toBe(true);
+    expect((await get(t, crowd[1]!, '/v1/crowdfunding/mine/complaints')).json().items).toEqual([]);
+    expect((await get(t, null, '/v1/crowdfunding/mine/complaints')).statusCode).toBe(401);
+  });
 });

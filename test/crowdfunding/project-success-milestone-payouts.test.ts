@@ -60,7 +60,9 @@ describe('crowdfunding: a project from submission to success with milestone payo
       t,
       people.creator,
       '/v1/crowdfunding/projects',
-      projectBody({ story: '<img src="https://x.example/a.png" onerror="alert(1)">' }),
+      projectBody({
+        story: '<img src="/v1/crowdfunding/images/01999999-9999-7999-8999-999999999999" onerror="alert(1)">',
+      }),
     );
     expect([handler.statusCode, handler.json().error.code]).toEqual([400, 'story_markup_not_allowed']);
     const shares = await post(
@@ -98,9 +100,7 @@ describe('crowdfunding: a project from submission to success with milestone payo
     );
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
-    expect(created.json().story).toBe(
-      '<p>We build a <strong>tiny</strong> weather station.</p><img src="https://example.com/a.png" alt="it">',
-    );
+    expect(created.json().story).toBe('<p>We build a <strong>tiny</strong> weather station.</p>');
     // A draft is nobody else's business.
     expect((await get(t, null, `/v1/crowdfunding/projects/${id}`)).statusCode).toBe(404);
     expect((await post(t, people.creator, `/v1/crowdfunding/projects/${id}/submit`)).statusCode).toBe(200);

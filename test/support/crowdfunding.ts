@@ -25,9 +25,8 @@ export function get(t: TestApp, user: TestUser | null, url: string) {
 export function projectBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     title: 'A pocket weather station',
-    story:
-      '<p>We build a <strong>tiny</strong> weather station.</p><img src="https://example.com/a.png" alt="it">',
-    images: ['https://example.com/cover.png'],
+    story: '<p>We build a <strong>tiny</strong> weather station.</p>',
+    images: [],
     category: 'technology',
     target: cny('1000.00'),
     durationDays: 10,

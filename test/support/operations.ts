@@ -65,4 +65,6 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/crowdfunding/projects/{id}',
   'GET /v1/crowdfunding/projects/{id}/updates',
   'GET /v1/crowdfunding/projects/{id}/comments',
+  // A project's pictures: public once the project is, its creator's and staff's before that.
+  'GET /v1/crowdfunding/images/{id}',
 ]);

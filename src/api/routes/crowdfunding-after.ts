@@ -212,6 +212,20 @@ export function crowdfundingAfterRoutes(platform: Platform): FastifyPluginAsyncZ
           ),
     );
     app.get(
+      '/crowdfunding/mine/complaints',
+      {
+        config: { auth: 'signed_in' },
+        schema: {
+          tags: TAGS,
+          summary: 'My complaints about my backings, newest first, with their answers and refunds',
+          response: { 200: z.object({ items: z.array(complaintSchema) }), ...errors },
+        },
+      },
+      async (request) => ({
+        items: (await crowdfunding.complaintsOf(userIdOf(request))).map(complaintJson),
+      }),
+    );
+    app.get(
       '/crowdfunding/staff/complaints',
       {
         config: { auth: { permission: 'crowdfunding:review' } },

@@ -25,9 +25,12 @@ export const projectBodySchema = z
   .object({
     title: text(120),
     story: text(20_000).describe(
-      'Rich text: p, br, strong, em, b, i, u, h2, h3, ul, ol, li, blockquote, a[href https], img[src https, alt].',
+      'Rich text: p, br, strong, em, b, i, u, h2, h3, ul, ol, li, blockquote, a[href https], img[src, alt] (src a picture uploaded to this project: /v1/crowdfunding/images/{id}).',
     ),
-    images: z.array(text(2000)).max(20).describe('https URLs'),
+    images: z
+      .array(text(2000))
+      .max(20)
+      .describe('Pictures uploaded to this project (/v1/crowdfunding/images/{id}); the first is the cover.'),
     category: z.enum(CATEGORY_CODES as [Category, ...Category[]]),
     target: moneySchema(),
     durationDays: z

@@ -10,10 +10,11 @@ import {
   Radio,
   Result,
   Space,
+  Spin,
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, type Money, newKey } from '../../api.ts';
@@ -22,6 +23,9 @@ import { fieldErrors } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
 import type { Me } from '../../session.tsx';
+import { CardSelect } from '../wallet/CardSelect.tsx';
+import { activeCards, useCards } from '../wallet/types.ts';
+import { failureText } from './backing-parts.tsx';
 import { type Backing, cny, formatMonth, type PublicProject, type Tier } from './types.ts';
 
 const NO_REWARD = 'none';
@@ -54,8 +58,85 @@ export function TierFacts({ tier }: { tier: Tier }) {
 }
 
 /**
- * Back a live project: a reward tier or an amount without a reward, then the payment password to
- * confirm; the money is held in the wallet until the deadline.
+ * A backing by card, polled (as the wallet polls a top-up) until the channel's answer makes it held
+ * or failed.
+ */
+function CardBackingResult({
+  backingId,
+  project,
+  onAgain,
+}: {
+  backingId: string;
+  project: PublicProject;
+  onAgain: () => void;
+}) {
+  const { t } = useTranslation('crowdfunding');
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const backing = useQuery({
+    queryKey: ['crowdfunding', 'backing', backingId],
+    queryFn: async () =>
+      (await api.get<{ items: Backing[] }>('/v1/crowdfunding/mine/backings')).items.find(
+        (b) => b.id === backingId,
+      ) ?? null,
+    refetchInterval: (query) => (query.state.data?.status === 'awaiting_payment' ? 1500 : false),
+  });
+  const status = backing.data?.status;
+  const settled = status !== undefined && status !== 'awaiting_payment';
+  useEffect(() => {
+    if (settled)
+      for (const k of [['crowdfunding'], ['wallet']]) void client.invalidateQueries({ queryKey: k });
+  }, [settled, client]);
+  if (backing.isError) return <ErrorAlert error={backing.error} onRetry={() => void backing.refetch()} />;
+  const toBackings = (
+    <Button type="primary" key="mine" onClick={() => navigate('/crowdfunding/backings')}>
+      {t('back.toBackings')}
+    </Button>
+  );
+  const again = (
+    <Button key="again" onClick={onAgain}>
+      {t('back.again')}
+    </Button>
+  );
+  const data = backing.data;
+  if (!data || data.status === 'awaiting_payment')
+    return (
+      <Card>
+        <Result
+          icon={<Spin size="large" />}
+          title={t('back.waiting')}
+          subTitle={data ? t('back.waitingHint', { amount: formatMoney(data.amount) }) : null}
+          extra={[toBackings]}
+        />
+      </Card>
+    );
+  if (data.status === 'failed')
+    return (
+      <Card>
+        <Result
+          status="warning"
+          title={t('back.failed')}
+          subTitle={failureText(data)}
+          extra={[toBackings, again]}
+        />
+      </Card>
+    );
+  return (
+    <Card>
+      <Result
+        status="success"
+        title={t('back.cardDone', { amount: formatMoney(data.amount) })}
+        subTitle={t('back.doneHint', { date: formatDate(project.deadlineAt) })}
+        extra={[toBackings, again]}
+      />
+    </Card>
+  );
+}
+
+/**
+ * Back a live project: a reward tier or an amount without a reward, then pay from the wallet (the
+ * payment password confirms) or by a bound card (the card payment confirms); the money is held in
+ * the wallet until the deadline.
  */
 export function BackForm({
   project,
@@ -75,7 +156,11 @@ export function BackForm({
   const [step, setStep] = useState<'choose' | 'confirm'>('choose');
   const [amount, setAmount] = useState<string>('');
   const [done, setDone] = useState<Backing | null>(null);
-  const [form] = Form.useForm<{ paymentPassword: string }>();
+  const [byCard, setByCard] = useState<string | null>(null);
+  const [method, setMethod] = useState<'wallet' | 'card'>('wallet');
+  const [form] = Form.useForm<{ paymentPassword?: string; cardId?: string }>();
+  const cards = useCards();
+  const usable = activeCards(cards.data);
   const [chooser] = Form.useForm<{ amount?: string }>();
   const amountRules = useAmountRules();
   const wallet = useQuery({
@@ -103,6 +188,26 @@ export function BackForm({
     },
     onError: (error) => form.setFields(fieldErrors(error)),
   });
+  const backCard = useMutation({
+    mutationFn: (cardId: string) =>
+      api.post<{ backing: Backing; order: { id: string; status: string } }>(
+        `/v1/crowdfunding/projects/${project.id}/backings/card`,
+        tier ? { tierId: tier.id, cardId } : { amount: { amount, currency: 'CNY' }, cardId },
+        key,
+      ),
+    onSuccess: (created) => {
+      setByCard(created.backing.id);
+      setKey(newKey());
+      setStep('choose');
+      void client.invalidateQueries({ queryKey: ['crowdfunding'] });
+    },
+    onError: (error) => form.setFields(fieldErrors(error)),
+  });
+  const paying = back.isPending || backCard.isPending;
+  const failed = method === 'wallet' ? back : backCard;
+
+  if (byCard)
+    return <CardBackingResult backingId={byCard} project={project} onAgain={() => setByCard(null)} />;
 
   if (done)
     return (
@@ -182,7 +287,15 @@ export function BackForm({
           </Button>
         </Form>
       ) : (
-        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => back.mutate(v.paymentPassword)}>
+        <Form
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{ cardId: usable[0]?.id }}
+          onFinish={(v) =>
+            method === 'wallet' ? back.mutate(v.paymentPassword ?? '') : backCard.mutate(v.cardId ?? '')
+          }
+        >
           <Descriptions size="small" column={1} style={{ marginBottom: 12 }}>
             <Descriptions.Item label={t('back.reward')}>
               {tier ? tier.title : t('back.noReward')}
@@ -190,14 +303,45 @@ export function BackForm({
             <Descriptions.Item label={t('back.pay')}>
               <Amount value={price} strong />
             </Descriptions.Item>
-            <Descriptions.Item label={t('back.available')}>
-              <Amount value={wallet.data?.available} />
-            </Descriptions.Item>
+            {method === 'wallet' && (
+              <Descriptions.Item label={t('back.available')}>
+                <Amount value={wallet.data?.available} />
+              </Descriptions.Item>
+            )}
           </Descriptions>
-          <Typography.Paragraph type="secondary">
-            {t('back.holdHint', { date: formatDate(project.deadlineAt) })}
-          </Typography.Paragraph>
-          {!me.hasPaymentPassword && (
+          <fieldset style={{ border: 0, padding: 0, margin: '0 0 12px', minWidth: 0 }}>
+            <legend style={{ fontSize: 14, marginBottom: 8, border: 0 }}>{t('back.payWith')}</legend>
+            <Radio.Group value={method} onChange={(event) => setMethod(event.target.value)}>
+              <Radio value="wallet">{t('back.byWallet')}</Radio>
+              <Radio value="card" disabled={usable.length === 0}>
+                {t('back.byCard')}
+              </Radio>
+            </Radio.Group>
+            {usable.length === 0 && cards.isSuccess && (
+              <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
+                {t('back.noCards')} <Link to="/account?tab=cards">{t('back.bindCard')}</Link>
+              </Typography.Paragraph>
+            )}
+          </fieldset>
+          {method === 'card' ? (
+            <>
+              <Form.Item
+                name="cardId"
+                label={t('back.card')}
+                rules={[{ required: true, message: t('common:validation.required') }]}
+              >
+                <CardSelect cards={usable} />
+              </Form.Item>
+              <Typography.Paragraph type="secondary">
+                {t('back.cardHint', { amount: formatMoney(price), date: formatDate(project.deadlineAt) })}
+              </Typography.Paragraph>
+            </>
+          ) : (
+            <Typography.Paragraph type="secondary">
+              {t('back.holdHint', { date: formatDate(project.deadlineAt) })}
+            </Typography.Paragraph>
+          )}
+          {method === 'wallet' && !me.hasPaymentPassword && (
             <Alert
               type="warning"
               showIcon
@@ -206,26 +350,30 @@ export function BackForm({
               action={<Link to="/account?tab=security">{t('back.setPassword')}</Link>}
             />
           )}
-          <Form.Item
-            name="paymentPassword"
-            label={t('common:field.paymentPassword')}
-            rules={[
-              { required: true, message: t('common:validation.required') },
-              { pattern: /^\d{6}$/, message: t('back.passwordSix') },
-            ]}
-          >
-            <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
-          </Form.Item>
-          {back.isError && (
+          {method === 'wallet' && (
+            <Form.Item
+              name="paymentPassword"
+              label={t('common:field.paymentPassword')}
+              rules={[
+                { required: true, message: t('common:validation.required') },
+                { pattern: /^\d{6}$/, message: t('back.passwordSix') },
+              ]}
+            >
+              <Input.Password maxLength={6} inputMode="numeric" autoComplete="off" />
+            </Form.Item>
+          )}
+          {failed.isError && (
             <div style={{ marginBottom: 12 }}>
-              <ErrorAlert error={back.error} />
+              <ErrorAlert error={failed.error} />
             </div>
           )}
           <Space wrap>
-            <Button type="primary" htmlType="submit" loading={back.isPending}>
-              {t('back.confirm', { amount: formatMoney(price) })}
+            <Button type="primary" htmlType="submit" loading={paying}>
+              {method === 'wallet'
+                ? t('back.confirm', { amount: formatMoney(price) })
+                : t('back.confirmCard', { amount: formatMoney(price) })}
             </Button>
-            <Button onClick={() => setStep('choose')} disabled={back.isPending}>
+            <Button onClick={() => setStep('choose')} disabled={paying}>
               {t('back.change')}
             </Button>
           </Space>

@@ -24,8 +24,8 @@ import { api, newKey } from '../../api.ts';
 import { AmountInput, ErrorAlert, PageTitle, useAmountRules } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
 import { useMe } from '../../session.tsx';
+import { PictureList } from './Pictures.tsx';
 import { StoryEditor } from './StoryEditor.tsx';
-import { isHttpsUrl } from './story.tsx';
 import { categoryName, type Project, useCategories } from './types.ts';
 
 interface TierValues {
@@ -41,7 +41,7 @@ interface Values {
   category: string;
   target: string;
   durationDays: number;
-  images: { url: string }[];
+  images: string[];
   story: string;
   tiers: TierValues[];
   payoutKind: 'all' | 'milestones';
@@ -92,7 +92,7 @@ function initialValues(project: Project | undefined): Partial<Values> {
     category: project.category.code,
     target: project.target.amount,
     durationDays: project.durationDays,
-    images: project.images.map((url) => ({ url })),
+    images: project.images,
     story: project.story,
     tiers: project.tiers.map((tier) => ({
       title: tier.title,
@@ -117,7 +117,7 @@ function body(values: Values) {
   return {
     title: values.title.trim(),
     story: values.story ?? '',
-    images: (values.images ?? []).map((image) => image.url.trim()).filter(Boolean),
+    images: values.images ?? [],
     category: values.category,
     target: { amount: values.target, currency: 'CNY' },
     durationDays: values.durationDays,
@@ -227,43 +227,9 @@ export function ProjectEditor({ project, onSaved }: { project?: Project; onSaved
           {t('editor.images')}
         </Typography.Text>
         <Typography.Paragraph type="secondary">{t('editor.imagesHint')}</Typography.Paragraph>
-        <Form.List name="images">
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((field, index) => (
-                <Flex key={field.key} gap={8} align="flex-start">
-                  <Form.Item
-                    name={[field.name, 'url']}
-                    label={t('editor.imageN', { n: index + 1 })}
-                    style={{ flex: 1 }}
-                    normalize={(v: string) => v.trim()}
-                    rules={[
-                      required,
-                      {
-                        validator: async (_r, v: string | undefined) => {
-                          if (v && !isHttpsUrl(v)) throw new Error(t('editor.httpsOnly'));
-                        },
-                      },
-                    ]}
-                  >
-                    <Input inputMode="url" placeholder="https://" />
-                  </Form.Item>
-                  <Button
-                    icon={<DeleteOutlined />}
-                    aria-label={t('editor.removeImage', { n: index + 1 })}
-                    onClick={() => remove(field.name)}
-                    style={{ marginTop: 30 }}
-                  />
-                </Flex>
-              ))}
-              {fields.length < 20 && (
-                <Button icon={<PlusOutlined />} onClick={() => add({ url: '' })}>
-                  {t('editor.addImage')}
-                </Button>
-              )}
-            </>
-          )}
-        </Form.List>
+        <Form.Item name="images" noStyle>
+          <PictureList projectId={project?.id} />
+        </Form.Item>
       </Card>
 
       <Card
@@ -276,7 +242,7 @@ export function ProjectEditor({ project, onSaved }: { project?: Project; onSaved
       >
         <Typography.Paragraph type="secondary">{t('editor.storyHint')}</Typography.Paragraph>
         <Form.Item name="story" rules={[{ required: true, message: t('editor.storyRequired') }]}>
-          <StoryEditor aria-labelledby="cf-story-label" />
+          <StoryEditor aria-labelledby="cf-story-label" projectId={project?.id} />
         </Form.Item>
       </Card>
 

@@ -9,22 +9,27 @@ import {
 import { Button, Form, Input, Modal, Space, Tooltip, theme } from 'antd';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PictureButton } from './Pictures.tsx';
 import { cleanStory, isHttpsUrl } from './story.tsx';
 
 /**
- * A plain rich-text area for a project's story: bold, italic, headings, lists, quotes, links and
- * images by https address. What it holds is turned into the subset the API accepts on every change
- * (cleanStory), so that what the creator sees is what the platform will show.
+ * A plain rich-text area for a project's story: bold, italic, headings, lists, quotes, links by https
+ * address and pictures uploaded to the project (never hot-linked from elsewhere). What it holds is
+ * turned into the subset the API accepts on every change (cleanStory), so that what the creator sees
+ * is what the platform will show.
  */
 export function StoryEditor({
   id,
   value,
   onChange,
+  projectId,
   'aria-labelledby': labelledBy,
 }: {
   id?: string;
   value?: string;
   onChange?: (html: string) => void;
+  /** The draft that pictures are uploaded to; none before the project is first saved. */
+  projectId?: string;
   'aria-labelledby'?: string;
 }) {
   const { t } = useTranslation('crowdfunding');
@@ -61,7 +66,7 @@ export function StoryEditor({
       selection.removeAllRanges();
       selection.addRange(saved.current);
     }
-    if (asking === 'link') {
+    if (asking !== 'image') {
       if (selection && !selection.isCollapsed) document.execCommand('createLink', false, url);
       else {
         const a = document.createElement('a');
@@ -166,28 +171,39 @@ export function StoryEditor({
         cancelText={t('common:action.cancel')}
         onCancel={() => setAsking(null)}
         onOk={() => form.submit()}
+        // A picture is inserted as soon as it is uploaded.
+        okButtonProps={asking === 'image' ? { style: { display: 'none' } } : {}}
         destroyOnHidden
       >
         <Form form={form} layout="vertical" onFinish={insert} preserve={false}>
-          <Form.Item
-            name="url"
-            label={t('editor.url')}
-            rules={[
-              { required: true, message: t('common:validation.required') },
-              {
-                validator: async (_rule, v: string | undefined) => {
-                  if (v && !isHttpsUrl(v.trim())) throw new Error(t('editor.httpsOnly'));
+          {asking === 'link' && (
+            <Form.Item
+              name="url"
+              label={t('editor.url')}
+              rules={[
+                { required: true, message: t('common:validation.required') },
+                {
+                  validator: async (_rule, v: string | undefined) => {
+                    if (v && !isHttpsUrl(v.trim())) throw new Error(t('editor.httpsOnly'));
+                  },
                 },
-              },
-            ]}
-            normalize={(v: string) => v.trim()}
-          >
-            <Input inputMode="url" placeholder="https://" />
-          </Form.Item>
-          {asking === 'image' && (
-            <Form.Item name="alt" label={t('editor.alt')}>
-              <Input maxLength={200} />
+              ]}
+              normalize={(v: string) => v.trim()}
+            >
+              <Input inputMode="url" placeholder="https://" />
             </Form.Item>
+          )}
+          {asking === 'image' && (
+            <>
+              <Form.Item name="alt" label={t('editor.alt')}>
+                <Input maxLength={200} />
+              </Form.Item>
+              <PictureButton
+                projectId={projectId}
+                label={t('editor.choosePicture')}
+                onUploaded={(image) => insert({ url: image.url, alt: form.getFieldValue('alt') })}
+              />
+            </>
           )}
         </Form>
       </Modal>

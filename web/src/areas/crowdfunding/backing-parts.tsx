@@ -5,18 +5,20 @@ import { useTranslation } from 'react-i18next';
 import { api, newKey } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
 import { errorText, fieldErrors } from '../../errors.ts';
-import { formatDate } from '../../i18n/index.ts';
+import { currentLanguage, formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
 import type { Address, Backing, ProjectPage } from './types.ts';
 
 const STATUS_COLORS: Record<Backing['status'], string> = {
+  awaiting_payment: 'gold',
+  failed: 'red',
   held: 'blue',
   collected: 'green',
   cancelled: 'default',
   released: 'default',
 };
 
-/** Held, charged, refunded (in full or part), released or cancelled, in words. */
+/** Awaiting a card payment, held, charged, refunded (in full or part), released, cancelled or failed, in words. */
 export function BackingStatusTag({ backing }: { backing: Backing }) {
   const { t } = useTranslation('crowdfunding');
   const refunded = !/^0(\.0+)?$/.test(backing.refunded.amount);
@@ -29,6 +31,12 @@ export function BackingStatusTag({ backing }: { backing: Backing }) {
       </Tag>
     );
   return <Tag color={STATUS_COLORS[backing.status]}>{t(`backingStatus.${backing.status}`)}</Tag>;
+}
+
+/** Why a backing by card failed, in the page's language (the API gives both). */
+export function failureText(backing: Backing): string | null {
+  if (!backing.failureReason) return null;
+  return currentLanguage() === 'zh' ? backing.failureReason.zh : backing.failureReason.en;
 }
 
 /** Where the reward is: waiting, shipped (carrier and tracking number), delivered. */
@@ -159,6 +167,7 @@ export function AddressButton({ backing }: { backing: Backing }) {
 /** A complaint about a backing, for staff to resolve. */
 export function ComplainButton({ backing }: { backing: Backing }) {
   const { t } = useTranslation('crowdfunding');
+  const client = useQueryClient();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [key, setKey] = useState(newKey);
@@ -170,6 +179,7 @@ export function ComplainButton({ backing }: { backing: Backing }) {
       setOpen(false);
       setKey(newKey());
       void message.success(t('complaint.sent'));
+      void client.invalidateQueries({ queryKey: ['crowdfunding', 'complaints', 'mine'] });
     },
   });
   return (

@@ -6,6 +6,7 @@
  * editor uses the same walk to turn what a contentEditable area produced into that subset.
  */
 import { createElement, type ReactNode } from 'react';
+import { isNetfinImage } from './images.ts';
 
 const ALLOWED = new Set([
   'p',
@@ -51,7 +52,7 @@ function toReact(node: Node, key: number): ReactNode {
   if (tag === 'br') return createElement('br', { key });
   if (tag === 'img') {
     const src = element.getAttribute('src') ?? '';
-    if (!isHttpsUrl(src)) return null;
+    if (!isNetfinImage(src)) return null;
     return createElement('img', {
       key,
       src,
@@ -99,7 +100,7 @@ function serialise(node: Node): string {
   if (tag === 'br') return '<br>';
   if (tag === 'img') {
     const src = element.getAttribute('src') ?? '';
-    if (!isHttpsUrl(src)) return '';
+    if (!isNetfinImage(src)) return '';
     return `<img src="${escapeAttribute(src)}" alt="${escapeAttribute(element.getAttribute('alt') ?? '')}">`;
   }
   if (tag === 'a') {
@@ -114,8 +115,8 @@ function serialise(node: Node): string {
 
 /**
  * What a contentEditable area holds, as the allowed subset: editing's divs become paragraphs, spans
- * and styles go, links and images stay only with https addresses, and loose text at the top level is
- * wrapped in a paragraph.
+ * and styles go, links stay only with https addresses, and loose text at the top level is
+ * wrapped in a paragraph. A picture stays only if it is one uploaded to netfin.
  */
 export function cleanStory(html: string): string {
   const body = parse(html);

@@ -94,7 +94,8 @@ export interface Project extends Omit<PublicProject, 'milestones'> {
   updatedAt: string;
 }
 
-export type BackingStatus = 'held' | 'cancelled' | 'collected' | 'released';
+export type BackingStatus = 'awaiting_payment' | 'held' | 'cancelled' | 'collected' | 'released' | 'failed';
+export type BackingFailureCode = 'tier_sold_out' | 'project_closed' | 'payment_failed';
 export type Delivery = 'pending' | 'shipped' | 'delivered';
 
 export interface Backing {
@@ -103,6 +104,10 @@ export interface Backing {
   tierId: string | null;
   amount: Money;
   status: BackingStatus;
+  /** The card top-up that pays it; null when paid from the wallet. */
+  paymentOrderId: string | null;
+  /** Why a backing by card failed, in both languages. */
+  failureReason: { code: BackingFailureCode; en: string; zh: string } | null;
   refunded: Money;
   settledOn: string | null;
   hasAddress: boolean;
@@ -147,6 +152,8 @@ export interface Complaint {
   text: string;
   status: 'open' | 'resolved';
   resolution: string | null;
+  /** The refund from escrow made in the resolution, if any. */
+  refund: { id: string; amount: Money; createdAt: string } | null;
   createdAt: string;
 }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Select, Tabs, Tag, Typography } from 'antd';
+import { Card, Flex, Select, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { formatDate } from '../../i18n/index.ts';
 import { PhaseTag } from '../crowdfunding/MyProjects.tsx';
 import { type Complaint, categoryName, type Project } from '../crowdfunding/types.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
+import { ComplaintRefund } from './ComplaintRefund.tsx';
 import { OutcomeTag } from './RiskAdvice.tsx';
 
 const STATUSES = [
@@ -116,7 +117,16 @@ function Complaints() {
         <Tag color={c.status === 'open' ? 'orange' : 'green'}>{t(`complaintStatus.${c.status}`)}</Tag>
       ),
     },
-    { title: t('resolution'), key: 'resolution', render: (_v, c) => c.resolution ?? '—' },
+    {
+      title: t('resolution'),
+      key: 'resolution',
+      render: (_v, c) => (
+        <Flex vertical gap={2}>
+          <span>{c.resolution ?? '—'}</span>
+          <ComplaintRefund complaint={c} />
+        </Flex>
+      ),
+    },
     {
       title: t('actions'),
       key: 'open',

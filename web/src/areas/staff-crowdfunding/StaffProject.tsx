@@ -47,6 +47,7 @@ import {
   toMinor,
 } from '../crowdfunding/types.ts';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
+import { ComplaintRefund } from './ComplaintRefund.tsx';
 import { RiskAdvice } from './RiskAdvice.tsx';
 
 const REFUSALS = [
@@ -366,6 +367,7 @@ function Backings({ project, detail }: { project: Project; detail: Detail }) {
 
 function ProjectComplaints({ project }: { project: Project }) {
   const { t } = useTranslation('staffCrowdfunding');
+  const optionalAmount = useAmountRules('CNY', { required: false });
   const complaints = useQuery({
     queryKey: ['crowdfunding', 'staff', 'complaints', 'all'],
     queryFn: () => api.get<{ items: Complaint[] }>('/v1/crowdfunding/staff/complaints'),
@@ -379,14 +381,17 @@ function ProjectComplaints({ project }: { project: Project }) {
         keyOf={(c) => c.id}
         actions={(c) =>
           c.status === 'open' ? (
-            <Action<{ resolution: string }>
+            <Action<{ resolution: string; refund?: string }>
               button={t('resolve.button')}
               title={t('resolve.title')}
               ok={t('resolve.ok')}
               submit={(v, key) =>
                 api.post(
                   `/v1/crowdfunding/staff/complaints/${c.id}/resolve`,
-                  { resolution: v.resolution.trim() },
+                  {
+                    resolution: v.resolution.trim(),
+                    ...(v.refund ? { refund: { amount: { amount: v.refund, currency: 'CNY' } } } : {}),
+                  },
                   key,
                 )
               }
@@ -398,6 +403,14 @@ function ProjectComplaints({ project }: { project: Project }) {
                 rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
               >
                 <Input.TextArea rows={3} maxLength={5000} />
+              </Form.Item>
+              <Form.Item
+                name="refund"
+                label={t('resolve.refund')}
+                rules={optionalAmount}
+                extra={t('resolve.refundHint')}
+              >
+                <AmountInput />
               </Form.Item>
             </Action>
           ) : null
@@ -412,6 +425,7 @@ function ProjectComplaints({ project }: { project: Project }) {
             {c.resolution && (
               <Typography.Text type="secondary">{t('resolvedWith', { text: c.resolution })}</Typography.Text>
             )}
+            <ComplaintRefund complaint={c} />
           </Flex>
         )}
       />
