@@ -179,6 +179,7 @@ describe('the day-close over a small portfolio', () => {
       'wealth.fund-confirm',
       'wealth.fund-settle',
       'wealth.fixed',
+      'crowdfunding.settle',
       'collections.cases',
       'collections.credit-cases',
       'collections.promises',
