@@ -17,6 +17,7 @@ import { installIdempotency } from './idempotency.ts';
 import { type RequestLogStyle, requestLogController } from './request-log.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { amlRoutes } from './routes/aml.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { complianceRoutes } from './routes/compliance.ts';
@@ -269,6 +270,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
+  await app.register(analyticsRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
   await app.register(wealthCalendarRoutes(platform), { prefix: '/v1' });
   await app.register(wealthProductRoutes(platform), { prefix: '/v1' });

@@ -1,3 +1,4 @@
+import { Analytics, platformAreas } from '../analytics/index.ts';
 import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
@@ -33,6 +34,7 @@ export interface Platform {
   readonly compliance: Compliance;
   readonly wealth: Wealth;
   readonly crowdfunding: Crowdfunding;
+  readonly analytics: Analytics;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -127,6 +129,12 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     risk,
     settings: config.crowdfunding,
   });
+  const analytics = new Analytics({
+    db: database.db,
+    readDb: database.db,
+    clock,
+    areas: platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -138,6 +146,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...wealth.daySteps(),
     ...crowdfunding.daySteps(),
     ...compliance.daySteps(),
+    ...analytics.daySteps(),
   ])
     batch.register(step);
   if (options.migrate !== false) {
@@ -170,6 +179,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     compliance,
     wealth,
     crowdfunding,
+    analytics,
     batch,
     close: () => database.close(),
   };

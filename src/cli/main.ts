@@ -4,6 +4,7 @@ import { openPlatform } from '../app/platform.ts';
 import { DayCloseError } from '../batch/index.ts';
 import { DataDirInUseError, MigrationError } from '../db/index.ts';
 import { DomainError } from '../kernel/index.ts';
+import { analyticsCommand } from './analytics-commands.ts';
 import { auditCommand } from './audit-commands.ts';
 import { batchCommands } from './batch-commands.ts';
 import { ledgerCommand } from './ledger-commands.ts';
@@ -78,6 +79,7 @@ program.addCommand(loanCommand());
 program.addCommand(lendingCommand(globals));
 for (const command of batchCommands(globals)) program.addCommand(command);
 program.addCommand(auditCommand(globals));
+program.addCommand(analyticsCommand(globals));
 program.addCommand((await import('./contract-commands.ts')).contractsCommand(globals));
 
 try {

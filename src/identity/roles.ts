@@ -94,6 +94,10 @@ export const PERMISSIONS = {
    * milestones on the creator's evidence, refund backers from escrow, resolve complaints.
    */
   'crowdfunding:review': ['risk_officer', 'operations', 'admin'],
+  /** Operations analytics (issue 19): the dashboards' series of users, marketplace, risk and liquidity, and their CSV. */
+  'analytics:read': ['operations', 'finance', 'risk_officer', 'compliance', 'collection_supervisor', 'admin'],
+  /** Backfill analytics over past dates. */
+  'analytics:operate': ['operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

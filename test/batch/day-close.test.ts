@@ -193,6 +193,7 @@ describe('the day-close over a small portfolio', () => {
       'ledger.chain-seal',
       'compliance.audit-chain-head',
       'compliance.retention',
+      'analytics.daily',
     ]);
     for (const step of run.steps) expect(step.status).toBe('done');
     const servicing = run.steps.find((s: { step: string }) => s.step === 'lending.servicing');
