@@ -9,45 +9,26 @@ import {
   Flex,
   Form,
   Input,
-  Modal,
   Progress,
   Radio,
   Tabs,
-  Tag,
   Typography,
 } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
-import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, newKey } from '../../api.ts';
-import {
-  Amount,
-  AmountInput,
-  ErrorAlert,
-  PageTitle,
-  QueryView,
-  useAmountRules,
-} from '../../components/ui.tsx';
-import { errorText, fieldErrors } from '../../errors.ts';
+import { api } from '../../api.ts';
+import { Amount, ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
+import { errorText } from '../../errors.ts';
 import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
-import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
-import { BackingStatusTag, DeliveryText } from './backing-parts.tsx';
-import { EntryList } from './EntryList.tsx';
+import { BackersTable } from './BackersTable.tsx';
+import { ActionModal, CardHeading, PostForm, RefundAction, useRequired } from './forms.tsx';
+import { MilestoneList } from './MilestoneList.tsx';
 import { PhaseTag } from './MyProjects.tsx';
 import { ProjectEditor } from './ProjectEditor.tsx';
-import {
-  type Backing,
-  barPercent,
-  formatShare,
-  fromMinor,
-  type Project,
-  type ShippingRow,
-  toMinor,
-  useUpdates,
-} from './types.ts';
+import { ProjectUpdates } from './ProjectUpdates.tsx';
+import { type Backing, barPercent, type Project, type ShippingRow } from './types.ts';
 
 const invalidate = (client: ReturnType<typeof useQueryClient>) =>
   void client.invalidateQueries({ queryKey: ['crowdfunding'] });
@@ -137,30 +118,24 @@ function Schedule({ project }: { project: Project }) {
   const client = useQueryClient();
   const [form] = Form.useForm<{ when: 'now' | 'later'; at?: Dayjs }>();
   const when = Form.useWatch('when', form);
-  const [key, setKey] = useState(newKey);
-  const schedule = useMutation({
-    mutationFn: (launchAt: string) =>
-      api.post<Project>(`/v1/crowdfunding/projects/${project.id}/schedule`, { launchAt }, key),
-    onSuccess: () => {
-      setKey(newKey());
-      invalidate(client);
-    },
-  });
   return (
-    <Card
-      title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('manage.launchTitle')}</h2>}
-      style={{ marginBottom: 16 }}
-    >
+    <Card title={<CardHeading>{t('manage.launchTitle')}</CardHeading>} style={{ marginBottom: 16 }}>
       <Typography.Paragraph type="secondary">
         {t('manage.launchHint', { count: project.durationDays })}
       </Typography.Paragraph>
-      <Form
+      <PostForm<{ when: 'now' | 'later'; at?: Dayjs }>
         form={form}
-        layout="vertical"
+        primary
+        button={t('manage.launch')}
         initialValues={{ when: 'now' }}
-        onFinish={(v) =>
-          schedule.mutate(v.when === 'now' || !v.at ? new Date().toISOString() : v.at.toISOString())
+        submit={(v, key) =>
+          api.post<Project>(
+            `/v1/crowdfunding/projects/${project.id}/schedule`,
+            { launchAt: v.when === 'now' || !v.at ? new Date().toISOString() : v.at.toISOString() },
+            key,
+          )
         }
+        onDone={() => invalidate(client)}
       >
         <Form.Item name="when" label={t('manage.launchWhen')}>
           <Radio.Group
@@ -179,82 +154,17 @@ function Schedule({ project }: { project: Project }) {
             <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
           </Form.Item>
         )}
-        {schedule.isError && (
-          <div style={{ marginBottom: 12 }}>
-            <ErrorAlert error={schedule.error} />
-          </div>
-        )}
-        <Button type="primary" htmlType="submit" loading={schedule.isPending}>
-          {t('manage.launch')}
-        </Button>
-      </Form>
+      </PostForm>
     </Card>
-  );
-}
-
-/** A modal form, opened by its button, posting to the API. */
-function ActionModal<V extends object>({
-  button,
-  title,
-  ok,
-  danger,
-  children,
-  submit,
-}: {
-  button: string;
-  title: string;
-  ok: string;
-  danger?: boolean;
-  children: ReactNode;
-  submit: (values: V, key: string) => Promise<unknown>;
-}) {
-  const { t } = useTranslation('crowdfunding');
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const [open, setOpen] = useState(false);
-  const [key, setKey] = useState(newKey);
-  const [form] = Form.useForm<V>();
-  const run = useMutation({
-    mutationFn: (values: V) => submit(values, key),
-    onSuccess: () => {
-      setOpen(false);
-      setKey(newKey());
-      void message.success(t('manage.saved'));
-      invalidate(client);
-    },
-    onError: (error) => form.setFields(fieldErrors(error)),
-  });
-  return (
-    <>
-      <Button size="small" danger={danger} onClick={() => setOpen(true)}>
-        {button}
-      </Button>
-      <Modal
-        open={open}
-        title={title}
-        okText={ok}
-        okButtonProps={{ danger }}
-        cancelText={t('common:action.cancel')}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        confirmLoading={run.isPending}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" onFinish={(v) => run.mutate(v)} preserve={false}>
-          {children}
-          {run.isError && <ErrorAlert error={run.error} />}
-        </Form>
-      </Modal>
-    </>
   );
 }
 
 /** Backers (never named: numbered), their rewards and delivery, the addresses of rewards that ship; refunds. */
 function Backers({ project }: { project: Project }) {
   const { t } = useTranslation('crowdfunding');
-  const amountRules = useAmountRules();
   const client = useQueryClient();
   const { message } = App.useApp();
+  const required = useRequired();
   const rows = useQuery({
     queryKey: ['crowdfunding', 'shipping', project.id],
     queryFn: () => api.get<{ items: ShippingRow[] }>(`/v1/crowdfunding/mine/projects/${project.id}/shipping`),
@@ -268,200 +178,52 @@ function Backers({ project }: { project: Project }) {
     },
     onError: (error) => void message.error(errorText(error)),
   });
-  const required = { required: true, whitespace: true, message: t('common:validation.required') };
-  const items = rows.data?.items ?? [];
-  const number = new Map(
-    [...items]
-      .sort((a, b) => a.backing.createdAt.localeCompare(b.backing.createdAt))
-      .map((row, i) => [row.backing.id, i + 1]),
-  );
-  const columns: ColumnsType<ShippingRow> = [
-    {
-      title: t('manage.backer'),
-      key: 'backer',
-      render: (_v, r) => t('manage.backerN', { n: number.get(r.backing.id) }),
-    },
-    { title: t('mine.backedOn'), key: 'date', render: (_v, r) => formatDate(r.backing.createdAt) },
-    {
-      title: t('mine.reward'),
-      key: 'reward',
-      render: (_v, r) => project.tiers.find((x) => x.id === r.backing.tierId)?.title ?? t('back.noReward'),
-    },
-    {
-      title: t('mine.amount'),
-      key: 'amount',
-      align: 'right',
-      render: (_v, r) => <Amount value={r.backing.amount} />,
-    },
-    { title: t('mine.status'), key: 'status', render: (_v, r) => <BackingStatusTag backing={r.backing} /> },
-    {
-      title: t('mine.delivery'),
-      key: 'delivery',
-      render: (_v, r) => (r.backing.tierId ? <DeliveryText backing={r.backing} /> : '—'),
-    },
-    {
-      title: t('mine.address'),
-      key: 'address',
-      render: (_v, r) =>
-        !r.shipping ? (
-          t('manage.noShipping')
-        ) : r.address ? (
-          <span
-            style={{ whiteSpace: 'pre-wrap' }}
-          >{`${r.address.name} ${r.address.phone}\n${r.address.address}`}</span>
-        ) : (
-          t('address.missing')
-        ),
-    },
-    {
-      title: t('mine.actions'),
-      key: 'actions',
-      render: (_v, r) => {
-        const b = r.backing;
-        if (b.status !== 'collected') return '—';
-        const left = toMinor(b.amount.amount) - toMinor(b.refunded.amount);
-        return (
-          <Flex wrap gap={6}>
-            {b.tierId && b.delivery === 'pending' && (
-              <ActionModal<{ carrier: string; tracking: string }>
-                button={t('manage.markShipped')}
-                title={t('manage.shipTitle')}
-                ok={t('common:action.save')}
-                submit={(v, key) =>
-                  api.post(`/v1/crowdfunding/backings/${b.id}/delivery`, { state: 'shipped', ...v }, key)
-                }
-              >
-                <Form.Item name="carrier" label={t('manage.carrier')} rules={[required]}>
-                  <Input maxLength={60} />
-                </Form.Item>
-                <Form.Item name="tracking" label={t('manage.tracking')} rules={[required]}>
-                  <Input maxLength={60} />
-                </Form.Item>
-              </ActionModal>
-            )}
-            {b.tierId && b.delivery !== 'delivered' && (
-              <Button size="small" loading={delivered.isPending} onClick={() => delivered.mutate(b)}>
-                {t('manage.markDelivered')}
-              </Button>
-            )}
-            {left > 0n && (
-              <ActionModal<{ amount: string; reason: string }>
-                button={t('refund.button')}
-                title={t('refund.title')}
-                ok={t('refund.ok')}
-                danger
-                submit={(v, key) =>
-                  api.post(
-                    `/v1/crowdfunding/backings/${b.id}/refund`,
-                    { amount: { amount: v.amount, currency: 'CNY' }, reason: v.reason.trim() },
-                    key,
-                  )
-                }
-              >
-                <Typography.Paragraph type="secondary">
-                  {t('refund.hint', { amount: formatMoney({ amount: fromMinor(left), currency: 'CNY' }) })}
-                </Typography.Paragraph>
-                <Form.Item
-                  name="amount"
-                  label={t('refund.amount')}
-                  rules={amountRules}
-                  initialValue={fromMinor(left)}
-                >
-                  <AmountInput />
-                </Form.Item>
-                <Form.Item name="reason" label={t('refund.reason')} rules={[required]}>
-                  <Input.TextArea rows={2} maxLength={500} />
-                </Form.Item>
-              </ActionModal>
-            )}
-          </Flex>
-        );
-      },
-    },
-  ];
+  const actions = ({ backing: b }: ShippingRow) =>
+    b.status !== 'collected' ? null : (
+      <Flex wrap gap={6}>
+        {b.tierId && b.delivery === 'pending' && (
+          <ActionModal<{ carrier: string; tracking: string }>
+            small
+            button={t('manage.markShipped')}
+            title={t('manage.shipTitle')}
+            ok={t('common:action.save')}
+            done={t('manage.saved')}
+            submit={(v, key) =>
+              api.post(`/v1/crowdfunding/backings/${b.id}/delivery`, { state: 'shipped', ...v }, key)
+            }
+          >
+            <Form.Item name="carrier" label={t('manage.carrier')} rules={[required]}>
+              <Input maxLength={60} />
+            </Form.Item>
+            <Form.Item name="tracking" label={t('manage.tracking')} rules={[required]}>
+              <Input maxLength={60} />
+            </Form.Item>
+          </ActionModal>
+        )}
+        {b.tierId && b.delivery !== 'delivered' && (
+          <Button size="small" loading={delivered.isPending} onClick={() => delivered.mutate(b)}>
+            {t('manage.markDelivered')}
+          </Button>
+        )}
+        <RefundAction
+          small
+          backing={b}
+          ns="crowdfunding"
+          done={t('manage.saved')}
+          url={`/v1/crowdfunding/backings/${b.id}/refund`}
+        />
+      </Flex>
+    );
   return rows.isError ? (
     <ErrorAlert error={rows.error} onRetry={() => void rows.refetch()} />
   ) : (
-    <ResponsiveTable<ShippingRow>
-      label={t('manage.backers')}
-      actionKeys={['actions']}
-      rowKey={(r) => r.backing.id}
-      size="small"
+    <BackersTable
+      project={project}
+      rows={rows.data?.items ?? []}
       loading={rows.isPending}
-      columns={columns}
-      dataSource={items}
-      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      addressTitle={t('mine.address')}
+      actions={actions}
     />
-  );
-}
-
-/** Post an update to every backer (each is told by message), and the updates so far. */
-function Updates({ project }: { project: Project }) {
-  const { t } = useTranslation('crowdfunding');
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ title: string; body: string }>();
-  const [key, setKey] = useState(newKey);
-  const updates = useUpdates(project.id);
-  const post = useMutation({
-    mutationFn: (v: { title: string; body: string }) =>
-      api.post<{ id: string; notified: number }>(
-        `/v1/crowdfunding/projects/${project.id}/updates`,
-        { title: v.title.trim(), body: v.body.trim() },
-        key,
-      ),
-    onSuccess: (result) => {
-      form.resetFields();
-      setKey(newKey());
-      void message.success(t('manage.updatePosted', { count: result.notified }));
-      invalidate(client);
-    },
-    onError: (error) => form.setFields(fieldErrors(error)),
-  });
-  const required = { required: true, whitespace: true, message: t('common:validation.required') };
-  return (
-    <>
-      <Form form={form} layout="vertical" onFinish={(v) => post.mutate(v)} name="cf-update">
-        <Form.Item name="title" label={t('manage.updateTitle')} rules={[required]}>
-          <Input maxLength={120} />
-        </Form.Item>
-        <Form.Item name="body" label={t('manage.updateBody')} rules={[required]}>
-          <Input.TextArea rows={4} maxLength={10_000} showCount />
-        </Form.Item>
-        {post.isError && (
-          <div style={{ marginBottom: 12 }}>
-            <ErrorAlert error={post.error} />
-          </div>
-        )}
-        <Button type="primary" htmlType="submit" loading={post.isPending}>
-          {t('manage.postUpdate')}
-        </Button>
-      </Form>
-      <QueryView query={updates}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-              {t('page.noUpdates')}
-            </Typography.Paragraph>
-          ) : (
-            <div style={{ marginTop: 16 }}>
-              <EntryList
-                items={data.items}
-                keyOf={(u) => u.id}
-                render={(u) => (
-                  <>
-                    <Typography.Text strong>{u.title}</Typography.Text>
-                    <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-                      {`${formatDate(u.createdAt)} · ${u.body.length > 140 ? `${u.body.slice(0, 140)}…` : u.body}`}
-                    </Typography.Paragraph>
-                  </>
-                )}
-              />
-            </div>
-          )
-        }
-      </QueryView>
-    </>
   );
 }
 
@@ -469,68 +231,44 @@ function Updates({ project }: { project: Project }) {
 function Milestones({ project }: { project: Project }) {
   const { t } = useTranslation('crowdfunding');
   const client = useQueryClient();
-  const [form] = Form.useForm<{ evidence: string }>();
-  const [key, setKey] = useState(newKey);
+  const required = useRequired();
   const next = project.milestones.find((m) => m.status !== 'paid');
-  const send = useMutation({
-    mutationFn: (evidence: string) =>
-      api.post<Project>(`/v1/crowdfunding/projects/${project.id}/milestones/submit`, { evidence }, key),
-    onSuccess: () => {
-      form.resetFields();
-      setKey(newKey());
-      invalidate(client);
-    },
-  });
   return (
     <>
-      <EntryList
-        items={project.milestones}
-        keyOf={(m) => m.id}
-        render={(m) => (
-          <Flex vertical gap={2}>
-            <span>
-              <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
-              <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
-                {t(`milestone.${m.status}`)}
-              </Tag>
-            </span>
-            {m.amount && (
-              <Typography.Text type="secondary">
-                {t('manage.milestonePaid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
-              </Typography.Text>
-            )}
-            {m.rejectionReason && m.status === 'pending' && (
-              <Typography.Text type="danger">
-                {t('manage.evidenceRejected', { reason: m.rejectionReason })}
-              </Typography.Text>
-            )}
-          </Flex>
-        )}
+      <MilestoneList
+        milestones={project.milestones}
+        extra={(m) =>
+          m.rejectionReason &&
+          m.status === 'pending' && (
+            <Typography.Text type="danger">
+              {t('manage.evidenceRejected', { reason: m.rejectionReason })}
+            </Typography.Text>
+          )
+        }
       />
       {project.phase === 'succeeded' && next?.status === 'pending' && (
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={(v) => send.mutate(v.evidence.trim())}
+        <PostForm<{ evidence: string }>
+          primary
+          button={t('manage.sendEvidence')}
           style={{ marginTop: 12 }}
+          submit={(v, key) =>
+            api.post<Project>(
+              `/v1/crowdfunding/projects/${project.id}/milestones/submit`,
+              { evidence: v.evidence.trim() },
+              key,
+            )
+          }
+          onDone={() => invalidate(client)}
         >
           <Form.Item
             name="evidence"
             label={t('manage.evidence', { title: next.title })}
-            rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
+            rules={[required]}
             extra={t('manage.evidenceHint')}
           >
             <Input.TextArea rows={4} maxLength={5000} showCount />
           </Form.Item>
-          {send.isError && (
-            <div style={{ marginBottom: 12 }}>
-              <ErrorAlert error={send.error} />
-            </div>
-          )}
-          <Button type="primary" htmlType="submit" loading={send.isPending}>
-            {t('manage.sendEvidence')}
-          </Button>
-        </Form>
+        </PostForm>
       )}
     </>
   );
@@ -589,7 +327,11 @@ export function ManageProject() {
                 <Card>
                   <Tabs
                     items={[
-                      { key: 'updates', label: t('page.updates'), children: <Updates project={project} /> },
+                      {
+                        key: 'updates',
+                        label: t('page.updates'),
+                        children: <ProjectUpdates project={project} />,
+                      },
                       { key: 'backers', label: t('manage.backers'), children: <Backers project={project} /> },
                       ...(project.payoutKind === 'milestones'
                         ? [

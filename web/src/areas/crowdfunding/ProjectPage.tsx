@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -16,13 +16,14 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
-import { api, newKey } from '../../api.ts';
-import { Amount, ErrorAlert, PageTitle, QueryView } from '../../components/ui.tsx';
+import { api } from '../../api.ts';
+import { Amount, PageTitle, QueryView } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { isCustomer, useMe } from '../../session.tsx';
 import { BackForm, TierFacts } from './BackForm.tsx';
 import { BackingStatusTag, CancelBacking } from './backing-parts.tsx';
-import { EntryList } from './EntryList.tsx';
+import { EntryList, QueryEntries } from './EntryList.tsx';
+import { CardHeading, PostForm, useRequired } from './forms.tsx';
 import { Cover, TimeLeft } from './ProjectCard.tsx';
 import { Story } from './story.tsx';
 import {
@@ -87,30 +88,23 @@ function Updates({ projectId }: { projectId: string }) {
   const { t } = useTranslation('crowdfunding');
   const updates = useUpdates(projectId);
   return (
-    <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.updates')}</h2>} id="updates">
-      <QueryView query={updates}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Typography.Text type="secondary">{t('page.noUpdates')}</Typography.Text>
-          ) : (
-            <EntryList
-              items={data.items}
-              keyOf={(update) => update.id}
-              render={(update) => (
-                <>
-                  <Typography.Title level={3} style={{ fontSize: 16, marginTop: 0 }}>
-                    {update.title}
-                  </Typography.Title>
-                  <Typography.Text type="secondary">{formatDate(update.createdAt)}</Typography.Text>
-                  <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}>
-                    {update.body}
-                  </Typography.Paragraph>
-                </>
-              )}
-            />
-          )
-        }
-      </QueryView>
+    <Card title={<CardHeading>{t('page.updates')}</CardHeading>} id="updates">
+      <QueryEntries
+        query={updates}
+        empty={t('page.noUpdates')}
+        keyOf={(update) => update.id}
+        render={(update) => (
+          <>
+            <Typography.Title level={3} style={{ fontSize: 16, marginTop: 0 }}>
+              {update.title}
+            </Typography.Title>
+            <Typography.Text type="secondary">{formatDate(update.createdAt)}</Typography.Text>
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}>
+              {update.body}
+            </Typography.Paragraph>
+          </>
+        )}
+      />
     </Card>
   );
 }
@@ -118,67 +112,41 @@ function Updates({ projectId }: { projectId: string }) {
 function Comments({ projectId, canComment }: { projectId: string; canComment: boolean }) {
   const { t } = useTranslation('crowdfunding');
   const client = useQueryClient();
-  const [form] = Form.useForm<{ body: string }>();
-  const [key, setKey] = useState(newKey);
+  const required = useRequired();
   const comments = useQuery({
     queryKey: ['crowdfunding', 'comments', projectId],
     queryFn: () => api.get<{ items: Entry[] }>(`/v1/crowdfunding/projects/${projectId}/comments`),
   });
-  const post = useMutation({
-    mutationFn: (body: string) =>
-      api.post<Entry>(`/v1/crowdfunding/projects/${projectId}/comments`, { body }, key),
-    onSuccess: () => {
-      form.resetFields();
-      setKey(newKey());
-      void client.invalidateQueries({ queryKey: ['crowdfunding', 'comments', projectId] });
-    },
-  });
   return (
-    <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.comments')}</h2>} id="comments">
+    <Card title={<CardHeading>{t('page.comments')}</CardHeading>} id="comments">
       {canComment && (
-        <Form form={form} layout="vertical" onFinish={(v) => post.mutate(v.body.trim())}>
-          <Form.Item
-            name="body"
-            label={t('page.yourComment')}
-            rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
-          >
+        <PostForm<{ body: string }>
+          button={t('page.postComment')}
+          submit={(v, key) =>
+            api.post<Entry>(`/v1/crowdfunding/projects/${projectId}/comments`, { body: v.body.trim() }, key)
+          }
+          onDone={() => void client.invalidateQueries({ queryKey: ['crowdfunding', 'comments', projectId] })}
+        >
+          <Form.Item name="body" label={t('page.yourComment')} rules={[required]}>
             <Input.TextArea rows={3} maxLength={2000} showCount />
           </Form.Item>
-          {post.isError && (
-            <div style={{ marginBottom: 12 }}>
-              <ErrorAlert error={post.error} />
-            </div>
-          )}
-          <Button htmlType="submit" loading={post.isPending}>
-            {t('page.postComment')}
-          </Button>
-        </Form>
+        </PostForm>
       )}
-      <QueryView query={comments}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-              {t('page.noComments')}
+      <QueryEntries
+        query={comments}
+        empty={t('page.noComments')}
+        marginTop={12}
+        keyOf={(comment) => comment.id}
+        render={(comment) => (
+          <>
+            <Typography.Text strong>{t('page.aBacker')}</Typography.Text>
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0' }}>
+              {comment.body}
             </Typography.Paragraph>
-          ) : (
-            <div style={{ marginTop: 12 }}>
-              <EntryList
-                items={data.items}
-                keyOf={(comment) => comment.id}
-                render={(comment) => (
-                  <>
-                    <Typography.Text strong>{t('page.aBacker')}</Typography.Text>
-                    <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0' }}>
-                      {comment.body}
-                    </Typography.Paragraph>
-                    <Typography.Text type="secondary">{formatDate(comment.createdAt)}</Typography.Text>
-                  </>
-                )}
-              />
-            </div>
-          )
-        }
-      </QueryView>
+            <Typography.Text type="secondary">{formatDate(comment.createdAt)}</Typography.Text>
+          </>
+        )}
+      />
     </Card>
   );
 }
@@ -187,7 +155,7 @@ function Tiers({ page, onChoose }: { page: Page; onChoose?: (tierId: string) => 
   const { t } = useTranslation('crowdfunding');
   const { project } = page;
   return (
-    <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.rewards')}</h2>}>
+    <Card title={<CardHeading>{t('page.rewards')}</CardHeading>}>
       {project.tiers.length === 0 ? (
         <Typography.Text type="secondary">{t('page.noRewards')}</Typography.Text>
       ) : (
@@ -229,7 +197,7 @@ function YourBackings({ page }: { page: Page }) {
   const { t } = useTranslation('crowdfunding');
   if (page.yourBackings.length === 0) return null;
   return (
-    <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.yourBackings')}</h2>}>
+    <Card title={<CardHeading>{t('page.yourBackings')}</CardHeading>}>
       <EntryList
         items={page.yourBackings}
         keyOf={(backing) => backing.id}
@@ -296,7 +264,7 @@ export function ProjectPage() {
                       )}
                     </Flex>
                   </Card>
-                  <Card title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('page.story')}</h2>}>
+                  <Card title={<CardHeading>{t('page.story')}</CardHeading>}>
                     <Story html={project.story} />
                     {project.images.length > 1 && (
                       <Flex wrap gap={8} style={{ marginTop: 12 }}>

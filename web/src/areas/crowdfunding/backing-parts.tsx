@@ -1,12 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { App, Button, Form, Input, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, newKey } from '../../api.ts';
-import { ErrorAlert } from '../../components/ui.tsx';
-import { errorText, fieldErrors } from '../../errors.ts';
+import { api } from '../../api.ts';
+import { errorText } from '../../errors.ts';
 import { currentLanguage, formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
+import { ActionModal, useRequired } from './forms.tsx';
 import type { Address, Backing, ProjectPage } from './types.ts';
 
 const STATUS_COLORS: Record<Backing['status'], string> = {
@@ -110,105 +109,55 @@ export function CancelBacking({ backing, page }: { backing: Backing; page: Proje
 /** The backer's shipping address for a reward that ships (kept encrypted by netfin). */
 export function AddressButton({ backing }: { backing: Backing }) {
   const { t } = useTranslation('crowdfunding');
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const [open, setOpen] = useState(false);
-  const [key, setKey] = useState(newKey);
-  const [form] = Form.useForm<Address>();
-  const save = useMutation({
-    mutationFn: (address: Address) =>
-      api.post<Backing>(`/v1/crowdfunding/backings/${backing.id}/address`, address, key),
-    onSuccess: () => {
-      setOpen(false);
-      setKey(newKey());
-      void message.success(t('address.saved'));
-      void client.invalidateQueries({ queryKey: ['crowdfunding', 'backings'] });
-    },
-    onError: (error) => form.setFields(fieldErrors(error)),
-  });
-  const required = { required: true, whitespace: true, message: t('common:validation.required') };
+  const required = useRequired();
   return (
-    <>
-      <Button size="small" onClick={() => setOpen(true)}>
-        {backing.hasAddress ? t('address.change') : t('address.give')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('address.title')}
-        okText={t('common:action.save')}
-        cancelText={t('common:action.cancel')}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        confirmLoading={save.isPending}
-        destroyOnHidden
+    <ActionModal<Address>
+      small
+      button={backing.hasAddress ? t('address.change') : t('address.give')}
+      title={t('address.title')}
+      ok={t('common:action.save')}
+      done={t('address.saved')}
+      submit={(address, key) =>
+        api.post<Backing>(`/v1/crowdfunding/backings/${backing.id}/address`, address, key)
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('address.hint')}</Typography.Paragraph>
+      <Form.Item name="name" label={t('address.name')} rules={[required]}>
+        <Input maxLength={60} autoComplete="name" />
+      </Form.Item>
+      <Form.Item
+        name="phone"
+        label={t('address.phone')}
+        rules={[required, { pattern: /^1\d{10}$/, message: t('common:validation.phone_malformed') }]}
       >
-        <Typography.Paragraph type="secondary">{t('address.hint')}</Typography.Paragraph>
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} preserve={false}>
-          <Form.Item name="name" label={t('address.name')} rules={[required]}>
-            <Input maxLength={60} autoComplete="name" />
-          </Form.Item>
-          <Form.Item
-            name="phone"
-            label={t('address.phone')}
-            rules={[required, { pattern: /^1\d{10}$/, message: t('common:validation.phone_malformed') }]}
-          >
-            <Input maxLength={11} inputMode="tel" autoComplete="tel" />
-          </Form.Item>
-          <Form.Item name="address" label={t('address.address')} rules={[required]}>
-            <Input.TextArea rows={3} maxLength={300} autoComplete="street-address" />
-          </Form.Item>
-          {save.isError && <ErrorAlert error={save.error} />}
-        </Form>
-      </Modal>
-    </>
+        <Input maxLength={11} inputMode="tel" autoComplete="tel" />
+      </Form.Item>
+      <Form.Item name="address" label={t('address.address')} rules={[required]}>
+        <Input.TextArea rows={3} maxLength={300} autoComplete="street-address" />
+      </Form.Item>
+    </ActionModal>
   );
 }
 
 /** A complaint about a backing, for staff to resolve. */
 export function ComplainButton({ backing }: { backing: Backing }) {
   const { t } = useTranslation('crowdfunding');
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const [open, setOpen] = useState(false);
-  const [key, setKey] = useState(newKey);
-  const [form] = Form.useForm<{ text: string }>();
-  const send = useMutation({
-    mutationFn: (text: string) =>
-      api.post(`/v1/crowdfunding/backings/${backing.id}/complaints`, { text }, key),
-    onSuccess: () => {
-      setOpen(false);
-      setKey(newKey());
-      void message.success(t('complaint.sent'));
-      void client.invalidateQueries({ queryKey: ['crowdfunding', 'complaints', 'mine'] });
-    },
-  });
+  const required = useRequired();
   return (
-    <>
-      <Button size="small" onClick={() => setOpen(true)}>
-        {t('complaint.open')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('complaint.title')}
-        okText={t('complaint.send')}
-        cancelText={t('common:action.cancel')}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        confirmLoading={send.isPending}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t('complaint.hint')}</Typography.Paragraph>
-        <Form form={form} layout="vertical" onFinish={(v) => send.mutate(v.text.trim())} preserve={false}>
-          <Form.Item
-            name="text"
-            label={t('complaint.text')}
-            rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
-          >
-            <Input.TextArea rows={4} maxLength={5000} showCount />
-          </Form.Item>
-          {send.isError && <ErrorAlert error={send.error} />}
-        </Form>
-      </Modal>
-    </>
+    <ActionModal<{ text: string }>
+      small
+      button={t('complaint.open')}
+      title={t('complaint.title')}
+      ok={t('complaint.send')}
+      done={t('complaint.sent')}
+      submit={(v, key) =>
+        api.post(`/v1/crowdfunding/backings/${backing.id}/complaints`, { text: v.text.trim() }, key)
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('complaint.hint')}</Typography.Paragraph>
+      <Form.Item name="text" label={t('complaint.text')} rules={[required]}>
+        <Input.TextArea rows={4} maxLength={5000} showCount />
+      </Form.Item>
+    </ActionModal>
   );
 }

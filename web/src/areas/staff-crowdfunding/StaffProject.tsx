@@ -1,52 +1,24 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Flex,
-  Form,
-  Input,
-  Modal,
-  Row,
-  Select,
-  Tag,
-  Typography,
-} from 'antd';
-import type { ColumnsType } from 'antd/es/table';
-import { type ReactNode, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Col, Descriptions, Flex, Form, Input, Row, Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, type Money, newKey } from '../../api.ts';
-import {
-  Amount,
-  AmountInput,
-  ErrorAlert,
-  PageTitle,
-  QueryView,
-  useAmountRules,
-} from '../../components/ui.tsx';
-import { fieldErrors } from '../../errors.ts';
+import { api, type Money } from '../../api.ts';
+import { Amount, AmountInput, PageTitle, QueryView, useAmountRules } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
-import { formatMoney } from '../../money.ts';
+import { BackersTable } from '../crowdfunding/BackersTable.tsx';
 import { TierFacts } from '../crowdfunding/BackForm.tsx';
-import { BackingStatusTag, DeliveryText } from '../crowdfunding/backing-parts.tsx';
 import { EntryList } from '../crowdfunding/EntryList.tsx';
+import { ActionModal, CardHeading, RefundAction, useRequired } from '../crowdfunding/forms.tsx';
+import { MilestoneList } from '../crowdfunding/MilestoneList.tsx';
 import { PhaseTag } from '../crowdfunding/MyProjects.tsx';
 import { Story } from '../crowdfunding/story.tsx';
 import {
   type Backing,
   type Complaint,
   categoryName,
-  formatShare,
-  fromMinor,
   type Project,
   type ShippingRow,
-  toMinor,
 } from '../crowdfunding/types.ts';
-import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { ComplaintRefund } from './ComplaintRefund.tsx';
 import { RiskAdvice } from './RiskAdvice.tsx';
 
@@ -65,77 +37,19 @@ interface Detail {
   escrow: Money;
 }
 
-const heading = (text: string) => <h2 style={{ fontSize: 18, margin: 0 }}>{text}</h2>;
-
-/** A form in a modal, opened by its button; posts, then refreshes crowdfunding's queries. */
-function Action<V extends object>({
-  button,
-  title,
-  ok,
-  danger,
-  primary,
-  children,
-  submit,
-}: {
-  button: string;
-  title: string;
-  ok: string;
-  danger?: boolean;
-  primary?: boolean;
-  children: ReactNode;
-  submit: (values: V, key: string) => Promise<unknown>;
-}) {
-  const { t } = useTranslation('staffCrowdfunding');
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const [open, setOpen] = useState(false);
-  const [key, setKey] = useState(newKey);
-  const [form] = Form.useForm<V>();
-  const run = useMutation({
-    mutationFn: (values: V) => submit(values, key),
-    onSuccess: () => {
-      setOpen(false);
-      setKey(newKey());
-      void message.success(t('done'));
-      void client.invalidateQueries({ queryKey: ['crowdfunding'] });
-    },
-    onError: (error) => form.setFields(fieldErrors(error)),
-  });
-  return (
-    <>
-      <Button type={primary ? 'primary' : 'default'} danger={danger} onClick={() => setOpen(true)}>
-        {button}
-      </Button>
-      <Modal
-        open={open}
-        title={title}
-        okText={ok}
-        okButtonProps={{ danger }}
-        cancelText={t('common:action.cancel')}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        confirmLoading={run.isPending}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" onFinish={(v) => run.mutate(v)} preserve={false}>
-          {children}
-          {run.isError && <ErrorAlert error={run.error} />}
-        </Form>
-      </Modal>
-    </>
-  );
-}
+const heading = (text: string) => <CardHeading>{text}</CardHeading>;
 
 function Review({ project }: { project: Project }) {
   const { t } = useTranslation('staffCrowdfunding');
-  const required = { required: true, whitespace: true, message: t('common:validation.required') };
+  const required = useRequired();
   const url = `/v1/crowdfunding/staff/projects/${project.id}/review`;
   return (
     <Card title={heading(t('review.title'))}>
       <Typography.Paragraph type="secondary">{t('review.hint')}</Typography.Paragraph>
       <Flex wrap gap={8}>
-        <Action<{ note?: string }>
+        <ActionModal<{ note?: string }>
           primary
+          done={t('done')}
           button={t('review.approve')}
           title={t('review.approveTitle')}
           ok={t('review.approve')}
@@ -146,8 +60,9 @@ function Review({ project }: { project: Project }) {
           <Form.Item name="note" label={t('review.note')}>
             <Input.TextArea rows={3} maxLength={2000} />
           </Form.Item>
-        </Action>
-        <Action<{ reason: string }>
+        </ActionModal>
+        <ActionModal<{ reason: string }>
+          done={t('done')}
           button={t('review.requestChanges')}
           title={t('review.requestChangesTitle')}
           ok={t('review.send')}
@@ -156,9 +71,10 @@ function Review({ project }: { project: Project }) {
           <Form.Item name="reason" label={t('review.whatToChange')} rules={[required]}>
             <Input.TextArea rows={4} maxLength={2000} />
           </Form.Item>
-        </Action>
-        <Action<{ code: string; reason: string }>
+        </ActionModal>
+        <ActionModal<{ code: string; reason: string }>
           danger
+          done={t('done')}
           button={t('review.refuse')}
           title={t('review.refuseTitle')}
           ok={t('review.refuse')}
@@ -178,7 +94,7 @@ function Review({ project }: { project: Project }) {
           <Form.Item name="reason" label={t('review.refusalText')} rules={[required]}>
             <Input.TextArea rows={4} maxLength={2000} />
           </Form.Item>
-        </Action>
+        </ActionModal>
       </Flex>
     </Card>
   );
@@ -186,26 +102,15 @@ function Review({ project }: { project: Project }) {
 
 function MilestoneReview({ project }: { project: Project }) {
   const { t } = useTranslation('staffCrowdfunding');
+  const required = useRequired();
   const waiting = project.milestones.find((m) => m.status === 'submitted');
   const url = `/v1/crowdfunding/staff/projects/${project.id}/milestones/review`;
   return (
     <Card title={heading(t('milestones.title'))}>
-      <EntryList
-        items={project.milestones}
-        keyOf={(m) => m.id}
-        render={(m) => (
-          <Flex vertical gap={2}>
-            <span>
-              <Typography.Text strong>{m.title}</Typography.Text> · {formatShare(m.share)}{' '}
-              <Tag color={m.status === 'paid' ? 'green' : m.status === 'submitted' ? 'blue' : 'default'}>
-                {t(`crowdfunding:milestone.${m.status}`)}
-              </Tag>
-            </span>
-            {m.amount && (
-              <Typography.Text type="secondary">
-                {t('milestones.paid', { amount: formatMoney(m.amount), date: formatDate(m.paidAt) })}
-              </Typography.Text>
-            )}
+      <MilestoneList
+        milestones={project.milestones}
+        extra={(m) => (
+          <>
             {m.evidence && m.status === 'submitted' && (
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
                 {t('milestones.evidence')}: {m.evidence}
@@ -216,74 +121,36 @@ function MilestoneReview({ project }: { project: Project }) {
                 {t('milestones.rejected', { reason: m.rejectionReason })}
               </Typography.Text>
             )}
-          </Flex>
+          </>
         )}
       />
       {waiting && (
         <Flex wrap gap={8} style={{ marginTop: 8 }}>
-          <Action<object>
+          <ActionModal<object>
             primary
+            done={t('done')}
             button={t('milestones.confirm')}
             title={t('milestones.confirmTitle', { title: waiting.title })}
             ok={t('milestones.confirm')}
             submit={(_v, key) => api.post(url, { decision: 'confirm' }, key)}
           >
             <Typography.Paragraph>{t('milestones.confirmText')}</Typography.Paragraph>
-          </Action>
-          <Action<{ reason: string }>
+          </ActionModal>
+          <ActionModal<{ reason: string }>
             danger
+            done={t('done')}
             button={t('milestones.reject')}
             title={t('milestones.rejectTitle', { title: waiting.title })}
             ok={t('milestones.reject')}
             submit={(v, key) => api.post(url, { decision: 'reject', reason: v.reason.trim() }, key)}
           >
-            <Form.Item
-              name="reason"
-              label={t('milestones.rejectReason')}
-              rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
-            >
+            <Form.Item name="reason" label={t('milestones.rejectReason')} rules={[required]}>
               <Input.TextArea rows={3} maxLength={2000} />
             </Form.Item>
-          </Action>
+          </ActionModal>
         </Flex>
       )}
     </Card>
-  );
-}
-
-function RefundAction({ backing }: { backing: Backing }) {
-  const { t } = useTranslation('staffCrowdfunding');
-  const amountRules = useAmountRules();
-  const left = toMinor(backing.amount.amount) - toMinor(backing.refunded.amount);
-  if (backing.status !== 'collected' || left <= 0n) return null;
-  return (
-    <Action<{ amount: string; reason: string }>
-      danger
-      button={t('refund.button')}
-      title={t('refund.title')}
-      ok={t('refund.ok')}
-      submit={(v, key) =>
-        api.post(
-          `/v1/crowdfunding/staff/backings/${backing.id}/refund`,
-          { amount: { amount: v.amount, currency: 'CNY' }, reason: v.reason.trim() },
-          key,
-        )
-      }
-    >
-      <Typography.Paragraph type="secondary">
-        {t('refund.hint', { amount: formatMoney({ amount: fromMinor(left), currency: 'CNY' }) })}
-      </Typography.Paragraph>
-      <Form.Item name="amount" label={t('refund.amount')} rules={amountRules} initialValue={fromMinor(left)}>
-        <AmountInput />
-      </Form.Item>
-      <Form.Item
-        name="reason"
-        label={t('refund.reason')}
-        rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
-      >
-        <Input.TextArea rows={2} maxLength={500} />
-      </Form.Item>
-    </Action>
   );
 }
 
@@ -297,69 +164,33 @@ function Backings({ project, detail }: { project: Project; detail: Detail }) {
       api.get<{ items: ShippingRow[] }>(`/v1/crowdfunding/staff/projects/${project.id}/shipping`),
   });
   const addressOf = new Map((shipping.data?.items ?? []).map((r) => [r.backing.id, r]));
-  const ordered = [...detail.backings].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const number = new Map(ordered.map((b, i) => [b.id, i + 1]));
-  const columns: ColumnsType<Backing> = [
-    {
-      title: t('backer'),
-      key: 'backer',
-      render: (_v, b) => (
-        <span>
-          {t('backerN', { n: number.get(b.id) })}
-          {b.id === highlighted ? (
+  const rows = detail.backings.map((backing) => ({
+    backing,
+    shipping: addressOf.get(backing.id)?.shipping ?? false,
+    address: addressOf.get(backing.id)?.address ?? null,
+  }));
+  return (
+    <Card title={heading(t('backings'))}>
+      <BackersTable
+        project={project}
+        rows={rows}
+        addressTitle={t('address')}
+        highlighted={highlighted}
+        mark={(r) =>
+          r.backing.id === highlighted ? (
             <Tag color="orange" style={{ marginInlineStart: 6 }}>
               {t('complained')}
             </Tag>
-          ) : null}
-        </span>
-      ),
-    },
-    { title: t('backedOn'), key: 'date', render: (_v, b) => formatDate(b.createdAt) },
-    {
-      title: t('reward'),
-      key: 'reward',
-      render: (_v, b) =>
-        project.tiers.find((x) => x.id === b.tierId)?.title ?? t('crowdfunding:back.noReward'),
-    },
-    { title: t('amount'), key: 'amount', align: 'right', render: (_v, b) => <Amount value={b.amount} /> },
-    { title: t('status'), key: 'status', render: (_v, b) => <BackingStatusTag backing={b} /> },
-    {
-      title: t('delivery'),
-      key: 'delivery',
-      render: (_v, b) => (b.tierId ? <DeliveryText backing={b} /> : '—'),
-    },
-    {
-      title: t('address'),
-      key: 'address',
-      render: (_v, b) => {
-        const row = addressOf.get(b.id);
-        if (!row?.shipping) return t('noShipping');
-        if (!row.address) return t('crowdfunding:address.missing');
-        return `${row.address.name} ${row.address.phone} ${row.address.address}`;
-      },
-    },
-    {
-      title: t('actions'),
-      key: 'actions',
-      render: (_v, b) =>
-        b.status === 'collected' && toMinor(b.refunded.amount) < toMinor(b.amount.amount) ? (
-          <RefundAction backing={b} />
-        ) : (
-          '—'
-        ),
-    },
-  ];
-  return (
-    <Card title={heading(t('backings'))}>
-      <ResponsiveTable<Backing>
-        label={t('backings')}
-        actionKeys={['actions']}
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={ordered}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        rowClassName={(b) => (b.id === highlighted ? 'ant-table-row-selected' : '')}
+          ) : null
+        }
+        actions={(r) => (
+          <RefundAction
+            backing={r.backing}
+            ns="staffCrowdfunding"
+            done={t('done')}
+            url={`/v1/crowdfunding/staff/backings/${r.backing.id}/refund`}
+          />
+        )}
       />
     </Card>
   );
@@ -367,6 +198,7 @@ function Backings({ project, detail }: { project: Project; detail: Detail }) {
 
 function ProjectComplaints({ project }: { project: Project }) {
   const { t } = useTranslation('staffCrowdfunding');
+  const required = useRequired();
   const optionalAmount = useAmountRules('CNY', { required: false });
   const complaints = useQuery({
     queryKey: ['crowdfunding', 'staff', 'complaints', 'all'],
@@ -381,7 +213,8 @@ function ProjectComplaints({ project }: { project: Project }) {
         keyOf={(c) => c.id}
         actions={(c) =>
           c.status === 'open' ? (
-            <Action<{ resolution: string; refund?: string }>
+            <ActionModal<{ resolution: string; refund?: string }>
+              done={t('done')}
               button={t('resolve.button')}
               title={t('resolve.title')}
               ok={t('resolve.ok')}
@@ -397,11 +230,7 @@ function ProjectComplaints({ project }: { project: Project }) {
               }
             >
               <Typography.Paragraph type="secondary">{t('resolve.hint')}</Typography.Paragraph>
-              <Form.Item
-                name="resolution"
-                label={t('resolution')}
-                rules={[{ required: true, whitespace: true, message: t('common:validation.required') }]}
-              >
+              <Form.Item name="resolution" label={t('resolution')} rules={[required]}>
                 <Input.TextArea rows={3} maxLength={5000} />
               </Form.Item>
               <Form.Item
@@ -412,7 +241,7 @@ function ProjectComplaints({ project }: { project: Project }) {
               >
                 <AmountInput />
               </Form.Item>
-            </Action>
+            </ActionModal>
           ) : null
         }
         render={(c) => (
