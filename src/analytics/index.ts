@@ -14,6 +14,7 @@ export {
   type MetricUnit,
   type Rollup,
 } from './metrics.ts';
+export type { ReadSource } from './read-source.ts';
 export {
   GRANULARITIES,
   type Granularity,

@@ -5,6 +5,7 @@ import { type BackfillOptions, type BackfillReport, backfill } from './backfill.
 import type { AnalyticsContext } from './context.ts';
 import { analyticsDayStep } from './day-step.ts';
 import type { MetricDefinition } from './metrics.ts';
+import { type ReadSource, readSource } from './read-source.ts';
 import { readSeries, type Series, type SeriesQuery } from './series.ts';
 import { latestComputedDate } from './store.ts';
 
@@ -55,6 +56,11 @@ export class Analytics {
       this.context.readDb,
       this.areas.map((a) => a.name),
     );
+  }
+
+  /** Where the pages read from (primary or replica) and the replica's lag. */
+  source(): Promise<ReadSource> {
+    return readSource(this.context);
   }
 
   /** Series of metrics over a range, from the read database. Unknown metrics and dimensions are 400s. */

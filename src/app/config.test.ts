@@ -53,3 +53,22 @@ describe('the log sender', () => {
     expect(lines.join('\n')).not.toContain('13812345678');
   });
 });
+
+describe('the read database', () => {
+  it('is the primary unless NETFIN_READ_DATABASE_URL names one, which needs DATABASE_URL', () => {
+    expect(loadConfig({}).readDatabaseUrl).toBeUndefined();
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db/netfin',
+      NETFIN_READ_DATABASE_URL: 'postgres://replica/netfin',
+      NETFIN_READ_DB_POOL_SIZE: '4',
+    });
+    expect(config.readDatabaseUrl).toBe('postgres://replica/netfin');
+    expect(config.readPoolSize).toBe(4);
+    expect(() => loadConfig({ NETFIN_READ_DATABASE_URL: 'postgres://replica/netfin' })).toThrow(
+      /needs DATABASE_URL/,
+    );
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://db/netfin', NETFIN_READ_DATABASE_URL: 'mysql://replica' }),
+    ).toThrow(ConfigError);
+  });
+});

@@ -18,6 +18,13 @@ export interface Config {
   readonly dataDir: string;
   readonly memory: boolean;
   readonly poolSize: number;
+  /**
+   * NETFIN_READ_DATABASE_URL: a read-only PostgreSQL (a streaming replica of DATABASE_URL's server) where
+   * reports read (analytics, disclosure, the day-close's figures); unset, they read from DATABASE_URL.
+   */
+  readonly readDatabaseUrl: string | undefined;
+  /** NETFIN_READ_DB_POOL_SIZE: connections per process to the read database. */
+  readonly readPoolSize: number;
   readonly logLevel: string;
   /**
    * How the server writes its log: `pretty` (one readable line per event), `json` (one JSON object
@@ -130,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const readDatabaseUrl = env.NETFIN_READ_DATABASE_URL || undefined;
+  if (readDatabaseUrl && !/^postgres(ql)?:\/\//.test(readDatabaseUrl))
+    throw new ConfigError('NETFIN_READ_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  if (readDatabaseUrl && !databaseUrl)
+    throw new ConfigError(
+      'NETFIN_READ_DATABASE_URL needs DATABASE_URL: a replica reads what a primary writes',
+    );
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -144,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.NETFIN_DATA_DIR || '.netfin/data'),
     memory: false,
     poolSize: integer(env, 'NETFIN_DB_POOL_SIZE', 20, 1, 1000),
+    readDatabaseUrl,
+    readPoolSize: integer(env, 'NETFIN_READ_DB_POOL_SIZE', 10, 1, 1000),
     logLevel,
     logFormat,
     idempotencyTtlHours: integer(env, 'NETFIN_IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),

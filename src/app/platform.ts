@@ -1,10 +1,10 @@
-import { Analytics, platformAreas } from '../analytics/index.ts';
+import { Analytics, type AnalyticsArea, platformAreas } from '../analytics/index.ts';
 import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
-import { type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
+import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
@@ -22,6 +22,13 @@ import { resolveDataKey } from './data-key.ts';
 export interface Platform {
   readonly config: Config;
   readonly db: Executor;
+  /**
+   * Where reports read (analytics, the disclosure, the day-close's figures): a read-only pool on the
+   * streaming replica named by NETFIN_READ_DATABASE_URL, or `db` itself without one. Never written to;
+   * what must see a write just made reads `db` (docs/scaling.md lists which reads use which).
+   */
+  readonly readDb: Executor;
+  readonly readSource: 'primary' | 'replica';
   readonly driver: Driver;
   readonly clock: Clock;
   readonly ledger: Ledger;
@@ -50,6 +57,8 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
   readonly sender?: NotificationSender;
   readonly channels?: readonly PaymentChannel[];
+  /** The analytics areas to compute instead of the platform's own (a test's probe area). */
+  readonly analyticsAreas?: readonly AnalyticsArea[];
 }
 
 export async function openPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -69,12 +78,23 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   }
   const clock = options.clock ?? systemClock();
   let vault: Vault;
+  let replica: Database | null = null;
   try {
     vault = new Vault(resolveDataKey(config));
+    // The replica has the primary's schema (its tables arrive by replication): same search path.
+    if (config.readDatabaseUrl)
+      replica = await openDatabase({
+        url: config.readDatabaseUrl,
+        readOnly: true,
+        poolSize: config.readPoolSize,
+        schema: options.schema ?? config.schema,
+        applicationName: `${options.applicationName ?? 'netfin'}:read`,
+      });
   } catch (error) {
     await database.close();
     throw error;
   }
+  const readDb = replica ? replica.db : database.db;
   const ledger = new Ledger({ db: database.db, clock, writers: 1 });
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const identity = new Identity({
@@ -131,9 +151,11 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   });
   const analytics = new Analytics({
     db: database.db,
-    readDb: database.db,
+    readDb,
     clock,
-    areas: platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
+    areas:
+      options.analyticsAreas ??
+      platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
   });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
@@ -167,6 +189,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   return {
     config,
     db: database.db,
+    readDb,
+    readSource: replica ? 'replica' : 'primary',
     driver: database.driver,
     clock,
     ledger,
@@ -181,6 +205,12 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     crowdfunding,
     analytics,
     batch,
-    close: () => database.close(),
+    close: async () => {
+      try {
+        await replica?.close();
+      } finally {
+        await database.close();
+      }
+    },
   };
 }

@@ -21,6 +21,12 @@ export interface DatabaseConfig {
   readonly schema?: string | undefined;
   /** An application name, shown in pg_stat_activity. */
   readonly applicationName?: string;
+  /**
+   * A read-only pool (PostgreSQL only): every transaction is read-only (default_transaction_read_only),
+   * the schema is not created (a hot standby takes no DDL; the primary's arrives by replication), and
+   * nothing listens (a standby takes no LISTEN). For reports on a streaming replica.
+   */
+  readonly readOnly?: boolean;
   /** How long a close waits for connections in use before it cuts them (CLOSE_GRACE_MS). */
   readonly closeGraceMs?: number;
 }
@@ -71,6 +77,7 @@ const pgTypeParsers: Record<number, (value: string) => unknown> = {
 };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.readOnly && !config.url) throw new Error('a read-only database needs a PostgreSQL URL');
   return config.url ? openPostgres(config) : openPGlite(config);
 }
 
@@ -86,6 +93,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       '-c lock_timeout=30000',
       '-c idle_in_transaction_session_timeout=300000',
       ...(config.schema ? [`-c search_path=${quoteIdent(config.schema)}`] : []),
+      ...(config.readOnly ? ['-c default_transaction_read_only=on'] : []),
     ].join(' '),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -95,7 +103,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   // An idle client that loses its server emits 'error' on the pool; without a listener Node would
   // crash the process. The next query will get a fresh connection.
   pool.on('error', () => {});
-  if (config.schema) {
+  if (config.schema && !config.readOnly) {
     const client = await pool.connect();
     try {
       await client.query(`create schema if not exists ${quoteIdent(config.schema)}`);
@@ -105,14 +113,14 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   }
   const guarded = preparingPool(pool, config.closeGraceMs ?? CLOSE_GRACE_MS);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
-  const listener = new PgListener(config.url!, config.applicationName ?? 'netfin');
+  const listener = config.readOnly ? null : new PgListener(config.url!, config.applicationName ?? 'netfin');
   return {
     db,
     driver: 'postgres',
     schema,
-    listen: listener.listen,
+    listen: listener ? listener.listen : async () => {},
     close: async () => {
-      await slowNoted('closing the LISTEN connection', () => listener.close());
+      if (listener) await slowNoted('closing the LISTEN connection', () => listener.close());
       await guarded.close();
       await slowNoted('ending the pool', () => db.destroy());
     },

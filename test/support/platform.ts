@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import type { AnalyticsArea } from '../../src/analytics/index.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { openPlatform, type Platform } from '../../src/app/platform.ts';
@@ -33,6 +34,9 @@ export async function openTestPlatform(
     poolSize?: number;
     identity?: Partial<IdentitySettings>;
     channels?: PaymentChannel[];
+    /** A streaming replica of DATABASE_URL's server for platform.readDb (in the test's schema too). */
+    readDatabaseUrl?: string;
+    analyticsAreas?: readonly AnalyticsArea[];
   } = {},
 ): Promise<TestPlatform> {
   const clock =
@@ -45,6 +49,7 @@ export async function openTestPlatform(
     adminToken: ADMIN_TOKEN,
     dataKey: TEST_DATA_KEY,
     demo: true,
+    ...(options.readDatabaseUrl ? { readDatabaseUrl: options.readDatabaseUrl, readPoolSize: 4 } : {}),
   });
   // Tests come from one address: the per-address SMS limits would get in their way (one test checks them).
   const config = {
@@ -60,6 +65,7 @@ export async function openTestPlatform(
     clock,
     log: () => {},
     channels: options.channels ?? [],
+    ...(options.analyticsAreas ? { analyticsAreas: options.analyticsAreas } : {}),
     ...(schema ? { schema } : {}),
     // The schema in the name lets the close find this test's server sessions (dropSchema).
     applicationName: schema ? `netfin-test:${schema}` : 'netfin-test',
@@ -96,7 +102,13 @@ export interface TestApp extends TestPlatform {
 }
 
 export async function openTestApp(
-  options: { clock?: Clock; identity?: Partial<IdentitySettings>; channels?: PaymentChannel[] } = {},
+  options: {
+    clock?: Clock;
+    identity?: Partial<IdentitySettings>;
+    channels?: PaymentChannel[];
+    readDatabaseUrl?: string;
+    analyticsAreas?: readonly AnalyticsArea[];
+  } = {},
 ): Promise<TestApp> {
   const base = await openTestPlatform(options);
   const app = await buildApp(base.platform);

@@ -83,6 +83,30 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncZod {
       }),
     );
     app.get(
+      '/analytics/source',
+      {
+        config: { auth: { permission: 'analytics:read' } },
+        schema: {
+          tags: ['analytics'],
+          summary:
+            "Where the reports read from (the primary, or the streaming replica of NETFIN_READ_DATABASE_URL) and the replica's lag: seconds since the last transaction it replayed (0 when it has replayed all the primary's WAL), its replay position against the primary's, and the distance in bytes; null on the primary",
+          response: {
+            200: z.object({
+              source: z.enum(['primary', 'replica']),
+              inRecovery: z.boolean(),
+              replayedAt: z.string().nullable(),
+              lagSeconds: z.string().nullable(),
+              replayLsn: z.string().nullable(),
+              primaryLsn: z.string().nullable(),
+              behindBytes: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      () => analytics.source(),
+    );
+    app.get(
       '/analytics/series',
       {
         config: { auth: { permission: 'analytics:read' } },
