@@ -2,6 +2,19 @@
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
+  type BookCell,
+  businessDayBounds,
+  type FilledListing,
+  loanBookAsOf,
+  loanRolls,
+  type MarketplaceDay,
+  marketplaceDay,
+  previousMonthEnd,
+  type ReserveDay,
+  repaidOn,
+  reserveDay,
+} from './analytics-facts.ts';
+export {
   annualPercentageRate,
   type BorrowingCosts,
   borrowingCosts,

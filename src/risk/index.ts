@@ -1,5 +1,6 @@
 /** Risk control: decisions on decision graphs (ZEN), scorecards, pricing and limits, manual review. */
 
+export { type DecisionCount, decisionsOn } from './analytics-facts.ts';
 export { NO_CONSENT, noConsentReason, type SourceConsentCheck } from './consent.ts';
 export {
   decisionsForExport,
