@@ -2,6 +2,14 @@
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
+  firstLoanDates,
+  firstNoteDates,
+  loansDisbursedOn,
+  noteInvestmentsOn,
+  type UserFirstDate,
+  type UserOrders,
+} from './analytics-users.ts';
+export {
   annualPercentageRate,
   type BorrowingCosts,
   borrowingCosts,

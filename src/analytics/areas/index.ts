@@ -1,10 +1,11 @@
 import type { AnalyticsArea } from '../area.ts';
 import type { AnalyticsSources } from './sources.ts';
+import { usersArea } from './users.ts';
 
 /**
  * The areas the platform computes, in the order their chunks are planned. Each area is a file of its
  * own here; it reads the contexts it needs from `sources`.
  */
-export function platformAreas(_sources: AnalyticsSources): AnalyticsArea[] {
-  return [];
+export function platformAreas(sources: AnalyticsSources): AnalyticsArea[] {
+  return [usersArea(sources)];
 }
