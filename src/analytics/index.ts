@@ -3,6 +3,8 @@
 export type { AnalyticsArea, Fact } from './area.ts';
 export { platformAreas } from './areas/index.ts';
 export type { AnalyticsSources } from './areas/sources.ts';
+export { RETENTION_WEEKS } from './areas/users.ts';
+export type { CohortRow } from './areas/users-cohorts.ts';
 export type { BackfillOptions, BackfillProgress, BackfillReport } from './backfill.ts';
 export type { AnalyticsContext } from './context.ts';
 export { ANALYTICS_STEP_POSITION } from './day-step.ts';

@@ -1,6 +1,7 @@
 import type { BatchStep } from '../batch/index.ts';
 import { csvDocument, DomainError, type PlainDate } from '../kernel/index.ts';
 import type { AnalyticsArea } from './area.ts';
+import { type CohortRow, cohortMatrix } from './areas/users-cohorts.ts';
 import { type BackfillOptions, type BackfillReport, backfill } from './backfill.ts';
 import type { AnalyticsContext } from './context.ts';
 import { analyticsDayStep } from './day-step.ts';
@@ -80,6 +81,11 @@ export class Analytics {
     if (days > MAX_RANGE_DAYS)
       throw new DomainError('range_too_long', 'invalid', `at most ${MAX_RANGE_DAYS} days`);
     return readSeries(this.context.readDb, this.catalogue, query);
+  }
+
+  /** The users' retention matrix (sign-up week cohorts × weeks 1, 2, 4, 8, 12), from the read database. */
+  userCohorts(range: { from: PlainDate; to: PlainDate }): Promise<CohortRow[]> {
+    return cohortMatrix(this.context.readDb, range);
   }
 
   /** The same series as a CSV document (UTF-8 with its mark, for spreadsheets): metric, period, dimension, value, unit. */

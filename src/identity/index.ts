@@ -1,4 +1,14 @@
 /** Identity and access: users, roles and permissions, sessions, SMS codes, KYC, bank cards, audit. */
+export {
+  AGE_BANDS,
+  activeUsers,
+  cardBindings,
+  cohortActivity,
+  signedUpBy,
+  signUpsOn,
+  type VerifiedGroup,
+  verifiedGroups,
+} from './analytics-users.ts';
 export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
@@ -52,7 +62,14 @@ export {
   riskClassOf,
   suitabilityWarning,
 } from './suitability.ts';
-export { type ClientInfo, checkPhone, type UserProfile } from './users.ts';
+export {
+  CHANNEL_PATTERN,
+  type ClientInfo,
+  checkChannel,
+  checkPhone,
+  DEFAULT_CHANNEL,
+  type UserProfile,
+} from './users.ts';
 export { generateDataKey, Vault } from './vault.ts';
 export type { IdentityVerified, IdentityVerifiedListener } from './verification-hooks.ts';
 export type { VerifiedName } from './verified-names.ts';

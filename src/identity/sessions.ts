@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { type Clock, Coalescer } from '../kernel/index.ts';
+import { ActivityRecorder } from './activity.ts';
 import { isRole, type Principal, type Role } from './roles.ts';
 
 /**
@@ -54,12 +55,14 @@ export async function createSession(
  */
 export class SessionResolver {
   private readonly coalescer: Coalescer<string, Principal | null>;
+  private readonly activity: ActivityRecorder;
 
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
   ) {
     this.coalescer = new Coalescer((ids) => this.fetch(ids), null);
+    this.activity = new ActivityRecorder(db, clock);
   }
 
   resolve(token: string): Promise<Principal | null> {
@@ -82,6 +85,8 @@ export class SessionResolver {
       .map((row) => row.id);
     if (stale.length > 0)
       await sql`update sessions set last_seen_at = ${now} where id = any(${stale}::text[])`.execute(this.db);
+    // The day's activity (analytics' active users): a write only for users not yet seen today.
+    await this.activity.record(rows.rows.map((row) => row.user_id));
     return new Map(
       rows.rows.map((row) => [
         row.id,

@@ -11,6 +11,7 @@ import {
   uuidv7,
 } from '../kernel/index.ts';
 import { AccountPasswords, invalidCredentials } from './account-password.ts';
+import { recordActivity } from './activity.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { maskIdNumber, maskName, maskPhone } from './masking.ts';
 import { burnVerification, checkPasswordPolicy, hashPassword } from './passwords.ts';
@@ -63,6 +64,21 @@ const USER_COLUMNS =
   sql.raw(`u.id, u.phone_enc, u.password_hash, u.display_name, u.status, u.failed_sign_ins, u.locked_until,
   u.kyc_level, u.real_name_enc, u.id_number_enc, u.birth_date, u.payment_password_hash, u.is_staff, u.created_at,
   (select array_agg(role order by role) from user_roles r where r.user_id = u.id) as roles`);
+
+/** The channel of a sign-up that names none. */
+export const DEFAULT_CHANNEL = 'organic';
+/** A channel of origin: a short code of lower-case letters, digits and underscores (a campaign's, a partner's). */
+export const CHANNEL_PATTERN = /^[a-z0-9_]{1,32}$/;
+
+export function checkChannel(channel: string | undefined): string {
+  if (channel === undefined) return DEFAULT_CHANNEL;
+  if (!CHANNEL_PATTERN.test(channel))
+    throw invalid(
+      'channel_malformed',
+      'a channel is a code of 1-32 lower-case letters, digits or underscores',
+    );
+  return channel;
+}
 
 export function checkPhone(phone: string): string {
   if (!PHONE_PATTERN.test(phone))
@@ -156,14 +172,15 @@ export class Users {
       roles: Role[];
       isStaff: boolean;
       grantedBy: string;
+      channel?: string;
     },
   ): Promise<string> {
     const id = uuidv7();
     const now = this.clock.now();
     const inserted = await sql`
-      insert into users (id, phone_hash, phone_enc, password_hash, display_name, created_at, is_staff)
+      insert into users (id, phone_hash, phone_enc, password_hash, display_name, created_at, is_staff, channel)
       values (${id}, ${this.vault.lookupHash(input.phone)}, ${this.vault.encrypt(input.phone)}, ${input.passwordHash},
-              ${input.displayName}, ${now}, ${input.isStaff})
+              ${input.displayName}, ${now}, ${input.isStaff}, ${input.channel ?? DEFAULT_CHANNEL})
       on conflict (phone_hash) do nothing`.execute(trx);
     if (inserted.numAffectedRows !== 1n)
       throw conflict('phone_already_registered', 'this mobile number already has an account');
@@ -183,11 +200,14 @@ export class Users {
       displayName?: string | undefined;
       /** The agreement checkbox: the user agreement and the privacy policy (required). */
       acceptTerms: boolean;
+      /** Where the user came from (a campaign's or partner's code); 'organic' when not said. */
+      channel?: string | undefined;
     },
     client: ClientInfo,
   ): Promise<{ userId: string; token: string; expiresAt: Date }> {
     if (input.acceptTerms !== true)
       throw invalid('terms_not_accepted', 'accept the user agreement and the privacy policy to sign up');
+    const channel = checkChannel(input.channel);
     checkPhone(input.phone);
     const policy = checkPasswordPolicy(input.password);
     if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
@@ -203,8 +223,10 @@ export class Users {
         roles: ['customer'],
         isStaff: false,
         grantedBy: 'sign-up',
+        channel,
       });
       const session = await createSession(trx, this.clock, userId, this.settings.sessionTtlHours, client);
+      await recordActivity(trx, this.clock.businessDate(), [userId]);
       await audit(
         trx,
         this.clock,
@@ -288,6 +310,7 @@ export class Users {
     await this.passwords.check(user, input.password, context, 'sign_in');
     return inTransaction(this.db, async (trx) => {
       const session = await createSession(trx, this.clock, user.id, this.settings.sessionTtlHours, client);
+      await recordActivity(trx, this.clock.businessDate(), [user.id]);
       await audit(trx, this.clock, context, {
         action: 'security.signed_in',
         subjectType: 'user',

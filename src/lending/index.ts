@@ -15,6 +15,14 @@ export {
   reserveDay,
 } from './analytics-facts.ts';
 export {
+  firstLoanDates,
+  firstNoteDates,
+  loansDisbursedOn,
+  noteInvestmentsOn,
+  type UserFirstDate,
+  type UserOrders,
+} from './analytics-users.ts';
+export {
   annualPercentageRate,
   type BorrowingCosts,
   borrowingCosts,

@@ -9,6 +9,7 @@ export {
   type Movement,
   type MovementKind,
 } from './aml-facts.ts';
+export { firstPaymentDates, type PaymentsOfDay, paymentsOn } from './analytics-users.ts';
 export type { ChannelNotification, PaymentChannel, StatementLine } from './channels/channel.ts';
 export { signNotification } from './channels/signature.ts';
 export { SimChannel } from './channels/sim.ts';

@@ -211,6 +211,7 @@ const messages: Messages = {
       account_disabled: '账户已停用',
       phone_malformed: '手机号格式不正确',
       phone_already_registered: '该手机号已注册',
+      channel_malformed: '来源渠道代码无效（小写字母、数字或下划线，最多 32 位）',
       password_too_weak: '密码太简单：至少 8 位，包含字母和数字',
       sms_code_incorrect: '验证码不正确',
       sms_code_expired: '验证码已过期，请重新获取',

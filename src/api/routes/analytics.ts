@@ -157,5 +157,47 @@ export function analyticsRoutes(platform: Platform): FastifyPluginAsyncZod {
         };
       },
     );
+    app.get(
+      '/analytics/users/cohorts',
+      {
+        config: { auth: { permission: 'analytics:read' } },
+        schema: {
+          tags: ['analytics'],
+          summary:
+            "Users' retention by sign-up week: each cohort's size and, for weeks 1, 2, 4, 8 and 12 after it, how many were active and their share (null until the week has ended)",
+          querystring: z.object({
+            from: dateText.optional().describe('The first cohort (its week); default 12 weeks before `to`'),
+            to: dateText.optional().describe('The last cohort (its week); default the last computed date'),
+          }),
+          response: {
+            200: z.object({
+              from: z.string(),
+              to: z.string(),
+              items: z.array(
+                z.object({
+                  cohort: z.string(),
+                  size: z.number().int(),
+                  weeks: z.array(
+                    z.object({
+                      week: z.number().int(),
+                      retained: z.number().int().nullable(),
+                      share: z.string().nullable(),
+                    }),
+                  ),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const to = (q.to ?? (await analytics.latestDate()) ?? platform.clock.businessDate()) as PlainDate;
+        const from = (q.from ?? addDays(to, -7 * 12)) as PlainDate;
+        const items = await analytics.userCohorts({ from, to });
+        return { from, to, items: items.map((c) => ({ ...c, weeks: c.weeks.map((w) => ({ ...w })) })) };
+      },
+    );
   };
 }

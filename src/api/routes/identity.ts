@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../app/demo.ts';
 import type { Platform } from '../../app/platform.ts';
-import { type AuditContext, checkPhone } from '../../identity/index.ts';
+import { type AuditContext, CHANNEL_PATTERN, checkPhone } from '../../identity/index.ts';
 import { notFound } from '../../kernel/index.ts';
 import { clearedSessionCookie, sessionCookie, userIdOf } from '../auth.ts';
 import { errorResponseSchema } from '../errors.ts';
@@ -128,6 +128,13 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
               password,
               code,
               displayName: z.string().min(1).max(40).optional(),
+              channel: z
+                .string()
+                .regex(CHANNEL_PATTERN, { message: 'channel_malformed' })
+                .optional()
+                .describe(
+                  "Where the user came from: a campaign's or partner's code (lower-case letters, digits, underscores); 'organic' when absent.",
+                ),
               acceptTerms: z
                 .literal(true, { error: 'terms_not_accepted' })
                 .describe('The agreement checkbox: the user agreement and the privacy policy (required).'),

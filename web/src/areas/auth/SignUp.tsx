@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
 import { fieldErrors, retryAfter } from '../../errors.ts';
@@ -19,6 +19,8 @@ interface Values {
 }
 
 const PHONE = /^1[3-9]\d{9}$/;
+/** A channel of origin as the server takes it; a landing URL's malformed one is left out, never refused. */
+const CHANNEL = /^[a-z0-9_]{1,32}$/;
 
 export function SignUp() {
   const { t } = useTranslation('auth');
@@ -30,6 +32,9 @@ export function SignUp() {
   const [sentTo, setSentTo] = useState('');
   const navigate = useNavigate();
   const client = useQueryClient();
+  // Where the person came from (a campaign's link: /sign-up?channel=...), recorded with the account.
+  const [search] = useSearchParams();
+  const channel = search.get('channel') ?? '';
   useEffect(() => {
     if (wait <= 0) return;
     const timer = setTimeout(() => setWait(wait - 1), 1000);
@@ -65,6 +70,7 @@ export function SignUp() {
         password: values.password,
         acceptTerms: values.acceptTerms === true,
         ...(values.displayName?.trim() ? { displayName: values.displayName.trim() } : {}),
+        ...(CHANNEL.test(channel) ? { channel } : {}),
       });
       await client.resetQueries();
       navigate('/', { replace: true });
