@@ -246,6 +246,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         DEFAULT_PAYMENT_SETTINGS.withdrawalDailyLimit,
       ),
       maxOrderAmount: amount(env, 'NETFIN_MAX_ORDER_AMOUNT', DEFAULT_PAYMENT_SETTINGS.maxOrderAmount),
+      channelCosts: {
+        ...DEFAULT_PAYMENT_SETTINGS.channelCosts,
+        sim: {
+          rate: rate(env, 'NETFIN_CHANNEL_SIM_COST_RATE', DEFAULT_PAYMENT_SETTINGS.channelCosts.sim!.rate),
+          minimum: amount(
+            env,
+            'NETFIN_CHANNEL_SIM_COST_MINIMUM',
+            DEFAULT_PAYMENT_SETTINGS.channelCosts.sim!.minimum,
+          ),
+        },
+      },
     },
     crowdfunding: {
       ...DEFAULT_CROWDFUNDING_SETTINGS,
