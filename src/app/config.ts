@@ -276,6 +276,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         24 * 30,
       ),
       feeRate: rate(env, 'NETFIN_CROWDFUNDING_FEE_RATE', DEFAULT_CROWDFUNDING_SETTINGS.feeRate),
+      unusedImageHours: integer(
+        env,
+        'NETFIN_CROWDFUNDING_UNUSED_IMAGE_HOURS',
+        DEFAULT_CROWDFUNDING_SETTINGS.unusedImageHours,
+        1,
+        24 * 365,
+      ),
     },
     publicUrl: env.NETFIN_PUBLIC_URL || undefined,
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,
