@@ -262,6 +262,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         DEFAULT_PAYMENT_SETTINGS.withdrawalDailyLimit,
       ),
       maxOrderAmount: amount(env, 'NETFIN_MAX_ORDER_AMOUNT', DEFAULT_PAYMENT_SETTINGS.maxOrderAmount),
+      channelCosts: {
+        ...DEFAULT_PAYMENT_SETTINGS.channelCosts,
+        sim: {
+          rate: rate(env, 'NETFIN_CHANNEL_SIM_COST_RATE', DEFAULT_PAYMENT_SETTINGS.channelCosts.sim!.rate),
+          minimum: amount(
+            env,
+            'NETFIN_CHANNEL_SIM_COST_MINIMUM',
+            DEFAULT_PAYMENT_SETTINGS.channelCosts.sim!.minimum,
+          ),
+        },
+      },
     },
     crowdfunding: {
       ...DEFAULT_CROWDFUNDING_SETTINGS,
@@ -281,6 +292,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         24 * 30,
       ),
       feeRate: rate(env, 'NETFIN_CROWDFUNDING_FEE_RATE', DEFAULT_CROWDFUNDING_SETTINGS.feeRate),
+      unusedImageHours: integer(
+        env,
+        'NETFIN_CROWDFUNDING_UNUSED_IMAGE_HOURS',
+        DEFAULT_CROWDFUNDING_SETTINGS.unusedImageHours,
+        1,
+        24 * 365,
+      ),
     },
     publicUrl: env.NETFIN_PUBLIC_URL || undefined,
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,

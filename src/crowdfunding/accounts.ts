@@ -8,7 +8,7 @@ import { ChartOfAccounts, type Ledger, MAX_BATCH_SIZE, type TransferInput } from
  *   posted when the project succeeds, voided when the backer cancels or the project fails;
  * - escrow: what a successful project raised less the platform's fee, paid to the creator's wallet
  *   by the payout plan or refunded to backers.
- * The fee goes to payments' fee income account.
+ * The fee, and the payment cost of card backings, go to payments' fee income account.
  */
 export const CURRENCY = 'CNY';
 
@@ -29,6 +29,11 @@ export const CrowdfundingCode = {
   payout: 2504,
   /** Escrow → backer's wallet: a refund. */
   refund: 2505,
+  /**
+   * Holds → fee income: at success, what the channels charged for the card backings' top-ups,
+   * passed on from the creator's share.
+   */
+  paymentCost: 2506,
 } as const;
 
 export async function createProjectAccounts(ledger: Ledger, trx: Executor, projectId: string): Promise<void> {

@@ -102,6 +102,8 @@ export interface Project {
   readonly pledged: bigint;
   readonly backers: number;
   readonly fee: bigint | null;
+  /** At success: what the channels charged for the card backings, taken from the creator's share. */
+  readonly paymentCost: bigint | null;
   readonly settledOn: PlainDate | null;
   readonly submittedAt: Date | null;
   readonly createdAt: Date;
@@ -131,6 +133,7 @@ export interface ProjectRow {
   pledged: bigint;
   backers: number;
   fee: bigint | null;
+  payment_cost: bigint | null;
   settled_on: PlainDate | null;
   submitted_at: Date | null;
   created_at: Date;
@@ -139,7 +142,7 @@ export interface ProjectRow {
 
 export const PROJECT_COLUMNS = sql`id, creator_id, status, title, story, images, category, target, currency, duration_days,
   payout_kind, risk, review_note, refusal_code, launch_at, deadline_at, deadline_on::text as deadline_on, pledged, backers,
-  fee, settled_on::text as settled_on, submitted_at, created_at, updated_at`;
+  fee, payment_cost, settled_on::text as settled_on, submitted_at, created_at, updated_at`;
 
 export function phaseOf(row: Pick<ProjectRow, 'status' | 'launch_at'>, now: Date): ProjectPhase {
   if (row.status === 'scheduled' && row.launch_at && row.launch_at <= now) return 'live';
@@ -169,6 +172,7 @@ export function projectOf(row: ProjectRow, now: Date, tiers: Tier[], milestones:
     pledged: row.pledged,
     backers: row.backers,
     fee: row.fee,
+    paymentCost: row.payment_cost,
     settledOn: row.settled_on,
     submittedAt: row.submitted_at,
     createdAt: row.created_at,

@@ -85,7 +85,7 @@ export async function reviewMilestone(
       const balance = account ? account.creditsPosted - account.debitsPosted : 0n;
       const later = await sql<{ n: number }>`select count(*)::int as n from crowdfunding_milestones
         where project_id = ${projectId}::uuid and position > ${next.position}`.execute(trx);
-      const raisedNet = project.pledged - (project.fee ?? 0n);
+      const raisedNet = project.pledged - (project.fee ?? 0n) - (project.payment_cost ?? 0n);
       const share = applyRate(raisedNet, new Decimal(next.share), 'down');
       amount = later.rows[0]!.n === 0 ? balance : share < balance ? share : balance;
       const paid = transfer(

@@ -34,6 +34,7 @@ import {
   scheduleProject,
   submitProject,
 } from './projects.ts';
+import { pruneImagesStep } from './prune-images.ts';
 import { settleStep } from './settle.ts';
 
 export type CrowdfundingOptions = CrowdfundingContext;
@@ -258,6 +259,6 @@ export class Crowdfunding {
   }
 
   daySteps(): BatchStep[] {
-    return [settleStep(this.context)];
+    return [settleStep(this.context), pruneImagesStep(this.context)];
   }
 }

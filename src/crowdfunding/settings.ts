@@ -11,6 +11,11 @@ export interface CrowdfundingSettings {
   /** The platform's fee on a successful project's total, a decimal rate. */
   readonly feeRate: string;
   readonly feeRounding: RoundingMode;
+  /**
+   * A picture uploaded to a project that neither its cover and gallery, its story nor an update
+   * names is deleted by day-close once it is this many hours old (step crowdfunding.images).
+   */
+  readonly unusedImageHours: number;
 }
 
 export const DEFAULT_CROWDFUNDING_SETTINGS: CrowdfundingSettings = {
@@ -19,4 +24,5 @@ export const DEFAULT_CROWDFUNDING_SETTINGS: CrowdfundingSettings = {
   cancelCutOffHours: 48,
   feeRate: '0.05',
   feeRounding: 'half_up',
+  unusedImageHours: 24,
 };

@@ -10,6 +10,8 @@ export const CURRENCY = 'CNY';
 export const walletAccountId = (userId: string) => `wallet:${userId}:${CURRENCY}`;
 export const merchantAccountId = (merchantId: string) => `merchant:${merchantId}:${CURRENCY}`;
 export const channelCashAccountId = (channel: string) => `channel:${channel}:cash:${CURRENCY}`;
+/** What one channel charges netfin (channel_fee_expense, 5001), per channel and currency. */
+export const channelFeeAccountId = (channel: string) => `channel:${channel}:fees:${CURRENCY}`;
 export const FEE_INCOME_ACCOUNT = `platform:fee-income:${CURRENCY}`;
 
 export const TransferCode = {
@@ -20,6 +22,13 @@ export const TransferCode = {
   merchantPayment: 105,
   refund: 106,
 } as const;
+
+/**
+ * Channel fee expense → channel cash: what a channel keeps of a charge it settled. Apart from
+ * TransferCode, whose codes are the wallet's movements (the statement names each one): this one
+ * never touches a wallet.
+ */
+export const CHANNEL_COST_CODE = 107;
 
 /** Creates the wallet account if needed (idempotent: an existing one answers `exists`). */
 export async function ensureWalletAccount(ledger: Ledger, trx: Executor, userId: string): Promise<string> {
@@ -53,6 +62,12 @@ export async function ensurePlatformAccounts(
         id: channelCashAccountId(channel),
         ledger: CURRENCY,
         code: ChartOfAccounts.channelCash.code,
+        userData: channel,
+      })),
+      ...channels.map((channel) => ({
+        id: channelFeeAccountId(channel),
+        ledger: CURRENCY,
+        code: ChartOfAccounts.channelFees.code,
         userData: channel,
       })),
     ],

@@ -1,5 +1,12 @@
 /** Third-party payment: wallets, bank-card top-up and withdrawal, transfers, merchant QR payments, reconciliation. */
-export { CURRENCY, merchantAccountId, TransferCode, walletAccountId } from './accounts.ts';
+export {
+  CHANNEL_COST_CODE,
+  CURRENCY,
+  channelFeeAccountId,
+  merchantAccountId,
+  TransferCode,
+  walletAccountId,
+} from './accounts.ts';
 export {
   activeCustomerCount,
   amlMovements,
@@ -33,7 +40,7 @@ export {
   type Resolution,
 } from './reconcile.ts';
 export { Payments, type PaymentsOptions } from './service.ts';
-export { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
+export { type ChannelCost, DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
 export type { StatementDates, StatementFilter, WalletStatementLine } from './statement.ts';
 export { STATEMENT_CSV_CAP } from './statement-csv.ts';
 export {

@@ -31,12 +31,14 @@ export interface Order {
   updatedAt: Date;
   completedAt: Date | null;
   businessDate: string;
+  /** What the channel charged netfin for this order (a charge that succeeded), else null. */
+  channelCost: bigint | null;
 }
 
 const COLUMNS =
   sql.raw(`id, kind, status, user_id, counterparty_user_id, merchant_id, parent_order_id, amount, fee, currency,
   method, channel, channel_order_id, card_id, description, merchant_order_no, failure_code, password_free, note, expires_at,
-  created_at, updated_at, completed_at, business_date`);
+  created_at, updated_at, completed_at, business_date, channel_cost`);
 
 interface Row {
   id: string;
@@ -63,6 +65,7 @@ interface Row {
   updated_at: Date;
   completed_at: Date | null;
   business_date: string;
+  channel_cost: bigint | null;
 }
 
 function toOrder(r: Row): Order {
@@ -91,6 +94,7 @@ function toOrder(r: Row): Order {
     updatedAt: r.updated_at,
     completedAt: r.completed_at,
     businessDate: r.business_date,
+    channelCost: r.channel_cost,
   };
 }
 
@@ -143,6 +147,7 @@ export function orderFromNew(order: NewOrder, now: Date, businessDate: PlainDate
     updatedAt: now,
     completedAt: order.completedAt ?? null,
     businessDate,
+    channelCost: null,
   };
 }
 
@@ -208,6 +213,7 @@ export async function updateOrder(
     cardId?: string | null;
     passwordFree?: boolean;
     channel?: string | null;
+    channelCost?: bigint;
   },
   now: Date,
 ): Promise<void> {
@@ -222,6 +228,7 @@ export async function updateOrder(
       card_id = ${changes.cardId === undefined ? sql`card_id` : sql`${changes.cardId}::uuid`},
       channel = ${changes.channel === undefined ? sql`channel` : sql`${changes.channel}`},
       password_free = coalesce(${changes.passwordFree ?? null}, password_free),
+      channel_cost = coalesce(${changes.channelCost ?? null}::int8, channel_cost),
       updated_at = ${now}
     where id = ${id}::uuid`.execute(trx);
 }

@@ -4,6 +4,7 @@ import type { AuditContext, Identity } from '../identity/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { ensurePlatformAccounts, FEE_INCOME_ACCOUNT } from './accounts.ts';
+import { channelCosts } from './channel-cost.ts';
 import { handleNotification, pollPendingOrders } from './channel-events.ts';
 import type { PaymentChannel } from './channels/channel.ts';
 import type { PaymentsContext, TopUpSettledListener } from './context.ts';
@@ -128,6 +129,19 @@ export class Payments {
    */
   topUp(userId: string, input: { amount: bigint; cardId: string }, options: wallet.TopUpOptions = {}) {
     return wallet.topUp(this.context, userId, input, options);
+  }
+
+  /**
+   * What the channels charged netfin for these orders, by order id, for those that have a recorded
+   * cost (charges that succeeded; docs/payments.md, Channel costs). In the caller's transaction if given.
+   */
+  channelCosts(orderIds: readonly string[], trx?: Executor): Promise<Map<string, bigint>> {
+    return channelCosts(trx ?? this.context.db, orderIds);
+  }
+
+  /** The cost the channel charged for one order: null unless it is a charge that succeeded. */
+  async channelCostOf(orderId: string, trx?: Executor): Promise<bigint | null> {
+    return (await this.channelCosts([orderId], trx)).get(orderId) ?? null;
   }
 
   /** Registers an action chained on every top-up's settlement, run in its transaction (context.ts). */

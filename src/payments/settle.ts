@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { uuidv7 } from '../kernel/index.ts';
 import { TransferFlag } from '../ledger/index.ts';
-import { CURRENCY } from './accounts.ts';
+import { CURRENCY, ensurePlatformAccounts } from './accounts.ts';
+import { channelCostFor, channelCostTransfer, isCharge } from './channel-cost.ts';
 import type { PaymentsContext } from './context.ts';
 import { getOrder, type Order, updateOrder } from './orders.ts';
 
@@ -140,13 +141,22 @@ export async function settleOrder(
     // The order is updated first and the postings come last, so that the ledger accounts (a channel's
     // cash account is in every one of its orders) stay locked only from the posting to the commit.
     if (outcome.status === 'succeeded') {
+      // What the channel keeps of a charge is booked with it: the wallet or merchant gets the whole
+      // amount, the channel's cash account the amount less the cost (what the channel remits).
+      const cost = isCharge(order) ? channelCostFor(context, order.channel, order.amount) : null;
       await updateOrder(
         trx,
         order.id,
-        { status: 'succeeded', channelOrderId: outcome.channelOrderId, completedAt: now },
+        {
+          status: 'succeeded',
+          channelOrderId: outcome.channelOrderId,
+          completedAt: now,
+          ...(cost === null ? {} : { channelCost: cost }),
+        },
         now,
       );
       await resolveHolds(context, trx, order, 'post');
+      if (cost !== null && cost > 0n) await bookChannelCost(context, trx, order, order.channel, cost);
     } else {
       await updateOrder(
         trx,
@@ -178,6 +188,23 @@ async function afterTopUp(context: PaymentsContext, trx: Executor, order: Order)
   if (order.kind !== 'top_up' || listeners.length === 0) return;
   const final = await getOrder(trx, order.id);
   for (const listener of listeners) await listener(trx, final!);
+}
+
+/** Books a settled charge's channel cost (channel-cost.ts), in the settlement's transaction. */
+async function bookChannelCost(
+  context: PaymentsContext,
+  trx: Executor,
+  order: Order,
+  channel: string,
+  cost: bigint,
+): Promise<void> {
+  // An order created before channel costs were booked may find its channel's fee account missing.
+  await ensurePlatformAccounts(context.ledger, trx, [channel]);
+  const [result] = await context.ledger.createTransfers([channelCostTransfer(order, channel, cost)], {
+    tx: trx,
+  });
+  if (result!.result !== 'ok' && result!.result !== 'exists')
+    throw new Error(`channel cost of ${order.id}: ${result!.result}`);
 }
 
 /**

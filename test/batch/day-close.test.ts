@@ -180,6 +180,7 @@ describe('the day-close over a small portfolio', () => {
       'wealth.fund-settle',
       'wealth.fixed',
       'crowdfunding.settle',
+      'crowdfunding.images',
       'collections.cases',
       'collections.credit-cases',
       'collections.promises',

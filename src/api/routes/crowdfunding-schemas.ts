@@ -234,6 +234,16 @@ export const projectSchema = publicProjectSchema
     reviewNote: z.string().nullable(),
     refusalCode: z.string().nullable(),
     fee: moneyResponseSchema.nullable(),
+    paymentCost: moneyResponseSchema
+      .nullable()
+      .describe(
+        "At success: what the payment channels charged for the card backings' top-ups, taken from the creator's share.",
+      ),
+    creatorShare: moneyResponseSchema
+      .nullable()
+      .describe(
+        'At success: what the creator gets, paid out by the plan (pledged less fee and payment cost).',
+      ),
     settledOn: z.string().nullable(),
     submittedAt: z.string().nullable(),
     createdAt: z.string(),
@@ -298,6 +308,8 @@ export function projectJson(p: Project, now: Date) {
     reviewNote: p.reviewNote,
     refusalCode: p.refusalCode,
     fee: p.fee === null ? null : money(p.fee),
+    paymentCost: p.fee === null ? null : money(p.paymentCost ?? 0n),
+    creatorShare: p.fee === null ? null : money(p.pledged - p.fee - (p.paymentCost ?? 0n)),
     settledOn: p.settledOn,
     submittedAt: p.submittedAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
