@@ -6,7 +6,7 @@ import type { AnalyticsContext } from './context.ts';
 import { analyticsDayStep } from './day-step.ts';
 import type { MetricDefinition } from './metrics.ts';
 import { readSeries, type Series, type SeriesQuery } from './series.ts';
-import { latestComputedDate } from './store.ts';
+import { latestComputedDate, readFacts, type StoredFact } from './store.ts';
 
 export interface AnalyticsOptions extends AnalyticsContext {
   readonly areas: readonly AnalyticsArea[];
@@ -55,6 +55,23 @@ export class Analytics {
       this.context.readDb,
       this.areas.map((a) => a.name),
     );
+  }
+
+  /**
+   * The public disclosure: the facts of the last date the disclosure area has computed (from the read
+   * database), or null before the first. Only counts, sums and ratios are ever written there.
+   */
+  async disclosure(): Promise<{ businessDate: PlainDate; facts: StoredFact[] } | null> {
+    const area = this.areas.find((a) => a.name === 'disclosure');
+    if (!area) return null;
+    const businessDate = await latestComputedDate(this.context.readDb, [area.name]);
+    if (businessDate === null) return null;
+    const facts = await readFacts(this.context.readDb, {
+      metrics: area.metrics.map((m) => m.name),
+      from: businessDate,
+      to: businessDate,
+    });
+    return { businessDate, facts };
   }
 
   /** Series of metrics over a range, from the read database. Unknown metrics and dimensions are 400s. */

@@ -2,6 +2,12 @@
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
+  investorNoteAccountsAsOf,
+  type LoanBookAsOf,
+  loanBookAsOf,
+  loanDuesAsOf,
+} from './analytics-facts.ts';
+export {
   annualPercentageRate,
   type BorrowingCosts,
   borrowingCosts,

@@ -1,10 +1,12 @@
 import type { AnalyticsArea } from '../area.ts';
+import { disclosureArea } from './disclosure.ts';
+import { liquidityArea } from './liquidity.ts';
 import type { AnalyticsSources } from './sources.ts';
 
 /**
  * The areas the platform computes, in the order their chunks are planned. Each area is a file of its
  * own here; it reads the contexts it needs from `sources`.
  */
-export function platformAreas(_sources: AnalyticsSources): AnalyticsArea[] {
-  return [];
+export function platformAreas(sources: AnalyticsSources): AnalyticsArea[] {
+  return [liquidityArea(sources), disclosureArea(sources)];
 }

@@ -7,3 +7,7 @@ update daily_snapshots set unit = 'money' where metric in (
   'reserve.overdue_principal', 'credit_lines.overdue_amount');
 update daily_snapshots set unit = 'count' where metric in ('loans.count', 'loans.funded_count', 'credit_lines.count');
 update daily_snapshots set unit = 'ratio' where metric = 'reserve.coverage';
+
+-- Analytics (liquidity, disclosure): the platform's cash accounts (channel cash 1001, channel clearing
+-- 1002, the risk reserve 2201), found without scanning every account.
+create index ledger_accounts_cash_codes on ledger_accounts (code) where code in (1001, 1002, 2201);
