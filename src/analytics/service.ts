@@ -8,7 +8,7 @@ import { analyticsDayStep } from './day-step.ts';
 import type { MetricDefinition } from './metrics.ts';
 import { type ReadSource, readSource } from './read-source.ts';
 import { readSeries, type Series, type SeriesQuery } from './series.ts';
-import { latestComputedDate } from './store.ts';
+import { latestComputedDate, readFacts, type StoredFact } from './store.ts';
 
 export interface AnalyticsOptions extends AnalyticsContext {
   readonly areas: readonly AnalyticsArea[];
@@ -62,6 +62,23 @@ export class Analytics {
   /** Where the pages read from (primary or replica) and the replica's lag. */
   source(): Promise<ReadSource> {
     return readSource(this.context);
+  }
+
+  /**
+   * The public disclosure: the facts of the last date the disclosure area has computed (from the read
+   * database), or null before the first. Only counts, sums and ratios are ever written there.
+   */
+  async disclosure(): Promise<{ businessDate: PlainDate; facts: StoredFact[] } | null> {
+    const area = this.areas.find((a) => a.name === 'disclosure');
+    if (!area) return null;
+    const businessDate = await latestComputedDate(this.context.readDb, [area.name]);
+    if (businessDate === null) return null;
+    const facts = await readFacts(this.context.readDb, {
+      metrics: area.metrics.map((m) => m.name),
+      from: businessDate,
+      to: businessDate,
+    });
+    return { businessDate, facts };
   }
 
   /** Series of metrics over a range, from the read database. Unknown metrics and dimensions are 400s. */

@@ -9,5 +9,12 @@ export {
   type Progress,
 } from './runner.ts';
 export { CLOSE_TIME, closeDue } from './schedule.ts';
-export { recordSnapshots, type Snapshot, snapshotsOf } from './snapshots.ts';
+export {
+  recordSnapshots,
+  type Snapshot,
+  type SnapshotUnit,
+  type SnapshotView,
+  snapshotsOf,
+  snapshotValueText,
+} from './snapshots.ts';
 export { type BatchStep, type ChunkBounds, keyRange } from './steps.ts';

@@ -1,5 +1,6 @@
 /** Consumer credit: line products, revolving credit lines, cash draws and repayments, line management. */
 export { CREDIT_INTEREST_INCOME_ACCOUNT, CreditCode, type LineBalances, lineAccount } from './accounts.ts';
+export { creditDuesAsOf } from './analytics-facts.ts';
 export { drawsOn, firstDrawDates } from './analytics-users.ts';
 export type { LineApplication, LineDecision } from './apply.ts';
 export { drawApr, instalmentApr, type LinePricing, linePricing } from './apr.ts';

@@ -390,8 +390,8 @@ async function snapshot(trx: Executor, date: PlainDate): Promise<number> {
     trx,
     date,
     [...book].flatMap(([bucket, b]) => [
-      { metric: 'credit_lines.count', dimension: bucket, value: b.lines },
-      { metric: 'credit_lines.overdue_amount', dimension: bucket, value: b.amount },
+      { metric: 'credit_lines.count', dimension: bucket, unit: 'count' as const, value: b.lines },
+      { metric: 'credit_lines.overdue_amount', dimension: bucket, unit: 'money' as const, value: b.amount },
     ]),
   );
 }

@@ -195,15 +195,22 @@ export function lendingDaySteps(context: LendingContext): BatchStep[] {
         const reserve = await reserveStatus({ ...context, db: trx }, date);
         const snapshots = [
           ...[...book].flatMap(([bucket, b]) => [
-            { metric: 'loans.count', dimension: bucket, value: b.loans },
-            { metric: 'loans.overdue_amount', dimension: bucket, value: b.overdue },
-            { metric: 'loans.outstanding_principal', dimension: bucket, value: b.principal },
+            { metric: 'loans.count', dimension: bucket, unit: 'count' as const, value: b.loans },
+            { metric: 'loans.overdue_amount', dimension: bucket, unit: 'money' as const, value: b.overdue },
+            {
+              metric: 'loans.outstanding_principal',
+              dimension: bucket,
+              unit: 'money' as const,
+              value: b.principal,
+            },
           ]),
-          { metric: 'loans.funded_count', value: funded.rows[0]!.loans },
-          { metric: 'loans.funded_amount', value: funded.rows[0]!.amount },
-          { metric: 'reserve.balance', value: reserve.balance },
-          { metric: 'reserve.overdue_principal', value: reserve.overduePrincipal },
-          ...(reserve.coverage === null ? [] : [{ metric: 'reserve.coverage', value: reserve.coverage }]),
+          { metric: 'loans.funded_count', unit: 'count' as const, value: funded.rows[0]!.loans },
+          { metric: 'loans.funded_amount', unit: 'money' as const, value: funded.rows[0]!.amount },
+          { metric: 'reserve.balance', unit: 'money' as const, value: reserve.balance },
+          { metric: 'reserve.overdue_principal', unit: 'money' as const, value: reserve.overduePrincipal },
+          ...(reserve.coverage === null
+            ? []
+            : [{ metric: 'reserve.coverage', unit: 'ratio' as const, value: reserve.coverage }]),
         ];
         return recordSnapshots(trx, date, snapshots);
       },

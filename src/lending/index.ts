@@ -2,6 +2,12 @@
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
+  disclosureBookAsOf,
+  investorNoteAccountsAsOf,
+  type LoanBookAsOf,
+  loanDuesAsOf,
+} from './analytics-disclosure.ts';
+export {
   type BookCell,
   businessDayBounds,
   type FilledListing,

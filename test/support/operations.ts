@@ -59,6 +59,8 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/lending/note-listings/{id}',
   // The platform's figures on the public home page: totals and ratios, nothing about any one person.
   'GET /v1/lending/platform-figures',
+  // The public disclosure (信息披露): the figures of the last day-close, nothing about any one person.
+  'GET /v1/disclosure',
   // Crowdfunding's public pages: live projects and their progress, never who backed them.
   'GET /v1/crowdfunding/categories',
   'GET /v1/crowdfunding/projects',

@@ -86,6 +86,38 @@ describeInBrowser('the home page', (web) => {
     await context.close();
   }, 120_000);
 
+  it('publishes the disclosure to a visitor, linked from the home page, in Chinese and English', async () => {
+    const published = (await (await fetch(`${web.url}/v1/disclosure`)).json()) as {
+      businessDate: string | null;
+      figures: { loansTotal: number } | null;
+    };
+    // The demo's day-closes have computed it.
+    expect(published.businessDate).not.toBeNull();
+    expect(published.figures!.loansTotal).toBeGreaterThan(0);
+    const { context, page, problems } = await web.visitor();
+    await page.goto('/?lang=zh');
+    await page.getByRole('contentinfo').getByRole('link', { name: '信息披露' }).click();
+    await page.waitForURL((url) => url.pathname === '/disclosure');
+    await page.getByRole('heading', { name: '信息披露' }).waitFor();
+    const box = page.getByTestId('disclosure');
+    await box.getByText('累计借贷金额').waitFor();
+    for (const label of [
+      '借贷余额',
+      '前十大借款人待还金额占比',
+      '逾期金额',
+      'M3+（90 天以上）',
+      '风险备付金',
+    ])
+      expect(await box.innerText()).toContain(label);
+    expect(await box.innerText()).toContain(published.figures!.loansTotal.toLocaleString('zh-CN'));
+    await page.goto('/disclosure?lang=en');
+    await page.getByTestId('disclosure').getByText("Ten largest borrowers' share").waitFor();
+    const body = await page.locator('body').innerText();
+    expect(body).not.toMatch(/[a-z]+_[a-z]+|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('fits a phone: the visitor home and a signed-in home have no sideways scroll', async () => {
     const { context, page, problems } = await web.visitor({ viewport: PHONE });
     await web.explained(page, 'home-phone', async () => {

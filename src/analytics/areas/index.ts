@@ -1,4 +1,6 @@
 import type { AnalyticsArea } from '../area.ts';
+import { disclosureArea } from './disclosure.ts';
+import { liquidityArea } from './liquidity.ts';
 import { marketplaceArea } from './marketplace.ts';
 import { riskArea } from './risk.ts';
 import type { AnalyticsSources } from './sources.ts';
@@ -9,5 +11,11 @@ import { usersArea } from './users.ts';
  * own here; it reads the contexts it needs from `sources`.
  */
 export function platformAreas(sources: AnalyticsSources): AnalyticsArea[] {
-  return [usersArea(sources), marketplaceArea(sources), riskArea(sources)];
+  return [
+    usersArea(sources),
+    marketplaceArea(sources),
+    riskArea(sources),
+    liquidityArea(sources),
+    disclosureArea(sources),
+  ];
 }

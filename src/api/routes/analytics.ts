@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GRANULARITIES, METRIC_UNITS } from '../../analytics/index.ts';
 import type { Platform } from '../../app/platform.ts';
-import { addDays, invalid, type PlainDate, parseDate } from '../../kernel/index.ts';
+import { addDays, CNY, formatAmount, invalid, type PlainDate, parseDate } from '../../kernel/index.ts';
+import { moneyResponseSchema } from '../schemas.ts';
 import { errors } from './lending-schemas.ts';
 
 const dateText = z.string().refine((t) => parseDate(t).ok, { message: 'date_malformed' });
@@ -48,10 +49,115 @@ const seriesSchema = z
   })
   .meta({ id: 'AnalyticsSeries' });
 
+const OVERDUE_BUCKETS = ['M1', 'M2', 'M3', 'M3+'] as const;
+
+const disclosureSchema = z
+  .object({
+    businessDate: z
+      .string()
+      .nullable()
+      .describe('The business date of the figures (null before the first close)'),
+    figures: z
+      .object({
+        lentTotal: moneyResponseSchema.describe('Principal of every loan disbursed'),
+        loansTotal: z.number().int(),
+        outstandingPrincipal: moneyResponseSchema,
+        outstandingLoans: z.number().int(),
+        borrowersTotal: z.number().int(),
+        borrowersCurrent: z.number().int(),
+        investorsTotal: z.number().int(),
+        investorsCurrent: z.number().int(),
+        top10Share: z
+          .string()
+          .nullable()
+          .describe("The ten largest borrowers' share of the outstanding principal"),
+        overdue: z.object({
+          amount: moneyResponseSchema.describe('Outstanding principal of the loans past due'),
+          count: z.number().int(),
+          rate: z.string().nullable().describe('Overdue principal / outstanding principal'),
+          buckets: z.array(
+            z.object({
+              bucket: z
+                .enum(OVERDUE_BUCKETS)
+                .describe('M1 1–30 days past due, M2 31–60, M3 61–90, M3+ over 90'),
+              amount: moneyResponseSchema,
+              count: z.number().int(),
+            }),
+          ),
+        }),
+        reserveBalance: moneyResponseSchema,
+        reserveCoverage: z.string().nullable().describe('Reserve balance / overdue principal'),
+        advancesTotal: moneyResponseSchema.describe('What the reserve advanced to investors'),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Disclosure' });
+
+/** The public disclosure (信息披露) from the last date its area computed: counts, sums and ratios only. */
+function disclosureRoute(platform: Platform): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/disclosure',
+      {
+        config: { auth: 'public' },
+        schema: {
+          tags: ['analytics'],
+          summary:
+            "The platform's public disclosure (信息披露), refreshed by each day-close: loans and their principal, borrowers and investors, the ten largest borrowers' share, overdue principal and loans by bucket, the reserve and its advances; nothing about any one person",
+          response: { 200: disclosureSchema },
+        },
+      },
+      async () => {
+        const found = await platform.analytics.disclosure();
+        if (!found) return { businessDate: null, figures: null };
+        const value = (metric: string, bucket?: string) =>
+          found.facts.find(
+            (f) =>
+              f.metric === `disclosure.${metric}` &&
+              (bucket === undefined ? Object.keys(f.dimension).length === 0 : f.dimension.bucket === bucket),
+          )?.value ?? null;
+        const amount = (metric: string, bucket?: string) => ({
+          amount: formatAmount(BigInt(value(metric, bucket) ?? '0'), CNY),
+          currency: CNY.code,
+        });
+        const count = (metric: string, bucket?: string) => Number(value(metric, bucket) ?? '0');
+        return {
+          businessDate: found.businessDate,
+          figures: {
+            lentTotal: amount('lent_total'),
+            loansTotal: count('loans_total'),
+            outstandingPrincipal: amount('outstanding_principal'),
+            outstandingLoans: count('outstanding_loans'),
+            borrowersTotal: count('borrowers_total'),
+            borrowersCurrent: count('borrowers_current'),
+            investorsTotal: count('investors_total'),
+            investorsCurrent: count('investors_current'),
+            top10Share: value('top10_share'),
+            overdue: {
+              amount: amount('overdue_amount'),
+              count: count('overdue_count'),
+              rate: value('overdue_rate'),
+              buckets: OVERDUE_BUCKETS.map((bucket) => ({
+                bucket,
+                amount: amount('overdue_amount', bucket),
+                count: count('overdue_count', bucket),
+              })),
+            },
+            reserveBalance: amount('reserve_balance'),
+            reserveCoverage: value('reserve_coverage'),
+            advancesTotal: amount('advances_total'),
+          },
+        };
+      },
+    );
+  };
+}
+
 /** Operations analytics: the metric catalogue, series by day, week or month, their CSV, and the backfill. */
 export function analyticsRoutes(platform: Platform): FastifyPluginAsyncZod {
   const { analytics } = platform;
   return async (app) => {
+    await app.register(disclosureRoute(platform));
     app.get(
       '/analytics/metrics',
       {

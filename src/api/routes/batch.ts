@@ -124,7 +124,8 @@ export function batchRoutes(platform: Platform): FastifyPluginAsyncZod {
         config: { auth: { permission: 'batch:read' } },
         schema: {
           tags: ['batch'],
-          summary: 'Daily figures written by the day-close (loan book by bucket, reserve coverage...)',
+          summary:
+            'Daily figures written by the day-close (loan book by bucket, reserve coverage...): amounts in major units with their currency, counts as whole numbers',
           querystring: z.object({
             metric: z.string().max(64).optional(),
             from: dateText.optional(),
@@ -137,7 +138,13 @@ export function batchRoutes(platform: Platform): FastifyPluginAsyncZod {
                   businessDate: z.string(),
                   metric: z.string(),
                   dimension: z.string(),
-                  value: z.string(),
+                  unit: z.enum(['count', 'money', 'ratio', 'decimal']),
+                  value: z
+                    .string()
+                    .describe(
+                      'money in major units ("162845.29"), a count as a whole number, a ratio exactly',
+                    ),
+                  currency: z.string().nullable(),
                 }),
               ),
             }),

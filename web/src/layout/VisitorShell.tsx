@@ -43,6 +43,7 @@ export function VisitorShell({
           <nav aria-label={t('menu')} style={{ display: 'flex', gap: 16 }}>
             <Link to="/market">{t('listings')}</Link>
             <Link to="/crowdfunding">{t('crowdfunding')}</Link>
+            <Link to="/disclosure">{t('disclosure')}</Link>
           </nav>
         ) : null}
         <div style={{ flex: 1 }} />
@@ -75,6 +76,7 @@ export function VisitorShell({
           <Space wrap size={16} style={{ justifyContent: 'center' }}>
             <Link to="/market">{t('listings')}</Link>
             <Link to="/crowdfunding">{t('crowdfunding')}</Link>
+            <Link to="/disclosure">{t('disclosure')}</Link>
             <Link to="/sign-up">{t('common:nav.signUp')}</Link>
             <Link to="/sign-in">{t('common:nav.signIn')}</Link>
           </Space>

@@ -7,6 +7,7 @@ const messages: Messages = {
     menu: 'Site',
     listings: 'Open listings',
     crowdfunding: 'Crowdfunding',
+    disclosure: 'Disclosure',
     riskNotice: 'Investing involves risk; lend with care.',
     riskDetail:
       'Past returns do not promise future returns. Loans may be repaid late or not at all; the risk reserve is limited to what it holds.',
@@ -16,6 +17,7 @@ const messages: Messages = {
     menu: '网站导航',
     listings: '在售借款',
     crowdfunding: '众筹',
+    disclosure: '信息披露',
     riskNotice: '投资有风险，出借需谨慎',
     riskDetail: '历史收益不代表未来收益。借款可能逾期或无法收回；风险备付金以其余额为限。',
     footer: 'netfin：网络借贷、支付与理财的演示平台',

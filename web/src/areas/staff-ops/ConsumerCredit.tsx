@@ -6,7 +6,7 @@ import { Amount } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { EChart } from './EChart.tsx';
 import { ResponsiveTable } from './ResponsiveTable.tsx';
-import { BUCKETS, countText, fenToYuan, latestDate, type Snapshot, snapshotValue } from './snapshots.ts';
+import { BUCKETS, fenToYuan, latestDate, type Snapshot, snapshotValue, yuanToFen } from './snapshots.ts';
 
 interface BucketRow {
   bucket: (typeof BUCKETS)[number];
@@ -14,12 +14,11 @@ interface BucketRow {
   overdueFen: bigint;
 }
 
-const cny = (fen: bigint): Money => ({ amount: fenToYuan(fen.toString()), currency: 'CNY' });
-const whole = (value: string | null) => BigInt(countText(value ?? '0'));
+const cny = (fen: bigint): Money => ({ amount: fenToYuan(fen), currency: 'CNY' });
 
 /**
  * The credit-line book at the last day-close that recorded it (`credit_lines.count` and
- * `credit_lines.overdue_amount` by bucket, amounts in fen); nothing when no close has recorded it yet.
+ * `credit_lines.overdue_amount` by bucket, amounts in yuan); nothing when no close has recorded it yet.
  */
 export function ConsumerCredit({ items, pageAsOf }: { items: Snapshot[]; pageAsOf: string | null }) {
   const { t } = useTranslation('staffOps');
@@ -28,8 +27,8 @@ export function ConsumerCredit({ items, pageAsOf }: { items: Snapshot[]; pageAsO
   if (last === null) return null;
   const rows: BucketRow[] = BUCKETS.map((bucket) => ({
     bucket,
-    lines: whole(snapshotValue(credit, last, 'credit_lines.count', bucket)),
-    overdueFen: whole(snapshotValue(credit, last, 'credit_lines.overdue_amount', bucket)),
+    lines: BigInt(snapshotValue(credit, last, 'credit_lines.count', bucket) ?? '0'),
+    overdueFen: yuanToFen(snapshotValue(credit, last, 'credit_lines.overdue_amount', bucket) ?? '0'),
   }));
   const total = rows.reduce((sum, r) => sum + r.lines, 0n);
   const overdueLines = rows.filter((r) => r.bucket !== 'current').reduce((sum, r) => sum + r.lines, 0n);

@@ -9,19 +9,18 @@ import { ConsumerCredit } from './ConsumerCredit.tsx';
 import { EChart } from './EChart.tsx';
 import {
   BUCKETS,
-  countText,
   fenToYuan,
   latestDate,
   type Snapshot,
   series,
   snapshotValue,
+  totalOf,
 } from './snapshots.ts';
 
 const DAYS = 90;
 const daysBefore = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
-const cny = (fen: string | null): Money | null =>
-  fen === null ? null : { amount: fenToYuan(fen), currency: 'CNY' };
+const cny = (fen: bigint): Money => ({ amount: fenToYuan(fen), currency: 'CNY' });
 
 interface Reserve {
   balance: Money;
@@ -62,15 +61,9 @@ export function Dashboard() {
   const items = snapshots.data?.items ?? [];
   const last = latestDate(items);
   const loans = BUCKETS.map((b) => Number(snapshotValue(items, last, 'loans.count', b) ?? '0'));
-  const bookCount = items
-    .filter((s) => s.businessDate === last && s.metric === 'loans.count')
-    .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
-  const outstandingFen = items
-    .filter((s) => s.businessDate === last && s.metric === 'loans.outstanding_principal')
-    .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
-  const overdueFen = items
-    .filter((s) => s.businessDate === last && s.metric === 'loans.overdue_amount')
-    .reduce((sum, s) => sum + BigInt(countText(s.value)), 0n);
+  const bookCount = totalOf(items, last, 'loans.count');
+  const outstandingFen = totalOf(items, last, 'loans.outstanding_principal');
+  const overdueFen = totalOf(items, last, 'loans.overdue_amount');
   const decided = (approvals.data?.items ?? []).reduce(
     (acc, v) => ({
       total: acc.total + v.decisions,
@@ -102,7 +95,7 @@ export function Dashboard() {
               <Card loading={snapshots.isPending}>
                 <Statistic
                   title={t('outstanding')}
-                  valueRender={() => <Amount value={cny(outstandingFen.toString())} strong />}
+                  valueRender={() => <Amount value={cny(outstandingFen)} strong />}
                 />
                 <Typography.Text type="secondary">
                   {t('outstandingHint', { count: bookCount.toString() })}
@@ -113,7 +106,7 @@ export function Dashboard() {
               <Card loading={snapshots.isPending}>
                 <Statistic
                   title={t('overdueTotal')}
-                  valueRender={() => <Amount value={cny(overdueFen.toString())} strong />}
+                  valueRender={() => <Amount value={cny(overdueFen)} strong />}
                 />
               </Card>
             </Col>
@@ -122,7 +115,7 @@ export function Dashboard() {
                 <Statistic
                   title={t('fundedToday')}
                   valueRender={() => (
-                    <Amount value={cny(snapshotValue(items, last, 'loans.funded_amount') ?? '0')} strong />
+                    <Amount value={cny(totalOf(items, last, 'loans.funded_amount'))} strong />
                   )}
                 />
               </Card>
@@ -182,8 +175,8 @@ export function Dashboard() {
                     {
                       type: 'bar',
                       name: t('amount'),
-                      data: BUCKETS.map(
-                        (b) => Number(snapshotValue(items, last, 'loans.overdue_amount', b) ?? '0') / 100,
+                      data: BUCKETS.map((b) =>
+                        Number(snapshotValue(items, last, 'loans.overdue_amount', b) ?? '0'),
                       ),
                     },
                   ],
@@ -204,7 +197,7 @@ export function Dashboard() {
                     {
                       type: 'bar',
                       name: t('fundedVolume'),
-                      data: series(items, 'loans.funded_amount', '', 100),
+                      data: series(items, 'loans.funded_amount'),
                     },
                   ],
                 }}
@@ -224,7 +217,7 @@ export function Dashboard() {
                     {
                       type: 'line',
                       name: t('reserveBalance'),
-                      data: series(items, 'reserve.balance', '', 100),
+                      data: series(items, 'reserve.balance'),
                     },
                   ],
                 }}

@@ -1,0 +1,174 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/index.ts';
+import { addDays, type PlainDate } from '../kernel/index.ts';
+import { noteAccountId } from './accounts.ts';
+
+/**
+ * Set-based queries for analytics (docs/analytics.md): the loan book as it stood at the end of a
+ * business date, recomputed from lending's own dated rows (disbursements by start_date, principal
+ * paid by the repayment's business_date, write-offs and advances by theirs, charges by charged_on),
+ * so that a backfilled date equals what the day-close computed that night. Nothing about any one
+ * person comes out: only counts and sums.
+ */
+export interface LoanBookAsOf {
+  /** Principal of every loan disbursed by the date. */
+  readonly lentTotal: bigint;
+  readonly loansTotal: number;
+  /** People who had a loan disbursed by the date. */
+  readonly borrowersTotal: number;
+  /** Principal still owed at the end of the date: disbursed − principal repaid − principal written off. */
+  readonly outstandingPrincipal: bigint;
+  /** Loans with principal still owed. */
+  readonly outstandingLoans: number;
+  /** People with principal still owed. */
+  readonly borrowersCurrent: number;
+  /** The principal owed by the ten people who owe the most. */
+  readonly top10Principal: bigint;
+  /** Outstanding loans and their principal by bucket of days past due (lending's bucketOf) at the date. */
+  readonly buckets: readonly { bucket: string; loans: number; principal: bigint }[];
+  /** What the reserve advanced to investors (principal and interest) by the date. */
+  readonly advancesTotal: bigint;
+  /** People who held an investor note (funded a loan or bought one) by the date. */
+  readonly investorsTotal: number;
+}
+
+export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise<LoanBookAsOf> {
+  const rows = await sql<{
+    bucket: string | null;
+    loans: number;
+    principal: bigint;
+    lent: bigint;
+    loans_total: number;
+    borrowers_total: number;
+    borrowers_current: number;
+    top10: bigint;
+    advances: bigint;
+    investors_total: number;
+  }>`
+    with disbursed as (
+      select id, borrower_id, amount from loans where disbursed_at is not null and start_date <= ${date}
+    ),
+    repaid as (
+      select a.loan_id, sum(a.amount) as principal
+      from loan_allocations a join loan_repayments r on r.id = a.repayment_id
+      where a.kind = 'principal' and r.business_date <= ${date} group by a.loan_id
+    ),
+    book as (
+      select d.id, d.borrower_id,
+        d.amount - coalesce(p.principal, 0) - coalesce(w.principal, 0) as principal
+      from disbursed d
+      left join repaid p on p.loan_id = d.id
+      left join loan_write_offs w on w.loan_id = d.id and w.business_date <= ${date}
+    ),
+    open_book as (select * from book where principal > 0),
+    charged as (
+      select c.loan_id, c.period, sum(c.amount) as amount
+      from loan_charges c join open_book b on b.id = c.loan_id
+      where c.charged_on <= ${date} group by c.loan_id, c.period
+    ),
+    paid as (
+      select a.loan_id, a.period, sum(a.amount) as amount
+      from loan_allocations a join loan_repayments r on r.id = a.repayment_id join open_book b on b.id = a.loan_id
+      where r.business_date <= ${date} group by a.loan_id, a.period
+    ),
+    oldest as (
+      select ch.loan_id, min(i.due_date) as due
+      from charged ch
+      join loan_installments i on i.loan_id = ch.loan_id and i.period = ch.period
+      left join paid p on p.loan_id = ch.loan_id and p.period = ch.period
+      where i.due_date <= ${date} and ch.amount - coalesce(p.amount, 0) > 0
+      group by ch.loan_id
+    ),
+    aged as (
+      select b.principal, coalesce(${date}::date - o.due, 0) as dpd
+      from open_book b left join oldest o on o.loan_id = b.id
+    ),
+    by_bucket as (
+      select case when dpd <= 0 then 'current' when dpd <= 30 then 'M1' when dpd <= 60 then 'M2'
+                  when dpd <= 90 then 'M3' else 'M3+' end as bucket, principal
+      from aged
+    ),
+    per_borrower as (select borrower_id, sum(principal) as principal from open_book group by borrower_id)
+    select s.bucket, s.loans, s.principal, t.*
+    from (
+      select bucket, count(*)::int as loans, sum(principal)::int8 as principal from by_bucket group by bucket
+      union all select null, 0, 0 where not exists (select 1 from by_bucket)
+    ) s
+    cross join (
+      select
+        (select coalesce(sum(amount), 0)::int8 from disbursed) as lent,
+        (select count(*)::int from disbursed) as loans_total,
+        (select count(distinct borrower_id)::int from disbursed) as borrowers_total,
+        (select count(*)::int from per_borrower) as borrowers_current,
+        (select coalesce(sum(principal), 0)::int8 from
+          (select principal from per_borrower order by principal desc limit 10) top) as top10,
+        (select coalesce(sum(principal + interest), 0)::int8 from loan_advances where business_date <= ${date}) as advances,
+        (select count(distinct holder_id)::int from loan_notes where kind = 'investor' and acquired_on <= ${date}) as investors_total
+    ) t`.execute(db);
+  const first = rows.rows[0]!;
+  const buckets = rows.rows
+    .filter((r) => r.bucket !== null)
+    .map((r) => ({ bucket: r.bucket!, loans: r.loans, principal: BigInt(r.principal) }));
+  return {
+    lentTotal: BigInt(first.lent),
+    loansTotal: first.loans_total,
+    borrowersTotal: first.borrowers_total,
+    outstandingPrincipal: buckets.reduce((sum, b) => sum + b.principal, 0n),
+    outstandingLoans: buckets.reduce((sum, b) => sum + b.loans, 0),
+    borrowersCurrent: first.borrowers_current,
+    top10Principal: BigInt(first.top10),
+    buckets,
+    advancesTotal: BigInt(first.advances),
+    investorsTotal: first.investors_total,
+  };
+}
+
+/**
+ * The ledger accounts of the investor notes acquired by the date, each labelled with its holder: the
+ * caller sums them in the ledger as of the date (a note sold or repaid in full holds nothing) to
+ * count the investors who still held something. Holder ids are labels for that sum only.
+ */
+export async function investorNoteAccountsAsOf(
+  db: Executor,
+  date: PlainDate,
+): Promise<{ id: string; group: string }[]> {
+  const rows = await sql<{ id: string; holder_id: string }>`
+    select n.id, n.holder_id from loan_notes n
+    where n.kind = 'investor' and n.acquired_on <= ${date}
+      and exists (select 1 from loans l where l.id = n.loan_id and (l.closed_on is null or l.closed_on > ${date}))`.execute(
+    db,
+  );
+  return rows.rows.map((r) => ({ id: noteAccountId(r.id), group: r.holder_id }));
+}
+
+/**
+ * What borrowers' schedules ask within each horizon after the date (due in (date, date + h]), of the
+ * loans disbursed by the date and not closed by it: principal + interest + fee is due to the
+ * platform; principal + interest passes through to the note holders. From the schedule as it stands
+ * now: a partial prepayment rewrites the periods not yet charged, and the schedule before it is not
+ * kept (docs/analytics.md).
+ */
+export async function loanDuesAsOf(
+  db: Executor,
+  date: PlainDate,
+  horizons: readonly number[],
+): Promise<Map<number, { toPlatform: bigint; toInvestors: bigint }>> {
+  const rows = await sql<{ horizon: number; to_platform: bigint; to_investors: bigint }>`
+    select h.horizon,
+      coalesce(sum(i.principal + i.interest + i.fee), 0)::int8 as to_platform,
+      coalesce(sum(i.principal + i.interest), 0)::int8 as to_investors
+    from unnest(${[...horizons]}::int[]) as h(horizon)
+    left join (
+      select i.* from loan_installments i join loans l on l.id = i.loan_id
+      where l.disbursed_at is not null and l.start_date <= ${date}
+        and (l.closed_on is null or l.closed_on > ${date})
+        and i.due_date > ${date} and i.due_date <= ${addDays(date, Math.max(...horizons))}
+    ) i on i.due_date <= ${date}::date + h.horizon
+    group by h.horizon`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [
+      r.horizon,
+      { toPlatform: BigInt(r.to_platform), toInvestors: BigInt(r.to_investors) },
+    ]),
+  );
+}
