@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Analytics,
   type AnalyticsArea,
@@ -18,6 +18,7 @@ import {
   CHROMIUM,
   CHROMIUM_ARGS,
   DESK,
+  SCREENSHOTS,
   screenshots,
   signIn,
 } from './browser.ts';
@@ -222,6 +223,20 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
   let browser: Browser;
   let phone: string;
   const contexts: BrowserContext[] = [];
+  /** The page of the test running, to show what it showed when a step fails. */
+  let current: Page | undefined;
+
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !current) return;
+    await current
+      .screenshot({ path: path.join(SCREENSHOTS, 'FAILED-staff-analytics.png'), fullPage: true })
+      .catch(() => {});
+    const text = await current
+      .locator('body')
+      .innerText()
+      .catch(() => '(no page)');
+    console.error(`--- the page (${current.url()}) showed:\n${text.slice(0, 3000)}`);
+  });
 
   beforeAll(async () => {
     await webApp();
@@ -264,6 +279,7 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     if (options.theme)
       await context.addInitScript(`localStorage.setItem('netfin.theme', '${options.theme}')`);
     const page = await context.newPage();
+    current = page;
     page.setDefaultTimeout(20_000);
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -289,17 +305,18 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     await page.waitForURL((u) => u.pathname === '/staff/dashboard');
     const signups = page.getByTestId('today-signups');
     // The total of the last date (the day's 2nd part of the generator: 5 + 6 + 45 % 6 = 14).
-    await expect.poll(() => signups.innerText()).toContain('14');
-    await expect
-      .poll(() => page.getByTestId('today-disbursed').innerText())
-      .toMatch(/¥\d{1,3}(,\d{3})*\.\d{2}/);
+    await signups.getByText('14', { exact: true }).waitFor();
+    await page
+      .getByTestId('today-disbursed')
+      .getByText(/¥\d{1,3}(,\d{3})*\.\d{2}/)
+      .waitFor();
     expect(await signups.getByRole('link', { name: /Sign-ups: The users list/ }).getAttribute('href')).toBe(
       '/staff/users',
     );
     await page.getByTestId('today-approvalRate').getByRole('link', { name: 'Open Risk' }).click();
     await page.waitForURL((u) => u.pathname === '/staff/analytics/risk');
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 
   it('draws every chart of every page; a filter changes the request; the CSV and the table', async () => {
     const { page, problems } = await operations({ lang: 'en' });
@@ -318,8 +335,9 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
         r.url().includes('marketplace.listings_opened') &&
         decodeURIComponent(r.url()).includes('filter=grade:A'),
     );
-    await page.getByLabel('Grade').click();
-    await page.getByRole('option', { name: 'Grade A' }).click();
+    asked.catch(() => {}); // awaited below; a failing click must not leave it unhandled
+    await page.getByRole('combobox', { name: 'Grade', exact: true }).click();
+    await page.locator('.ant-select-item-option[title="Grade A"]').click();
     await asked;
     const listings = page.getByTestId('chart-listings');
     await listings.getByText('Filtered by Grade: A').waitFor();
@@ -333,6 +351,7 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     expect(text).toContain('grade=A');
     // Granularity: by month, the request says so.
     const monthly = page.waitForRequest((r) => r.url().includes('granularity=month'));
+    monthly.catch(() => {});
     await page.getByText('Month', { exact: true }).click();
     await monthly;
     // The funnel's table: each step's conversion, exact.
@@ -354,7 +373,7 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     await regions.getByRole('button', { name: 'Show data as a table' }).click();
     await regions.getByRole('table').getByText('Guangdong').waitFor();
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('is axe-clean in English and in dark mode, and leaves no Chinese after switching', async () => {
     for (const theme of [undefined, 'dark' as const]) {
@@ -372,7 +391,8 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     await page.goto('/staff/analytics/users');
     await chartsDrawn(page);
     expect(HAN.test(await page.locator('main').innerText())).toBe(true);
-    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('tab', { name: 'Users' }).waitFor();
     for (const area of PAGES) {
       await page.goto(`/staff/analytics/${area}`);
       await chartsDrawn(page);
@@ -382,5 +402,5 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
       const shown = await page.locator('main').innerText();
       expect(shown.match(new RegExp(`.{0,20}${HAN.source}.{0,20}`, 'g')) ?? [], area).toEqual([]);
     }
-  });
+  }, 400_000);
 });

@@ -6,7 +6,7 @@ import { formatDate } from '../../i18n/index.ts';
 import { formatDecimal } from '../../money.ts';
 import { useMe } from '../../session.tsx';
 import { latestByDimension, useCatalogue, useSeries } from './data.ts';
-import { type Area, casesOf, usersList } from './pages.ts';
+import { type Area, casesOf, usersList } from './links.ts';
 
 /** The figures of the day, each with its page and, where one exists, the list behind it. */
 const FIGURES: readonly {

@@ -1,18 +1,9 @@
-import { can, type Me } from '../../session.tsx';
+import type { Me } from '../../session.tsx';
+import { type Area, casesOf, usersList } from './links.ts';
+
+export { AREAS, type Area } from './links.ts';
+
 import type { ChartSpec } from './grid.ts';
-
-export const AREAS = ['users', 'marketplace', 'risk', 'liquidity'] as const;
-export type Area = (typeof AREAS)[number];
-
-const BUCKETS_WITH_CASES = new Set(['M1', 'M2', 'M3', 'M3+']);
-
-/** The users list, for who may open it. */
-export const usersList = (me: Me | null | undefined) => (can(me, 'users:read') ? '/staff/users' : undefined);
-/** The collection cases of a bucket (M1 to M3+), for who may work them. */
-export const casesOf = (me: Me | null | undefined, bucket?: string) =>
-  can(me, 'collections:work') && (bucket === undefined || BUCKETS_WITH_CASES.has(bucket))
-    ? `/staff/collections${bucket ? `?stage=${encodeURIComponent(bucket)}` : ''}`
-    : undefined;
 
 /** Each page's charts, in order, from the analytics metric contract (docs/analytics.md). */
 export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
