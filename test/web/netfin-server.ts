@@ -85,7 +85,7 @@ async function once(name: string, produce: (dir: string) => Promise<void>): Prom
 }
 
 /** The web app built once for the run (when missing or older than its sources). */
-function webApp(): Promise<string> {
+export function webApp(): Promise<string> {
   return once('web-build', async () => {
     const lines: string[] = [];
     const dist = await ensureWebBuild((line) => lines.push(line));

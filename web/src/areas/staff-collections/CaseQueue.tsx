@@ -4,7 +4,7 @@ import { Button, Card, Flex, Select, Space, Tag, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
@@ -22,7 +22,10 @@ export function CaseQueue() {
   // A supervisor lands on every queue; a collector on their own.
   const [chosen, setAssignee] = useState<string | undefined>(undefined);
   const assignee = chosen ?? (supervisor ? 'all' : 'me');
-  const [stage, setStage] = useState<string | undefined>(undefined);
+  // A link may open the queue on one stage (?stage=M2: the analytics pages' buckets).
+  const [params] = useSearchParams();
+  const linked = params.get('stage');
+  const [stage, setStage] = useState<string | undefined>(STAGES.find((s) => s === linked));
   const [status, setStatus] = useState('open');
   const cases = useInfiniteQuery({
     queryKey: ['collections', 'cases', assignee, stage, status],

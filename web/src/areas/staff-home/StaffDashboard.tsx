@@ -6,7 +6,8 @@ import type { Role } from '../../../../src/identity/roles.ts';
 import { api } from '../../api.ts';
 import { ErrorAlert, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
-import { useMe } from '../../session.tsx';
+import { can, useMe } from '../../session.tsx';
+import { TodayFigures } from '../staff-analytics/TodayFigures.tsx';
 import type { SectionProps } from './RoleSection.tsx';
 import { CollectionsSection } from './roles/Collections.tsx';
 import { ComplianceSection } from './roles/Compliance.tsx';
@@ -62,6 +63,7 @@ export function StaffDashboard() {
         {t('title')}
       </PageTitle>
       {date.isError && <ErrorAlert error={date.error} onRetry={() => void date.refetch()} />}
+      {can(me, 'analytics:read') && <TodayFigures />}
       {SECTIONS.filter((s) => sees(s.roles)).map(({ name, Section }) => (
         <Section key={name} {...props} />
       ))}

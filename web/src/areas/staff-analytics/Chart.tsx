@@ -1,0 +1,100 @@
+import { Skeleton, theme } from 'antd';
+import type { ECharts, EChartsOption } from 'echarts';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+type EChartsModule = typeof import('echarts');
+
+/** ECharts, fetched the first time an analytics chart is shown: no other page loads it for these. */
+let loading: Promise<EChartsModule> | undefined;
+function loadECharts(): Promise<EChartsModule> {
+  loading ??= import('echarts');
+  return loading;
+}
+
+/** Is this background colour dark (the antd dark algorithm)? */
+function isDark(color: string): boolean {
+  const hex = /^#([0-9a-f]{6})$/i.exec(color)?.[1];
+  if (!hex) return false;
+  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+  ];
+  return r * 0.299 + g * 0.587 + b * 0.114 < 128;
+}
+
+/**
+ * A chart drawn on a canvas by ECharts (loaded on demand), sized to its box and following the theme.
+ * The canvas says nothing to a screen reader: the card beside it offers the same figures as a table.
+ */
+export function Chart({
+  option,
+  label,
+  height = 300,
+  onPick,
+}: {
+  option: EChartsOption;
+  label: string;
+  height?: number;
+  /** A click on a bar, a point or a cell: its category (row) name. */
+  onPick?: (name: string) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<ECharts | null>(null);
+  const [ready, setReady] = useState(false);
+  const { token } = theme.useToken();
+  const dark = isDark(token.colorBgContainer);
+  const { t, i18n } = useTranslation('staffAnalytics');
+  const locale = i18n.language === 'zh' ? 'ZH' : 'EN';
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  useEffect(() => {
+    let disposed = false;
+    let observer: ResizeObserver | undefined;
+    void loadECharts().then((echarts) => {
+      if (disposed || !ref.current) return;
+      const instance = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'canvas', locale });
+      instance.on('click', (event) => {
+        if (typeof event.name === 'string') pick.current?.(event.name);
+      });
+      chart.current = instance;
+      observer = new ResizeObserver(() => instance.resize());
+      observer.observe(ref.current);
+      setReady(true);
+    });
+    return () => {
+      disposed = true;
+      observer?.disconnect();
+      chart.current?.dispose();
+      chart.current = null;
+      setReady(false);
+    };
+  }, [dark, locale]);
+  useEffect(() => {
+    if (!ready) return;
+    chart.current?.setOption(
+      {
+        backgroundColor: 'transparent',
+        textStyle: { color: token.colorText },
+        color: [
+          token.colorPrimary,
+          token.colorWarning,
+          token.colorSuccess,
+          token.colorError,
+          token.colorInfo,
+          '#9254de',
+          '#13a8a8',
+        ],
+        ...option,
+      },
+      true,
+    );
+  }, [option, token, ready]);
+  return (
+    <div style={{ position: 'relative', width: '100%', height }}>
+      {!ready && <Skeleton active aria-label={t('loadingChart')} />}
+      <div ref={ref} role="img" aria-label={label} style={{ position: 'absolute', inset: 0 }} />
+    </div>
+  );
+}
