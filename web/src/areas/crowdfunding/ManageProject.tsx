@@ -316,6 +316,16 @@ export function ManageProject() {
                         <Amount value={project.fee} />
                       </Descriptions.Item>
                     )}
+                    {project.paymentCost && (
+                      <Descriptions.Item label={t('manage.paymentCost')}>
+                        <Amount value={project.paymentCost} />
+                      </Descriptions.Item>
+                    )}
+                    {project.creatorShare && (
+                      <Descriptions.Item label={t('manage.creatorShare')}>
+                        <Amount value={project.creatorShare} strong />
+                      </Descriptions.Item>
+                    )}
                   </Descriptions>
                   <Progress
                     percent={barPercent(project.progress)}

@@ -88,6 +88,10 @@ export interface Project extends Omit<PublicProject, 'milestones'> {
   reviewNote: string | null;
   refusalCode: string | null;
   fee: Money | null;
+  /** At success: the card backings' channel cost, charged to the creator's share. */
+  paymentCost: Money | null;
+  /** At success: pledged less the fee and the payment cost, paid out by the plan. */
+  creatorShare: Money | null;
   settledOn: string | null;
   submittedAt: string | null;
   createdAt: string;
