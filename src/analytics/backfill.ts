@@ -14,6 +14,8 @@ export interface BackfillOptions {
   /** Compute again the dates already computed (by a day-close or an earlier backfill). */
   readonly force?: boolean;
   readonly onProgress?: (p: BackfillProgress) => void;
+  /** Asked before each (date, area): true stops the backfill there (a server shutting down). */
+  readonly stop?: () => boolean;
 }
 
 export interface BackfillProgress {
@@ -30,6 +32,8 @@ export interface BackfillReport {
   readonly computed: number;
   readonly skipped: number;
   readonly facts: number;
+  /** Stopped by `stop` before the end: run it again to finish. */
+  readonly stopped: boolean;
 }
 
 const MAX_DAYS = 3660;
@@ -76,6 +80,7 @@ export async function backfill(
   let facts = 0;
   for (const date of dates) {
     for (const area of chosen) {
+      if (options.stop?.()) return { days: dates.length, computed, skipped, facts, stopped: true };
       n += 1;
       if (done.has(`${date}/${area.name}`)) {
         skipped += 1;
@@ -90,5 +95,5 @@ export async function backfill(
       options.onProgress?.({ date, area: area.name, done: n, total, facts: written, skipped: false });
     }
   }
-  return { days: dates.length, computed, skipped, facts };
+  return { days: dates.length, computed, skipped, facts, stopped: false };
 }

@@ -39,7 +39,24 @@ export class Analytics {
   }
 
   daySteps(): BatchStep[] {
-    return [analyticsDayStep(this.context, this.areas)];
+    return [analyticsDayStep(this.context, this.areas, () => this.suspensions > 0)];
+  }
+
+  private suspensions = 0;
+
+  /**
+   * Until the returned function is called, day-closes compute no analytics (the step plans no
+   * chunk): for writing months of history at once (the demo), whose dates a backfill computes
+   * afterwards, off the critical path. The dates closed meanwhile are simply not computed, so the
+   * backfill (which skips only computed dates) fills them in.
+   */
+  suspendDaySteps(): () => void {
+    this.suspensions += 1;
+    let resumed = false;
+    return () => {
+      if (!resumed) this.suspensions -= 1;
+      resumed = true;
+    };
   }
 
   /** Every metric, its unit, dimensions and meaning. */

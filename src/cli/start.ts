@@ -6,7 +6,7 @@ import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
 import { internalRequestHeaders } from '../api/request-log.ts';
 import { type Config, ConfigError } from '../app/config.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
+import { backfillDemoAnalytics, DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
 import { openPlatform, type Platform } from '../app/platform.ts';
 import { closeDue } from '../batch/index.ts';
 import { systemClock } from '../kernel/index.ts';
@@ -201,6 +201,13 @@ async function demoData(
   for (const account of DEMO_ACCOUNTS)
     console.log(`  ${account.phone}  ${padToWidth(account.displayName, 20)} ${account.description.en}`);
   console.log('netfin: demo data ready');
+  // The history's analytics, now that the demo is usable (also after a start that was stopped
+  // before finishing them: what is computed is skipped).
+  try {
+    await backfillDemoAnalytics(platform, (line) => console.log(line), closing);
+  } catch (error) {
+    if (!closing()) app.log.error({ err: error }, 'computing the demo analytics failed');
+  }
 }
 
 /** Background chores every process may run: each is idempotent, so several processes are fine. */

@@ -61,14 +61,14 @@ describe('analytics: facts, series and backfill', () => {
       to: '2026-03-31' as PlainDate,
       lastClosed: '2026-04-30' as PlainDate,
     });
-    expect(first).toEqual({ days: 31, computed: 31, skipped: 0, facts: 31 * 5 });
+    expect(first).toEqual({ days: 31, computed: 31, skipped: 0, facts: 31 * 5, stopped: false });
     calls.length = 0;
     const again = await analytics.backfill({
       from: '2026-03-01' as PlainDate,
       to: '2026-04-02' as PlainDate,
       lastClosed: '2026-04-30' as PlainDate,
     });
-    expect(again).toEqual({ days: 33, computed: 2, skipped: 31, facts: 10 });
+    expect(again).toEqual({ days: 33, computed: 2, skipped: 31, facts: 10, stopped: false });
     expect(calls).toEqual(['2026-04-01', '2026-04-02']);
     const forced = await analytics.backfill({
       from: '2026-03-05' as PlainDate,
@@ -115,6 +115,30 @@ describe('analytics: facts, series and backfill', () => {
       ),
     ).toBe('unknown_area');
     expect(await analytics.latestDate()).toBe('2026-04-02');
+  });
+
+  it('stops where asked, and a second run finishes only what is left', async () => {
+    let asked = 0;
+    const range = {
+      from: '2026-06-01' as PlainDate,
+      to: '2026-06-05' as PlainDate,
+      lastClosed: '2026-06-30' as PlainDate,
+    };
+    const first = await analytics.backfill({ ...range, stop: () => ++asked > 3 });
+    expect(first).toMatchObject({ computed: 3, stopped: true });
+    calls.length = 0;
+    const rest = await analytics.backfill(range);
+    expect(rest).toMatchObject({ computed: 2, skipped: 3, stopped: false });
+    expect(calls).toEqual(['2026-06-04', '2026-06-05']);
+  });
+
+  it('plans no chunk while its day step is suspended, and every area again once resumed', async () => {
+    const [step] = analytics.daySteps();
+    const resume = analytics.suspendDaySteps();
+    expect(await step!.plan!(t.platform.db, '2026-07-01' as PlainDate)).toEqual([]);
+    resume();
+    resume(); // a second call changes nothing
+    expect(await step!.plan!(t.platform.db, '2026-07-01' as PlainDate)).toEqual([{ area: 'probe' }]);
   });
 
   it('sums a flow over weeks and months, exactly, and keeps its total apart from its parts', async () => {

@@ -210,11 +210,13 @@ async function refreshFirsts(trx: Executor, date: PlainDate): Promise<void> {
   for (const kind of Object.keys(FIRST_SOURCES) as FirstKind[]) {
     const any = await sql`select 1 from analytics_user_firsts where kind = ${kind} limit 1`.execute(trx);
     const on = any.rows.length > 0 ? date : undefined;
+    // A user may be first in two sources of a kind (a note and a fund order): one row each, the earlier.
     const rows: { userId: string; firstOn: PlainDate }[] = [];
     for (const source of FIRST_SOURCES[kind]) rows.push(...(await source(trx, on)));
     if (rows.length === 0) continue;
     await sql`insert into analytics_user_firsts (user_id, kind, first_on)
-      select u, ${kind}, d from unnest(${rows.map((r) => r.userId)}::uuid[], ${rows.map((r) => r.firstOn)}::date[]) as t(u, d)
+      select u, ${kind}, min(d) from unnest(${rows.map((r) => r.userId)}::uuid[], ${rows.map((r) => r.firstOn)}::date[]) as t(u, d)
+      group by u
       on conflict (user_id, kind) do update set first_on = least(analytics_user_firsts.first_on, excluded.first_on)`.execute(
       trx,
     );
