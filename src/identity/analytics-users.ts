@@ -50,11 +50,13 @@ export async function signedUpBy(db: Executor, date: PlainDate): Promise<number>
 
 /**
  * Verified customers (real name), counted by province (the first two digits of the ID number's
- * administrative code), age band (age on `date`) and sex ('m', 'f'): those verified on `date`
+ * administrative code), city (its first four), age band (age on `date`) and sex ('m', 'f'): those verified on `date`
  * (`on`), or by its end (`by`).
  */
 export interface VerifiedGroup {
   readonly region: string;
+  /** The prefecture-level city: the first four digits of the administrative code. */
+  readonly city: string;
   readonly ageBand: string;
   readonly sex: string;
   readonly count: number;
@@ -65,14 +67,21 @@ export async function verifiedGroups(
   date: PlainDate,
   which: 'on' | 'by',
 ): Promise<VerifiedGroup[]> {
-  const rows = await sql<{ region: string; age_band: string; sex: string; n: bigint }>`
-    select coalesce(left(region_code, 2), 'unknown') as region, ${ageBandOn(date)} as age_band,
+  const rows = await sql<{ region: string; city: string; age_band: string; sex: string; n: bigint }>`
+    select coalesce(left(region_code, 2), 'unknown') as region, coalesce(left(region_code, 4), 'unknown') as city,
+           ${ageBandOn(date)} as age_band,
            case sex when 'male' then 'm' when 'female' then 'f' else 'unknown' end as sex, count(*)::int8 as n
     from users
     where not is_staff and kyc_verified_at is not null
       and ${which === 'on' ? inDay('kyc_verified_at', date) : sql`kyc_verified_at < ${endOf(date)}`}
-    group by 1, 2, 3 order by 1, 2, 3`.execute(db);
-  return rows.rows.map((r) => ({ region: r.region, ageBand: r.age_band, sex: r.sex, count: Number(r.n) }));
+    group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(db);
+  return rows.rows.map((r) => ({
+    region: r.region,
+    city: r.city,
+    ageBand: r.age_band,
+    sex: r.sex,
+    count: Number(r.n),
+  }));
 }
 
 /**

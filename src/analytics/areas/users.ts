@@ -21,7 +21,7 @@ import type { AnalyticsSources } from './sources.ts';
 /** The weeks after its sign-up week at which a cohort's retention is counted. */
 export const RETENTION_WEEKS = [1, 2, 4, 8, 12] as const;
 
-const BREAKDOWN = ['region', 'age_band', 'sex'] as const;
+const BREAKDOWN = ['region', 'city', 'age_band', 'sex'] as const;
 
 const metrics = defineMetrics('users', [
   {
@@ -37,7 +37,7 @@ const metrics = defineMetrics('users', [
     rollup: 'sum',
     dimensions: [...BREAKDOWN],
     description:
-      'Customers who verified their real name that day, by province (2-digit code), age band (age that day) and sex (m/f).',
+      'Customers who verified their real name that day, by province (2-digit code), city (4-digit code), age band (age that day) and sex (m/f).',
   },
   {
     name: 'card_bound',
@@ -187,7 +187,7 @@ const metrics = defineMetrics('users', [
     rollup: 'last',
     dimensions: [...BREAKDOWN],
     description:
-      'Customers verified by the end of the day, by province, age band (age that day) and sex: the distribution of the verified base.',
+      'Customers verified by the end of the day, by province, city, age band (age that day) and sex: the distribution of the verified base.',
   },
 ]);
 
@@ -243,7 +243,7 @@ async function firstsOf(
 /** The total of groups and its breakdown by each dimension alone (never the combinations). */
 function breakdown(metric: string, groups: readonly VerifiedGroup[]): Fact[] {
   const facts: Fact[] = [{ metric, value: groups.reduce((sum, g) => sum + g.count, 0) }];
-  const keyOf = { region: 'region', age_band: 'ageBand', sex: 'sex' } as const;
+  const keyOf = { region: 'region', city: 'city', age_band: 'ageBand', sex: 'sex' } as const;
   for (const dimension of BREAKDOWN) {
     const counts = new Map<string, number>();
     for (const g of groups) counts.set(g[keyOf[dimension]], (counts.get(g[keyOf[dimension]]) ?? 0) + g.count);
