@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { Alert, Button, Empty, Form, Input, Result, Skeleton, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Form, Input, Result, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -156,5 +156,32 @@ export function PasswordField({ name, label }: { name: string; label: string }) 
     <Form.Item name={name} label={label} rules={[{ required: true, message: t('validation.required') }]}>
       <Input.Password autoComplete="current-password" />
     </Form.Item>
+  );
+}
+
+/** A headline figure on a card: its label, the value in tabular digits, and an optional note. */
+export function Figure({
+  label,
+  value,
+  note,
+}: {
+  label: string;
+  value: ReactNode;
+  note?: string | undefined;
+}) {
+  return (
+    <Card size="small" style={{ height: '100%' }}>
+      <Typography.Text type="secondary" style={{ display: 'block' }}>
+        {label}
+      </Typography.Text>
+      <Typography.Text strong style={{ fontSize: 20, fontVariantNumeric: 'tabular-nums' }}>
+        {value}
+      </Typography.Text>
+      {note ? (
+        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+          {note}
+        </Typography.Text>
+      ) : null}
+    </Card>
   );
 }

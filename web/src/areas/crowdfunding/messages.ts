@@ -254,7 +254,8 @@ const messages: Messages = {
       removeTier: 'Remove',
       payout: 'Payout plan',
       payoutKind: 'How you are paid',
-      allHint: 'When the project is funded, the amount less the platform’s fee and the card payment cost of card backings is paid to your wallet.',
+      allHint:
+        'When the project is funded, the amount less the platform’s fee and the card payment cost of card backings is paid to your wallet.',
       milestonesHint:
         'The amount less the fee and the card payment cost is kept in escrow and paid in parts: each milestone when staff confirm your evidence. The shares add up to 100%.',
       milestoneN: 'Milestone {{n}}',

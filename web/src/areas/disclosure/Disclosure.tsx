@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Row, Skeleton, Table, Typography } from 'antd';
+import { Alert, Col, Row, Skeleton, Table, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Money } from '../../api.ts';
-import { Amount, ErrorAlert, PageTitle } from '../../components/ui.tsx';
+import { Amount, ErrorAlert, Figure, PageTitle } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { formatRate } from '../../money.ts';
 
@@ -27,24 +27,6 @@ interface DisclosureFigures {
   reserveBalance: Money;
   reserveCoverage: string | null;
   advancesTotal: Money;
-}
-
-function Figure({ label, value, note }: { label: string; value: ReactNode; note?: string }) {
-  return (
-    <Card size="small" style={{ height: '100%' }}>
-      <Typography.Text type="secondary" style={{ display: 'block' }}>
-        {label}
-      </Typography.Text>
-      <Typography.Text strong style={{ fontSize: 20, fontVariantNumeric: 'tabular-nums' }}>
-        {value}
-      </Typography.Text>
-      {note ? (
-        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-          {note}
-        </Typography.Text>
-      ) : null}
-    </Card>
-  );
 }
 
 function Section({ title, children }: { title: string; children: ReactNode }) {

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Flex, Row, Skeleton, Space, Typography, theme } from 'antd';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Money } from '../../api.ts';
-import { Amount, ErrorAlert } from '../../components/ui.tsx';
+import { Amount, ErrorAlert, Figure } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { formatRate } from '../../money.ts';
 import { ListingStrip } from './ListingStrip.tsx';
@@ -23,24 +22,6 @@ export interface PlatformFigures {
   reserveCoverageOfOutstanding: string | null;
   asOf: string;
   businessDate: string;
-}
-
-function Figure({ label, value, note }: { label: string; value: ReactNode; note?: string }) {
-  return (
-    <Card size="small" style={{ height: '100%' }}>
-      <Typography.Text type="secondary" style={{ display: 'block' }}>
-        {label}
-      </Typography.Text>
-      <Typography.Text strong style={{ fontSize: 22, fontVariantNumeric: 'tabular-nums' }}>
-        {value}
-      </Typography.Text>
-      {note ? (
-        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-          {note}
-        </Typography.Text>
-      ) : null}
-    </Card>
-  );
 }
 
 function Figures() {

@@ -2,6 +2,7 @@ import { Skeleton, theme } from 'antd';
 import type { ECharts, EChartsOption } from 'echarts';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isDarkBackground } from '../../components/theme.ts';
 
 type EChartsModule = typeof import('echarts');
 
@@ -10,18 +11,6 @@ let loading: Promise<EChartsModule> | undefined;
 function loadECharts(): Promise<EChartsModule> {
   loading ??= import('echarts');
   return loading;
-}
-
-/** Is this background colour dark (the antd dark algorithm)? */
-function isDark(color: string): boolean {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color)?.[1];
-  if (!hex) return false;
-  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
-    number,
-    number,
-    number,
-  ];
-  return r * 0.299 + g * 0.587 + b * 0.114 < 128;
 }
 
 /**
@@ -44,7 +33,7 @@ export function Chart({
   const chart = useRef<ECharts | null>(null);
   const [ready, setReady] = useState(false);
   const { token } = theme.useToken();
-  const dark = isDark(token.colorBgContainer);
+  const dark = isDarkBackground(token.colorBgContainer);
   const { t, i18n } = useTranslation('staffAnalytics');
   const locale = i18n.language === 'zh' ? 'ZH' : 'EN';
   const pick = useRef(onPick);

@@ -2,18 +2,7 @@ import { theme } from 'antd';
 import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-
-/** Is this background colour dark (the antd dark algorithm)? */
-function isDark(color: string): boolean {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color)?.[1];
-  if (!hex) return false;
-  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
-    number,
-    number,
-    number,
-  ];
-  return r * 0.299 + g * 0.587 + b * 0.114 < 128;
-}
+import { isDarkBackground } from '../../components/theme.ts';
 
 /** An ECharts chart sized to its box, following the antd theme's text colour (light and dark). */
 export function EChart({
@@ -28,7 +17,7 @@ export function EChart({
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const { token } = theme.useToken();
-  const dark = isDark(token.colorBgContainer);
+  const dark = isDarkBackground(token.colorBgContainer);
   // ECharts names months and days in its locale: the page's language, not the browser's.
   const locale = useTranslation().i18n.language === 'zh' ? 'ZH' : 'EN';
   useEffect(() => {

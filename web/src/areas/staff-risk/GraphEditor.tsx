@@ -16,17 +16,10 @@ import { useTranslation } from 'react-i18next';
 import EditorConfig from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/config-provider/index.js';
 import editorEn from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/en_US.js';
 import editorZh from '../../../../node_modules/@gorules/jdm-editor/node_modules/antd/es/locale/zh_CN.js';
+import { isDarkBackground } from '../../components/theme.ts';
 import { EditorGuide } from './EditorGuide.tsx';
 import { EDITOR_CHROME_ZH } from './editorChrome.ts';
 import { useEditorChrome } from './useEditorChrome.ts';
-
-/** True on antd's dark algorithm: its container background is dark. */
-function isDark(colour: string): boolean {
-  const hex = colour.replace('#', '');
-  if (hex.length < 6) return false;
-  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
-  return (r ?? 255) + (g ?? 255) + (b ?? 255) < 384;
-}
 
 // Stable across renders: a new array would rebuild React Flow's node types.
 const NO_COMPONENTS: [] = [];
@@ -109,7 +102,7 @@ export default function GraphEditor({
       <EditorConfig locale={zh ? editorZh : editorEn} getPopupContainer={popupContainer}>
         <JdmConfigProvider
           theme={{
-            mode: isDark(token.colorBgContainer) ? 'dark' : 'light',
+            mode: isDarkBackground(token.colorBgContainer) ? 'dark' : 'light',
             token: { colorPrimary: token.colorPrimary },
           }}
         >
