@@ -46,12 +46,11 @@ export function bookRows(date: PlainDate, current: boolean): RawBuilder<unknown>
     paid as (
       select a.loan_id, a.period, a.kind, sum(a.amount) as amount
       from loan_allocations a join loan_repayments r on r.id = a.repayment_id
-      join book b on b.id = a.loan_id
       where r.business_date <= ${date}::date group by 1, 2, 3
     ),
     charged as (
       select c.loan_id, c.period, sum(c.amount) as amount
-      from loan_charges c join book b on b.id = c.loan_id
+      from loan_charges c
       where c.charged_on <= ${date}::date and c.period > 0 group by 1, 2
     ),
     oldest as (
@@ -65,13 +64,26 @@ export function bookRows(date: PlainDate, current: boolean): RawBuilder<unknown>
     )
     select l.id, l.borrower_id, l.grade, l.amount, to_char(l.start_date, 'YYYY-MM') as vintage,
       case when ${closedBy} then l.status else 'active' end as state,
-      coalesce((select sum(amount) from paid p where p.loan_id = l.id and p.kind = 'principal'), 0) as paid,
-      coalesce((select w.principal from loan_write_offs w where w.loan_id = l.id and w.business_date <= ${date}::date), 0)
-        as written_off,
+      coalesce(pp.amount, 0) as paid,
+      coalesce(w.principal, 0) as written_off,
       case when ${closedBy} then 0 else coalesce(${date}::date - o.due, 0) end as dpd
     from book l
     left join oldest o on o.loan_id = l.id
+    left join (select loan_id, sum(amount) as amount from paid where kind = 'principal' group by 1) pp
+      on pp.loan_id = l.id
+    left join loan_write_offs w on w.loan_id = l.id and w.business_date <= ${date}::date
   )`;
+}
+
+/**
+ * Settings for the rest of the transaction that reads a book (a day-close chunk or a backfill's
+ * date): memory enough for its hash aggregates over every allocation and charge not to spill to
+ * disk, and no JIT compilation (a second or more per statement, for statements run once a day).
+ * Outside a transaction it does nothing.
+ */
+export async function tuneForBook(db: Executor): Promise<void> {
+  if (!db.isTransaction) return;
+  await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(db);
 }
 
 /**
@@ -80,6 +92,7 @@ export function bookRows(date: PlainDate, current: boolean): RawBuilder<unknown>
  * until the next business date's first event); a backfill of an older date is rebuilt.
  */
 export async function bookIsCurrent(db: Executor, date: PlainDate): Promise<boolean> {
+  await tuneForBook(db);
   const rows = await sql<{ later: boolean }>`
     select exists (select 1 from loan_repayments where business_date > ${date}::date)
       or exists (select 1 from loan_write_offs where business_date > ${date}::date)

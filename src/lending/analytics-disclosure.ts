@@ -101,9 +101,8 @@ export async function investorNoteAccountsAsOf(
   date: PlainDate,
 ): Promise<{ id: string; group: string }[]> {
   const rows = await sql<{ id: string; holder_id: string }>`
-    select n.id, n.holder_id from loan_notes n
-    where n.kind = 'investor' and n.acquired_on <= ${date}
-      and exists (select 1 from loans l where l.id = n.loan_id and (l.closed_on is null or l.closed_on > ${date}))`.execute(
+    select n.id, n.holder_id from loan_notes n join loans l on l.id = n.loan_id
+    where n.kind = 'investor' and n.acquired_on <= ${date} and (l.closed_on is null or l.closed_on > ${date})`.execute(
     db,
   );
   return rows.rows.map((r) => ({ id: noteAccountId(r.id), group: r.holder_id }));
