@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<void>> = {
   'audit-chain': async () => (await import('./audit-chain.ts')).run(),
   credit: async () => (await import('./credit.ts')).run(),
   wealth: async () => (await import('./wealth.ts')).run(),
+  analytics: async () => (await import('./analytics.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { addDays, type PlainDate } from '../kernel/index.ts';
 import { noteAccountId } from './accounts.ts';
+import { bookIsCurrent, bookRows } from './analytics-book.ts';
 
 /**
  * Set-based queries for analytics (docs/analytics.md): the loan book as it stood at the end of a
@@ -46,47 +47,14 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
     investors_total: number;
   }>`
     with disbursed as (
-      select id, borrower_id, amount from loans where disbursed_at is not null and start_date <= ${date}
+      select borrower_id, amount, amount - paid - written_off as principal, dpd
+      from ${bookRows(date, await bookIsCurrent(db, date))} rows
     ),
-    repaid as (
-      select a.loan_id, sum(a.amount) as principal
-      from loan_allocations a join loan_repayments r on r.id = a.repayment_id
-      where a.kind = 'principal' and r.business_date <= ${date} group by a.loan_id
-    ),
-    book as (
-      select d.id, d.borrower_id,
-        d.amount - coalesce(p.principal, 0) - coalesce(w.principal, 0) as principal
-      from disbursed d
-      left join repaid p on p.loan_id = d.id
-      left join loan_write_offs w on w.loan_id = d.id and w.business_date <= ${date}
-    ),
-    open_book as (select * from book where principal > 0),
-    charged as (
-      select c.loan_id, c.period, sum(c.amount) as amount
-      from loan_charges c join open_book b on b.id = c.loan_id
-      where c.charged_on <= ${date} group by c.loan_id, c.period
-    ),
-    paid as (
-      select a.loan_id, a.period, sum(a.amount) as amount
-      from loan_allocations a join loan_repayments r on r.id = a.repayment_id join open_book b on b.id = a.loan_id
-      where r.business_date <= ${date} group by a.loan_id, a.period
-    ),
-    oldest as (
-      select ch.loan_id, min(i.due_date) as due
-      from charged ch
-      join loan_installments i on i.loan_id = ch.loan_id and i.period = ch.period
-      left join paid p on p.loan_id = ch.loan_id and p.period = ch.period
-      where i.due_date <= ${date} and ch.amount - coalesce(p.amount, 0) > 0
-      group by ch.loan_id
-    ),
-    aged as (
-      select b.principal, coalesce(${date}::date - o.due, 0) as dpd
-      from open_book b left join oldest o on o.loan_id = b.id
-    ),
+    open_book as (select * from disbursed where principal > 0),
     by_bucket as (
       select case when dpd <= 0 then 'current' when dpd <= 30 then 'M1' when dpd <= 60 then 'M2'
                   when dpd <= 90 then 'M3' else 'M3+' end as bucket, principal
-      from aged
+      from open_book
     ),
     per_borrower as (select borrower_id, sum(principal) as principal from open_book group by borrower_id)
     select s.bucket, s.loans, s.principal, t.*
@@ -133,9 +101,8 @@ export async function investorNoteAccountsAsOf(
   date: PlainDate,
 ): Promise<{ id: string; group: string }[]> {
   const rows = await sql<{ id: string; holder_id: string }>`
-    select n.id, n.holder_id from loan_notes n
-    where n.kind = 'investor' and n.acquired_on <= ${date}
-      and exists (select 1 from loans l where l.id = n.loan_id and (l.closed_on is null or l.closed_on > ${date}))`.execute(
+    select n.id, n.holder_id from loan_notes n join loans l on l.id = n.loan_id
+    where n.kind = 'investor' and n.acquired_on <= ${date} and (l.closed_on is null or l.closed_on > ${date})`.execute(
     db,
   );
   return rows.rows.map((r) => ({ id: noteAccountId(r.id), group: r.holder_id }));

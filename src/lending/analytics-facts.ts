@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { addDays, dateParts, fromParts, type PlainDate } from '../kernel/index.ts';
+import { bookIsCurrent, bookRows } from './analytics-book.ts';
 
 /**
  * Read-only, set-based facts of the marketplace and the loan book for operations analytics
@@ -126,47 +127,16 @@ export async function marketplaceDay(db: Executor, date: PlainDate): Promise<Mar
 }
 
 /**
- * Every loan disbursed by `date` as it stood at the end of `date`: its vintage (the month of its
- * start date), its state (active, repaid or written off by then), its principal outstanding (for a
- * written-off loan: the principal written off) and its days past due.
+ * Every loan disbursed by `date` as it stood at the end of `date` (analytics-book.ts, shared with the
+ * disclosure): its vintage, its state (active, repaid or written off by then), its principal
+ * outstanding (for a written-off loan: the principal written off) and its days past due.
  */
-function bookAsOf(date: PlainDate): RawBuilder<unknown> {
+function bookAsOf(date: PlainDate, current: boolean): RawBuilder<unknown> {
   return sql`(
-    with book as (
-      select id, grade, amount, start_date, status, closed_on from loans
-      where start_date is not null and start_date <= ${date}::date
-    ),
-    paid as (
-      select a.loan_id, a.period, a.kind, sum(a.amount) as amount
-      from loan_allocations a join loan_repayments r on r.id = a.repayment_id
-      join book b on b.id = a.loan_id
-      where r.business_date <= ${date}::date group by 1, 2, 3
-    ),
-    charged as (
-      select c.loan_id, c.period, sum(c.amount) as amount
-      from loan_charges c join book b on b.id = c.loan_id
-      where c.charged_on <= ${date}::date and c.period > 0 group by 1, 2
-    ),
-    oldest as (
-      select ch.loan_id, min(i.due_date) as due
-      from charged ch
-      join loan_installments i on i.loan_id = ch.loan_id and i.period = ch.period
-      left join (select loan_id, period, sum(amount) as amount from paid group by 1, 2) p
-        on p.loan_id = ch.loan_id and p.period = ch.period
-      where i.due_date <= ${date}::date and ch.amount - coalesce(p.amount, 0) > 0
-      group by 1
-    )
-    select b.id, b.grade, b.amount, to_char(b.start_date, 'YYYY-MM') as vintage,
-      case when b.closed_on is not null and b.closed_on <= ${date}::date then b.status else 'active' end as state,
-      case when b.closed_on is not null and b.closed_on <= ${date}::date
-        then (case when b.status = 'written_off' then coalesce(w.principal, 0) else 0 end)
-        else b.amount - coalesce((select sum(amount) from paid p where p.loan_id = b.id and p.kind = 'principal'), 0)
-      end as principal,
-      case when b.closed_on is not null and b.closed_on <= ${date}::date then 0
-        else coalesce(${date}::date - o.due, 0) end as dpd
-    from book b
-    left join oldest o on o.loan_id = b.id
-    left join loan_write_offs w on w.loan_id = b.id
+    select id, grade, amount, vintage, state,
+      case when state = 'active' then amount - paid when state = 'written_off' then written_off else 0 end as principal,
+      dpd
+    from ${bookRows(date, current)} rows
   )`;
 }
 
@@ -203,7 +173,7 @@ export async function loanBookAsOf(
   }>`
     select vintage, state, ${BUCKET} as bucket, dpd >= 30 as dpd30, dpd >= 90 as dpd90, count(*)::int as loans,
       coalesce(sum(principal), 0)::int8 as principal
-    from ${bookAsOf(date)} book group by 1, 2, 3, 4, 5`.execute(db);
+    from ${bookAsOf(date, await bookIsCurrent(db, date))} book group by 1, 2, 3, 4, 5`.execute(db);
   const vintages = await sql<{ vintage: string; originated: bigint }>`
     select to_char(start_date, 'YYYY-MM') as vintage, sum(amount)::int8 as originated from loans
     where start_date is not null and start_date <= ${date} group by 1 order by 1`.execute(db);
@@ -231,8 +201,8 @@ export async function loanRolls(
   const rows = await sql<{ from_bucket: string; to_bucket: string; loans: number }>`
     select a.bucket as from_bucket, case when b.state = 'active' then b.bucket else b.state end as to_bucket,
       count(*)::int as loans
-    from (select id, ${BUCKET} as bucket from ${bookAsOf(from)} x where state = 'active') a
-    join (select id, state, ${BUCKET} as bucket from ${bookAsOf(to)} y) b on b.id = a.id
+    from (select id, ${BUCKET} as bucket from ${bookAsOf(from, false)} x where state = 'active') a
+    join (select id, state, ${BUCKET} as bucket from ${bookAsOf(to, await bookIsCurrent(db, to))} y) b on b.id = a.id
     group by 1, 2`.execute(db);
   return rows.rows.map((r) => ({ from: r.from_bucket, to: r.to_bucket, loans: r.loans }));
 }
