@@ -224,8 +224,10 @@ export function optionOf(spec: ChartSpec, grid: Grid): EChartsOption {
   const categories = grid.rows.map((r) => r.label);
   switch (spec.kind) {
     case 'time':
-    case 'average': {
-      const chart = spec.kind === 'average' ? 'bar' : spec.chart;
+    case 'average':
+    case 'latest': {
+      // The latest figures and averages are bars; a time series is drawn as its spec says.
+      const chart = spec.kind === 'time' ? spec.chart : 'bar';
       return {
         tooltip: { trigger: 'axis', valueFormatter: tooltipValue },
         legend,
@@ -241,19 +243,6 @@ export function optionOf(spec: ChartSpec, grid: Grid): EChartsOption {
         })),
       };
     }
-    case 'latest':
-      return {
-        tooltip: { trigger: 'axis', valueFormatter: tooltipValue },
-        legend,
-        grid: frame,
-        xAxis: { type: 'category', data: categories, axisLabel: { hideOverlap: true } },
-        yAxis: { type: 'value', axisLabel: { formatter: axisFormatter(unit) } },
-        series: grid.columns.map((c, i) => ({
-          name: c.label,
-          type: 'bar',
-          data: grid.cells.map((row) => plotted(row[i] ?? null)),
-        })),
-      };
     case 'funnel':
       return {
         tooltip: { trigger: 'item' },
