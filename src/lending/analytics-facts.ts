@@ -189,20 +189,51 @@ export function previousMonthEnd(date: PlainDate): PlainDate {
   return addDays(fromParts(year, month, 1), -1);
 }
 
+/** Whether `date` is the last day of its month. */
+export function isMonthEnd(date: PlainDate): boolean {
+  return dateParts(addDays(date, 1)).day === 1;
+}
+
 /**
- * How the loans active at the end of `from` stood at the end of `to`: counts by bucket then and
- * bucket (or repaid, written_off) now. Loans disbursed after `from` are not in it.
+ * Keeps the loans active at the end of `monthEnd` with their bucket (loan_month_end_buckets,
+ * migration 0038), unless that month end is kept already: one insert from the book of the date (the
+ * current path when the date is still current, as during its own close; rebuilt otherwise). A
+ * month end's book depends only on rows dated by then, so it is computed once. Concurrent callers:
+ * the marker row's insert decides which one fills it.
+ */
+export async function keepMonthEndBook(db: Executor, monthEnd: PlainDate): Promise<void> {
+  const kept = await sql`select 1 from loan_month_end_books where month_end = ${monthEnd}`.execute(db);
+  if (kept.rows.length > 0) return;
+  const current = await bookIsCurrent(db, monthEnd);
+  const marked = await sql`insert into loan_month_end_books (month_end) values (${monthEnd})
+    on conflict do nothing returning month_end`.execute(db);
+  if (marked.rows.length === 0) return;
+  await sql`insert into loan_month_end_buckets (month_end, loan_id, bucket)
+    select ${monthEnd}::date, id, ${BUCKET} from ${bookAsOf(monthEnd, current)} b where state = 'active'`.execute(
+    db,
+  );
+}
+
+/**
+ * How the loans active at the end of `from` (a month end) stood at the end of `to`: counts by
+ * bucket then and bucket (or repaid, written_off) now. Loans disbursed after `from` are not in it.
+ * The book of `from` is read from loan_month_end_buckets (kept on first use: keepMonthEndBook);
+ * when `to` is itself a month end, its book is kept too, for the next month's rolls.
  */
 export async function loanRolls(
   db: Executor,
   from: PlainDate,
   to: PlainDate,
 ): Promise<{ from: string; to: string; loans: number }[]> {
+  await keepMonthEndBook(db, from);
+  if (isMonthEnd(to)) await keepMonthEndBook(db, to);
   const rows = await sql<{ from_bucket: string; to_bucket: string; loans: number }>`
     select a.bucket as from_bucket, case when b.state = 'active' then b.bucket else b.state end as to_bucket,
       count(*)::int as loans
-    from (select id, ${BUCKET} as bucket from ${bookAsOf(from, false)} x where state = 'active') a
-    join (select id, state, ${BUCKET} as bucket from ${bookAsOf(to, await bookIsCurrent(db, to))} y) b on b.id = a.id
+    from loan_month_end_buckets a
+    join (select id, state, ${BUCKET} as bucket from ${bookAsOf(to, await bookIsCurrent(db, to))} y) b
+      on b.id = a.loan_id
+    where a.month_end = ${from}
     group by 1, 2`.execute(db);
   return rows.rows.map((r) => ({ from: r.from_bucket, to: r.to_bucket, loans: r.loans }));
 }

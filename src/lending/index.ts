@@ -11,6 +11,8 @@ export {
   type BookCell,
   businessDayBounds,
   type FilledListing,
+  isMonthEnd,
+  keepMonthEndBook,
   loanBookAsOf,
   loanRolls,
   type MarketplaceDay,
