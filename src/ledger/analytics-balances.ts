@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { ChartOfAccounts } from './chart.ts';
 import { TransferFlag } from './model.ts';
@@ -43,6 +43,38 @@ export async function postedSumsBefore(
     }
   }
   return sums;
+}
+
+/**
+ * How many distinct labels had at least one account in credit (posted credits − debits > 0) at the
+ * instant `at`: `accounts` is a statement of (id, label) rows that the calling context writes, so
+ * that no account id passes through Node (the disclosure's investors holding a note: lending's note
+ * accounts labelled with their holder). One statement: each account's posted balance as it stands
+ * less the posted transfers created at or after `at` (found through the BRIN index on created_at,
+ * migration 0038), which is its balance at `at` (the posted balances are the sums of the posted
+ * transfers: verify.ts). Missing accounts count as empty.
+ */
+export async function countLabelsInCreditAt(
+  db: Executor,
+  accounts: RawBuilder<unknown>,
+  at: Date,
+): Promise<number> {
+  const rows = await sql<{ n: number }>`
+    with since as (
+      select account_id, sum(delta) as delta from (
+        select credit_account_id as account_id, amount as delta from ledger_transfers
+        where created_at >= ${at} and flags & ${NOT_POSTED} = 0
+        union all
+        select debit_account_id, -amount from ledger_transfers
+        where created_at >= ${at} and flags & ${NOT_POSTED} = 0
+      ) m group by account_id
+    )
+    select count(distinct w.label)::int as n
+    from ${accounts} as w(id, label)
+    join ledger_accounts a on a.id = w.id
+    left join since s on s.account_id = w.id
+    where a.credits_posted - a.debits_posted - coalesce(s.delta, 0) > 0`.execute(db);
+  return rows.rows[0]!.n;
 }
 
 /**

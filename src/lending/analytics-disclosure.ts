@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { addDays, type PlainDate } from '../kernel/index.ts';
 import { noteAccountId } from './accounts.ts';
@@ -92,20 +92,17 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
 }
 
 /**
- * The ledger accounts of the investor notes acquired by the date, each labelled with its holder: the
- * caller sums them in the ledger as of the date (a note sold or repaid in full holds nothing) to
- * count the investors who still held something. Holder ids are labels for that sum only.
+ * The ledger accounts of the investor notes acquired by the date on loans not closed by it, each
+ * labelled with its holder, as a statement of (id, label) rows for the ledger's
+ * countLabelsInCreditAt (a note sold or repaid in full holds nothing): the investors who still held
+ * something, counted in SQL. Neither ids nor holders leave the database.
  */
-export async function investorNoteAccountsAsOf(
-  db: Executor,
-  date: PlainDate,
-): Promise<{ id: string; group: string }[]> {
-  const rows = await sql<{ id: string; holder_id: string }>`
-    select n.id, n.holder_id from loan_notes n join loans l on l.id = n.loan_id
-    where n.kind = 'investor' and n.acquired_on <= ${date} and (l.closed_on is null or l.closed_on > ${date})`.execute(
-    db,
-  );
-  return rows.rows.map((r) => ({ id: noteAccountId(r.id), group: r.holder_id }));
+export function investorNoteAccountsAsOf(date: PlainDate): RawBuilder<unknown> {
+  return sql`(
+    select ${sql.lit(noteAccountId(''))} || n.id::text, n.holder_id::text
+    from loan_notes n join loans l on l.id = n.loan_id
+    where n.kind = 'investor' and n.acquired_on <= ${date}::date and (l.closed_on is null or l.closed_on > ${date}::date)
+  )`;
 }
 
 /**
