@@ -46,21 +46,25 @@ export async function postedSumsBefore(
 }
 
 /**
- * How many distinct labels had at least one account in credit (posted credits − debits > 0) at the
- * instant `at`: `accounts` is a statement of (id, label) rows that the calling context writes, so
- * that no account id passes through Node (the disclosure's investors holding a note: lending's note
- * accounts labelled with their holder). One statement: each account's posted balance as it stands
- * less the posted transfers created at or after `at` (found through the BRIN index on created_at,
- * migration 0038), which is its balance at `at` (the posted balances are the sums of the posted
- * transfers: verify.ts). Missing accounts count as empty.
+ * How many labels had at least one account in credit (posted credits − debits > 0) at the instant
+ * `at`. The calling context writes the SQL, so that no account id passes through Node: `labels`, a
+ * statement of (label) rows, one per label (the disclosure's investors: note holders), and
+ * `accountsOf(label)`, a statement of (id) rows, the accounts of the label given as an SQL
+ * expression (a holder's note accounts). One statement: for each label, its accounts are looked up
+ * (primary key) until one is in credit, so a label with a note in credit costs one probe and only a
+ * label with none reads all its accounts. An account's balance at `at` is its posted balance as it
+ * stands less the posted transfers created at or after `at` (summed once, found through the BRIN
+ * index on created_at, migration 0038): the posted balances are the sums of the posted transfers
+ * (verify.ts). Missing accounts count as empty.
  */
 export async function countLabelsInCreditAt(
   db: Executor,
-  accounts: RawBuilder<unknown>,
+  labels: RawBuilder<unknown>,
+  accountsOf: (label: RawBuilder<unknown>) => RawBuilder<unknown>,
   at: Date,
 ): Promise<number> {
   const rows = await sql<{ n: number }>`
-    with since as (
+    with since as materialized (
       select account_id, sum(delta) as delta from (
         select credit_account_id as account_id, amount as delta from ledger_transfers
         where created_at >= ${at} and flags & ${NOT_POSTED} = 0
@@ -69,11 +73,12 @@ export async function countLabelsInCreditAt(
         where created_at >= ${at} and flags & ${NOT_POSTED} = 0
       ) m group by account_id
     )
-    select count(distinct w.label)::int as n
-    from ${accounts} as w(id, label)
-    join ledger_accounts a on a.id = w.id
-    left join since s on s.account_id = w.id
-    where a.credits_posted - a.debits_posted - coalesce(s.delta, 0) > 0`.execute(db);
+    select count(*)::int as n from ${labels} as h(label)
+    where exists (
+      select 1 from ${accountsOf(sql`h.label`)} as w(id)
+      join ledger_accounts a on a.id = w.id
+      left join since s on s.account_id = a.id
+      where a.credits_posted - a.debits_posted - coalesce(s.delta, 0) > 0)`.execute(db);
   return rows.rows[0]!.n;
 }
 

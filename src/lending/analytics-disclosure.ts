@@ -92,16 +92,25 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
 }
 
 /**
- * The ledger accounts of the investor notes acquired by the date on loans not closed by it, each
- * labelled with its holder, as a statement of (id, label) rows for the ledger's
- * countLabelsInCreditAt (a note sold or repaid in full holds nothing): the investors who still held
- * something, counted in SQL. Neither ids nor holders leave the database.
+ * The investors who held a note by the date, as a statement of (holder) rows, one each: the labels
+ * of the ledger's countLabelsInCreditAt for the disclosure's investors holding a note at the date's
+ * end (with investorNoteAccountsOf). Neither ids nor holders leave the database.
  */
-export function investorNoteAccountsAsOf(date: PlainDate): RawBuilder<unknown> {
+export function investorNoteHolders(date: PlainDate): RawBuilder<unknown> {
+  return sql`(select distinct holder_id from loan_notes where kind = 'investor' and acquired_on <= ${date}::date)`;
+}
+
+/**
+ * The ledger accounts (id) of a holder's investor notes acquired by the date on loans not closed by
+ * it (a note sold or repaid in full holds nothing): `holder` is an SQL expression, the label of
+ * investorNoteHolders' row. Found through loan_notes_holder.
+ */
+export function investorNoteAccountsOf(date: PlainDate, holder: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`(
-    select ${sql.lit(noteAccountId(''))} || n.id::text, n.holder_id::text
+    select ${sql.lit(noteAccountId(''))} || n.id::text
     from loan_notes n join loans l on l.id = n.loan_id
-    where n.kind = 'investor' and n.acquired_on <= ${date}::date and (l.closed_on is null or l.closed_on > ${date}::date)
+    where n.holder_id = ${holder} and n.kind = 'investor' and n.acquired_on <= ${date}::date
+      and (l.closed_on is null or l.closed_on > ${date}::date)
   )`;
 }
 

@@ -6,7 +6,7 @@ import { onPostgres, openTestPlatform, type TestPlatform } from '../support/plat
 /**
  * countLabelsInCreditAt (the disclosure's investors holding a note): how many labels had an account
  * in credit at an instant, from the balances as they stand less what was posted since. Four note
- * accounts of three holders, moved an hour apart:
+ * accounts of three holders (and a fourth holder whose account does not exist), moved an hour apart:
  *   T0      n1 +100 (h1), n3 +50 (h2); a pending 10 to n4 (h3), not posted
  *   T0+1h   n1 −100, n2 +30 (h1)
  *   T0+2h   n3 −50, n2 −30; the pending 10 to n4 posted
@@ -16,7 +16,13 @@ const T0 = new Date('2026-01-05T02:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const accounts = sql`(values ('lc:n1', 'h1'), ('lc:n2', 'h1'), ('lc:n3', 'h2'), ('lc:n4', 'h3'),
   ('lc:missing', 'h4'))`;
-const count = (instant: Date) => countLabelsInCreditAt(t.platform.db, accounts, instant);
+const count = (instant: Date) =>
+  countLabelsInCreditAt(
+    t.platform.db,
+    sql`(select distinct label from ${accounts} as v(id, label))`,
+    (label) => sql`(select id from ${accounts} as v(id, label) where v.label = ${label})`,
+    instant,
+  );
 
 beforeAll(async () => {
   t = await openTestPlatform();
