@@ -51,11 +51,12 @@ export async function postedSumsBefore(
  * statement of (label) rows, one per label (the disclosure's investors: note holders), and
  * `accountsOf(label)`, a statement of (id) rows, the accounts of the label given as an SQL
  * expression (a holder's note accounts). One statement: for each label, its accounts are looked up
- * (primary key) until one is in credit, so a label with a note in credit costs one probe and only a
- * label with none reads all its accounts. An account's balance at `at` is its posted balance as it
- * stands less the posted transfers created at or after `at` (summed once, found through the BRIN
- * index on created_at, migration 0038): the posted balances are the sums of the posted transfers
- * (verify.ts). Missing accounts count as empty.
+ * (primary key) until one is in credit (a lateral subquery with limit 1, so the plan stays a probe
+ * per label whatever the statistics), so a label with an account in credit costs about one probe
+ * and only a label with none reads all its accounts. An account's balance at `at` is its posted
+ * balance as it stands less its posted transfers created at or after `at` (through the debit and
+ * credit indexes): the posted balances are the sums of the posted transfers (verify.ts). Missing
+ * accounts count as empty.
  */
 export async function countLabelsInCreditAt(
   db: Executor,
@@ -63,22 +64,16 @@ export async function countLabelsInCreditAt(
   accountsOf: (label: RawBuilder<unknown>) => RawBuilder<unknown>,
   at: Date,
 ): Promise<number> {
+  const since = (side: 'credit' | 'debit') => sql`coalesce((select sum(t.amount) from ledger_transfers t
+    where t.${sql.raw(`${side}_account_id`)} = a.id and t.created_at >= ${at} and t.flags & ${NOT_POSTED} = 0), 0)`;
   const rows = await sql<{ n: number }>`
-    with since as materialized (
-      select account_id, sum(delta) as delta from (
-        select credit_account_id as account_id, amount as delta from ledger_transfers
-        where created_at >= ${at} and flags & ${NOT_POSTED} = 0
-        union all
-        select debit_account_id, -amount from ledger_transfers
-        where created_at >= ${at} and flags & ${NOT_POSTED} = 0
-      ) m group by account_id
-    )
     select count(*)::int as n from ${labels} as h(label)
-    where exists (
+    cross join lateral (
       select 1 from ${accountsOf(sql`h.label`)} as w(id)
       join ledger_accounts a on a.id = w.id
-      left join since s on s.account_id = a.id
-      where a.credits_posted - a.debits_posted - coalesce(s.delta, 0) > 0)`.execute(db);
+      where a.credits_posted - a.debits_posted - ${since('credit')} + ${since('debit')} > 0
+      limit 1
+    ) held`.execute(db);
   return rows.rows[0]!.n;
 }
 

@@ -15,8 +15,3 @@ create table loan_month_end_buckets (
   bucket text not null check (bucket in ('current', 'M1', 'M2', 'M3', 'M3+')),
   primary key (month_end, loan_id)
 );
-
--- Ledger: the transfers created after an instant (src/ledger/analytics-balances.ts
--- countLabelsInCreditAt: balances as they stand less what was posted since). Rows are appended in
--- time order, so a BRIN index finds them without a scan of the table.
-create index ledger_transfers_created_at_brin on ledger_transfers using brin (created_at) with (autosummarize = on);
