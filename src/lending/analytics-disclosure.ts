@@ -66,12 +66,13 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
       select
         (select coalesce(sum(amount), 0)::int8 from disbursed) as lent,
         (select count(*)::int from disbursed) as loans_total,
-        (select count(distinct borrower_id)::int from disbursed) as borrowers_total,
+        (select count(*)::int from (select borrower_id from disbursed where borrower_id is not null group by 1) b) as borrowers_total,
         (select count(*)::int from per_borrower) as borrowers_current,
         (select coalesce(sum(principal), 0)::int8 from
           (select principal from per_borrower order by principal desc limit 10) top) as top10,
         (select coalesce(sum(principal + interest), 0)::int8 from loan_advances where business_date <= ${date}) as advances,
-        (select count(distinct holder_id)::int from loan_notes where kind = 'investor' and acquired_on <= ${date}) as investors_total
+        (select count(*)::int from (select holder_id from loan_notes
+          where kind = 'investor' and acquired_on <= ${date} and holder_id is not null group by 1) h) as investors_total
     ) t`.execute(db);
   const first = rows.rows[0]!;
   const buckets = rows.rows
@@ -97,7 +98,8 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
  * end (with investorNoteAccountsOf). Neither ids nor holders leave the database.
  */
 export function investorNoteHolders(date: PlainDate): RawBuilder<unknown> {
-  return sql`(select distinct holder_id from loan_notes where kind = 'investor' and acquired_on <= ${date}::date)`;
+  return sql`(select holder_id from loan_notes
+    where kind = 'investor' and acquired_on <= ${date}::date and holder_id is not null group by 1)`;
 }
 
 /**
