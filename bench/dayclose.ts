@@ -45,6 +45,8 @@ const CLONED = [
   'collection_stage_history',
   'wallets',
   'ledger_accounts',
+  // The month ends' books the template's closes kept for the roll rates (migration 0038).
+  'loan_month_end_buckets',
 ];
 
 export async function makeTemplate(platform: Platform, clock: ManualClock): Promise<void> {

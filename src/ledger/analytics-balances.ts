@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { ChartOfAccounts } from './chart.ts';
 import { TransferFlag } from './model.ts';
@@ -43,6 +43,38 @@ export async function postedSumsBefore(
     }
   }
   return sums;
+}
+
+/**
+ * How many labels had at least one account in credit (posted credits − debits > 0) at the instant
+ * `at`. The calling context writes the SQL, so that no account id passes through Node: `labels`, a
+ * statement of (label) rows, one per label (the disclosure's investors: note holders), and
+ * `accountsOf(label)`, a statement of (id) rows, the accounts of the label given as an SQL
+ * expression (a holder's note accounts). One statement: for each label, its accounts are looked up
+ * (primary key) until one is in credit (a lateral subquery with limit 1, so the plan stays a probe
+ * per label whatever the statistics), so a label with an account in credit costs about one probe
+ * and only a label with none reads all its accounts. An account's balance at `at` is its posted
+ * balance as it stands less its posted transfers created at or after `at` (through the debit and
+ * credit indexes): the posted balances are the sums of the posted transfers (verify.ts). Missing
+ * accounts count as empty.
+ */
+export async function countLabelsInCreditAt(
+  db: Executor,
+  labels: RawBuilder<unknown>,
+  accountsOf: (label: RawBuilder<unknown>) => RawBuilder<unknown>,
+  at: Date,
+): Promise<number> {
+  const since = (side: 'credit' | 'debit') => sql`coalesce((select sum(t.amount) from ledger_transfers t
+    where t.${sql.raw(`${side}_account_id`)} = a.id and t.created_at >= ${at} and t.flags & ${NOT_POSTED} = 0), 0)`;
+  const rows = await sql<{ n: number }>`
+    select count(*)::int as n from ${labels} as h(label)
+    cross join lateral (
+      select 1 from ${accountsOf(sql`h.label`)} as w(id)
+      join ledger_accounts a on a.id = w.id
+      where a.credits_posted - a.debits_posted - ${since('credit')} + ${since('debit')} > 0
+      limit 1
+    ) held`.execute(db);
+  return rows.rows[0]!.n;
 }
 
 /**

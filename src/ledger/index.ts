@@ -2,7 +2,12 @@
  * The double-entry ledger: the one source of truth for every balance in netfin. See docs/ledger.md.
  */
 
-export { cashHeldBefore, type PostedSums, postedSumsBefore } from './analytics-balances.ts';
+export {
+  cashHeldBefore,
+  countLabelsInCreditAt,
+  type PostedSums,
+  postedSumsBefore,
+} from './analytics-balances.ts';
 export type { LedgerChainProblem, LedgerChainReport } from './chain-verify.ts';
 export {
   type ChartEntry,

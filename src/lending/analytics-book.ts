@@ -4,7 +4,7 @@ import type { PlainDate } from '../kernel/index.ts';
 
 /**
  * The loan book as it stood at the end of a business date, one row per loan disbursed by then: the
- * one statement both the risk area (analytics-facts.ts: loanBookAsOf, loanRolls) and the public
+ * one statement both the risk area (analytics-facts.ts: loanBookAsOf, with the roll rates) and the public
  * disclosure (analytics-disclosure.ts) read, so that their figures cannot drift apart.
  *
  * Columns: id, borrower_id, grade, amount, vintage (YYYY-MM of the start date), state (active, or

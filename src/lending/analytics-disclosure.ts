@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { addDays, type PlainDate } from '../kernel/index.ts';
 import { noteAccountId } from './accounts.ts';
@@ -66,12 +66,13 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
       select
         (select coalesce(sum(amount), 0)::int8 from disbursed) as lent,
         (select count(*)::int from disbursed) as loans_total,
-        (select count(distinct borrower_id)::int from disbursed) as borrowers_total,
+        (select count(*)::int from (select borrower_id from disbursed where borrower_id is not null group by 1) b) as borrowers_total,
         (select count(*)::int from per_borrower) as borrowers_current,
         (select coalesce(sum(principal), 0)::int8 from
           (select principal from per_borrower order by principal desc limit 10) top) as top10,
         (select coalesce(sum(principal + interest), 0)::int8 from loan_advances where business_date <= ${date}) as advances,
-        (select count(distinct holder_id)::int from loan_notes where kind = 'investor' and acquired_on <= ${date}) as investors_total
+        (select count(*)::int from (select holder_id from loan_notes
+          where kind = 'investor' and acquired_on <= ${date} and holder_id is not null group by 1) h) as investors_total
     ) t`.execute(db);
   const first = rows.rows[0]!;
   const buckets = rows.rows
@@ -92,20 +93,27 @@ export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise
 }
 
 /**
- * The ledger accounts of the investor notes acquired by the date, each labelled with its holder: the
- * caller sums them in the ledger as of the date (a note sold or repaid in full holds nothing) to
- * count the investors who still held something. Holder ids are labels for that sum only.
+ * The investors who held a note by the date, as a statement of (holder) rows, one each: the labels
+ * of the ledger's countLabelsInCreditAt for the disclosure's investors holding a note at the date's
+ * end (with investorNoteAccountsOf). Neither ids nor holders leave the database.
  */
-export async function investorNoteAccountsAsOf(
-  db: Executor,
-  date: PlainDate,
-): Promise<{ id: string; group: string }[]> {
-  const rows = await sql<{ id: string; holder_id: string }>`
-    select n.id, n.holder_id from loan_notes n join loans l on l.id = n.loan_id
-    where n.kind = 'investor' and n.acquired_on <= ${date} and (l.closed_on is null or l.closed_on > ${date})`.execute(
-    db,
-  );
-  return rows.rows.map((r) => ({ id: noteAccountId(r.id), group: r.holder_id }));
+export function investorNoteHolders(date: PlainDate): RawBuilder<unknown> {
+  return sql`(select holder_id from loan_notes
+    where kind = 'investor' and acquired_on <= ${date}::date and holder_id is not null group by 1)`;
+}
+
+/**
+ * The ledger accounts (id) of a holder's investor notes acquired by the date on loans not closed by
+ * it (a note sold or repaid in full holds nothing): `holder` is an SQL expression, the label of
+ * investorNoteHolders' row. Found through loan_notes_holder.
+ */
+export function investorNoteAccountsOf(date: PlainDate, holder: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(
+    select ${sql.lit(noteAccountId(''))} || n.id::text
+    from loan_notes n join loans l on l.id = n.loan_id
+    where n.holder_id = ${holder} and n.kind = 'investor' and n.acquired_on <= ${date}::date
+      and (l.closed_on is null or l.closed_on > ${date}::date)
+  )`;
 }
 
 /**

@@ -154,15 +154,33 @@ export interface BookCell {
   readonly principal: bigint;
 }
 
+export interface LoanRoll {
+  /** The bucket at the month end rolled from. */
+  readonly from: string;
+  /** The bucket at the date, or repaid / written_off. */
+  readonly to: string;
+  readonly loans: number;
+}
+
 /**
  * The loan book at the end of `date`, summed by vintage, state, bucket and whether 30+ / 90+ days
- * past due; and each vintage's originated principal.
+ * past due; each vintage's originated principal; and, with `rollsFrom` (a month end before the
+ * date), the roll rates' counts: how the loans active at the end of `rollsFrom` stood at the end of
+ * `date`, by bucket then and bucket (or repaid, written_off) now (loans disbursed after `rollsFrom`
+ * are not in it). The book of the date is computed once for both. The book of `rollsFrom` is read
+ * from loan_month_end_buckets (kept on first use: keepMonthEndBook); when `date` is itself a month
+ * end, its book is kept too, for the next month's rolls.
  */
 export async function loanBookAsOf(
   db: Executor,
   date: PlainDate,
-): Promise<{ cells: BookCell[]; vintages: { vintage: string; originated: bigint }[] }> {
+  options: { rollsFrom?: PlainDate } = {},
+): Promise<{ cells: BookCell[]; vintages: { vintage: string; originated: bigint }[]; rolls: LoanRoll[] }> {
+  const { rollsFrom } = options;
+  if (rollsFrom !== undefined) await keepMonthEndBook(db, rollsFrom);
+  if (isMonthEnd(date)) await keepMonthEndBook(db, date);
   const rows = await sql<{
+    roll: boolean;
     vintage: string;
     state: BookCell['state'];
     bucket: string;
@@ -170,16 +188,40 @@ export async function loanBookAsOf(
     dpd90: boolean;
     loans: number;
     principal: bigint;
+    from_bucket: string | null;
   }>`
-    select vintage, state, ${BUCKET} as bucket, dpd >= 30 as dpd30, dpd >= 90 as dpd90, count(*)::int as loans,
-      coalesce(sum(principal), 0)::int8 as principal
-    from ${bookAsOf(date, await bookIsCurrent(db, date))} book group by 1, 2, 3, 4, 5`.execute(db);
+    with book as materialized (
+      select id, vintage, state, ${BUCKET} as bucket, dpd, principal
+      from ${bookAsOf(date, await bookIsCurrent(db, date))} b
+    )
+    select false as roll, vintage, state, bucket, dpd >= 30 as dpd30, dpd >= 90 as dpd90, count(*)::int as loans,
+      coalesce(sum(principal), 0)::int8 as principal, null::text as from_bucket
+    from book group by 2, 3, 4, 5, 6
+    union all
+    select true, null, null, case when b.state = 'active' then b.bucket else b.state end, null, null, count(*)::int,
+      0, a.bucket
+    from loan_month_end_buckets a join book b on b.id = a.loan_id
+    where ${rollsFrom !== undefined} and a.month_end = ${rollsFrom ?? null}::date
+    group by a.bucket, 4`.execute(db);
   const vintages = await sql<{ vintage: string; originated: bigint }>`
     select to_char(start_date, 'YYYY-MM') as vintage, sum(amount)::int8 as originated from loans
     where start_date is not null and start_date <= ${date} group by 1 order by 1`.execute(db);
   return {
-    cells: rows.rows.map((r) => ({ ...r, principal: BigInt(r.principal) })),
+    cells: rows.rows
+      .filter((r) => !r.roll)
+      .map(({ vintage, state, bucket, dpd30, dpd90, loans, principal }) => ({
+        vintage,
+        state,
+        bucket,
+        dpd30,
+        dpd90,
+        loans,
+        principal: BigInt(principal),
+      })),
     vintages: vintages.rows.map((r) => ({ vintage: r.vintage, originated: BigInt(r.originated) })),
+    rolls: rows.rows
+      .filter((r) => r.roll)
+      .map((r) => ({ from: r.from_bucket!, to: r.bucket, loans: r.loans })),
   };
 }
 
@@ -189,22 +231,29 @@ export function previousMonthEnd(date: PlainDate): PlainDate {
   return addDays(fromParts(year, month, 1), -1);
 }
 
+/** Whether `date` is the last day of its month. */
+export function isMonthEnd(date: PlainDate): boolean {
+  return dateParts(addDays(date, 1)).day === 1;
+}
+
 /**
- * How the loans active at the end of `from` stood at the end of `to`: counts by bucket then and
- * bucket (or repaid, written_off) now. Loans disbursed after `from` are not in it.
+ * Keeps the loans active at the end of `monthEnd` with their bucket (loan_month_end_buckets,
+ * migration 0038), unless that month end is kept already: one insert from the book of the date (the
+ * current path when the date is still current, as during its own close; rebuilt otherwise). A
+ * month end's book depends only on rows dated by then, so it is computed once. Concurrent callers:
+ * the marker row's insert decides which one fills it.
  */
-export async function loanRolls(
-  db: Executor,
-  from: PlainDate,
-  to: PlainDate,
-): Promise<{ from: string; to: string; loans: number }[]> {
-  const rows = await sql<{ from_bucket: string; to_bucket: string; loans: number }>`
-    select a.bucket as from_bucket, case when b.state = 'active' then b.bucket else b.state end as to_bucket,
-      count(*)::int as loans
-    from (select id, ${BUCKET} as bucket from ${bookAsOf(from, false)} x where state = 'active') a
-    join (select id, state, ${BUCKET} as bucket from ${bookAsOf(to, await bookIsCurrent(db, to))} y) b on b.id = a.id
-    group by 1, 2`.execute(db);
-  return rows.rows.map((r) => ({ from: r.from_bucket, to: r.to_bucket, loans: r.loans }));
+export async function keepMonthEndBook(db: Executor, monthEnd: PlainDate): Promise<void> {
+  const kept = await sql`select 1 from loan_month_end_books where month_end = ${monthEnd}`.execute(db);
+  if (kept.rows.length > 0) return;
+  const current = await bookIsCurrent(db, monthEnd);
+  const marked = await sql`insert into loan_month_end_books (month_end) values (${monthEnd})
+    on conflict do nothing returning month_end`.execute(db);
+  if (marked.rows.length === 0) return;
+  await sql`insert into loan_month_end_buckets (month_end, loan_id, bucket)
+    select ${monthEnd}::date, id, ${BUCKET} from ${bookAsOf(monthEnd, current)} b where state = 'active'`.execute(
+    db,
+  );
 }
 
 export interface ReserveDay {

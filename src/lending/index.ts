@@ -3,7 +3,8 @@ export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './acco
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
   disclosureBookAsOf,
-  investorNoteAccountsAsOf,
+  investorNoteAccountsOf,
+  investorNoteHolders,
   type LoanBookAsOf,
   loanDuesAsOf,
 } from './analytics-disclosure.ts';
@@ -11,8 +12,10 @@ export {
   type BookCell,
   businessDayBounds,
   type FilledListing,
+  isMonthEnd,
+  keepMonthEndBook,
+  type LoanRoll,
   loanBookAsOf,
-  loanRolls,
   type MarketplaceDay,
   marketplaceDay,
   previousMonthEnd,

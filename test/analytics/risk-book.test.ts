@@ -123,9 +123,37 @@ describe('risk analytics over a small portfolio', () => {
     expect(at(incremental, END, 'write_offs')).toBe('0');
   });
 
+  it("keeps each month end's book once, for the next month's roll rates", async () => {
+    const kept = await sql<{ month_end: string; loans: number }>`
+      select b.month_end::text, count(k.loan_id)::int as loans from loan_month_end_books b
+      left join loan_month_end_buckets k on k.month_end = b.month_end group by 1 order by 1`.execute(
+      t.platform.db,
+    );
+    // The first close (2026-01-05) reads the end of December (no loan then); every month end after
+    // is kept by its own close.
+    expect(kept.rows).toEqual([
+      { month_end: '2025-12-31', loans: 0 },
+      { month_end: '2026-01-31', loans: 3 },
+      { month_end: '2026-02-28', loans: 3 },
+      { month_end: '2026-03-31', loans: 3 },
+      { month_end: '2026-04-30', loans: 2 },
+    ]);
+    const march = await sql<{ amount: string; bucket: string }>`
+      select l.amount::text, k.bucket from loan_month_end_buckets k join loans l on l.id = k.loan_id
+      where k.month_end = '2026-03-31' order by l.amount`.execute(t.platform.db);
+    expect(march.rows).toEqual([
+      { amount: '200000', bucket: 'M1' },
+      { amount: '300000', bucket: 'M2' },
+      { amount: '600000', bucket: 'current' },
+    ]);
+  });
+
   it('backfills what the closes wrote, but the reserve balance of past dates', async () => {
     await sql`delete from analytics_facts where area = 'risk'`.execute(t.platform.db);
     await sql`delete from analytics_days where area = 'risk'`.execute(t.platform.db);
+    // The month ends' books too: the backfill keeps them again, rebuilt from the journals.
+    await sql`delete from loan_month_end_buckets`.execute(t.platform.db);
+    await sql`delete from loan_month_end_books`.execute(t.platform.db);
     const report = await t.platform.analytics.backfill({
       from: '2026-01-05' as PlainDate,
       to: END,
@@ -141,5 +169,9 @@ describe('risk analytics over a small portfolio', () => {
       r.business_date !== END;
     expect(backfilled.filter(pastReserve)).toEqual([]);
     expect(backfilled).toEqual(incremental.filter((r) => !pastReserve(r)));
+    const kept = await sql<{ n: number }>`select count(*)::int as n from loan_month_end_buckets`.execute(
+      t.platform.db,
+    );
+    expect(kept.rows[0]!.n).toBe(11);
   }, 120_000);
 });

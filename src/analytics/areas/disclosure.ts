@@ -1,6 +1,11 @@
 import { Decimal, formatDecimal } from '../../kernel/index.ts';
-import { postedSumsBefore } from '../../ledger/index.ts';
-import { disclosureBookAsOf, investorNoteAccountsAsOf, RESERVE_ACCOUNT } from '../../lending/index.ts';
+import { countLabelsInCreditAt, postedSumsBefore } from '../../ledger/index.ts';
+import {
+  disclosureBookAsOf,
+  investorNoteAccountsOf,
+  investorNoteHolders,
+  RESERVE_ACCOUNT,
+} from '../../lending/index.ts';
 import type { AnalyticsArea, Fact } from '../area.ts';
 import { defineMetrics } from '../metrics.ts';
 import { endOfBusinessDate } from './business-day.ts';
@@ -89,8 +94,12 @@ export function disclosureArea(_sources: AnalyticsSources): AnalyticsArea {
         'reserve',
       );
       const reserveBalance = reserve ? reserve.creditsPosted - reserve.debitsPosted : 0n;
-      const notes = await postedSumsBefore(trx, await investorNoteAccountsAsOf(trx, date), end);
-      const investorsCurrent = [...notes.values()].filter((n) => n.creditsPosted > n.debitsPosted).length;
+      const investorsCurrent = await countLabelsInCreditAt(
+        trx,
+        investorNoteHolders(date),
+        (holder) => investorNoteAccountsOf(date, holder),
+        end,
+      );
       let overdue = 0n;
       let overdueLoans = 0;
       const facts: Fact[] = [];

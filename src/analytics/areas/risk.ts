@@ -3,7 +3,6 @@ import { loanCasesOpenAtStartOf } from '../../collections/index.ts';
 import { addDays, dateParts, type PlainDate } from '../../kernel/index.ts';
 import {
   loanBookAsOf,
-  loanRolls,
   previousMonthEnd,
   RESERVE_ACCOUNT,
   repaidOn,
@@ -206,7 +205,7 @@ export function riskArea(sources: AnalyticsSources): AnalyticsArea {
       if (rate !== null) push('approval_rate', {}, rate);
 
       // The book at the end of the date.
-      const book = await loanBookAsOf(trx, date);
+      const book = await loanBookAsOf(trx, date, { rollsFrom: previousMonthEnd(date) });
       const byBucket = new Map<string, bigint>(['current', 'M1', 'M2', 'M3', 'M3+'].map((b) => [b, 0n]));
       let outstanding = 0n;
       let overdue = 0n;
@@ -239,7 +238,7 @@ export function riskArea(sources: AnalyticsSources): AnalyticsArea {
       }
 
       // Roll rates: the loans active at the previous month end, where they are now.
-      const rolls = await loanRolls(trx, previousMonthEnd(date), date);
+      const rolls = book.rolls;
       const fromTotals = new Map<string, number>();
       for (const roll of rolls) fromTotals.set(roll.from, (fromTotals.get(roll.from) ?? 0) + roll.loans);
       for (const roll of rolls)
