@@ -22,4 +22,9 @@ export interface AnalyticsArea {
   readonly name: string;
   readonly metrics: readonly MetricDefinition[];
   collect(trx: Executor, date: PlainDate): Promise<readonly Fact[]>;
+  /**
+   * Forgets what `collect` keeps for the dates from `from` to `to` in other contexts' sums (the loan
+   * book's, for risk and disclosure), so that a forced backfill computes them from the data again.
+   */
+  forget?(db: Executor, from: PlainDate, to: PlainDate): Promise<void>;
 }

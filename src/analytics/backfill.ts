@@ -73,6 +73,7 @@ export async function backfill(
   const done = new Set(
     options.force ? [] : (await computedDays(context.db, from, to)).map((d) => `${d.businessDate}/${d.area}`),
   );
+  if (options.force) for (const area of chosen) await area.forget?.(context.db, from, to);
   const total = dates.length * chosen.length;
   let n = 0;
   let computed = 0;

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import { addDays, type PlainDate } from '../kernel/index.ts';
 import { noteAccountId } from './accounts.ts';
-import { bookIsCurrent, bookRows } from './analytics-book.ts';
+import { loanBookDay } from './analytics-book-days.ts';
 
 /**
  * Set-based queries for analytics (docs/analytics.md): the loan book as it stood at the end of a
@@ -34,61 +34,40 @@ export interface LoanBookAsOf {
 }
 
 export async function disclosureBookAsOf(db: Executor, date: PlainDate): Promise<LoanBookAsOf> {
-  const rows = await sql<{
-    bucket: string | null;
-    loans: number;
-    principal: bigint;
-    lent: bigint;
-    loans_total: number;
-    borrowers_total: number;
-    borrowers_current: number;
-    top10: bigint;
-    advances: bigint;
-    investors_total: number;
-  }>`
-    with disbursed as (
-      select borrower_id, amount, amount - paid - written_off as principal, dpd
-      from ${bookRows(date, await bookIsCurrent(db, date))} rows
-    ),
-    open_book as (select * from disbursed where principal > 0),
-    by_bucket as (
-      select case when dpd <= 0 then 'current' when dpd <= 30 then 'M1' when dpd <= 60 then 'M2'
-                  when dpd <= 90 then 'M3' else 'M3+' end as bucket, principal
-      from open_book
-    ),
-    per_borrower as (select borrower_id, sum(principal) as principal from open_book group by borrower_id)
-    select s.bucket, s.loans, s.principal, t.*
-    from (
-      select bucket, count(*)::int as loans, sum(principal)::int8 as principal from by_bucket group by bucket
-      union all select null, 0, 0 where not exists (select 1 from by_bucket)
-    ) s
-    cross join (
-      select
-        (select coalesce(sum(amount), 0)::int8 from disbursed) as lent,
-        (select count(*)::int from disbursed) as loans_total,
-        (select count(*)::int from (select borrower_id from disbursed where borrower_id is not null group by 1) b) as borrowers_total,
-        (select count(*)::int from per_borrower) as borrowers_current,
-        (select coalesce(sum(principal), 0)::int8 from
-          (select principal from per_borrower order by principal desc limit 10) top) as top10,
-        (select coalesce(sum(principal + interest), 0)::int8 from loan_advances where business_date <= ${date}) as advances,
-        (select count(*)::int from (select holder_id from loan_notes
-          where kind = 'investor' and acquired_on <= ${date} and holder_id is not null group by 1) h) as investors_total
-    ) t`.execute(db);
-  const first = rows.rows[0]!;
-  const buckets = rows.rows
-    .filter((r) => r.bucket !== null)
-    .map((r) => ({ bucket: r.bucket!, loans: r.loans, principal: BigInt(r.principal) }));
+  const day = await loanBookDay(db, date);
+  const rows = await sql<{ advances: bigint; investors_total: number }>`
+    select
+      (select coalesce(sum(principal + interest), 0)::int8 from loan_advances where business_date <= ${date}) as advances,
+      (select count(*)::int from (select holder_id from loan_notes
+        where kind = 'investor' and acquired_on <= ${date} and holder_id is not null group by 1) h) as investors_total`.execute(
+    db,
+  );
+  const byBucket = new Map<string, { bucket: string; loans: number; principal: bigint }>();
+  let lent = 0n;
+  let loans = 0;
+  for (const c of day.cells) {
+    lent += c.originated;
+    loans += c.loans;
+    if (c.openLoans === 0) continue;
+    const b = byBucket.get(c.bucket) ?? { bucket: c.bucket, loans: 0, principal: 0n };
+    byBucket.set(c.bucket, {
+      bucket: c.bucket,
+      loans: b.loans + c.openLoans,
+      principal: b.principal + c.openPrincipal,
+    });
+  }
+  const buckets = [...byBucket.values()];
   return {
-    lentTotal: BigInt(first.lent),
-    loansTotal: first.loans_total,
-    borrowersTotal: first.borrowers_total,
+    lentTotal: lent,
+    loansTotal: loans,
+    borrowersTotal: day.borrowers,
     outstandingPrincipal: buckets.reduce((sum, b) => sum + b.principal, 0n),
     outstandingLoans: buckets.reduce((sum, b) => sum + b.loans, 0),
-    borrowersCurrent: first.borrowers_current,
-    top10Principal: BigInt(first.top10),
+    borrowersCurrent: day.borrowersOwing,
+    top10Principal: day.top10Principal,
     buckets,
-    advancesTotal: BigInt(first.advances),
-    investorsTotal: first.investors_total,
+    advancesTotal: BigInt(rows.rows[0]!.advances),
+    investorsTotal: rows.rows[0]!.investors_total,
   };
 }
 

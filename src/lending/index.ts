@@ -2,6 +2,17 @@
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
+  type BookCell,
+  forgetLoanBookDays,
+  isMonthEnd,
+  keepMonthEndBook,
+  type LoanBookDay,
+  type LoanRoll,
+  loanBookAsOf,
+  loanBookDay,
+  previousMonthEnd,
+} from './analytics-book-days.ts';
+export {
   disclosureBookAsOf,
   investorNoteAccountsOf,
   investorNoteHolders,
@@ -9,16 +20,10 @@ export {
   loanDuesAsOf,
 } from './analytics-disclosure.ts';
 export {
-  type BookCell,
   businessDayBounds,
   type FilledListing,
-  isMonthEnd,
-  keepMonthEndBook,
-  type LoanRoll,
-  loanBookAsOf,
   type MarketplaceDay,
   marketplaceDay,
-  previousMonthEnd,
   type ReserveDay,
   repaidOn,
   reserveDay,

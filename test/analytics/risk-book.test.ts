@@ -154,6 +154,8 @@ describe('risk analytics over a small portfolio', () => {
     // The month ends' books too: the backfill keeps them again, rebuilt from the journals.
     await sql`delete from loan_month_end_buckets`.execute(t.platform.db);
     await sql`delete from loan_month_end_books`.execute(t.platform.db);
+    // And each date's sums of the book (shared with the disclosure), summed again likewise.
+    await sql`delete from loan_book_days`.execute(t.platform.db);
     const report = await t.platform.analytics.backfill({
       from: '2026-01-05' as PlainDate,
       to: END,

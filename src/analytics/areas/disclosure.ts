@@ -2,6 +2,7 @@ import { Decimal, formatDecimal } from '../../kernel/index.ts';
 import { countLabelsInCreditAt, postedSumsBefore } from '../../ledger/index.ts';
 import {
   disclosureBookAsOf,
+  forgetLoanBookDays,
   investorNoteAccountsOf,
   investorNoteHolders,
   RESERVE_ACCOUNT,
@@ -87,6 +88,7 @@ export function disclosureArea(_sources: AnalyticsSources): AnalyticsArea {
         'What the reserve advanced to investors (principal and interest) up to the date',
       ),
     ]),
+    forget: forgetLoanBookDays,
     async collect(trx, date) {
       const book = await disclosureBookAsOf(trx, date);
       const end = endOfBusinessDate(date);

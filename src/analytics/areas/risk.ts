@@ -2,8 +2,8 @@ import { readBusinessDate } from '../../batch/index.ts';
 import { loanCasesOpenAtStartOf } from '../../collections/index.ts';
 import { addDays, dateParts, type PlainDate } from '../../kernel/index.ts';
 import {
+  forgetLoanBookDays,
   loanBookAsOf,
-  previousMonthEnd,
   RESERVE_ACCOUNT,
   repaidOn,
   reserveDay,
@@ -160,6 +160,7 @@ export function riskArea(sources: AnalyticsSources): AnalyticsArea {
   return {
     name: 'risk',
     metrics: RISK_METRICS,
+    forget: forgetLoanBookDays,
     async collect(trx, date) {
       const facts: Fact[] = [];
       const r = (what: string) => `risk.${what}`;
@@ -205,7 +206,7 @@ export function riskArea(sources: AnalyticsSources): AnalyticsArea {
       if (rate !== null) push('approval_rate', {}, rate);
 
       // The book at the end of the date.
-      const book = await loanBookAsOf(trx, date, { rollsFrom: previousMonthEnd(date) });
+      const book = await loanBookAsOf(trx, date);
       const byBucket = new Map<string, bigint>(['current', 'M1', 'M2', 'M3', 'M3+'].map((b) => [b, 0n]));
       let outstanding = 0n;
       let overdue = 0n;
