@@ -107,22 +107,27 @@ export async function loanDuesAsOf(
   date: PlainDate,
   horizons: readonly number[],
 ): Promise<Map<number, { toPlatform: bigint; toInvestors: bigint }>> {
-  const rows = await sql<{ horizon: number; to_platform: bigint; to_investors: bigint }>`
-    select h.horizon,
-      coalesce(sum(i.principal + i.interest + i.fee), 0)::int8 as to_platform,
-      coalesce(sum(i.principal + i.interest), 0)::int8 as to_investors
-    from unnest(${[...horizons]}::int[]) as h(horizon)
-    left join (
-      select i.* from loan_installments i join loans l on l.id = i.loan_id
-      where l.disbursed_at is not null and l.start_date <= ${date}
-        and (l.closed_on is null or l.closed_on > ${date})
-        and i.due_date > ${date} and i.due_date <= ${addDays(date, Math.max(...horizons))}
-    ) i on i.due_date <= ${date}::date + h.horizon
-    group by h.horizon`.execute(db);
+  // One pass over the instalments due within the longest horizon, each horizon a filtered sum.
+  const sums = horizons.map(
+    (
+      h,
+      k,
+    ) => sql`coalesce(sum(i.principal + i.interest + i.fee) filter (where i.due_date <= ${date}::date + ${h}::int), 0)::int8
+        as ${sql.raw(`platform_${k}`)},
+      coalesce(sum(i.principal + i.interest) filter (where i.due_date <= ${date}::date + ${h}::int), 0)::int8
+        as ${sql.raw(`investors_${k}`)}`,
+  );
+  const rows = await sql<Record<string, bigint | string>>`
+    select ${sql.join(sums)}
+    from loan_installments i join loans l on l.id = i.loan_id
+    where l.disbursed_at is not null and l.start_date <= ${date}
+      and (l.closed_on is null or l.closed_on > ${date})
+      and i.due_date > ${date} and i.due_date <= ${addDays(date, Math.max(...horizons))}`.execute(db);
+  const row = rows.rows[0] ?? {};
   return new Map(
-    rows.rows.map((r) => [
-      r.horizon,
-      { toPlatform: BigInt(r.to_platform), toInvestors: BigInt(r.to_investors) },
+    horizons.map((h, k) => [
+      h,
+      { toPlatform: BigInt(row[`platform_${k}`] ?? 0), toInvestors: BigInt(row[`investors_${k}`] ?? 0) },
     ]),
   );
 }
