@@ -135,6 +135,24 @@ function whereOf(filter: StaffLoanFilter): RawBuilder<unknown> {
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * Whether the filter keeps the rows to a window of at most about a quarter's dates (a vintage, or a
+ * disbursement or listing range with both ends). Such rows are then read through their date's index
+ * and sorted (OFFSET 0 keeps the planner from merging the subquery): ids are uuidv7, in time order
+ * like the dates, which the planner does not know; it would walk the primary key backwards from the
+ * newest loan, through every loan newer than the window (0.4 s for a month two years back, on a
+ * 200,000-loan book, against 20-60 ms this way).
+ */
+function narrowWindow(filter: StaffLoanFilter): boolean {
+  const days = (from?: PlainDate, to?: PlainDate) =>
+    from && to ? (Date.parse(to) - Date.parse(from)) / 86_400_000 : Number.POSITIVE_INFINITY;
+  return (
+    filter.vintage !== undefined ||
+    days(filter.disbursedFrom, filter.disbursedTo) <= 92 ||
+    days(filter.listedFrom, filter.listedTo) <= 92
+  );
+}
+
 interface Row {
   id: string;
   product_id: string;
@@ -171,10 +189,14 @@ export async function staffLoans(
           where b.loan_id = l.id and b.status <> 'released') as investors,
         case when l.full_at is null then null
           else floor(extract(epoch from (l.full_at - l.listed_at)))::int8::text end as fill_seconds,
-        exists (select 1 from loan_advances a where a.loan_id = l.id) as advanced,
+        coalesce((select true from loan_advances a where a.loan_id = l.id limit 1), false) as advanced,
         l.borrower_id, l.borrower_summary->>'name' as borrower_name
-      from loans l
-      where ${where} ${page.after ? sql`and l.id < ${page.after}::uuid` : sql``}
+      from ${
+        narrowWindow(filter)
+          ? sql`(select * from loans l where ${where} offset 0)`
+          : sql`(select * from loans l where ${where})`
+      } l
+      where ${page.after ? sql`l.id < ${page.after}::uuid` : sql`true`}
       order by l.id desc limit ${page.limit}`.execute(db),
     page.count === false
       ? undefined
