@@ -36,6 +36,7 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { lendingRoutes } from './routes/lending.ts';
 import { lendingAccountRoutes } from './routes/lending-accounts.ts';
 import { lendingStaffRoutes } from './routes/lending-staff.ts';
+import { lendingStaffLoanRoutes } from './routes/lending-staff-loans.ts';
 import { merchantRoutes } from './routes/merchant.ts';
 import { paymentOperationsRoutes } from './routes/payment-operations.ts';
 import { paymentRoutes } from './routes/payments.ts';
@@ -269,6 +270,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(privacyRoutes(platform), { prefix: '/v1' });
   await app.register(lendingAccountRoutes(platform), { prefix: '/v1' });
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
+  await app.register(lendingStaffLoanRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(analyticsRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });

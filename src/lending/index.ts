@@ -92,4 +92,12 @@ export {
 } from './schedule.ts';
 export type { NoteListing, PublicNoteListing } from './secondary.ts';
 export { Lending, type LendingOptions } from './service.ts';
+export {
+  DPD_BUCKETS,
+  type DpdBucket,
+  STAFF_LOANS_COUNT_CAP,
+  type StaffLoanFilter,
+  type StaffLoanPage,
+  type StaffLoanRow,
+} from './staff-loans.ts';
 export type { InstallmentView, InvestorStatement, LoanView, NoteStatement } from './statements.ts';

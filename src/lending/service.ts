@@ -39,6 +39,7 @@ import { loanPreview } from './preview.ts';
 import { ProductStore } from './products.ts';
 import * as repay from './repay.ts';
 import * as secondary from './secondary.ts';
+import { allStaffLoans, type StaffLoanFilter, staffLoans } from './staff-loans.ts';
 import * as statements from './statements.ts';
 
 export interface LendingOptions {
@@ -108,6 +109,16 @@ export class Lending {
 
   loans(filter: { status?: LoanStatus[]; borrowerId?: string; limit: number; before?: string }) {
     return listLoans(this.context.db, filter);
+  }
+
+  /** The staff console's list of loans: filtered, newest first, a page after the cursor, a capped total. */
+  staffLoans(filter: StaffLoanFilter, page: { limit: number; after?: string }) {
+    return staffLoans(this.context.db, this.context.ledger, filter, page);
+  }
+
+  /** Every loan of a staff filter, up to `max` rows (the CSV export). */
+  staffLoansExport(filter: StaffLoanFilter, max: number) {
+    return allStaffLoans(this.context.db, this.context.ledger, filter, max);
   }
 
   /**

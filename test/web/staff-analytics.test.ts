@@ -315,6 +315,12 @@ describe.runIf(browserTestsEnabled()).sequential('staff analytics pages in a bro
     );
     await page.getByTestId('today-approvalRate').getByRole('link', { name: 'Open Risk' }).click();
     await page.waitForURL((u) => u.pathname === '/staff/analytics/risk');
+    // A bucket's figure links to the loans in that bucket (M0 is no bucket of the list: no link).
+    const outstanding = page.getByTestId('chart-outstanding');
+    await outstanding.getByRole('button', { name: 'Show data as a table' }).click();
+    expect(await outstanding.getByRole('table').getByRole('link').first().getAttribute('href')).toBe(
+      '/staff/loans?status=active&bucket=M1',
+    );
     expect(problems).toEqual([]);
   }, 120_000);
 

@@ -6,6 +6,14 @@ import { isDarkBackground } from '../../components/theme.ts';
 
 type EChartsModule = typeof import('echarts');
 
+/** What a click on a chart hit. */
+export interface ChartPick {
+  readonly name: string;
+  readonly dataIndex: number;
+  readonly seriesIndex: number;
+  readonly data: unknown;
+}
+
 /** ECharts, fetched the first time an analytics chart is shown: no other page loads it for these. */
 let loading: Promise<EChartsModule> | undefined;
 function loadECharts(): Promise<EChartsModule> {
@@ -26,8 +34,8 @@ export function Chart({
   option: EChartsOption;
   label: string;
   height?: number;
-  /** A click on a bar, a point or a cell: its category (row) name. */
-  onPick?: (name: string) => void;
+  /** A click on a bar, a point or a cell: its category (row) name, its indexes, its datum. */
+  onPick?: (pick: ChartPick) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
@@ -45,7 +53,12 @@ export function Chart({
       if (disposed || !ref.current) return;
       const instance = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'canvas', locale });
       instance.on('click', (event) => {
-        if (typeof event.name === 'string') pick.current?.(event.name);
+        pick.current?.({
+          name: typeof event.name === 'string' ? event.name : '',
+          dataIndex: typeof event.dataIndex === 'number' ? event.dataIndex : -1,
+          seriesIndex: typeof event.seriesIndex === 'number' ? event.seriesIndex : -1,
+          data: event.data,
+        });
       });
       chart.current = instance;
       observer = new ResizeObserver(() => instance.resize());

@@ -4,9 +4,46 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../components/ui.tsx';
-import { Chart } from './Chart.tsx';
-import { csvHref, FILTER_KEYS, type MetricInfo, type SeriesRequest, useSeries, type View } from './data.ts';
-import { type ChartSpec, cellText, dimensionValueLabel, gridOf, metricLabel, optionOf } from './grid.ts';
+import { Chart, type ChartPick } from './Chart.tsx';
+import {
+  csvHref,
+  FILTER_KEYS,
+  type Granularity,
+  type MetricInfo,
+  type SeriesRequest,
+  useSeries,
+  type View,
+} from './data.ts';
+import {
+  type ChartSpec,
+  cellText,
+  dimensionValueLabel,
+  type Grid,
+  gridOf,
+  metricLabel,
+  optionOf,
+} from './grid.ts';
+
+/** The row and column of a click: a heat map's datum is [column, row, value]; a series is a column. */
+function pickedCell(spec: ChartSpec, pick: ChartPick): [row: number, column: number] {
+  if (spec.kind === 'heat' && Array.isArray(pick.data)) return [Number(pick.data[1]), Number(pick.data[0])];
+  if (spec.kind === 'funnel') return [pick.dataIndex, 0];
+  return [pick.dataIndex, pick.seriesIndex];
+}
+
+/** The list behind one figure, if the chart has one and the user may open it. */
+function cellLinkOf(
+  spec: ChartSpec,
+  grid: Grid,
+  row: string,
+  column: number,
+  granularity: Granularity,
+  filter: Readonly<Record<string, string>>,
+): string | undefined {
+  const c = grid.columns[column];
+  if (!spec.cellLink || !c?.metric) return undefined;
+  return spec.cellLink({ row, metric: c.metric, dimension: c.dimension ?? {}, granularity, filter });
+}
 
 /** The metrics a chart asks for: its own, and the divisor of a share. */
 function metricsOf(spec: ChartSpec): string[] {
@@ -146,9 +183,13 @@ export function ChartCard({
             option={option}
             label={t('chartOf', { title })}
             height={spec.kind === 'heat' ? Math.max(260, 60 + grid.rows.length * 28) : 300}
-            onPick={(name) => {
-              const row = grid.rows.find((r) => r.label === name);
-              const to = row && spec.rowLink?.(row.key);
+            onPick={(pick) => {
+              const [rowIndex, columnIndex] = pickedCell(spec, pick);
+              const row = grid.rows[rowIndex] ?? grid.rows.find((r) => r.label === pick.name);
+              if (!row) return;
+              const to =
+                cellLinkOf(spec, grid, row.key, columnIndex, mainRequest!.granularity, filter) ??
+                spec.rowLink?.(row.key);
               if (to) void navigate(to);
             }}
           />
@@ -174,11 +215,19 @@ export function ChartCard({
                   title: column.label,
                   key: `c${c}`,
                   align: 'right' as const,
-                  render: (_: unknown, row: { index: number }) => (
-                    <span style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-                      {cellText(grid.cells[row.index]?.[c] ?? null, column.unit)}
-                    </span>
-                  ),
+                  render: (_: unknown, row: { key: string; index: number }) => {
+                    const value = grid.cells[row.index]?.[c] ?? null;
+                    const text = (
+                      <span style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+                        {cellText(value, column.unit)}
+                      </span>
+                    );
+                    const to =
+                      value === null
+                        ? undefined
+                        : cellLinkOf(spec, grid, row.key, c, mainRequest!.granularity, filter);
+                    return to ? <Link to={to}>{text}</Link> : text;
+                  },
                 })),
               ]}
             />

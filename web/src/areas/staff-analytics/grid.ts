@@ -33,6 +33,8 @@ export type ChartSpec = {
   readonly by?: readonly string[];
   /** A list behind a row (a bucket's collection cases), when the user may open one. */
   readonly rowLink?: (row: string) => string | undefined;
+  /** A list behind one figure (the loans of a grade disbursed in a period), when the user may open one. */
+  readonly cellLink?: (cell: CellRef) => string | undefined;
   readonly wide?: boolean;
 } & (
   | { readonly kind: 'time'; readonly chart: 'line' | 'bar' | 'stacked' }
@@ -42,11 +44,29 @@ export type ChartSpec = {
   | { readonly kind: 'average'; readonly pairs: readonly (readonly [amount: string, count: string])[] }
 );
 
+/** One figure of a grid: its row's key, its column's metric and dimension, the periods' granularity. */
+export interface CellRef {
+  readonly row: string;
+  readonly metric: string;
+  readonly dimension: Readonly<Record<string, string>>;
+  readonly granularity: Granularity;
+  /** The page's filters the chart applies (grade, product...). */
+  readonly filter: Readonly<Record<string, string>>;
+}
+
+export interface GridColumn {
+  readonly label: string;
+  readonly unit: Unit;
+  /** The metric and dimension values behind the column (for the list behind a figure). */
+  readonly metric?: string;
+  readonly dimension?: Readonly<Record<string, string>>;
+}
+
 export interface Grid {
   readonly rowHeader: string;
   /** Each row's key (a period, a dimension's value, a step's metric) and its label. */
   readonly rows: readonly { readonly key: string; readonly label: string }[];
-  readonly columns: readonly { readonly label: string; readonly unit: Unit }[];
+  readonly columns: readonly GridColumn[];
   /** cells[row][column]: the exact value, or null where there is none. */
   readonly cells: readonly (readonly (string | null)[])[];
 }
@@ -83,7 +103,13 @@ export function cellText(value: string | null, unit: Unit): string {
 
 function byPeriod(series: readonly Series[], granularity: Granularity, t: Translate): Grid {
   const periods = [...new Set(series.flatMap((s) => s.points.map((p) => p.period)))].sort();
-  const columns: { label: string; unit: Unit; values: Map<string, string> }[] = [];
+  const columns: {
+    label: string;
+    unit: Unit;
+    metric: string;
+    dimension: Record<string, string>;
+    values: Map<string, string>;
+  }[] = [];
   for (const s of series) {
     const groups = new Map<string, { dimension: Record<string, string>; values: Map<string, string> }>();
     for (const p of s.points) {
@@ -95,13 +121,19 @@ function byPeriod(series: readonly Series[], granularity: Granularity, t: Transl
       const dims = key ? dimensionLabel(group.dimension, t) : '';
       const name =
         series.length === 1 && dims ? dims : [metricLabel(s.metric, t), dims].filter(Boolean).join(' · ');
-      columns.push({ label: name, unit: s.unit, values: group.values });
+      columns.push({
+        label: name,
+        unit: s.unit,
+        metric: s.metric,
+        dimension: group.dimension,
+        values: group.values,
+      });
     }
   }
   return {
     rowHeader: t('period'),
     rows: periods.map((p) => ({ key: p, label: periodLabel(p, granularity) })),
-    columns: columns.map(({ label, unit }) => ({ label, unit })),
+    columns: columns.map(({ label, unit, metric, dimension }) => ({ label, unit, metric, dimension })),
     cells: periods.map((p) => columns.map((c) => c.values.get(p) ?? null)),
   };
 }
@@ -126,7 +158,7 @@ export function gridOf(
       return {
         rowHeader: t(`filters.${key}`, { defaultValue: key }),
         rows: values.map((v) => ({ key: v, label: dimensionValueLabel(key, v, t) })),
-        columns: series.map((s) => ({ label: metricLabel(s.metric, t), unit: s.unit })),
+        columns: series.map((s) => ({ label: metricLabel(s.metric, t), unit: s.unit, metric: s.metric })),
         cells: values.map((v) => latest.map((m) => m.get(`${key}=${v}`)?.value ?? null)),
       };
     }
@@ -174,6 +206,8 @@ export function gridOf(
         columns: colValues.map((v) => ({
           label: spec.columns === 'to' ? t('rollTo', { bucket: v }) : colLabel(v),
           unit: 'ratio' as const,
+          metric: spec.metrics[0]!,
+          dimension: { [spec.columns]: v },
         })),
         cells: rowValues.map((r) => colValues.map((c) => cell(r, c))),
       };

@@ -1,9 +1,27 @@
 import type { Me } from '../../session.tsx';
-import { type Area, casesOf, usersList } from './links.ts';
+import { type Area, casesOf, loansInBucket, loansOf, periodEnd, reviewQueue, usersList } from './links.ts';
 
 export { AREAS, type Area } from './links.ts';
 
-import type { ChartSpec } from './grid.ts';
+import type { CellRef, ChartSpec } from './grid.ts';
+
+/** The loans list filters a chart's page filter carries over (the list filters by grade and product). */
+function carried(cell: CellRef): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['grade', 'product'] as const) {
+    const value = cell.dimension[key] ?? cell.filter[key];
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** The loans disbursed in a cell's period (of its grade and product, where the cell has them). */
+const disbursedIn = (me: Me | null | undefined, cell: CellRef) =>
+  loansOf(me, {
+    ...carried(cell),
+    disbursedFrom: cell.row,
+    disbursedTo: periodEnd(cell.row, cell.granularity),
+  });
 
 /** Each page's charts, in order, from the analytics metric contract (docs/analytics.md). */
 export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
@@ -88,6 +106,15 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'bar',
           metrics: ['marketplace.listings_opened', 'marketplace.listings_filled'],
+          // The listings opened in a period; when they filled is not a filter of the list.
+          cellLink: (cell) =>
+            cell.metric === 'marketplace.listings_opened'
+              ? loansOf(me, {
+                  ...carried(cell),
+                  listedFrom: cell.row,
+                  listedTo: periodEnd(cell.row, cell.granularity),
+                })
+              : undefined,
         },
         {
           id: 'fill-days',
@@ -102,6 +129,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'stacked',
           metrics: ['marketplace.invested_amount'],
+          cellLink: (cell) => disbursedIn(me, cell),
           by: ['grade'],
         },
         {
@@ -110,6 +138,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'stacked',
           metrics: ['marketplace.invested_auto_amount'],
+          cellLink: (cell) => disbursedIn(me, cell),
           by: ['grade'],
         },
         {
@@ -118,6 +147,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'bar',
           metrics: ['marketplace.disbursed_amount'],
+          cellLink: (cell) => disbursedIn(me, cell),
         },
         {
           id: 'yield',
@@ -157,6 +187,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'bar',
           metrics: ['risk.decisions', 'risk.approved'],
+          cellLink: () => reviewQueue(me),
         },
         {
           id: 'approval-rate',
@@ -164,6 +195,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'line',
           metrics: ['risk.approval_rate'],
+          cellLink: () => reviewQueue(me),
         },
         {
           id: 'outstanding',
@@ -171,7 +203,8 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'latest',
           metrics: ['risk.outstanding_principal'],
           by: ['bucket'],
-          rowLink: (bucket) => casesOf(me, bucket),
+          // The loans in the bucket for who reads loans, else the bucket's collection cases.
+          rowLink: (bucket) => loansInBucket(me, bucket) ?? casesOf(me, bucket),
         },
         {
           id: 'delinquency',
@@ -185,6 +218,8 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           title: 'vintage30',
           kind: 'heat',
           metrics: ['risk.vintage_dpd30_share'],
+          // The vintage's loans 30+ days past due now (the curve's cell is as of its month on book).
+          cellLink: (cell) => loansOf(me, { vintage: cell.row, minDpd: '30' }),
           rows: 'vintage',
           columns: 'mob',
           wide: true,
@@ -194,6 +229,7 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           title: 'vintage90',
           kind: 'heat',
           metrics: ['risk.vintage_dpd90_share'],
+          cellLink: (cell) => loansOf(me, { vintage: cell.row, minDpd: '90' }),
           rows: 'vintage',
           columns: 'mob',
           wide: true,
@@ -212,6 +248,8 @@ export function chartsOf(area: Area, me: Me | null | undefined): ChartSpec[] {
           kind: 'time',
           chart: 'bar',
           metrics: ['risk.reserve_balance', 'risk.reserve_advances', 'risk.reserve_recoveries'],
+          cellLink: (cell) =>
+            cell.metric === 'risk.reserve_advances' ? loansOf(me, { advanced: 'true' }) : undefined,
         },
         {
           id: 'losses',

@@ -1,10 +1,17 @@
-import { AppstoreOutlined, FileDoneOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, FileDoneOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { can } from '../../session.tsx';
 import type { AreaRoute } from '../types.ts';
+import { LoanList } from './LoanList.tsx';
 import { Products } from './Products.tsx';
 import { SecondReview } from './SecondReview.tsx';
 
 export const routes: AreaRoute[] = [
+  {
+    path: '/staff/loans',
+    element: <LoanList />,
+    allow: (me) => can(me, 'lending:read'),
+    nav: { label: 'nav.staffLoans', icon: <UnorderedListOutlined />, group: 'staff', order: 14 },
+  },
   {
     path: '/staff/second-review',
     element: <SecondReview />,
