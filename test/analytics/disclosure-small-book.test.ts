@@ -149,7 +149,8 @@ describe('analytics: public disclosure on a small book', () => {
     await sql`delete from analytics_days where area in ('disclosure', 'liquidity')`.execute(db);
     // The closes summed each date's book once (loan_book_day_rows); spoil those sums: a forced
     // backfill forgets them and sums the book again from lending's journals.
-    const spoiled = await sql`update loan_book_day_rows set open_principal = open_principal + 1, open_loans = open_loans + 1
+    const spoiled =
+      await sql`update loan_book_day_rows set open_principal = open_principal + 1, open_loans = open_loans + 1
       where kind = 'cell' and open_loans > 0`.execute(db);
     expect(Number(spoiled.numAffectedRows)).toBeGreaterThan(0);
     const report = await t.platform.analytics.backfill({
