@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EChart } from '../../components/EChart.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
 import { fromMinor, toMinor } from '../invest/lending.ts';
-import { EChart } from '../staff-ops/EChart.tsx';
 import { type Line, type LineEvent, useBusinessDate } from './types.ts';
 
 /** How an event moved the used credit and the limit, in cents (what the ledger postings did). */

@@ -2,7 +2,7 @@ import { theme } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EChart } from '../staff-ops/EChart.tsx';
+import { EChart } from '../../components/EChart.tsx';
 
 /** One month of an investor's returns, as the statement gives it (amounts as decimal strings). */
 export interface MonthOfReturns {

@@ -1,9 +1,9 @@
 import { Card, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
+import { EChart } from '../../components/EChart.tsx';
 import { Amount, Rate } from '../../components/ui.tsx';
 import { regionName } from '../../regions.ts';
-import { EChart } from '../staff-ops/EChart.tsx';
 import { ResponsiveTable } from '../staff-ops/ResponsiveTable.tsx';
 import { cny } from './types.ts';
 import { useCollectors } from './useCollectors.ts';

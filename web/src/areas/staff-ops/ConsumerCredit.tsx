@@ -2,9 +2,9 @@ import { Card, Col, Row, Statistic, Typography } from 'antd';
 import type { ColumnType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import type { Money } from '../../api.ts';
+import { EChart } from '../../components/EChart.tsx';
 import { Amount } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
-import { EChart } from './EChart.tsx';
 import { ResponsiveTable } from './ResponsiveTable.tsx';
 import { BUCKETS, fenToYuan, latestDate, type Snapshot, snapshotValue, yuanToFen } from './snapshots.ts';
 

@@ -2,11 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Row, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, type Money } from '../../api.ts';
+import { EChart } from '../../components/EChart.tsx';
 import { Amount, ErrorAlert, PageTitle, Rate } from '../../components/ui.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { can, useMe } from '../../session.tsx';
 import { ConsumerCredit } from './ConsumerCredit.tsx';
-import { EChart } from './EChart.tsx';
 import {
   BUCKETS,
   fenToYuan,

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EChart } from '../../components/EChart.tsx';
 import { formatDate } from '../../i18n/index.ts';
 import { formatMoney } from '../../money.ts';
-import { EChart } from '../staff-ops/EChart.tsx';
 import type { HolderIncome, Yields } from './types.ts';
 
 /** The 7-day annualised yields (both definitions) and the income per 10,000 units, day by day. */

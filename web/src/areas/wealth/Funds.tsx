@@ -17,12 +17,12 @@ import {
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { EChart } from '../../components/EChart.tsx';
 import { Amount, AmountInput, ErrorAlert, QueryView, Rate, useAmountRules } from '../../components/ui.tsx';
 import { fieldErrors } from '../../errors.ts';
 import { useFormKey } from '../../formKey.ts';
 import { currentLanguage, formatDate } from '../../i18n/index.ts';
 import { amountProblem, formatDecimal, formatMoney, formatRate } from '../../money.ts';
-import { EChart } from '../staff-ops/EChart.tsx';
 import { fromCents, subscriptionFee, toCents, unitsAt } from './fees.ts';
 import { useSuitability } from './Suitability.tsx';
 import { type Fund, type FundOrder, nameOf, useFunds, useMyFunds } from './types.ts';
