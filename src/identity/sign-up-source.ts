@@ -1,5 +1,4 @@
 import { invalid, isStorableText } from '../kernel/index.ts';
-import { CHANNEL_PATTERN } from './users.ts';
 
 /**
  * Where a sign-up came from, as the web app's landing URL said (issue 20): a channel, a campaign's
@@ -22,8 +21,8 @@ export interface SignUpSource {
     | undefined;
 }
 
-/** A campaign's code: as a channel's, lower-case letters, digits and underscores. */
-export const CAMPAIGN_CODE_PATTERN = CHANNEL_PATTERN;
+/** A campaign's code: as a channel's (users.ts CHANNEL_PATTERN), lower-case letters, digits and underscores. */
+export const CAMPAIGN_CODE_PATTERN = /^[a-z0-9_]{1,32}$/;
 /** A referral code: 8 characters without 0, 1, I, L and O; accepted in either case. */
 export const REFERRAL_CODE_PATTERN = /^[2-9A-HJKMNP-Za-hjkmnp-z]{8}$/;
 export const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
@@ -38,7 +37,7 @@ export function checkSignUpSource(source: SignUpSource | undefined): SignUpSourc
   if (source === null || typeof source !== 'object') throw malformed('source');
   const known = new Set(['channel', 'campaign', 'referrer', 'utm']);
   for (const key of Object.keys(source)) if (!known.has(key)) throw malformed(key);
-  if (source.channel !== undefined && !CHANNEL_PATTERN.test(source.channel)) throw malformed('channel');
+  if (source.channel !== undefined && !CAMPAIGN_CODE_PATTERN.test(source.channel)) throw malformed('channel');
   if (source.campaign !== undefined && !CAMPAIGN_CODE_PATTERN.test(source.campaign))
     throw malformed('campaign');
   if (source.referrer !== undefined && !REFERRAL_CODE_PATTERN.test(source.referrer))
