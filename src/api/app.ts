@@ -26,6 +26,8 @@ import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
+// crm3: channels, campaigns and referrals
+import { crmCampaignRoutes } from './routes/crm-campaigns.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
 import { crowdfundingImageRoutes } from './routes/crowdfunding-images.ts';
@@ -235,6 +237,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
           description:
             'Crowdfunding: projects funded by many backers, all or nothing, with rewards, refunds and milestone payouts',
         },
+        // crm3 (the CRM context's tag)
+        {
+          name: 'crm',
+          description: 'CRM: portraits and classes, the pipeline, channels, campaigns and referrals',
+        },
         {
           name: 'ledger',
           description: 'The double-entry ledger: accounts and transfers (finance and administrators)',
@@ -284,6 +291,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(crowdfundingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingAfterRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingImageRoutes(platform), { prefix: '/v1' });
+  // crm3: channels, campaigns and referrals
+  await app.register(crmCampaignRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

@@ -3,6 +3,7 @@ import { type Clock, isUuid } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
 import { auditChainHead, auditHashesAt, verifyAuditChain } from './audit-chain.ts';
 import { Contacts, reachOf, regionsOf, userNames } from './contacts.ts';
+import { customerOrigins, maskedPhonesOf } from './crm-users.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -96,6 +97,16 @@ export class Identity {
   /** Phone numbers and names to message users by, read in the caller's transaction. */
   reachOf(userIds: readonly string[], db: Executor = this.options.db) {
     return reachOf(db, this.vault, userIds);
+  }
+
+  /** Customers' channel of origin, sign-up date and verification (crm's figures). */
+  customerOrigins(userIds?: readonly string[], db: Executor = this.options.db) {
+    return customerOrigins(db, userIds);
+  }
+
+  /** Users' mobile numbers, masked (what a referrer sees of whom they brought). */
+  maskedPhonesOf(userIds: readonly string[], db: Executor = this.options.db) {
+    return maskedPhonesOf(db, this.vault, userIds);
   }
 
   resolveSession(token: string): Promise<Principal | null> {

@@ -13,6 +13,7 @@ export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
+export type { CustomerOrigin } from './crm-users.ts';
 export * as identityDataProtection from './data-protection.ts';
 export { ageOn, type IdCard, parseIdCard, withCheckCharacter } from './id-card.ts';
 export { Identity, type IdentityOptions } from './identity.ts';
@@ -48,6 +49,14 @@ export {
   sharedCards,
 } from './shared-identifiers.ts';
 export type { SignedUp, SignedUpListener } from './sign-up-hooks.ts';
+export {
+  CAMPAIGN_CODE_PATTERN,
+  checkSignUpSource,
+  REFERRAL_CODE_PATTERN,
+  type SignUpSource,
+  UTM_KEYS,
+  UTM_MAX_LENGTH,
+} from './sign-up-source.ts';
 export type { CodePurpose } from './sms-codes.ts';
 export {
   type Acknowledgement,

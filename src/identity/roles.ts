@@ -100,6 +100,9 @@ export const PERMISSIONS = {
   'analytics:operate': ['operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
+  'crm:read': ['operations', 'finance', 'risk_officer', 'compliance', 'admin'],
+  'crm:manage': ['operations', 'admin'],
+  'crm:follow': ['operations', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

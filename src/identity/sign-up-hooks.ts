@@ -1,4 +1,5 @@
 import type { Executor } from '../db/index.ts';
+import type { SignUpSource } from './sign-up-source.ts';
 
 /** A new customer account, as listeners hear of it inside the sign-up's transaction. */
 export interface SignedUp {
@@ -7,6 +8,10 @@ export interface SignedUp {
   readonly acceptedTerms: true;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The channel recorded on the user (users.channel). */
+  readonly channel: string;
+  /** The landing URL's source, checked (sign-up-source.ts); null when none was sent. */
+  readonly source: SignUpSource | null;
 }
 
 export type SignedUpListener = (trx: Executor, event: SignedUp) => Promise<void>;

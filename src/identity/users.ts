@@ -19,6 +19,7 @@ import { ADMIN_TOKEN, isRole, type Role, STAFF_ROLES } from './roles.ts';
 import { createSession, revokeAllSessions } from './sessions.ts';
 import { type IdentitySettings, PHONE_PATTERN } from './settings.ts';
 import { SignUpHooks } from './sign-up-hooks.ts';
+import { checkSignUpSource, type SignUpSource } from './sign-up-source.ts';
 import type { SmsCodes } from './sms-codes.ts';
 import type { Vault } from './vault.ts';
 
@@ -202,12 +203,15 @@ export class Users {
       acceptTerms: boolean;
       /** Where the user came from (a campaign's or partner's code); 'organic' when not said. */
       channel?: string | undefined;
+      /** The landing URL's source (issue 20): channel, campaign, referrer's code, UTM parameters. */
+      source?: SignUpSource | undefined;
     },
     client: ClientInfo,
   ): Promise<{ userId: string; token: string; expiresAt: Date }> {
     if (input.acceptTerms !== true)
       throw invalid('terms_not_accepted', 'accept the user agreement and the privacy policy to sign up');
-    const channel = checkChannel(input.channel);
+    const source = checkSignUpSource(input.source);
+    const channel = checkChannel(source?.channel ?? input.channel);
     checkPhone(input.phone);
     const policy = checkPasswordPolicy(input.password);
     if (!policy.ok) throw invalid(policy.error, 'a password needs 8-128 characters with letters and digits');
@@ -242,6 +246,8 @@ export class Users {
         acceptedTerms: true,
         ip: client.ip,
         userAgent: client.userAgent?.slice(0, 400) ?? null,
+        channel,
+        source: source ?? null,
       });
       return { userId, ...session };
     });
@@ -279,7 +285,14 @@ export class Users {
           { action: 'demo.customer_created', subjectType: 'user', subjectId: userId },
         );
         // As at a sign-up, the agreement and privacy policy the person is taken to have accepted.
-        await this.signUpHooks.fire(trx, { userId, acceptedTerms: true, ip: null, userAgent: 'netfin demo' });
+        await this.signUpHooks.fire(trx, {
+          userId,
+          acceptedTerms: true,
+          ip: null,
+          userAgent: 'netfin demo',
+          channel: DEFAULT_CHANNEL,
+          source: null,
+        });
         ids.push(userId);
       }
       return ids;

@@ -343,6 +343,15 @@ export const ChartOfAccounts = {
     flags: 0,
     description: 'Interest paid to holders of fixed-term products at maturity or early redemption.',
   },
+  // CRM campaigns (issue 20, docs/crm-campaigns.md)
+  marketingExpense: {
+    code: 5301,
+    name: 'marketing_expense',
+    normal: 'debit',
+    flags: 0,
+    description:
+      "Campaign rewards paid to customers' wallets: cash bonuses, rate coupons' value, referral rewards.",
+  },
   // Crowdfunding (issue 25, docs/crowdfunding.md)
   crowdfundingHolds: {
     code: 2401,

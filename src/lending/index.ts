@@ -53,6 +53,7 @@ export type {
   LoanIssued,
   NoteTransferIssued,
 } from './contract-hooks.ts';
+export { borrowedBy, noteInvestmentsOf, type UserInvestments } from './crm-amounts.ts';
 export { lendingForExport, openPositionsOf } from './data-export.ts';
 export type { DaySummary } from './day.ts';
 export type { OverdueLoan } from './day-steps.ts';

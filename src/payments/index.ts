@@ -28,6 +28,7 @@ export type {
   CreditRefundListener,
   MerchantTerms,
 } from './credit-orders.ts';
+export { feesPaidBy, REVENUE_CODES } from './crm-fees.ts';
 export { paymentsForExport } from './data-export.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';

@@ -4,6 +4,7 @@ export { wealthDuesAsOf } from './analytics-facts.ts';
 export { firstWealthDates, type WealthOrdersOfDay, wealthInvestmentsOn } from './analytics-users.ts';
 export { CUT_OFF, type Holiday, isWeekend, TradingDays, tradeDateOf } from './calendar.ts';
 export type { WealthContext } from './context.ts';
+export { wealthInvestmentsOf } from './crm-investments.ts';
 export type { Holding } from './holdings.ts';
 export {
   PRODUCT_KINDS,

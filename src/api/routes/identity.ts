@@ -3,7 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../app/demo.ts';
 import type { Platform } from '../../app/platform.ts';
-import { type AuditContext, CHANNEL_PATTERN, checkPhone } from '../../identity/index.ts';
+import {
+  type AuditContext,
+  CAMPAIGN_CODE_PATTERN,
+  CHANNEL_PATTERN,
+  checkPhone,
+  REFERRAL_CODE_PATTERN,
+  UTM_MAX_LENGTH,
+} from '../../identity/index.ts';
 import { notFound } from '../../kernel/index.ts';
 import { clearedSessionCookie, sessionCookie, userIdOf } from '../auth.ts';
 import { errorResponseSchema } from '../errors.ts';
@@ -11,6 +18,35 @@ import { errorResponseSchema } from '../errors.ts';
 const phone = z.string().max(20).describe('A mainland mobile number, 11 digits.');
 const password = z.string().min(1).max(128);
 const code = z.string().max(10).describe('The 6-digit code sent by SMS.');
+
+const utmValue = z.string().max(UTM_MAX_LENGTH, { message: 'source_malformed' }).optional();
+/** The landing URL's parameters the web app keeps until sign-up (issue 20); crm records them. */
+const signUpSourceSchema = z
+  .object({
+    channel: z.string().regex(CHANNEL_PATTERN, { message: 'source_malformed' }).optional(),
+    campaign: z
+      .string()
+      .regex(CAMPAIGN_CODE_PATTERN, { message: 'source_malformed' })
+      .optional()
+      .describe("A campaign's code (the landing URL's `campaign`)."),
+    referrer: z
+      .string()
+      .regex(REFERRAL_CODE_PATTERN, { message: 'source_malformed' })
+      .optional()
+      .describe("The referrer's referral code (the landing URL's `ref`)."),
+    utm: z
+      .object({
+        source: utmValue,
+        medium: utmValue,
+        campaign: utmValue,
+        term: utmValue,
+        content: utmValue,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .describe('Where the sign-up came from: channel, campaign, referral code, UTM parameters.');
 
 const sessionResponse = z.object({ userId: z.string(), token: z.string(), expiresAt: z.string() });
 const errors = {
@@ -135,6 +171,7 @@ export function identityRoutes(platform: Platform): FastifyPluginAsyncZod {
                 .describe(
                   "Where the user came from: a campaign's or partner's code (lower-case letters, digits, underscores); 'organic' when absent.",
                 ),
+              source: signUpSourceSchema.optional(),
               acceptTerms: z
                 .literal(true, { error: 'terms_not_accepted' })
                 .describe('The agreement checkbox: the user agreement and the privacy policy (required).'),

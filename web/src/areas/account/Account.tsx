@@ -8,10 +8,11 @@ import { Contacts } from './Contacts.tsx';
 import { Identity } from './Identity.tsx';
 import { PaymentPassword } from './PaymentPassword.tsx';
 import { Profile } from './Profile.tsx';
+import { Referrals } from './Referrals.tsx';
 import { Risk } from './Risk.tsx';
 import { Sessions } from './Sessions.tsx';
 
-const TABS = ['profile', 'identity', 'cards', 'security', 'contacts', 'risk'] as const;
+const TABS = ['profile', 'identity', 'cards', 'security', 'contacts', 'risk', 'referrals'] as const;
 
 /** The account: profile, real name, cards, payment password and sessions, contacts, risk class. */
 export function Account() {
@@ -41,6 +42,7 @@ export function Account() {
     },
     { key: 'contacts', label: t('tabs.contacts'), children: <Contacts /> },
     { key: 'risk', label: t('tabs.risk'), children: <Risk /> },
+    { key: 'referrals', label: t('tabs.referrals'), children: <Referrals /> },
   ];
   return (
     <>

@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorAlert } from '../../components/ui.tsx';
 import { fieldErrors, retryAfter } from '../../errors.ts';
+import { landingSource } from '../../landing-source.ts';
 import { AgreementField } from './Agreement.tsx';
 import { AuthFrame } from './AuthFrame.tsx';
 import { DevInbox } from './DevInbox.tsx';
@@ -21,6 +22,12 @@ interface Values {
 const PHONE = /^1[3-9]\d{9}$/;
 /** A channel of origin as the server takes it; a landing URL's malformed one is left out, never refused. */
 const CHANNEL = /^[a-z0-9_]{1,32}$/;
+
+/** The landing URL's source kept for this visit (landing-source.ts), if any. */
+function sourceField() {
+  const source = landingSource();
+  return source ? { source } : {};
+}
 
 export function SignUp() {
   const { t } = useTranslation('auth');
@@ -71,6 +78,7 @@ export function SignUp() {
         acceptTerms: values.acceptTerms === true,
         ...(values.displayName?.trim() ? { displayName: values.displayName.trim() } : {}),
         ...(CHANNEL.test(channel) ? { channel } : {}),
+        ...sourceField(),
       });
       await client.resetQueries();
       navigate('/', { replace: true });

@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staffMember } from '../support/credit.ts';
+import {
+  campaignBody,
+  cny,
+  invest,
+  makeInvestor,
+  signUpFrom,
+  signUpRequest,
+  walletAvailable,
+} from '../support/crm-campaigns.ts';
+import { openTestApp, type TestApp } from '../support/platform.ts';
+import type { TestUser } from '../support/users.ts';
+
+/**
+ * A campaign's limits stop its rewards (issue 20): a reward budget of 100.00 at 40.00 a reward pays
+ * two, then a count limit of one on another campaign pays one. And a malformed sign-up source is
+ * refused with a 400 before anything is written: no account, no source, no referral code.
+ */
+let t: TestApp;
+let ops: TestUser;
+
+beforeAll(async () => {
+  t = await openTestApp();
+  ops = await staffMember(t, ['operations']);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function campaign(overrides: Record<string, unknown>): Promise<string> {
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/v1/crm/campaigns',
+    headers: ops.headers,
+    payload: campaignBody(overrides),
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  return created.json().id;
+}
+
+async function qualifiedUsers(code: string, n: number): Promise<TestUser[]> {
+  const users: TestUser[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = await signUpFrom(t, { campaign: code });
+    await makeInvestor(t, user, '1000.00');
+    await invest(t, user, '1000.00');
+    users.push(user);
+  }
+  return users;
+}
+
+describe("a campaign's limits", () => {
+  it('stop rewards at the reward budget and at the count', async () => {
+    const byBudget = await campaign({
+      code: 'budget_cap',
+      reward: { kind: 'cash', amount: cny('40.00') },
+      rewardBudget: cny('100.00'),
+    });
+    const byCount = await campaign({ code: 'count_cap', maxRewards: 1 });
+    const budgetUsers = await qualifiedUsers('budget_cap', 3);
+    const countUsers = await qualifiedUsers('count_cap', 2);
+    await t.platform.crmCampaigns.payDueRewards();
+
+    const paid = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/v1/crm/campaigns/${id}`, headers: ops.headers })).json()
+        .rewardsPaid;
+    expect(await paid(byBudget)).toEqual({ count: 2, amount: cny('80.00') });
+    expect(await paid(byCount)).toEqual({ count: 1, amount: cny('50.00') });
+    const wallets = await Promise.all(budgetUsers.map((u) => walletAvailable(t, u)));
+    expect(wallets.filter((w) => w === '40.00')).toHaveLength(2);
+    expect(wallets.filter((w) => w === '0.00')).toHaveLength(1);
+    expect(await t.platform.crmCampaigns.payRewardOf(byCount, countUsers[1]!.userId)).not.toBe('paid');
+
+    // Raising the count limit lets the next run pay the one left out.
+    const current = (
+      await t.app.inject({ method: 'GET', url: `/v1/crm/campaigns/${byCount}`, headers: ops.headers })
+    ).json();
+    const raised = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/crm/campaigns/${byCount}`,
+      headers: ops.headers,
+      payload: { ...campaignBody({ maxRewards: 2 }), code: undefined, name: current.name },
+    });
+    expect(raised.statusCode, raised.body).toBe(200);
+    expect(await t.platform.crmCampaigns.payDueRewards()).toBe(1);
+    expect(await paid(byCount)).toEqual({ count: 2, amount: cny('100.00') });
+    expect((await t.platform.ledger.verify()).problems).toEqual([]);
+  });
+});
+
+describe('a malformed sign-up source', () => {
+  it('is refused with a 400 and nothing is written', async () => {
+    const count = async () =>
+      (
+        await sql<{ users: number; sources: number; codes: number }>`
+          select (select count(*) from users)::int as users, (select count(*) from crm_signup_sources)::int as sources,
+                 (select count(*) from crm_referral_codes)::int as codes`.execute(t.platform.db)
+      ).rows[0]!;
+    const before = await count();
+    for (const source of [
+      { referrer: 'O0IL1234' },
+      { campaign: 'Spring Sale' },
+      { channel: 'WeChat!' },
+      { utm: { source: 'x'.repeat(101) } },
+      { utm: { sauce: 'x' } },
+      { unknown: 'field' },
+      'spring',
+    ]) {
+      const { response } = await signUpRequest(t, source);
+      expect(response.statusCode, JSON.stringify(source)).toBe(400);
+    }
+    expect(await count()).toEqual(before);
+    const good = await signUpFrom(t, { utm: { source: '  ', medium: 'email' } });
+    const recorded = await t.platform.crmCampaigns.sourceOf(good.userId);
+    expect(recorded?.utm).toEqual({ medium: 'email' });
+  });
+});
