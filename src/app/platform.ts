@@ -3,6 +3,8 @@ import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
+// CRM pipeline (crm2).
+import { Pipeline } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
@@ -42,6 +44,8 @@ export interface Platform {
   readonly wealth: Wealth;
   readonly crowdfunding: Crowdfunding;
   readonly analytics: Analytics;
+  /** CRM pipeline (crm2): prospects by intent stage and their follow-up tasks. */
+  readonly crmPipeline: Pipeline;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -157,6 +161,13 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       options.analyticsAreas ??
       platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
   });
+  // CRM pipeline (crm2): follow-up tasks fall due on the business calendar (wealth's trading days).
+  const crmPipeline = new Pipeline({
+    db: database.db,
+    clock,
+    identity,
+    calendar: (around) => wealth.tradingDays(around),
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -204,6 +215,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     wealth,
     crowdfunding,
     analytics,
+    // CRM pipeline (crm2).
+    crmPipeline,
     batch,
     close: async () => {
       try {
