@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlainDate } from '../../src/kernel/index.ts';
-import { get, post, type Staff, staff, type TaskJson } from '../support/crm-pipeline.ts';
+import { get, post, type Staff, signInAgain, staff, type TaskJson } from '../support/crm-pipeline.ts';
 import { asAdmin, openTestApp, type TestApp } from '../support/platform.ts';
 import { signUp } from '../support/users.ts';
 
@@ -32,10 +32,11 @@ const overdue = async () => {
   return { per: Object.fromEntries(body.owners.map((o) => [o.owner.id, o.count])), tasks: body.tasks };
 };
 /** Moves the wall clock to an instant (never back). */
-function clockTo(iso: string) {
+async function clockTo(iso: string) {
   const delta = Date.parse(iso) - t.clock.now().getTime();
   expect(delta).toBeGreaterThan(0);
   t.clock.advanceMs(delta);
+  for (const who of [ann, bob, finance]) await signInAgain(t, who);
 }
 
 beforeAll(async () => {
@@ -55,9 +56,9 @@ describe('overdue tasks per owner', () => {
     expect(await overdue()).toEqual({ per: {}, tasks: [] });
 
     // Ann's follow-ups fall due on Tuesday at 18:00 in Shanghai.
-    clockTo('2026-01-06T09:59:59Z');
+    await clockTo('2026-01-06T09:59:59Z');
     expect((await overdue()).per).toEqual({});
-    clockTo('2026-01-06T10:00:01Z');
+    await clockTo('2026-01-06T10:00:01Z');
     let view = await overdue();
     expect(view.per).toEqual({ [ann.userId]: 2 });
     expect(view.tasks.every((task) => task.overdue && task.kind === 'follow_up')).toBe(true);
@@ -80,7 +81,7 @@ describe('overdue tasks per owner', () => {
     expect((await overdue()).per).toEqual({ [bob.userId]: 1 });
 
     // A week on, Bob's nurture task (due Monday 12 January) is late too.
-    clockTo('2026-01-12T10:00:01Z');
+    await clockTo('2026-01-12T10:00:01Z');
     expect((await overdue()).per).toEqual({ [bob.userId]: 2 });
     const bobs = await get(t, bob, '/v1/crm/tasks?overdue=true');
     expect((bobs.json().items as TaskJson[]).map((task) => task.kind).sort()).toEqual([

@@ -6,6 +6,8 @@ import { newPhone } from './users.ts';
 /** What the CRM pipeline's tests share: staff who sign in, and requests as they would send them. */
 export interface Staff {
   readonly userId: string;
+  readonly phone?: string;
+  /** Replaced by signInAgain when the clock has moved past the session's life. */
   readonly headers: { authorization: string };
 }
 
@@ -28,8 +30,20 @@ export async function staff(t: TestApp, role: Role, name: string): Promise<Staff
   expect(signIn.statusCode, signIn.body).toBe(200);
   return {
     userId: created.json().userId as string,
+    phone,
     headers: { authorization: `Bearer ${signIn.json().token}` },
   };
+}
+
+/** Signs a member of staff in again (after the test clock moved past their session's life). */
+export async function signInAgain(t: TestApp, who: Staff): Promise<void> {
+  const signIn = await t.app.inject({
+    method: 'POST',
+    url: '/v1/auth/sign-in',
+    payload: { phone: who.phone, password: 'pipeline123' },
+  });
+  expect(signIn.statusCode, signIn.body).toBe(200);
+  who.headers.authorization = `Bearer ${signIn.json().token}`;
 }
 
 export function post(
