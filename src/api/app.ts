@@ -28,6 +28,8 @@ import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
 // crm3: channels, campaigns and referrals
 import { crmCampaignRoutes } from './routes/crm-campaigns.ts';
+// CRM pipeline (crm2).
+import { crmPipelineRoutes } from './routes/crm-pipeline.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
 import { crowdfundingImageRoutes } from './routes/crowdfunding-images.ts';
@@ -281,6 +283,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(analyticsRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
+  // CRM pipeline (crm2).
+  await app.register(crmPipelineRoutes(platform), { prefix: '/v1' });
   await app.register(wealthCalendarRoutes(platform), { prefix: '/v1' });
   await app.register(wealthProductRoutes(platform), { prefix: '/v1' });
   await app.register(wealthMmfRoutes(platform), { prefix: '/v1' });

@@ -4,7 +4,8 @@ import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
 // crm3: channels, campaigns and referrals
-import { CrmCampaigns } from '../crm/index.ts';
+// CRM pipeline (crm2).
+import { CrmCampaigns, Pipeline } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
@@ -46,6 +47,8 @@ export interface Platform {
   readonly analytics: Analytics;
   // crm3: channels, campaigns and referrals (issue 20)
   readonly crmCampaigns: CrmCampaigns;
+  /** CRM pipeline (crm2): prospects by intent stage and their follow-up tasks. */
+  readonly crmPipeline: Pipeline;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -163,6 +166,13 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   });
   // crm3: channels, campaigns and referrals (issue 20): records each sign-up's source, pays rewards.
   const crmCampaigns = new CrmCampaigns({ db: database.db, readDb, clock, ledger, identity, payments });
+  // CRM pipeline (crm2): follow-up tasks fall due on the business calendar (wealth's trading days).
+  const crmPipeline = new Pipeline({
+    db: database.db,
+    clock,
+    identity,
+    calendar: (around) => wealth.tradingDays(around),
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -214,6 +224,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     analytics,
     // crm3: channels, campaigns and referrals
     crmCampaigns,
+    // CRM pipeline (crm2).
+    crmPipeline,
     batch,
     close: async () => {
       try {

@@ -1,4 +1,4 @@
-/** CRM (issue 20): portraits and classes, the sales pipeline, channels, campaigns and referrals. */
+/** CRM (issue 20): know each customer, follow prospects by their intent, channels and campaigns, one service inbox. */
 
 // crm3: channels, campaigns and referrals (src/crm/campaigns)
 export { CRM_CURRENCY, CrmCode, MARKETING_ACCOUNT } from './campaigns/accounts.ts';
@@ -8,3 +8,21 @@ export { REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH } from './campaigns/referral-co
 export { couponValue, type PayOutcome, type RewardView } from './campaigns/rewards.ts';
 export { CRM_REWARDS_STEP_POSITION, CrmCampaigns, type CrmCampaignsOptions } from './campaigns/service.ts';
 export type { SignUpSourceView } from './campaigns/sources.ts';
+
+// Pipeline (crm2): intent stages, stage changes, follow-up tasks, the overdue view, "definitely not" reasons.
+export {
+  type BusinessCalendar,
+  type BusinessDays,
+  type CreateProspect,
+  DEFAULT_PIPELINE_SETTINGS,
+  PERIODS as PIPELINE_PERIODS,
+  Pipeline,
+  type PipelineOptions,
+  type PipelineSettings,
+  STAGES as PIPELINE_STAGES,
+  type Stage as PipelineStage,
+  TARGETS as PIPELINE_TARGETS,
+  TASK_KINDS as PIPELINE_TASK_KINDS,
+  type Target as PipelineTarget,
+  type Viewer as PipelineViewer,
+} from './pipeline/index.ts';

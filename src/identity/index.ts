@@ -13,6 +13,8 @@ export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
+// CRM pipeline (crm2): owners of prospects and tasks by display name.
+export { staffNames } from './crm-staff-names.ts';
 export type { CustomerOrigin } from './crm-users.ts';
 export * as identityDataProtection from './data-protection.ts';
 export { ageOn, type IdCard, parseIdCard, withCheckCharacter } from './id-card.ts';

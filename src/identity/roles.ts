@@ -100,8 +100,11 @@ export const PERMISSIONS = {
   'analytics:operate': ['operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
+  /** CRM (issue 20): portraits, classes and figures, personal data masked; full data only through pii:read. */
   'crm:read': ['operations', 'finance', 'risk_officer', 'compliance', 'admin'],
+  /** CRM: staff tags, class rules, relationship managers, campaigns, anyone's prospects, the overdue view. */
   'crm:manage': ['operations', 'admin'],
+  /** CRM: work one's own prospects and follow-up tasks. */
   'crm:follow': ['operations', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
