@@ -26,6 +26,8 @@ import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
+// crm1: portraits, tags and ABC classes.
+import { crmPortraitRoutes } from './routes/crm-portraits.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
 import { crowdfundingImageRoutes } from './routes/crowdfunding-images.ts';
@@ -271,6 +273,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(analyticsRoutes(platform), { prefix: '/v1' });
+  // crm1: portraits, tags and ABC classes.
+  await app.register(crmPortraitRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
   await app.register(wealthCalendarRoutes(platform), { prefix: '/v1' });
   await app.register(wealthProductRoutes(platform), { prefix: '/v1' });

@@ -3,6 +3,8 @@ import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
+// crm1: portraits, tags and ABC classes.
+import { Crm } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
@@ -42,6 +44,8 @@ export interface Platform {
   readonly wealth: Wealth;
   readonly crowdfunding: Crowdfunding;
   readonly analytics: Analytics;
+  // crm1: portraits, tags and ABC classes.
+  readonly crm: Crm;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -157,6 +161,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       options.analyticsAreas ??
       platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
   });
+  // crm1: portraits, tags and ABC classes.
+  const crm = new Crm({ db: database.db, readDb, clock, identity, ledger });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -169,6 +175,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...crowdfunding.daySteps(),
     ...compliance.daySteps(),
     ...analytics.daySteps(),
+    // crm1: portraits, tags and ABC classes.
+    ...crm.daySteps(),
   ])
     batch.register(step);
   if (options.migrate !== false) {
@@ -204,6 +212,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     wealth,
     crowdfunding,
     analytics,
+    // crm1: portraits, tags and ABC classes.
+    crm,
     batch,
     close: async () => {
       try {

@@ -100,6 +100,12 @@ export const PERMISSIONS = {
   'analytics:operate': ['operations', 'admin'],
   /** Retention rules and their runs, consent records, data exports on a user's behalf. */
   'privacy:manage': ['compliance', 'legal', 'admin'],
+  /** CRM (issue 20): read portraits, classes and figures (personal data masked; in full only through pii:read). */
+  'crm:read': ['operations', 'finance', 'risk_officer', 'compliance', 'admin'],
+  /** CRM: staff tags, class rules, relationship managers, campaigns, anyone's prospects, a manager's overdue view. */
+  'crm:manage': ['operations', 'admin'],
+  /** CRM: work one's own prospects and tasks. */
+  'crm:follow': ['operations', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

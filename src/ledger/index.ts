@@ -17,6 +17,7 @@ export {
   type NormalSide,
   normalBalance,
 } from './chart.ts';
+export { incomeFromAccounts } from './crm-income.ts';
 export {
   ACCOUNT_FLAG_NAMES,
   type Account,

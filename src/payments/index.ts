@@ -1,4 +1,5 @@
 /** Third-party payment: wallets, bank-card top-up and withdrawal, transfers, merchant QR payments, reconciliation. */
+
 export {
   CHANNEL_COST_CODE,
   CURRENCY,
@@ -28,6 +29,7 @@ export type {
   CreditRefundListener,
   MerchantTerms,
 } from './credit-orders.ts';
+export { type PaymentFacts, paymentFacts } from './crm-portraits.ts';
 export { paymentsForExport } from './data-export.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';
