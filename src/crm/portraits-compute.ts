@@ -114,7 +114,7 @@ export async function computePortraits(
     holdingsOf.set(h.userId, (holdingsOf.get(h.userId) ?? 0n) + value);
   }
 
-  const rows: PortraitRow[] = [];
+  const rows: (Omit<PortraitRow, 'ruleTags'> & { facts: TagFacts })[] = [];
   for (const c of customers) {
     const inv = investingOf.get(c.userId);
     const wl = wealthOf.get(c.userId);
@@ -239,12 +239,21 @@ export async function computePortraits(
       band: bandOf(bands, aum),
       contribution,
       worstDpd,
-      ruleTags: await tags.evaluate(ruleSet, facts),
+      facts,
       data,
     });
   }
-  await writePortraits(trx, date, rows, context.clock.now());
-  return rows.length;
+  // The engine answers each call from its own threads: evaluated together, the calls overlap.
+  const tagged: PortraitRow[] = [];
+  for (let start = 0; start < rows.length; start += 500) {
+    const slice = rows.slice(start, start + 500);
+    const tagsOf = await Promise.all(slice.map((r) => tags.evaluate(ruleSet, r.facts)));
+    slice.forEach(({ facts: _facts, ...r }, i) => {
+      tagged.push({ ...r, ruleTags: tagsOf[i]! });
+    });
+  }
+  await writePortraits(trx, date, tagged, context.clock.now());
+  return tagged.length;
 }
 
 async function writePortraits(trx: Executor, date: PlainDate, rows: readonly PortraitRow[], at: Date) {

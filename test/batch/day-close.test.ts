@@ -195,6 +195,8 @@ describe('the day-close over a small portfolio', () => {
       'compliance.audit-chain-head',
       'compliance.retention',
       'analytics.daily',
+      'crm.portraits',
+      'crm.classes',
     ]);
     for (const step of run.steps) expect(step.status).toBe('done');
     const servicing = run.steps.find((s: { step: string }) => s.step === 'lending.servicing');
