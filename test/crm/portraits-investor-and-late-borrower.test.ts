@@ -9,7 +9,7 @@ import type { TestUser } from '../support/users.ts';
 /**
  * A portrait after a known history, made through the services: a loan of 6,000.00 over 3 months,
  * funded by two C5 investors with 3,000.00 each out of wallets of 100,000.00; the borrower spends
- * what was lent and misses the first instalment. Thirty-four days of closes later, each portrait is read
+ * what was lent and misses the first instalment. Forty days of closes later, each portrait is read
  * through the API and checked field by field against the history (the contribution against the
  * ledger's income transfers tagged with the loan, a path the portraits step does not take).
  */
@@ -28,7 +28,7 @@ beforeAll(async () => {
   investor = funded.investors[0]!;
   await drain(t, borrowerUser.userId);
   const start = await t.platform.batch.businessDate();
-  end = addDays(start, 34);
+  end = addDays(start, 40);
   await closeTo(t, end);
 });
 afterAll(async () => {
