@@ -30,6 +30,8 @@ import { creditStatementsRoutes } from './routes/credit-statements.ts';
 import { crmCampaignRoutes } from './routes/crm-campaigns.ts';
 // CRM pipeline (crm2).
 import { crmPipelineRoutes } from './routes/crm-pipeline.ts';
+// crm1: portraits, tags and ABC classes.
+import { crmPortraitRoutes } from './routes/crm-portraits.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
 import { crowdfundingImageRoutes } from './routes/crowdfunding-images.ts';
@@ -282,6 +284,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingStaffLoanRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(analyticsRoutes(platform), { prefix: '/v1' });
+  // crm1: portraits, tags and ABC classes.
+  await app.register(crmPortraitRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
   // CRM pipeline (crm2).
   await app.register(crmPipelineRoutes(platform), { prefix: '/v1' });

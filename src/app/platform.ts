@@ -5,7 +5,8 @@ import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
 // crm3: channels, campaigns and referrals
 // CRM pipeline (crm2).
-import { CrmCampaigns, Pipeline } from '../crm/index.ts';
+// crm1: portraits, tags and ABC classes.
+import { Crm, CrmCampaigns, Pipeline } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
@@ -49,6 +50,8 @@ export interface Platform {
   readonly crmCampaigns: CrmCampaigns;
   /** CRM pipeline (crm2): prospects by intent stage and their follow-up tasks. */
   readonly crmPipeline: Pipeline;
+  // crm1: portraits, tags and ABC classes.
+  readonly crm: Crm;
   readonly batch: Batch;
   close(): Promise<void>;
 }
@@ -173,6 +176,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     calendar: (around) => wealth.tradingDays(around),
   });
+  // crm1: portraits, tags and ABC classes.
+  const crm = new Crm({ db: database.db, readDb, clock, identity, ledger });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -187,6 +192,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...analytics.daySteps(),
     // crm3: campaign rewards (985)
     ...crmCampaigns.daySteps(),
+    // crm1: portraits, tags and ABC classes.
+    ...crm.daySteps(),
   ])
     batch.register(step);
   if (options.migrate !== false) {
@@ -226,6 +233,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     crmCampaigns,
     // CRM pipeline (crm2).
     crmPipeline,
+    // crm1: portraits, tags and ABC classes.
+    crm,
     batch,
     close: async () => {
       try {

@@ -20,7 +20,8 @@ const inDay = (column: string, date: PlainDate) =>
 /** The age bands of the dashboards, by whole years of age on a date. */
 export const AGE_BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55+'] as const;
 
-const ageBandOn = (date: PlainDate) => sql`case
+/** The age band on `date` of a users row's birth_date (the CRM portraits use the same bands). */
+export const ageBandOn = (date: PlainDate) => sql`case
   when birth_date is null then 'unknown'
   when date_part('year', age(${date}::date, birth_date)) < 18 then '0-17'
   when date_part('year', age(${date}::date, birth_date)) < 25 then '18-24'

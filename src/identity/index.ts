@@ -1,4 +1,5 @@
 /** Identity and access: users, roles and permissions, sessions, SMS codes, KYC, bank cards, audit. */
+
 export {
   AGE_BANDS,
   activeUsers,
@@ -13,6 +14,15 @@ export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
+export {
+  type CustomerFacts,
+  customerFacts,
+  customerRanges,
+  liveSessionsOf,
+  type RiskClassChange,
+  riskClassHistory,
+  staffAmong,
+} from './crm-portraits.ts';
 // CRM pipeline (crm2): owners of prospects and tasks by display name.
 export { staffNames } from './crm-staff-names.ts';
 export type { CustomerOrigin } from './crm-users.ts';

@@ -17,6 +17,7 @@ export {
   type NormalSide,
   normalBalance,
 } from './chart.ts';
+export { incomeFromAccounts } from './crm-income.ts';
 export { postedDebitsByCode } from './crm-sums.ts';
 export {
   ACCOUNT_FLAG_NAMES,

@@ -1,4 +1,5 @@
 /** The P2P lending marketplace: products, schedules, listings and bids, loans and notes, servicing, the reserve, the secondary market. */
+
 export { LendingCode, loanAccount, noteAccountId, RESERVE_ACCOUNT } from './accounts.ts';
 export { amlDisbursements, type Disbursement, outstandingPrincipalOf } from './aml-facts.ts';
 export {
@@ -54,6 +55,12 @@ export type {
   NoteTransferIssued,
 } from './contract-hooks.ts';
 export { borrowedBy, noteInvestmentsOf, type UserInvestments } from './crm-amounts.ts';
+export {
+  type Borrowing,
+  borrowing,
+  type MarketplaceInvesting,
+  marketplaceInvesting,
+} from './crm-portraits.ts';
 export { lendingForExport, openPositionsOf } from './data-export.ts';
 export type { DaySummary } from './day.ts';
 export type { OverdueLoan } from './day-steps.ts';

@@ -1,4 +1,5 @@
 /** Third-party payment: wallets, bank-card top-up and withdrawal, transfers, merchant QR payments, reconciliation. */
+
 export {
   CHANNEL_COST_CODE,
   CURRENCY,
@@ -29,6 +30,7 @@ export type {
   MerchantTerms,
 } from './credit-orders.ts';
 export { feesPaidBy, REVENUE_CODES } from './crm-fees.ts';
+export { type PaymentFacts, paymentFacts } from './crm-portraits.ts';
 export { paymentsForExport } from './data-export.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';

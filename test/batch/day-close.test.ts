@@ -195,6 +195,8 @@ describe('the day-close over a small portfolio', () => {
       'compliance.audit-chain-head',
       'compliance.retention',
       'analytics.daily',
+      'crm.portraits',
+      'crm.classes',
       // crm3: campaign rewards (985)
       'crm.rewards',
     ]);
