@@ -51,6 +51,7 @@ const WORDS: Record<
       wealth_subscription_refund: 'Wealth subscription refunded',
       wealth_redemption: 'Wealth product redemption',
       wealth_interest: 'Wealth product interest',
+      reward: 'Campaign or referral reward',
       other: 'Other movement',
     },
     counterparts: {
@@ -95,6 +96,7 @@ const WORDS: Record<
       wealth_subscription_refund: '理财申购退款',
       wealth_redemption: '理财赎回',
       wealth_interest: '理财收益',
+      reward: '活动或邀请奖励',
       other: '其他',
     },
     counterparts: {

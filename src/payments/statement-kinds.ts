@@ -7,7 +7,7 @@ import type { CounterpartKind, StatementKind } from './statement-lists.ts';
  * direction), the kind of account on the other side (its counterpart), and the order, loan or credit
  * line it belongs to. Nothing here reads the database; the statement's query and its CSV use it.
  *
- * The codes of other contexts (lending 2xx, credit 17xx, wealth 18xx) are named here by number
+ * The codes of other contexts (lending 2xx, credit 17xx, wealth 18xx, crm 20xx) are named here by number
  * because payments is below them and cannot import them; test/payments/wallet-statement.test.ts
  * checks the numbers against their accounts.ts. A code not named here is shown as `other`.
  */
@@ -63,6 +63,9 @@ const KIND_OF_CODE: ReadonlyMap<number, StatementKind | Record<Direction, Statem
   [1805, 'wealth_redemption'],
   [1815, 'wealth_redemption'],
   [1812, 'wealth_interest'],
+  // CRM (src/crm/campaigns/accounts.ts CrmCode): a campaign's reward, a referrer's reward
+  [2001, 'reward'],
+  [2002, 'reward'],
 ]);
 
 /** The codes this statement names (for the check against the other contexts' codes). */

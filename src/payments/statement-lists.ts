@@ -27,6 +27,7 @@ export const STATEMENT_KINDS = [
   'wealth_subscription_refund',
   'wealth_redemption',
   'wealth_interest',
+  'reward',
   'other',
 ] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];

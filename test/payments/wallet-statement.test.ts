@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreditCode } from '../../src/credit/accounts.ts';
+import { CrmCode } from '../../src/crm/index.ts';
 import { csvCell } from '../../src/kernel/index.ts';
 import { LendingCode } from '../../src/lending/index.ts';
 import { kindOf, NAMED_CODES, TransferCode } from '../../src/payments/index.ts';
@@ -357,6 +358,8 @@ describe('the wallet statement', () => {
       [WealthCode.redeem, 'wealth_redemption', 'in'],
       [WealthCode.fundPayout, 'wealth_redemption', 'in'],
       [WealthCode.interest, 'wealth_interest', 'in'],
+      [CrmCode.campaignReward, 'reward', 'in'],
+      [CrmCode.referralReward, 'reward', 'in'],
     ];
     for (const [code, kind, direction] of expected)
       expect(kindOf(code, direction), `code ${code}`).toBe(kind);

@@ -93,6 +93,7 @@ const messages: Messages = {
         wealth_subscription_refund: 'Wealth subscription refunded',
         wealth_redemption: 'Wealth product redemption',
         wealth_interest: 'Wealth product interest',
+        reward: 'Campaign or referral reward',
         other: 'Other movement',
       },
       counterparts: {
@@ -207,6 +208,7 @@ const messages: Messages = {
         wealth_subscription_refund: '理财申购退款',
         wealth_redemption: '理财赎回',
         wealth_interest: '理财收益',
+        reward: '活动或邀请奖励',
         other: '其他',
       },
       counterparts: {
