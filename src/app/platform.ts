@@ -62,6 +62,8 @@ export interface PlatformOptions {
   readonly migrate?: boolean;
   /** A schema of its own on a PostgreSQL server: test isolation. */
   readonly schema?: string;
+  /** What an in-memory PGlite database starts from instead of an empty cluster (tests; connect.ts). */
+  readonly pgliteImage?: Blob;
   readonly applicationName?: string;
   /** Where the development message sender writes (default: standard output). */
   readonly log?: (line: string) => void;
@@ -76,6 +78,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     url: config.databaseUrl,
     dataDir: config.dataDir,
     memory: config.memory,
+    pgliteImage: options.pgliteImage,
     poolSize: config.poolSize,
     schema: options.schema ?? config.schema,
     applicationName: options.applicationName ?? 'netfin',

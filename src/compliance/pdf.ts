@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import type fontkit from '@pdf-lib/fontkit';
+import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 
 /**
  * PDF documents (contracts, suspicious-transaction reports, a user's data export) written with
@@ -49,19 +49,39 @@ function cjkFont(): Uint8Array {
 }
 
 /**
+ * pdf-lib and fontkit, loaded on the first render: together they take seconds to import (fontkit
+ * carries its Unicode tables), which every process that starts netfin and every test file paid,
+ * whether or not it ever wrote a PDF.
+ */
+interface PdfLibraries {
+  readonly pdf: typeof import('pdf-lib');
+  readonly fontkit: typeof fontkit;
+}
+let libraries: Promise<PdfLibraries> | null = null;
+function pdfLibraries(): Promise<PdfLibraries> {
+  libraries ??= Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]).then(([pdf, kit]) => ({
+    pdf,
+    fontkit: onceParsed(kit.default),
+  }));
+  return libraries;
+}
+
+/**
  * fontkit as pdf-lib sees it, parsing the font once per process. fontkit copies the 10 MB font byte
  * by byte and parses its layout tables again for every font it creates, which was most of a
  * contract's rendering time; the parsed font is only read afterwards (each document takes its own
  * subset of it), so every document shares one.
  */
 let parsedFont: Font | null = null;
-const onceParsedFontkit: typeof fontkit = {
-  create(data, postscriptName) {
-    if (data !== cjkFont() || postscriptName !== undefined) return fontkit.create(data, postscriptName);
-    parsedFont ??= rememberingLayouts(fontkit.create(data));
-    return parsedFont;
-  },
-};
+function onceParsed(kit: typeof fontkit): typeof fontkit {
+  return {
+    create(data, postscriptName) {
+      if (data !== cjkFont() || postscriptName !== undefined) return kit.create(data, postscriptName);
+      parsedFont ??= rememberingLayouts(kit.create(data));
+      return parsedFont;
+    },
+  };
+}
 
 /** Lines laid out, kept across documents; the oldest half is dropped beyond this many. */
 const LAYOUTS_KEPT = 20_000;
@@ -167,6 +187,7 @@ class Writer {
   constructor(
     private readonly doc: PDFDocument,
     readonly font: PDFFont,
+    private readonly rgb: PdfLibraries['pdf']['rgb'],
   ) {
     this.newPage();
   }
@@ -186,7 +207,7 @@ class Writer {
     this.room(height);
     this.y -= height;
     if (text !== '')
-      this.page.drawText(text, { x, y: this.y, size, font: this.font, color: rgb(0.1, 0.1, 0.12) });
+      this.page.drawText(text, { x, y: this.y, size, font: this.font, color: this.rgb(0.1, 0.1, 0.12) });
   }
 
   gap(points: number): void {
@@ -213,8 +234,10 @@ class Writer {
 
 /** Renders a document to PDF bytes (deterministic for the same document). */
 export async function renderPdf(document: PdfDocument): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(onceParsedFontkit);
+  const { pdf, fontkit } = await pdfLibraries();
+  const { rgb } = pdf;
+  const doc = await pdf.PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
   const font = await doc.embedFont(cjkFont(), { subset: true });
   doc.setTitle(document.title);
   doc.setAuthor(document.author ?? 'netfin');
@@ -223,7 +246,7 @@ export async function renderPdf(document: PdfDocument): Promise<Uint8Array> {
   doc.setCreationDate(document.createdAt);
   doc.setModificationDate(document.createdAt);
   const usable = PAGE_WIDTH - 2 * MARGIN;
-  const writer = new Writer(doc, font);
+  const writer = new Writer(doc, font, rgb);
   for (const text of wrapText(document.title, font, TITLE_SIZE, usable)) writer.line(text, TITLE_SIZE);
   writer.gap(8);
   for (const block of document.blocks) {

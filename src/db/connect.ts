@@ -16,6 +16,12 @@ export interface DatabaseConfig {
   /** Where PGlite keeps its files; `undefined` with `memory` keeps everything in memory. */
   readonly dataDir?: string | undefined;
   readonly memory?: boolean;
+  /**
+   * An in-memory PGlite database starts as a copy of this data directory (a dumpDataDir tarball)
+   * instead of an empty cluster made by initdb, which is most of the cost of opening one. For tests:
+   * their run migrates one once (test/support/global-setup.ts) and every test starts from a copy.
+   */
+  readonly pgliteImage?: Blob | undefined;
   readonly poolSize?: number;
   /** A schema to create (if needed) and put first on the search path: test isolation on one server. */
   readonly schema?: string | undefined;
@@ -266,6 +272,8 @@ function preparingPool(pool: pg.Pool, graceMs: number): GuardedPool {
 async function openPGlite(config: DatabaseConfig): Promise<Database> {
   let lock: DataDirLock | undefined;
   let dataDir: string | undefined;
+  if (config.pgliteImage && !config.memory)
+    throw new Error('a PGlite image is for an in-memory database only');
   if (!config.memory) {
     dataDir = path.resolve(config.dataDir ?? '.netfin/data');
     mkdirSync(dataDir, { recursive: true });
@@ -274,6 +282,7 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
   const parsers: Record<number, (value: string) => unknown> = { ...pgTypeParsers };
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
+    ...(config.pgliteImage ? { loadDataDir: config.pgliteImage } : {}),
     parsers,
     serializers: {
       [INT8]: (value: unknown) => String(value),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import type { AnalyticsArea } from '../../src/analytics/index.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/app/config.ts';
@@ -27,6 +29,20 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const TEST_DATA_KEY = Buffer.alloc(32, 7);
+
+/**
+ * On PGlite, the run's migrated data directory (test/support/global-setup.ts), read once per test
+ * file's process: each test's database is a copy of its own of it, which saves initdb. Without one
+ * (a run without the global setup) a test's database is made from nothing, as in production.
+ */
+let pgliteImage: Promise<Blob> | undefined;
+function runPgliteImage(): Promise<Blob> | undefined {
+  if (onPostgres) return undefined;
+  const file = inject('netfinPgliteImage');
+  if (!file) return undefined;
+  pgliteImage ??= readFile(file).then((bytes) => new Blob([bytes]));
+  return pgliteImage;
+}
 
 export async function openTestPlatform(
   options: {
@@ -61,7 +77,9 @@ export async function openTestPlatform(
       ...options.identity,
     },
   };
+  const image = runPgliteImage();
   const platform = await openPlatform(config, {
+    ...(image ? { pgliteImage: await image } : {}),
     clock,
     log: () => {},
     channels: options.channels ?? [],
