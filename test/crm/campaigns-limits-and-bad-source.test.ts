@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewardRanges } from '../../src/crm/index.ts';
 import { staffMember } from '../support/credit.ts';
 import {
   campaignBody,
@@ -86,6 +87,37 @@ describe("a campaign's limits", () => {
     expect(raised.statusCode, raised.body).toBe(200);
     expect(await t.platform.crmCampaigns.payDueRewards()).toBe(1);
     expect(await paid(byCount)).toEqual({ count: 2, amount: cny('100.00') });
+    expect((await t.platform.ledger.verify()).problems).toEqual([]);
+  });
+});
+
+describe('the crm.rewards day-close step', () => {
+  it('pays in chunks of sign-ups, each reward once, nothing for a first investment below the minimum', async () => {
+    const id = await campaign({ code: 'chunked', reward: { kind: 'cash', amount: cny('10.00') } });
+    const qualified = await qualifiedUsers('chunked', 3);
+    const small = await signUpFrom(t, { campaign: 'chunked' });
+    await makeInvestor(t, small, '1000.00');
+    await invest(t, small, '100.00');
+
+    const step = t.platform.crmCampaigns.daySteps().find((s) => s.name === 'crm.rewards')!;
+    expect(step.plan).toBeDefined();
+    // One sign-up a chunk: every chunk is its own transaction in the close.
+    const chunks = await rewardRanges(t.platform.db, 1);
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    const date = t.clock.businessDate();
+    const runAll = async () => {
+      let n = 0;
+      for (const bounds of chunks) n += await step.run(t.platform.db, date, bounds);
+      return n;
+    };
+    expect(await runAll()).toBe(3);
+    expect(await runAll()).toBe(0);
+    const paid = (
+      await t.app.inject({ method: 'GET', url: `/v1/crm/campaigns/${id}`, headers: ops.headers })
+    ).json().rewardsPaid;
+    expect(paid).toEqual({ count: 3, amount: cny('30.00') });
+    for (const user of qualified) expect(await walletAvailable(t, user)).toBe('10.00');
+    expect(await walletAvailable(t, small)).toBe('900.00');
     expect((await t.platform.ledger.verify()).problems).toEqual([]);
   });
 });
