@@ -43,13 +43,17 @@ export interface FirstInvestment {
   readonly amount: bigint;
 }
 
-/** Each user's first investment day across lending and wealth, and what they invested that day. */
+/** Each user's first settled investment day across lending and wealth, and what they invested that day. */
 export async function firstInvestments(
   db: Executor,
   userIds: readonly string[],
 ): Promise<Map<string, FirstInvestment>> {
   const out = new Map<string, FirstInvestment>();
-  const all = [...(await noteInvestmentsOf(db, userIds)), ...(await wealthInvestmentsOf(db, userIds))];
+  // Settled investments only: a fixed-term purchase whose raise may still fail is not yet one.
+  const all = [
+    ...(await noteInvestmentsOf(db, userIds)),
+    ...(await wealthInvestmentsOf(db, userIds, { settledOnly: true })),
+  ];
   for (const r of all) {
     const was = out.get(r.userId);
     if (!was || r.firstOn < was.firstOn) out.set(r.userId, { firstOn: r.firstOn, amount: r.firstDayAmount });
