@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewardRanges } from '../../src/crm/index.ts';
+import type { PlainDate } from '../../src/kernel/index.ts';
+import { closeTo } from '../support/batch.ts';
 import { staffMember } from '../support/credit.ts';
 import {
   campaignBody,
@@ -12,6 +15,7 @@ import {
 } from '../support/crm-campaigns.ts';
 import { openTestApp, type TestApp } from '../support/platform.ts';
 import type { TestUser } from '../support/users.ts';
+import { buy, fixedTerms, opsTeam, publishFixed } from '../support/wealth-fixed.ts';
 
 /**
  * A campaign's limits stop its rewards (issue 20): a reward budget of 100.00 at 40.00 a reward pays
@@ -87,6 +91,60 @@ describe("a campaign's limits", () => {
     expect(await t.platform.crmCampaigns.payDueRewards()).toBe(1);
     expect(await paid(byCount)).toEqual({ count: 2, amount: cny('100.00') });
     expect((await t.platform.ledger.verify()).problems).toEqual([]);
+  });
+});
+
+describe('the crm.rewards day-close step', () => {
+  it('pays in chunks of sign-ups, each reward once, nothing for a first investment below the minimum', async () => {
+    const id = await campaign({ code: 'chunked', reward: { kind: 'cash', amount: cny('10.00') } });
+    const qualified = await qualifiedUsers('chunked', 3);
+    const small = await signUpFrom(t, { campaign: 'chunked' });
+    await makeInvestor(t, small, '1000.00');
+    await invest(t, small, '100.00');
+
+    const step = t.platform.crmCampaigns.daySteps().find((s) => s.name === 'crm.rewards')!;
+    expect(step.plan).toBeDefined();
+    // One sign-up a chunk: every chunk is its own transaction in the close.
+    const chunks = await rewardRanges(t.platform.db, 1);
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    const date = t.clock.businessDate();
+    const runAll = async () => {
+      let n = 0;
+      for (const bounds of chunks) n += await step.run(t.platform.db, date, bounds);
+      return n;
+    };
+    expect(await runAll()).toBe(3);
+    expect(await runAll()).toBe(0);
+    const paid = (
+      await t.app.inject({ method: 'GET', url: `/v1/crm/campaigns/${id}`, headers: ops.headers })
+    ).json().rewardsPaid;
+    expect(paid).toEqual({ count: 3, amount: cny('30.00') });
+    for (const user of qualified) expect(await walletAvailable(t, user)).toBe('10.00');
+    expect(await walletAvailable(t, small)).toBe('900.00');
+    expect((await t.platform.ledger.verify()).problems).toEqual([]);
+  });
+});
+
+describe('a fixed-term purchase as the first investment', () => {
+  it('earns nothing while its raise may fail, nor after the failed raise refunded it', async () => {
+    const id = await campaign({ code: 'fixed_raise', reward: { kind: 'cash', amount: cny('20.00') } });
+    const user = await signUpFrom(t, { campaign: 'fixed_raise' });
+    await makeInvestor(t, user, '5000.00');
+    const start = await t.platform.batch.businessDate();
+    const terms = fixedTerms(start, { minTotal: '100000.00' });
+    const fixed = await publishFixed(t, await opsTeam(t), terms);
+    const bought = await buy(t, user, fixed.id, '2000.00');
+    expect(bought.statusCode, bought.body).toBe(201);
+    const paid = async () =>
+      (await t.app.inject({ method: 'GET', url: `/v1/crm/campaigns/${id}`, headers: ops.headers })).json()
+        .rewardsPaid;
+
+    expect(await t.platform.crmCampaigns.payRewardOf(id, user.userId)).toBe('not_qualified');
+    // The close of the last raising day refunds the purchase (the raise missed its minimum) and runs
+    // crm.rewards after it: still nothing paid, and the wallet holds exactly what was put in.
+    await closeTo(t, terms.raiseEnd as PlainDate);
+    expect(await paid()).toEqual({ count: 0, amount: cny('0.00') });
+    expect(await walletAvailable(t, user)).toBe('5000.00');
   });
 });
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type ChunkBounds, keyRange } from '../../batch/index.ts';
 import { type Executor, inTransaction } from '../../db/index.ts';
 import {
   daysBetween,
@@ -42,13 +43,17 @@ export interface FirstInvestment {
   readonly amount: bigint;
 }
 
-/** Each user's first investment day across lending and wealth, and what they invested that day. */
+/** Each user's first settled investment day across lending and wealth, and what they invested that day. */
 export async function firstInvestments(
   db: Executor,
   userIds: readonly string[],
 ): Promise<Map<string, FirstInvestment>> {
   const out = new Map<string, FirstInvestment>();
-  const all = [...(await noteInvestmentsOf(db, userIds)), ...(await wealthInvestmentsOf(db, userIds))];
+  // Settled investments only: a fixed-term purchase whose raise may still fail is not yet one.
+  const all = [
+    ...(await noteInvestmentsOf(db, userIds)),
+    ...(await wealthInvestmentsOf(db, userIds, { settledOnly: true })),
+  ];
   for (const r of all) {
     const was = out.get(r.userId);
     if (!was || r.firstOn < was.firstOn) out.set(r.userId, { firstOn: r.firstOn, amount: r.firstDayAmount });
@@ -191,8 +196,24 @@ async function payCandidate(
   return outcome;
 }
 
+/** Sign-ups of a campaign per chunk of the crm.rewards step. */
+export const REWARD_CHUNK = 5000;
+
+/**
+ * Key ranges of about `size` campaign sign-ups: the chunks of the crm.rewards step, so that a close
+ * over a large book pays in bounded transactions and a resumed close redoes only unfinished ranges.
+ */
+export async function rewardRanges(db: Executor, size: number = REWARD_CHUNK): Promise<ChunkBounds[]> {
+  const rows = await sql<{ id: string }>`
+    select user_id as id from (
+      select user_id, row_number() over (order by user_id) as n from crm_signup_sources where campaign_id is not null) t
+    where (n - 1) % ${size} = 0 order by user_id`.execute(db);
+  if (rows.rows.length === 0) return [{ from: null, to: null }];
+  return rows.rows.map((r, i) => ({ from: i === 0 ? null : r.id, to: rows.rows[i + 1]?.id ?? null }));
+}
+
 /** Campaigns with something to pay whose sign-ups are not all paid yet, and their candidates. */
-async function candidatesOf(db: Executor, campaignId?: string, userId?: string) {
+async function candidatesOf(db: Executor, bounds: ChunkBounds = {}) {
   const rows = await sql<{
     campaign_id: string;
     user_id: string;
@@ -202,8 +223,7 @@ async function candidatesOf(db: Executor, campaignId?: string, userId?: string) 
     select s.campaign_id, s.user_id, s.signed_up_on::text as signed_up_on, s.referrer_id
     from crm_signup_sources s join crm_campaigns c on c.id = s.campaign_id
     where (c.reward_kind <> 'none' or c.referrer_amount is not null)
-      and ${campaignId === undefined ? sql`true` : sql`c.id = ${campaignId}`}
-      and ${userId === undefined ? sql`true` : sql`s.user_id = ${userId}`}
+      and ${keyRange('s.user_id', bounds)}
       and (select count(*) from crm_rewards r where r.campaign_id = c.id and r.qualifying_user_id = s.user_id)
           < (case when c.reward_kind <> 'none' then 1 else 0 end
              + case when c.referrer_amount is not null and s.referrer_id is not null then 1 else 0 end)
@@ -220,14 +240,30 @@ async function candidatesOf(db: Executor, campaignId?: string, userId?: string) 
  * Pays every reward due by the end of `date`, in `db`'s transaction (the day-close chunk's) or in
  * one of its own. Returns how many candidates were paid something.
  */
-export async function payDueRewards(deps: RewardsDeps, db: Executor, date: PlainDate): Promise<number> {
+export async function payDueRewards(
+  deps: RewardsDeps,
+  db: Executor,
+  date: PlainDate,
+  bounds: ChunkBounds = {},
+): Promise<number> {
   return inTransaction(db, async (trx) => {
-    const candidates = await candidatesOf(trx);
+    const candidates = await candidatesOf(trx, bounds);
     const firsts = await firstInvestments(trx, [...new Set(candidates.map((c) => c.userId))]);
+    // The campaigns' conditions read once, so that a sign-up whose first investment does not qualify
+    // costs no lock and no queries; payCandidate checks again under the campaign's lock.
+    const conditions = await sql<LockedCampaign & { id: string }>`
+      select id, reward_kind, reward_amount, coupon_rate, coupon_days, referrer_amount, min_investment, within_days,
+             max_rewards, reward_budget
+      from crm_campaigns where id = any(${[...new Set(candidates.map((c) => c.campaignId))]}::uuid[])`.execute(
+      trx,
+    );
+    const conditionOf = new Map(conditions.rows.map((c) => [c.id, c]));
     let paid = 0;
     for (const candidate of candidates) {
       const first = firsts.get(candidate.userId);
       if (!first) continue;
+      const condition = conditionOf.get(candidate.campaignId);
+      if (condition && !qualifies(condition, candidate, first, date)) continue;
       const outcome = await payCandidate(deps, trx, candidate.campaignId, candidate, first, date);
       if (outcome === 'paid') paid += 1;
     }

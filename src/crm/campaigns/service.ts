@@ -14,7 +14,14 @@ import {
   usersByChannel,
 } from './figures.ts';
 import { referralCodeOf } from './referral-codes.ts';
-import { type PayOutcome, payDueRewards, payRewardOf, type RewardView, rewardsOf } from './rewards.ts';
+import {
+  type PayOutcome,
+  payDueRewards,
+  payRewardOf,
+  type RewardView,
+  rewardRanges,
+  rewardsOf,
+} from './rewards.ts';
 import { recordSignUpSource, signUpSources } from './sources.ts';
 
 export interface CrmCampaignsOptions {
@@ -146,7 +153,9 @@ export class CrmCampaigns {
         position: CRM_REWARDS_STEP_POSITION,
         description:
           "Campaign rewards: pays each qualifying first investment's reward and its referrer's, once",
-        run: (trx, date) => payDueRewards(this.rewardDeps, trx, date),
+        // Chunks of campaign sign-ups by user id: bounded transactions, resumable.
+        plan: (db) => rewardRanges(db),
+        run: (trx, date, bounds) => payDueRewards(this.rewardDeps, trx, date, bounds),
       },
     ];
   }
