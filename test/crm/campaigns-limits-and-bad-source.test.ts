@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewardRanges } from '../../src/crm/index.ts';
-import type { PlainDate } from '../../src/kernel/index.ts';
+import { addDays, type PlainDate } from '../../src/kernel/index.ts';
 import { closeTo } from '../support/batch.ts';
-import { staffMember } from '../support/credit.ts';
+import { signInAgain, staffMember } from '../support/credit.ts';
 import {
   campaignBody,
   cny,
@@ -15,6 +15,7 @@ import {
 } from '../support/crm-campaigns.ts';
 import { openTestApp, type TestApp } from '../support/platform.ts';
 import type { TestUser } from '../support/users.ts';
+import { cents, mmfHolding, redeemMmf } from '../support/wealth.ts';
 import { buy, fixedTerms, opsTeam, publishFixed } from '../support/wealth-fixed.ts';
 
 /**
@@ -145,6 +146,49 @@ describe('a fixed-term purchase as the first investment', () => {
     await closeTo(t, terms.raiseEnd as PlainDate);
     expect(await paid()).toEqual({ count: 0, amount: cny('0.00') });
     expect(await walletAvailable(t, user)).toBe('5000.00');
+  });
+});
+
+describe('a rate coupon', () => {
+  it('is paid once its days have run, on what was kept invested, not at once', async () => {
+    const id = await campaign({ code: 'coupon', reward: { kind: 'rate_coupon', rate: '0.0365', days: 10 } });
+    const keeper = await signUpFrom(t, { campaign: 'coupon' });
+    const leaver = await signUpFrom(t, { campaign: 'coupon' });
+    for (const user of [keeper, leaver]) {
+      await makeInvestor(t, user, '20000.00');
+      await invest(t, user, '10000.00');
+    }
+    const start = await t.platform.batch.businessDate();
+    const rewards = async () =>
+      (
+        await sql<{ user_id: string; amount: bigint; invested_amount: bigint }>`
+          select qualifying_user_id as user_id, amount, invested_amount from crm_rewards where campaign_id = ${id}`.execute(
+          t.platform.db,
+        )
+      ).rows.map((r) => ({ user: r.user_id, amount: BigInt(r.amount), base: BigInt(r.invested_amount) }));
+    // Qualified, but the coupon's ten days have not run: nothing to cash by redeeming at once.
+    expect(await t.platform.crmCampaigns.payRewardOf(id, keeper.userId)).toBe('pending');
+    await closeTo(t, addDays(start, 3));
+    expect(await rewards()).toEqual([]);
+    // The leaver takes 6,000.00 of the 10,000.00 back before the coupon is due.
+    const redeemed = await redeemMmf(t, leaver, '6000.00', 'normal');
+    expect(redeemed.statusCode, redeemed.body).toBe(201);
+    await closeTo(t, addDays(start, 9));
+    expect(await rewards()).toEqual([]);
+    await closeTo(t, addDays(start, 10));
+    const held = cents((await mmfHolding(t, await signInAgain(t, leaver))).units.amount);
+    expect(held).toBeLessThan(1_000_000n);
+    expect(held).toBeGreaterThanOrEqual(400_000n);
+    // base × 3.65% × 10 / 365 = base / 1,000, rounded down to the cent.
+    expect(await rewards()).toEqual(
+      expect.arrayContaining([
+        { user: keeper.userId, amount: 1_000n, base: 1_000_000n },
+        { user: leaver.userId, amount: held / 1_000n, base: held },
+      ]),
+    );
+    expect(await rewards()).toHaveLength(2);
+    expect(await t.platform.crmCampaigns.payRewardOf(id, keeper.userId)).toBe('already_paid');
+    expect((await t.platform.ledger.verify()).problems).toEqual([]);
   });
 });
 

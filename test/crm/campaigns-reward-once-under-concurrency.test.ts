@@ -35,7 +35,7 @@ describe('a reward under concurrent attempts', () => {
       headers: ops.headers,
       payload: campaignBody({
         code: 'race',
-        reward: { kind: 'rate_coupon', rate: '0.0365', days: 30 },
+        reward: { kind: 'cash', amount: cny('30.00') },
         referrerAmount: cny('10.00'),
       }),
     });
@@ -66,12 +66,11 @@ describe('a reward under concurrent attempts', () => {
     const rows = await sql<{ role: string; beneficiary_id: string; amount: bigint; kind: string }>`
       select role, beneficiary_id, amount, kind from crm_rewards where campaign_id = ${campaignId}
       order by qualifying_user_id, role`.execute(t.platform.db);
-    // The coupon's value: 10,000.00 × 3.65% × 30 / 365 = 30.00.
     expect(rows.rows.map((r) => [r.beneficiary_id, r.role, BigInt(r.amount), r.kind])).toEqual(
       expect.arrayContaining([
-        [user.userId, 'user', 3000n, 'rate_coupon'],
+        [user.userId, 'user', 3000n, 'cash'],
         [referrer.userId, 'referrer', 1000n, 'cash'],
-        [other.userId, 'user', 3000n, 'rate_coupon'],
+        [other.userId, 'user', 3000n, 'cash'],
       ]),
     );
     expect(rows.rows).toHaveLength(3);

@@ -71,13 +71,38 @@ export function couponValue(invested: bigint, rate: string, days: number): bigin
   return divideRounded(invested * numerator * BigInt(days), denominator * 365n, 'down');
 }
 
-function rewardAmount(reward: Reward, invested: bigint): bigint {
-  if (reward.kind === 'cash') return reward.amount;
-  if (reward.kind === 'rate_coupon') return couponValue(invested, reward.rate, reward.days);
-  return 0n;
-}
+export type PayOutcome =
+  | 'paid'
+  | 'already_paid'
+  | 'not_qualified'
+  | 'limit_reached'
+  | 'no_reward'
+  | 'pending';
 
-export type PayOutcome = 'paid' | 'already_paid' | 'not_qualified' | 'limit_reached' | 'no_reward';
+/**
+ * What a rate coupon is paid on, once its days have run from the first investment: the first
+ * investment, or what the customer still holds invested at the end of `date` (principal of their
+ * notes and their wealth holdings, not the wallet) when that is less. Read from their portrait of
+ * `date`, which the crm.portraits step (980) writes before crm.rewards (985) in the same close.
+ * Null while the coupon's days run, or when the portrait of `date` is not there yet: the coupon is
+ * tried again at the next close. So a coupon cannot be cashed by investing and redeeming at once.
+ */
+async function couponBase(
+  trx: Executor,
+  userId: string,
+  first: FirstInvestment,
+  days: number,
+  date: PlainDate,
+): Promise<bigint | null> {
+  if (daysBetween(first.firstOn, date) < days) return null;
+  const rows = await sql<{ notes: string | null; funds: string | null }>`
+    select data->'assets'->>'notes' as notes, data->'assets'->>'funds' as funds from crm_portraits
+    where user_id = ${userId} and as_of = ${date}::date`.execute(trx);
+  const row = rows.rows[0];
+  if (!row) return null;
+  const held = BigInt(row.notes ?? '0') + BigInt(row.funds ?? '0');
+  return held < first.amount ? held : first.amount;
+}
 
 interface Candidate {
   readonly userId: string;
@@ -135,19 +160,32 @@ async function payCandidate(
       : c.reward_kind === 'rate_coupon'
         ? { kind: 'rate_coupon', rate: c.coupon_rate!, days: c.coupon_days! }
         : { kind: 'none' };
-  const invested = first!.amount;
-  const due: { role: 'user' | 'referrer'; beneficiary: string; amount: bigint }[] = [];
-  if (reward.kind !== 'none')
-    due.push({ role: 'user', beneficiary: candidate.userId, amount: rewardAmount(reward, invested) });
-  if (c.referrer_amount !== null && candidate.referrerId !== null)
-    due.push({ role: 'referrer', beneficiary: candidate.referrerId, amount: BigInt(c.referrer_amount) });
   const paid = await sql<{ role: string }>`
     select role from crm_rewards where campaign_id = ${campaignId} and qualifying_user_id = ${candidate.userId}`.execute(
     trx,
   );
   const already = new Set(paid.rows.map((r) => r.role));
+  const invested = first!.amount;
+  const due: { role: 'user' | 'referrer'; beneficiary: string; amount: bigint; base?: bigint }[] = [];
+  let couponPending = false;
+  if (reward.kind === 'cash')
+    due.push({ role: 'user', beneficiary: candidate.userId, amount: reward.amount });
+  else if (reward.kind === 'rate_coupon' && !already.has('user')) {
+    const base = await couponBase(trx, candidate.userId, first!, reward.days, date);
+    if (base === null) couponPending = true;
+    else
+      due.push({
+        role: 'user',
+        beneficiary: candidate.userId,
+        amount: couponValue(base, reward.rate, reward.days),
+        base,
+      });
+  }
+  if (c.referrer_amount !== null && candidate.referrerId !== null)
+    due.push({ role: 'referrer', beneficiary: candidate.referrerId, amount: BigInt(c.referrer_amount) });
   const todo = due.filter((d) => !already.has(d.role) && d.amount > 0n);
-  if (todo.length === 0) return due.length === 0 ? 'no_reward' : 'already_paid';
+  if (todo.length === 0)
+    return couponPending ? 'pending' : already.size > 0 || due.length > 0 ? 'already_paid' : 'no_reward';
   const totals = await sql<{ n: bigint; amount: bigint }>`
     select count(*)::int8 as n, coalesce(sum(amount), 0)::int8 as amount from crm_rewards
     where campaign_id = ${campaignId}`.execute(trx);
@@ -171,7 +209,7 @@ async function payCandidate(
         ${d.role === 'user' && reward.kind === 'rate_coupon' ? 'rate_coupon' : 'cash'}, ${d.amount}, ${CRM_CURRENCY},
         ${d.role === 'user' && reward.kind === 'rate_coupon' ? reward.rate : null},
         ${d.role === 'user' && reward.kind === 'rate_coupon' ? reward.days : null},
-        ${invested}, ${first!.firstOn}, ${transferId}, ${date}, ${deps.clock.now()})
+        ${d.base ?? invested}, ${first!.firstOn}, ${transferId}, ${date}, ${deps.clock.now()})
       on conflict (campaign_id, qualifying_user_id, role) do nothing`.execute(trx);
     if (inserted.numAffectedRows !== 1n) continue;
     const wallet = await deps.payments.walletAccount(trx, d.beneficiary);
