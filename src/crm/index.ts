@@ -1,4 +1,4 @@
-/** CRM (issue 20): portraits, tags and ABC classes; the pipeline; channels, campaigns and referrals. See docs/crm.md and docs/crm-campaigns.md. */
+/** CRM (issue 20): portraits, tags and ABC classes; the pipeline; channels, campaigns and referrals; the service inbox. See docs/crm.md, docs/crm-campaigns.md and docs/crm-inbox.md. */
 
 // crm1: portraits, tags and ABC classes.
 export {
