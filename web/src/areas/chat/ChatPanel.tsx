@@ -112,7 +112,7 @@ export function ChatPanel() {
         )}
       </div>
       {closed ? (
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           <Typography.Text>{t('closed')}</Typography.Text>
           {current?.canRate ? (
             <>

@@ -1,18 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Empty,
-  Input,
-  List,
-  Row,
-  Select,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Input, Row, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -97,21 +84,27 @@ export function InboxPage() {
             {queue.isError ? (
               <ErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />
             ) : (
-              <List
-                data-testid="inbox-queue"
-                loading={queue.isPending}
-                locale={{ emptyText: t('empty') }}
-                dataSource={queue.data?.items ?? []}
-                renderItem={(ticket) => (
-                  <List.Item
+              <div data-testid="inbox-queue">
+                {queue.isPending && <Card loading size="small" />}
+                {queue.data?.items.length === 0 && <Empty description={t('empty')} />}
+                {(queue.data?.items ?? []).map((ticket) => (
+                  <button
+                    type="button"
+                    key={ticket.id}
                     data-testid="inbox-queue-item"
                     style={{
+                      all: 'unset',
+                      boxSizing: 'border-box',
+                      display: 'block',
+                      width: '100%',
+                      padding: '8px 4px',
+                      borderBottom: '1px solid rgba(128,128,128,0.2)',
                       cursor: 'pointer',
                       background: ticket.id === id ? 'rgba(22,119,255,0.08)' : undefined,
                     }}
                     onClick={() => navigate(`/staff/inbox/${ticket.id}`)}
                   >
-                    <Space direction="vertical" size={2}>
+                    <Space orientation="vertical" size={2}>
                       <Space wrap>
                         <Tag color={classColor[ticket.priority]}>{ticket.priority}</Tag>
                         <Typography.Text strong>
@@ -124,9 +117,9 @@ export function InboxPage() {
                         <Tag>{t(`statuses.${ticket.status}`)}</Tag>
                       </Space>
                     </Space>
-                  </List.Item>
-                )}
-              />
+                  </button>
+                ))}
+              </div>
             )}
           </Card>
         </Col>
@@ -238,21 +231,25 @@ function TicketView({ id }: { id: string }) {
           </Descriptions.Item>
         )}
       </Descriptions>
-      <List
-        data-testid="inbox-messages"
-        size="small"
-        dataSource={d.messages}
-        renderItem={(m) => (
-          <List.Item style={m.author === 'note' ? { background: 'rgba(250,173,20,0.12)' } : undefined}>
-            <List.Item.Meta
-              title={`${t(`authors.${m.author}`)} · ${new Date(m.at).toLocaleString()}`}
-              description={<span style={{ whiteSpace: 'pre-wrap' }}>{m.body}</span>}
-            />
-          </List.Item>
-        )}
-      />
+      <div data-testid="inbox-messages" style={{ margin: '12px 0' }}>
+        {d.messages.map((m) => (
+          <div
+            key={m.id}
+            style={{
+              padding: '6px 8px',
+              borderBottom: '1px solid rgba(128,128,128,0.2)',
+              background: m.author === 'note' ? 'rgba(250,173,20,0.12)' : undefined,
+            }}
+          >
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {`${t(`authors.${m.author}`)} · ${new Date(m.at).toLocaleString()}`}
+            </Typography.Text>
+            <div style={{ whiteSpace: 'pre-wrap' }}>{m.body}</div>
+          </div>
+        ))}
+      </div>
       {!closed && (
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           <Select
             aria-label={t('canned')}
             placeholder={t('canned')}
