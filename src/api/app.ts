@@ -28,6 +28,8 @@ import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
 // crm3: channels, campaigns and referrals
 import { crmCampaignRoutes } from './routes/crm-campaigns.ts';
+// crm4: the service inbox.
+import { crmInboxRoutes } from './routes/crm-inbox.ts';
 // CRM pipeline (crm2).
 import { crmPipelineRoutes } from './routes/crm-pipeline.ts';
 // crm1: portraits, tags and ABC classes.
@@ -301,6 +303,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(crowdfundingImageRoutes(platform), { prefix: '/v1' });
   // crm3: channels, campaigns and referrals
   await app.register(crmCampaignRoutes(platform), { prefix: '/v1' });
+  // crm4: the service inbox.
+  await app.register(crmInboxRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;
 }

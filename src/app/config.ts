@@ -54,6 +54,8 @@ export interface Config {
   /** A running simulated gateway to use as the 'sim' channel; unset in demo mode, one starts in-process. */
   readonly channelSimUrl: string | undefined;
   readonly channelSimSecret: string | undefined;
+  /** crm4: the simulated inbox adapters' signing secret (NETFIN_INBOX_ADAPTER_SECRET); unset, a random one per process. */
+  readonly inboxAdapterSecret: string | undefined;
   readonly gatewaySimPort: number;
   /** NETFIN_DEMO_CROWD: the demo's crowd (src/app/demo-crowd.ts) in percent of its full size; 0: none. */
   readonly demoCrowd: number;
@@ -304,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     channelSimUrl: env.NETFIN_CHANNEL_SIM_URL || undefined,
     dayCloseAt: closeTime(env.NETFIN_DAY_CLOSE_AT),
     channelSimSecret: env.NETFIN_CHANNEL_SIM_SECRET || undefined,
+    inboxAdapterSecret: env.NETFIN_INBOX_ADAPTER_SECRET || undefined,
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     demoCrowd: integer(env, 'NETFIN_DEMO_CROWD', 100, 0, 100),
     ...overrides,

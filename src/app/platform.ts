@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Analytics, type AnalyticsArea, platformAreas } from '../analytics/index.ts';
 import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
@@ -6,7 +7,7 @@ import { Credit } from '../credit/index.ts';
 // crm3: channels, campaigns and referrals
 // CRM pipeline (crm2).
 // crm1: portraits, tags and ABC classes.
-import { Crm, CrmCampaigns, Pipeline } from '../crm/index.ts';
+import { Crm, CrmCampaigns, Inbox, type InboxAdapter, Pipeline, SimulatedAdapter } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
 import { Identity, logSender, type NotificationSender, Vault } from '../identity/index.ts';
@@ -52,11 +53,15 @@ export interface Platform {
   readonly crmPipeline: Pipeline;
   // crm1: portraits, tags and ABC classes.
   readonly crm: Crm;
+  // crm4: the service inbox.
+  readonly crmInbox: Inbox;
   readonly batch: Batch;
   close(): Promise<void>;
 }
 
 export interface PlatformOptions {
+  /** crm4: the inbox's e-mail and messenger adapters (default: the simulated ones). */
+  readonly inboxAdapters?: readonly InboxAdapter[];
   readonly clock?: Clock;
   /** Apply pending migrations first (default true). */
   readonly migrate?: boolean;
@@ -181,6 +186,19 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
   });
   // crm1: portraits, tags and ABC classes.
   const crm = new Crm({ db: database.db, readDb, clock, identity, ledger });
+  // crm4: the service inbox; e-mail and messenger through the simulated adapters unless others are given.
+  const inboxSecret = config.inboxAdapterSecret ?? randomBytes(24).toString('hex');
+  const crmInbox = new Inbox({
+    db: database.db,
+    readDb,
+    clock,
+    identity,
+    classOf: (userId) => crm.classOf(userId),
+    adapters: options.inboxAdapters ?? [
+      new SimulatedAdapter('sim-email', 'email', inboxSecret),
+      new SimulatedAdapter('sim-messenger', 'messenger', inboxSecret),
+    ],
+  });
   // The day-close: each context registers its own steps; the batch knows none of them.
   const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
   for (const step of [
@@ -238,6 +256,8 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     crmPipeline,
     // crm1: portraits, tags and ABC classes.
     crm,
+    // crm4: the service inbox.
+    crmInbox,
     batch,
     close: async () => {
       try {

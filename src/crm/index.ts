@@ -1,4 +1,4 @@
-/** CRM (issue 20): portraits, tags and ABC classes; the pipeline; channels, campaigns and referrals. See docs/crm.md and docs/crm-campaigns.md. */
+/** CRM (issue 20): portraits, tags and ABC classes; the pipeline; channels, campaigns and referrals; the service inbox. See docs/crm.md, docs/crm-campaigns.md and docs/crm-inbox.md. */
 
 // crm1: portraits, tags and ABC classes.
 export {
@@ -29,7 +29,24 @@ export { REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH } from './campaigns/referral-co
 export { couponValue, type PayOutcome, type RewardView, rewardRanges } from './campaigns/rewards.ts';
 export { CRM_REWARDS_STEP_POSITION, CrmCampaigns, type CrmCampaignsOptions } from './campaigns/service.ts';
 export type { SignUpSourceView } from './campaigns/sources.ts';
-
+// crm4: the service inbox (src/crm/inbox)
+export {
+  type CallLogInput,
+  type CannedAnswer,
+  type CannedInput,
+  DEFAULT_INBOX_SETTINGS,
+  INBOX_CHANNELS,
+  Inbox,
+  type InboxAdapter,
+  type InboxEvent,
+  type InboxOptions,
+  type InboxSettings,
+  SimulatedAdapter,
+  type SlaState,
+  signInbound,
+  TICKET_STATUSES,
+  type TicketStatus,
+} from './inbox/index.ts';
 // Pipeline (crm2): intent stages, stage changes, follow-up tasks, the overdue view, "definitely not" reasons.
 export {
   type BusinessCalendar,
@@ -47,3 +64,4 @@ export {
   type Target as PipelineTarget,
   type Viewer as PipelineViewer,
 } from './pipeline/index.ts';
+// end crm4

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { BatchStep } from '../batch/index.ts';
 import { inTransaction } from '../db/index.ts';
 import {
@@ -13,6 +14,7 @@ import {
   assignManager,
   type ClassChange,
   type ClassSummary,
+  type CustomerClass,
   classHistory,
   classify,
   classSummary,
@@ -106,6 +108,13 @@ export class Crm {
 
   portraits(filter: PortraitFilter): Promise<StoredPortrait[]> {
     return listPortraits(this.context.readDb, filter);
+  }
+
+  /** crm4: a customer's class as of the last close (null before their first classing), for the inbox's priority. */
+  async classOf(userId: string): Promise<CustomerClass | null> {
+    const rows = await sql<{ class: CustomerClass | null }>`
+      select class from crm_portraits where user_id = ${userId}::uuid`.execute(this.context.db);
+    return rows.rows[0]?.class ?? null;
   }
 
   async classHistory(userId: string): Promise<ClassChange[]> {

@@ -20,7 +20,7 @@ const PUBLIC = PUBLIC_OPERATIONS;
 // A contract's parties read it and anyone signed in may verify a PDF: a customer gets there (and
 // then 404 for a contract not theirs), so those are not staff endpoints.
 const CUSTOMER_MAY =
-  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|credit\/lines|crowdfunding\/(projects|mine|backings|categories)|batch\/business-date|wealth\/(calendar|products|mmf|funds|fixed)|crm\/referrals\/mine)\b|^(GET|POST) \/v1\/contracts\/(verify|\{id\}(\/pdf)?)$/;
+  /^(GET|POST|DELETE|PUT) \/v1\/(me|auth|merchants|pay|lending\/(applications|listings|note-listings)|credit\/lines|crowdfunding\/(projects|mine|backings|categories)|batch\/business-date|wealth\/(calendar|products|mmf|funds|fixed)|crm\/referrals\/mine|crm\/inbox\/(chat|stream))\b|^(GET|POST) \/v1\/contracts\/(verify|\{id\}(\/pdf)?)$/;
 
 const endpoints = () => operationsOf(t);
 

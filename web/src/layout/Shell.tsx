@@ -3,9 +3,10 @@ import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { ChatPanel } from '../areas/chat/ChatPanel.tsx';
 import type { AreaRoute } from '../areas/types.ts';
 import { currentLanguage, setLanguage } from '../i18n/index.ts';
-import { type Me, useSignOut } from '../session.tsx';
+import { isCustomer, type Me, useSignOut } from '../session.tsx';
 
 export function LanguageSwitch() {
   const { t } = useTranslation();
@@ -171,6 +172,8 @@ export function Shell({
         <Layout.Content style={{ padding: desk ? 24 : 12, maxWidth: 1280, width: '100%', margin: '0 auto' }}>
           {children}
         </Layout.Content>
+        {/* crm4: the customer's chat with customer service. */}
+        {isCustomer(me) && <ChatPanel />}
       </Layout>
       <Drawer
         open={open && !desk}
