@@ -26,13 +26,9 @@ import { creditRoutes } from './routes/credit.ts';
 import { creditPurchasesRoutes } from './routes/credit-purchases.ts';
 import { creditStaffRoutes } from './routes/credit-staff.ts';
 import { creditStatementsRoutes } from './routes/credit-statements.ts';
-// crm3: channels, campaigns and referrals
 import { crmCampaignRoutes } from './routes/crm-campaigns.ts';
-// crm4: the service inbox.
 import { crmInboxRoutes } from './routes/crm-inbox.ts';
-// CRM pipeline (crm2).
 import { crmPipelineRoutes } from './routes/crm-pipeline.ts';
-// crm1: portraits, tags and ABC classes.
 import { crmPortraitRoutes } from './routes/crm-portraits.ts';
 import { crowdfundingRoutes } from './routes/crowdfunding.ts';
 import { crowdfundingAfterRoutes } from './routes/crowdfunding-after.ts';
@@ -243,7 +239,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
           description:
             'Crowdfunding: projects funded by many backers, all or nothing, with rewards, refunds and milestone payouts',
         },
-        // crm3 (the CRM context's tag)
         {
           name: 'crm',
           description: 'CRM: portraits and classes, the pipeline, channels, campaigns and referrals',
@@ -286,10 +281,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(lendingStaffLoanRoutes(platform), { prefix: '/v1' });
   await app.register(batchRoutes(platform), { prefix: '/v1/batch' });
   await app.register(analyticsRoutes(platform), { prefix: '/v1' });
-  // crm1: portraits, tags and ABC classes.
   await app.register(crmPortraitRoutes(platform), { prefix: '/v1' });
   await app.register(collectionRoutes(platform), { prefix: '/v1' });
-  // CRM pipeline (crm2).
   await app.register(crmPipelineRoutes(platform), { prefix: '/v1' });
   await app.register(wealthCalendarRoutes(platform), { prefix: '/v1' });
   await app.register(wealthProductRoutes(platform), { prefix: '/v1' });
@@ -301,9 +294,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(crowdfundingStaffRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingAfterRoutes(platform), { prefix: '/v1' });
   await app.register(crowdfundingImageRoutes(platform), { prefix: '/v1' });
-  // crm3: channels, campaigns and referrals
   await app.register(crmCampaignRoutes(platform), { prefix: '/v1' });
-  // crm4: the service inbox.
   await app.register(crmInboxRoutes(platform), { prefix: '/v1' });
   installNotFound(app, options.web ? await installWebApp(app, options.web) : undefined);
   return app;

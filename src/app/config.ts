@@ -54,7 +54,7 @@ export interface Config {
   /** A running simulated gateway to use as the 'sim' channel; unset in demo mode, one starts in-process. */
   readonly channelSimUrl: string | undefined;
   readonly channelSimSecret: string | undefined;
-  /** crm4: the simulated inbox adapters' signing secret (NETFIN_INBOX_ADAPTER_SECRET); unset, a random one per process. */
+  /** The simulated inbox adapters' signing secret (NETFIN_INBOX_ADAPTER_SECRET); unset, a random one per process. */
   readonly inboxAdapterSecret: string | undefined;
   readonly gatewaySimPort: number;
   /** NETFIN_DEMO_CROWD: the demo's crowd (src/app/demo-crowd.ts) in percent of its full size; 0: none. */

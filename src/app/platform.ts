@@ -4,9 +4,6 @@ import { Batch } from '../batch/index.ts';
 import { Collections } from '../collections/index.ts';
 import { Compliance } from '../compliance/index.ts';
 import { Credit } from '../credit/index.ts';
-// crm3: channels, campaigns and referrals
-// CRM pipeline (crm2).
-// crm1: portraits, tags and ABC classes.
 import { Crm, CrmCampaigns, Inbox, type InboxAdapter, Pipeline, SimulatedAdapter } from '../crm/index.ts';
 import { Crowdfunding } from '../crowdfunding/index.ts';
 import { type Database, type Driver, type Executor, migrate, openDatabase, sqlState } from '../db/index.ts';
@@ -47,20 +44,18 @@ export interface Platform {
   readonly wealth: Wealth;
   readonly crowdfunding: Crowdfunding;
   readonly analytics: Analytics;
-  // crm3: channels, campaigns and referrals (issue 20)
+  // CRM: channels, campaigns and referrals (issue 20)
   readonly crmCampaigns: CrmCampaigns;
-  /** CRM pipeline (crm2): prospects by intent stage and their follow-up tasks. */
+  /** CRM pipeline: prospects by intent stage and their follow-up tasks. */
   readonly crmPipeline: Pipeline;
-  // crm1: portraits, tags and ABC classes.
   readonly crm: Crm;
-  // crm4: the service inbox.
   readonly crmInbox: Inbox;
   readonly batch: Batch;
   close(): Promise<void>;
 }
 
 export interface PlatformOptions {
-  /** crm4: the inbox's e-mail and messenger adapters (default: the simulated ones). */
+  /** The inbox's e-mail and messenger adapters (default: the simulated ones). */
   readonly inboxAdapters?: readonly InboxAdapter[];
   readonly clock?: Clock;
   /** Apply pending migrations first (default true). */
@@ -175,18 +170,17 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
       options.analyticsAreas ??
       platformAreas({ ledger, identity, payments, risk, lending, credit, collections, wealth }),
   });
-  // crm3: channels, campaigns and referrals (issue 20): records each sign-up's source, pays rewards.
+  // CRM: channels, campaigns and referrals (issue 20): records each sign-up's source, pays rewards.
   const crmCampaigns = new CrmCampaigns({ db: database.db, readDb, clock, ledger, identity, payments });
-  // CRM pipeline (crm2): follow-up tasks fall due on the business calendar (wealth's trading days).
+  // CRM pipeline: follow-up tasks fall due on the business calendar (wealth's trading days).
   const crmPipeline = new Pipeline({
     db: database.db,
     clock,
     identity,
     calendar: (around) => wealth.tradingDays(around),
   });
-  // crm1: portraits, tags and ABC classes.
   const crm = new Crm({ db: database.db, readDb, clock, identity, ledger });
-  // crm4: the service inbox; e-mail and messenger through the simulated adapters unless others are given.
+  // CRM: the service inbox; e-mail and messenger through the simulated adapters unless others are given.
   const inboxSecret = config.inboxAdapterSecret ?? randomBytes(24).toString('hex');
   const crmInbox = new Inbox({
     db: database.db,
@@ -211,9 +205,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ...crowdfunding.daySteps(),
     ...compliance.daySteps(),
     ...analytics.daySteps(),
-    // crm3: campaign rewards (985)
     ...crmCampaigns.daySteps(),
-    // crm1: portraits, tags and ABC classes.
     ...crm.daySteps(),
   ])
     batch.register(step);
@@ -250,13 +242,9 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     wealth,
     crowdfunding,
     analytics,
-    // crm3: channels, campaigns and referrals
     crmCampaigns,
-    // CRM pipeline (crm2).
     crmPipeline,
-    // crm1: portraits, tags and ABC classes.
     crm,
-    // crm4: the service inbox.
     crmInbox,
     batch,
     close: async () => {

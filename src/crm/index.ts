@@ -1,6 +1,13 @@
 /** CRM (issue 20): portraits, tags and ABC classes; the pipeline; channels, campaigns and referrals; the service inbox. See docs/crm.md, docs/crm-campaigns.md and docs/crm-inbox.md. */
 
-// crm1: portraits, tags and ABC classes.
+// CRM: channels, campaigns and referrals (src/crm/campaigns)
+export { CRM_CURRENCY, CrmCode, MARKETING_ACCOUNT } from './campaigns/accounts.ts';
+export type { Campaign, CampaignInput, Reward, SpendEntry } from './campaigns/campaigns.ts';
+export type { Figures } from './campaigns/figures.ts';
+export { REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH } from './campaigns/referral-codes.ts';
+export { couponValue, type PayOutcome, type RewardView, rewardRanges } from './campaigns/rewards.ts';
+export { CRM_REWARDS_STEP_POSITION, CrmCampaigns, type CrmCampaignsOptions } from './campaigns/service.ts';
+export type { SignUpSourceView } from './campaigns/sources.ts';
 export {
   CLASSES,
   type ClassChange,
@@ -9,27 +16,6 @@ export {
   type ManagerAssignment,
 } from './classes.ts';
 export type { CrmContext } from './context.ts';
-export type { PortraitFilter, StoredPortrait } from './portraits.ts';
-export {
-  CLASSES_STEP_POSITION,
-  Crm,
-  PORTRAIT_CHUNK,
-  PORTRAITS_STEP_POSITION,
-  type PortraitView,
-} from './service.ts';
-export { type AumBand, type ClassRules, DEFAULT_AUM_BANDS, DEFAULT_CLASS_RULES } from './settings.ts';
-export { defaultTagRules, type StaffTag, TAG, type TagFacts, type TagRuleSet } from './tags.ts';
-// end crm1
-
-// crm3: channels, campaigns and referrals (src/crm/campaigns)
-export { CRM_CURRENCY, CrmCode, MARKETING_ACCOUNT } from './campaigns/accounts.ts';
-export type { Campaign, CampaignInput, Reward, SpendEntry } from './campaigns/campaigns.ts';
-export type { Figures } from './campaigns/figures.ts';
-export { REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH } from './campaigns/referral-codes.ts';
-export { couponValue, type PayOutcome, type RewardView, rewardRanges } from './campaigns/rewards.ts';
-export { CRM_REWARDS_STEP_POSITION, CrmCampaigns, type CrmCampaignsOptions } from './campaigns/service.ts';
-export type { SignUpSourceView } from './campaigns/sources.ts';
-// crm4: the service inbox (src/crm/inbox)
 export {
   type CallLogInput,
   type CannedAnswer,
@@ -47,7 +33,7 @@ export {
   TICKET_STATUSES,
   type TicketStatus,
 } from './inbox/index.ts';
-// Pipeline (crm2): intent stages, stage changes, follow-up tasks, the overdue view, "definitely not" reasons.
+// Pipeline: intent stages, stage changes, follow-up tasks, the overdue view, "definitely not" reasons.
 export {
   type BusinessCalendar,
   type BusinessDays,
@@ -64,4 +50,13 @@ export {
   type Target as PipelineTarget,
   type Viewer as PipelineViewer,
 } from './pipeline/index.ts';
-// end crm4
+export type { PortraitFilter, StoredPortrait } from './portraits.ts';
+export {
+  CLASSES_STEP_POSITION,
+  Crm,
+  PORTRAIT_CHUNK,
+  PORTRAITS_STEP_POSITION,
+  type PortraitView,
+} from './service.ts';
+export { type AumBand, type ClassRules, DEFAULT_AUM_BANDS, DEFAULT_CLASS_RULES } from './settings.ts';
+export { defaultTagRules, type StaffTag, TAG, type TagFacts, type TagRuleSet } from './tags.ts';

@@ -110,7 +110,7 @@ export class Crm {
     return listPortraits(this.context.readDb, filter);
   }
 
-  /** crm4: a customer's class as of the last close (null before their first classing), for the inbox's priority. */
+  /** A customer's class as of the last close (null before their first classing), for the inbox's priority. */
   async classOf(userId: string): Promise<CustomerClass | null> {
     const rows = await sql<{ class: CustomerClass | null }>`
       select class from crm_portraits where user_id = ${userId}::uuid`.execute(this.context.db);

@@ -23,7 +23,7 @@ export {
   riskClassHistory,
   staffAmong,
 } from './crm-portraits.ts';
-// CRM pipeline (crm2): owners of prospects and tasks by display name.
+// CRM pipeline: owners of prospects and tasks by display name.
 export { staffNames } from './crm-staff-names.ts';
 export type { CustomerOrigin } from './crm-users.ts';
 export * as identityDataProtection from './data-protection.ts';

@@ -106,7 +106,7 @@ export const PERMISSIONS = {
   'crm:manage': ['operations', 'admin'],
   /** CRM: work one's own prospects and follow-up tasks. */
   'crm:follow': ['operations', 'admin'],
-  /** CRM service inbox (crm4): answer, take and close tickets, log calls. */
+  /** CRM service inbox: answer, take and close tickets, log calls. */
   'crm:serve': ['operations', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -198,7 +198,6 @@ describe('the day-close over a small portfolio', () => {
       'analytics.daily',
       'crm.portraits',
       'crm.classes',
-      // crm3: campaign rewards (985)
       'crm.rewards',
     ]);
     for (const step of run.steps) expect(step.status).toBe('done');

@@ -3,7 +3,7 @@ import { fund } from './lending.ts';
 import type { TestApp } from './platform.ts';
 import { latestCode, newCardNumber, newPhone, type TestUser, uniqueIdNumber } from './users.ts';
 
-/** Shared fixtures for crm's campaign scenarios (issue 20, crm3). */
+/** Shared fixtures for crm's campaign scenarios (issue 20). */
 export const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
 /** The sign-up request with a landing source; the raw response. */

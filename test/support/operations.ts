@@ -48,7 +48,7 @@ export const PUBLIC_OPERATIONS = new Set([
   'GET /v1/session',
   // Authenticated by the channel's signature over the body instead of a session.
   'POST /v1/payments/channels/{channel}/notify',
-  // crm4: the inbox adapters' inbound messages, signed by the adapter's secret instead of a session.
+  // CRM: the inbox adapters' inbound messages, signed by the adapter's secret instead of a session.
   'POST /v1/crm/inbox/adapters/{name}/inbound',
   // What anyone may read before signing up: the questionnaire, products, schedules, the markets.
   'GET /v1/risk-questionnaire',

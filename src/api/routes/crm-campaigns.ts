@@ -18,7 +18,7 @@ function cny(value: { amount: string; currency: string }): bigint {
 }
 
 /**
- * CRM channels, campaigns and referrals (issue 20, crm3): operations run campaigns (crm:manage);
+ * CRM channels, campaigns and referrals (issue 20): operations run campaigns (crm:manage);
  * staff who read CRM figures (crm:read) see campaigns, their spend, rewards and figures; a customer
  * sees their referral code, whom they brought and what it earned them.
  */

@@ -35,7 +35,7 @@ const cannedBody = z
   })
   .strict();
 
-/** The CRM service inbox (crm4): the customer's chat, the agents' queue and tickets, adapters, live updates. */
+/** The CRM service inbox: the customer's chat, the agents' queue and tickets, adapters, live updates. */
 export function crmInboxRoutes(platform: Platform): FastifyPluginAsyncZod {
   const inbox = platform.crmInbox;
   const serve = { auth: { permission: 'crm:serve' as const } };

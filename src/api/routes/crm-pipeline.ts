@@ -43,7 +43,7 @@ const stageFields = {
   reasonText: note.optional().describe('definitely_not: free text (required with the reason "other").'),
 };
 
-/** The CRM sales pipeline (crm2): prospects by intent stage, their follow-up tasks, the manager's views. */
+/** The CRM sales pipeline: prospects by intent stage, their follow-up tasks, the manager's views. */
 export function crmPipelineRoutes(platform: Platform): FastifyPluginAsyncZod {
   const pipeline = platform.crmPipeline;
   return async (app) => {

@@ -15,7 +15,7 @@ import { context } from './identity.ts';
 import { anyObject, errors } from './lending-schemas.ts';
 
 /**
- * CRM portraits, tags and ABC classes (issue 20, crm1). Reading needs crm:read, changing crm:manage.
+ * CRM portraits, tags and ABC classes (issue 20). Reading needs crm:read, changing crm:manage.
  * Personal data comes masked, as in the users list; in full only through GET /v1/admin/users/:id
  * with pii:read. Amounts are decimal strings with their currency.
  */

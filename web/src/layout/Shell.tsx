@@ -172,7 +172,7 @@ export function Shell({
         <Layout.Content style={{ padding: desk ? 24 : 12, maxWidth: 1280, width: '100%', margin: '0 auto' }}>
           {children}
         </Layout.Content>
-        {/* crm4: the customer's chat with customer service. */}
+        {/* the customer's chat with customer service. */}
         {isCustomer(me) && <ChatPanel />}
       </Layout>
       <Drawer

@@ -1,6 +1,6 @@
 import type { Messages } from '../../i18n/index.ts';
 
-/** The customer's chat panel (crm4). */
+/** The customer's chat panel. */
 const messages: Messages = {
   namespace: 'chat',
   en: {

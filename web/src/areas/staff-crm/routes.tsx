@@ -5,7 +5,7 @@ import { Classes } from './Classes.tsx';
 import { Customers } from './Customers.tsx';
 import { PortraitPage } from './PortraitPage.tsx';
 
-/** CRM (issue 20, crm1): customer portraits, the customers list by class and tag, the class dashboard. */
+/** CRM (issue 20): customer portraits, the customers list by class and tag, the class dashboard. */
 export const routes: AreaRoute[] = [
   {
     path: '/staff/crm/customers',

@@ -1,6 +1,6 @@
 import type { Messages } from '../../i18n/index.ts';
 
-/** The staff service inbox (crm4). */
+/** The staff service inbox. */
 const messages: Messages = {
   namespace: 'staffInbox',
   en: {

@@ -3,7 +3,7 @@ import { can } from '../../session.tsx';
 import type { AreaRoute } from '../types.ts';
 import { InboxPage } from './InboxPage.tsx';
 
-/** The CRM service inbox (crm4): the queue, a ticket's conversation, answers, notes, SLA timers. */
+/** The CRM service inbox: the queue, a ticket's conversation, answers, notes, SLA timers. */
 export const routes: AreaRoute[] = [
   {
     path: '/staff/inbox',

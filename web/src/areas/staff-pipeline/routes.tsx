@@ -7,7 +7,7 @@ import { ProspectPage } from './ProspectPage.tsx';
 import { Reasons } from './Reasons.tsx';
 import { Tasks } from './Tasks.tsx';
 
-/** The CRM sales pipeline (crm2): prospects by intent stage, follow-ups, the manager's views. */
+/** The CRM sales pipeline: prospects by intent stage, follow-ups, the manager's views. */
 export const routes: AreaRoute[] = [
   {
     path: '/staff/pipeline',
