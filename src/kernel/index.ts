@@ -47,6 +47,13 @@ export {
   ruleViolation,
   unwrapOrInvalid,
 } from './errors.ts';
+export {
+  type Answer,
+  CommitOutcomeUnknown,
+  GroupCommit,
+  type GroupCommitOptions,
+  shuttingDown,
+} from './group-commit.ts';
 export { isUuid, uuidv7 } from './ids.ts';
 export {
   type AmountParseError,
