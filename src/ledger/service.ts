@@ -135,6 +135,14 @@ export class Ledger {
     this.committer = new GroupCommitter(options.db, options.clock, options.writers ?? 1);
   }
 
+  /**
+   * For shutdown: refuses new transfers made outside a transaction (`shutting_down`) and resolves
+   * once every one submitted before has committed, so that the database can then be closed.
+   */
+  close(): Promise<void> {
+    return this.committer.close();
+  }
+
   async createAccounts(
     accounts: readonly AccountInput[],
     options: InTransaction = {},
