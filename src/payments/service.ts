@@ -59,6 +59,14 @@ export class Payments {
     this.transfers = new TransferBatcher(this.context);
   }
 
+  /**
+   * For shutdown: refuses new wallet transfers (`shutting_down`) and resolves once every one
+   * submitted before has been answered, so that the database can then be closed.
+   */
+  close(): Promise<void> {
+    return this.transfers.close();
+  }
+
   addChannel(channel: PaymentChannel): void {
     this.channels.set(channel.name, channel);
   }

@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
-import { type PlainDate, ruleViolation } from '../kernel/index.ts';
+import { type Answer, GroupCommit, type PlainDate, ruleViolation } from '../kernel/index.ts';
 import { CURRENCY, TransferCode, walletAccountId } from './accounts.ts';
 import { overflowError, type PaymentsContext } from './context.ts';
 import { insertOrders, type NewOrder, type Order, orderFromNew } from './orders.ts';
 import { ensureWallet } from './wallet.ts';
+
+type Member = NewOrder & { userId: string; counterpartyUserId: string };
+
+/** One transfer's result in a group: committed, or refused by the ledger for a reason of its own. */
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
 /**
  * Group commit for wallet-to-wallet transfers, the busiest payment: transfers submitted at about
@@ -13,77 +18,38 @@ import { ensureWallet } from './wallet.ts';
  * a wallet that cannot cover its transfer fails that transfer alone (the ledger gives one result per
  * event), and if the shared transaction fails for any other reason each transfer is tried alone.
  */
-interface Waiting {
-  readonly order: NewOrder & { userId: string; counterpartyUserId: string };
-  readonly resolve: (order: Order) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-const MAX_GROUP = 1000;
-
-/** One transfer's result in a group: committed, or refused by the ledger for a reason of its own. */
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
-
 export class TransferBatcher {
-  private queue: Waiting[] = [];
-  private running = false;
-  private scheduled = false;
+  private readonly queue: GroupCommit<Member, Order>;
 
-  constructor(private readonly context: PaymentsContext) {}
-
-  submit(order: Waiting['order']): Promise<Order> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ order, resolve, reject });
-      this.schedule();
-    });
+  constructor(private readonly context: PaymentsContext) {
+    // The kernel's rules (docs/group-commit.md): up to 1,000 transfers a group, one group at a time,
+    // and a group whose transaction fails is tried again one transfer at a time.
+    this.queue = new GroupCommit({ maxSize: 1000, commit: (group) => this.commit(group) });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.running) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.pump();
-    });
+  submit(order: Member): Promise<Order> {
+    return this.queue.submit(order);
   }
 
-  private async pump(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
-    const group = this.queue.splice(0, MAX_GROUP);
-    try {
-      await this.commit(group);
-    } finally {
-      this.running = false;
-      this.schedule();
-    }
+  /** Refuses new transfers and resolves once every one submitted before has been answered. */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private async commit(group: Waiting[]): Promise<void> {
+  private async commit(group: readonly Member[]): Promise<Answer<Order>[]> {
     const now = this.context.clock.now();
     const businessDate = this.context.clock.businessDate();
-    let results: Outcome[];
-    try {
-      results = await this.apply(group, now, businessDate);
-    } catch (error) {
-      if (group.length === 1) {
-        group[0]!.reject(error);
-        return;
-      }
-      for (const waiting of group) await this.commit([waiting]);
-      return;
-    }
-    group.forEach((waiting, index) => {
+    const results = await this.apply(group, now, businessDate);
+    return group.map((order, index) => {
       const result = results[index]!;
-      if (result.ok) waiting.resolve(orderFromNew(waiting.order, now, businessDate));
-      else waiting.reject(result.error);
+      return result.ok ? { ok: true, value: orderFromNew(order, now, businessDate) } : result;
     });
   }
 
-  private apply(group: Waiting[], now: Date, businessDate: PlainDate): Promise<Outcome[]> {
+  private apply(group: readonly Member[], now: Date, businessDate: PlainDate): Promise<Outcome[]> {
     const context = this.context;
     return inTransaction(context.db, async (trx) => {
-      const users = [...new Set(group.flatMap((w) => [w.order.userId, w.order.counterpartyUserId]))];
+      const users = [...new Set(group.flatMap((w) => [w.userId, w.counterpartyUserId]))];
       const found = await sql<{
         user_id: string;
       }>`select user_id from wallets where user_id = any(${users}::uuid[])`.execute(trx);
@@ -91,13 +57,13 @@ export class TransferBatcher {
       for (const user of users) if (!existing.has(user)) await ensureWallet(context, trx, user);
       const results = await context.ledger.createTransfers(
         group.map((w) => ({
-          id: `pay:${w.order.id}:transfer`,
-          debitAccountId: walletAccountId(w.order.userId),
-          creditAccountId: walletAccountId(w.order.counterpartyUserId),
-          amount: w.order.amount,
+          id: `pay:${w.id}:transfer`,
+          debitAccountId: walletAccountId(w.userId),
+          creditAccountId: walletAccountId(w.counterpartyUserId),
+          amount: w.amount,
           ledger: CURRENCY,
           code: TransferCode.transfer,
-          userData: w.order.id,
+          userData: w.id,
         })),
         { tx: trx },
       );
@@ -117,7 +83,7 @@ export class TransferBatcher {
       });
       await insertOrders(
         trx,
-        group.filter((_, i) => outcome[i]!.ok).map((w) => w.order),
+        group.filter((_, i) => outcome[i]!.ok),
         now,
         businessDate,
       );
