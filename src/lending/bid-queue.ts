@@ -2,12 +2,16 @@ import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import {
+  type Answer,
   CNY,
+  CommitOutcomeUnknown,
   conflict,
   DomainError,
   formatAmount,
+  GroupCommit,
   notFound,
   ruleViolation,
+  shuttingDown,
   uuidv7,
 } from '../kernel/index.ts';
 import { TransferFlag, type TransferInput } from '../ledger/index.ts';
@@ -45,125 +49,109 @@ interface Waiting {
   readonly requested: bigint;
   /** The request's context: the bid is the investor's acceptance of the listing's terms. */
   readonly audit: AuditContext | undefined;
-  readonly resolve: (outcome: BidOutcome) => void;
-  readonly reject: (error: unknown) => void;
 }
 
-type Answer = { ok: true; outcome: BidOutcome } | { ok: false; error: unknown };
-
-const MAX_BATCH = 1000;
+type BidAnswer = Answer<BidOutcome>;
 
 class BatchRefused extends Error {}
 
 export class BidQueue {
-  private readonly queues = new Map<string, Waiting[]>();
+  /** One queue per listing with bids waiting or being written; dropped when it falls idle. */
+  private readonly queues = new Map<string, GroupCommit<Waiting, BidOutcome>>();
+  private closing = false;
 
   constructor(private readonly context: LendingContext) {}
 
   submit(investorId: string, loanId: string, requested: bigint, audit?: AuditContext): Promise<BidOutcome> {
-    return new Promise<BidOutcome>((resolve, reject) => {
-      const queue = this.queues.get(loanId);
-      const waiting = { investorId, requested, audit, resolve, reject };
-      if (queue) {
-        queue.push(waiting);
-        return;
-      }
-      this.queues.set(loanId, [waiting]);
-      void this.drain(loanId);
-    });
-  }
-
-  private async drain(loanId: string): Promise<void> {
-    for (;;) {
-      const queue = this.queues.get(loanId)!;
-      if (queue.length === 0) {
-        this.queues.delete(loanId);
-        return;
-      }
-      const batch = queue.splice(0, MAX_BATCH);
-      const answered = new Set<number>();
-      const answer = (i: number, result: Answer) => {
-        if (answered.has(i)) return;
-        answered.add(i);
-        if (result.ok) batch[i]!.resolve(result.outcome);
-        else batch[i]!.reject(result.error);
-      };
-      try {
-        const answers = await this.write(loanId, batch);
-        const filler = answers.findIndex((a) => a.ok && a.outcome.full);
-        answers.forEach((a, i) => {
-          if (i !== filler) answer(i, a);
-        });
-        if (filler >= 0) {
-          // The bid that filled the listing answers after the disbursement, as a lone bid would. Its
-          // bid is committed whatever happens here: a disbursement that fails now is finished by
-          // the lending day, which disburses every full listing left behind.
-          await afterFull(this.context, loanId).catch((error: unknown) =>
-            console.error(
-              `netfin: loan ${loanId} is full but its disbursement failed (the day-close retries it)`,
-              error,
-            ),
-          );
-          answer(filler, answers[filler]!);
-        }
-      } catch (error) {
-        // Not expected (write answers every bid), but no bid may wait for ever.
-        for (let i = 0; i < batch.length; i++) answer(i, { ok: false, error });
-      }
+    if (this.closing) return Promise.reject(shuttingDown());
+    let queue = this.queues.get(loanId);
+    if (!queue) {
+      // The kernel's rules (docs/group-commit.md), with the bids' own failure handling: a batch
+      // rolled back is retried a bid at a time through the single-bid path; a batch whose commit
+      // failed after it was written is not retried at all.
+      const created: GroupCommit<Waiting, BidOutcome> = new GroupCommit<Waiting, BidOutcome>({
+        maxSize: 1000,
+        commit: (batch) => this.write(loanId, batch),
+        isolate: (error, members) => members > 1 || error instanceof BatchRefused,
+        alone: (waiting) => this.alone(loanId, waiting),
+        onIdle: () => {
+          if (this.queues.get(loanId) === created) this.queues.delete(loanId);
+        },
+      });
+      queue = created;
+      this.queues.set(loanId, queue);
     }
+    return queue.submit({ investorId, requested, audit });
   }
 
-  private async write(loanId: string, batch: Waiting[]): Promise<Answer[]> {
+  /** Refuses new bids and resolves once every bid submitted before has been answered. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  /**
+   * Writes a batch in one transaction. Failing after the batch was written means the commit itself
+   * failed, and whether it took effect is unknown: retrying could place every bid twice, so each
+   * bidder is told it failed (CommitOutcomeUnknown).
+   */
+  private async write(loanId: string, batch: readonly Waiting[]): Promise<BidAnswer[]> {
     let written = false;
+    let answers: BidAnswer[];
     try {
-      return await inTransaction(this.context.db, async (trx) => {
+      answers = await inTransaction(this.context.db, async (trx) => {
         written = false;
         const answers = await writeBatch(this.context, trx, loanId, batch);
         written = true;
         return answers;
       });
     } catch (error) {
-      // Failing after the batch was written means the commit itself failed, and whether it took
-      // effect is unknown: retrying could place every bid twice, so each bidder is told it failed.
-      if (written || (batch.length === 1 && !(error instanceof BatchRefused)))
-        return batch.map(() => ({ ok: false, error }));
-      // Rolled back: one at a time, each in its own transaction, with the checks in the same order.
-      const answers: Answer[] = [];
-      for (const waiting of batch) {
-        try {
-          const outcome = await inTransaction(this.context.db, async (trx) => {
-            const loan = await getLoan(trx, loanId, true);
-            checkListingOpen(this.context, loan, 'manual');
-            const standing = await this.context.identity.suitability.standings([waiting.investorId], trx);
-            checkStanding(loan, waiting.investorId, standing.get(waiting.investorId));
-            const outcome = await bidInTransaction(
-              this.context,
-              trx,
-              waiting.investorId,
-              loanId,
-              waiting.requested,
-              'manual',
-            );
-            await this.context.contracts.accepted(
-              trx,
-              waiting.audit,
-              bidAcceptance(
-                loan,
-                waiting.investorId,
-                waiting.requested,
-                outcome.bid.amount,
-                outcome.bid.createdAt,
-              ),
-            );
-            return outcome;
-          });
-          answers.push({ ok: true, outcome });
-        } catch (error) {
-          answers.push({ ok: false, error });
-        }
-      }
-      return answers;
+      if (written) throw new CommitOutcomeUnknown(error);
+      throw error;
     }
+    // The bid that filled the listing answers after the disbursement, as a lone bid would; the
+    // rest of its batch with it.
+    if (answers.some((a) => a.ok && a.value.full)) await this.disburse(loanId);
+    return answers;
+  }
+
+  /** A bid of a batch that was rolled back, in its own transaction, with the checks in the same order. */
+  private async alone(loanId: string, waiting: Waiting): Promise<BidOutcome> {
+    const outcome = await inTransaction(this.context.db, async (trx) => {
+      const loan = await getLoan(trx, loanId, true);
+      checkListingOpen(this.context, loan, 'manual');
+      const standing = await this.context.identity.suitability.standings([waiting.investorId], trx);
+      checkStanding(loan, waiting.investorId, standing.get(waiting.investorId));
+      const outcome = await bidInTransaction(
+        this.context,
+        trx,
+        waiting.investorId,
+        loanId,
+        waiting.requested,
+        'manual',
+      );
+      await this.context.contracts.accepted(
+        trx,
+        waiting.audit,
+        bidAcceptance(loan, waiting.investorId, waiting.requested, outcome.bid.amount, outcome.bid.createdAt),
+      );
+      return outcome;
+    });
+    if (outcome.full) await this.disburse(loanId);
+    return outcome;
+  }
+
+  /**
+   * The bid that filled the listing is committed whatever happens here: a disbursement that fails
+   * now is finished by the lending day, which disburses every full listing left behind.
+   */
+  private async disburse(loanId: string): Promise<void> {
+    await afterFull(this.context, loanId).catch((error: unknown) =>
+      console.error(
+        `netfin: loan ${loanId} is full but its disbursement failed (the day-close retries it)`,
+        error,
+      ),
+    );
   }
 }
 
@@ -172,7 +160,7 @@ async function writeBatch(
   trx: Executor,
   loanId: string,
   batch: readonly Waiting[],
-): Promise<Answer[]> {
+): Promise<BidAnswer[]> {
   const loan = await findLoan(trx, loanId, true);
   try {
     if (!loan) throw notFound('loan_not_found', 'no such listing');
@@ -202,7 +190,7 @@ async function writeBatch(
   );
   let remaining = loan.amount - raised;
   const now = context.clock.now();
-  const answers: Answer[] = [];
+  const answers: BidAnswer[] = [];
   const accepted: {
     id: string;
     investorId: string;
@@ -241,7 +229,7 @@ async function writeBatch(
       remaining -= amount;
       answers.push({
         ok: true,
-        outcome: {
+        value: {
           bid: {
             id,
             loanId,

@@ -86,6 +86,14 @@ export class Lending {
     });
   }
 
+  /**
+   * For shutdown: refuses new manual bids (`shutting_down`) and resolves once every bid submitted
+   * before has been answered, so that the database can then be closed.
+   */
+  close(): Promise<void> {
+    return this.bidQueue.close();
+  }
+
   async seed(): Promise<void> {
     await this.products.seed();
     await inTransaction(this.context.db, (trx) => ensurePlatformAccounts(this.context.ledger, trx));
