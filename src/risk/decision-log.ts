@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
+import { GroupCommit } from '../kernel/index.ts';
 
 /**
  * The decision log, written with group commit: decisions made at about the same time share one
@@ -35,36 +36,29 @@ export interface DecisionRow {
 const json = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 
 export class DecisionLog {
-  private queue: { row: DecisionRow; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
+  private readonly queue: GroupCommit<DecisionRow, void>;
 
-  constructor(private readonly db: Executor) {}
-
-  write(row: DecisionRow): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (!this.running) setImmediate(() => void this.flush());
+  /**
+   * The kernel's rules (docs/group-commit.md): up to 500 rows a group, one group at a time; a group
+   * whose insert fails is tried again one row at a time, so a bad row fails only its own decision.
+   */
+  constructor(private readonly db: Executor) {
+    this.queue = new GroupCommit<DecisionRow, void>({
+      maxSize: 500,
+      commit: async (rows) => {
+        await inTransaction(this.db, (trx) => insertDecisions(trx, [...rows]));
+        return rows.map(() => ({ ok: true, value: undefined }));
+      },
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
-    const group = this.queue.splice(0, 500);
-    try {
-      await inTransaction(this.db, (trx) =>
-        insertDecisions(
-          trx,
-          group.map((g) => g.row),
-        ),
-      );
-      for (const g of group) g.resolve();
-    } catch (error) {
-      for (const g of group) g.reject(error);
-    } finally {
-      this.running = false;
-      if (this.queue.length > 0) setImmediate(() => void this.flush());
-    }
+  write(row: DecisionRow): Promise<void> {
+    return this.queue.submit(row);
+  }
+
+  /** Refuses new rows and resolves once every row written before has committed (or failed). */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
 

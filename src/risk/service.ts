@@ -71,6 +71,14 @@ export class Risk {
   }
 
   /**
+   * For shutdown: refuses new decisions' log rows (`shutting_down`) and resolves once every row
+   * written before has committed, so that the database can then be closed.
+   */
+  close(): Promise<void> {
+    return this.deps.log.close();
+  }
+
+  /**
    * Registers who answers whether an applicant consents to a source being asked (compliance, which
    * keeps the consent records). Until one is registered every source may be asked.
    */
