@@ -249,6 +249,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     batch,
     close: async () => {
       try {
+        // Drain the group-commit queues first (docs/group-commit.md): what they accepted commits
+        // and is answered; what arrives now is refused. The ledger last, as the others post to it.
+        await Promise.allSettled([lending.close(), payments.close(), risk.close()]);
+        await ledger.close();
         await replica?.close();
       } finally {
         await database.close();

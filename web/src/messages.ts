@@ -208,6 +208,7 @@ const messages: Messages = {
       authentication_required: '请先登录',
       permission_denied: '您没有此操作的权限',
       rate_limited: '操作太频繁，请稍后再试',
+      shutting_down: '服务正在重启，请稍后重试',
       invalid_credentials: '手机号或密码不正确',
       account_locked: '账户已锁定，请稍后再试或重置密码',
       account_disabled: '账户已停用',
