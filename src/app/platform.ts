@@ -250,8 +250,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     close: async () => {
       try {
         // Drain the group-commit queues first (docs/group-commit.md): what they accepted commits
-        // and is answered; what arrives now is refused. The ledger last, as the others post to it.
+        // and is answered; what arrives now is refused. The audit writer and the ledger last, as the
+        // others write to them.
         await Promise.allSettled([lending.close(), payments.close(), risk.close()]);
+        await identity.close();
         await ledger.close();
         await replica?.close();
       } finally {

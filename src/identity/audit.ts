@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
-import { type Clock, uuidv7 } from '../kernel/index.ts';
+import { type Clock, GroupCommit, uuidv7 } from '../kernel/index.ts';
 import { type AuditRow, appendAuditRecords } from './audit-chain.ts';
 import { actorId, type Principal } from './roles.ts';
 
@@ -107,39 +107,33 @@ export async function listAudit(
  * that belong to a change are written in that change's transaction instead, by `audit`.)
  */
 export class AuditWriter {
-  private queue: { row: AuditRow; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private running = false;
+  private readonly queue: GroupCommit<AuditRow, void>;
 
+  /**
+   * The kernel's rules (docs/group-commit.md): up to 1,000 entries a group, one group at a time (one
+   * transaction and one lock of the chain's head for the whole group); a group that fails is tried
+   * again one entry at a time.
+   */
   constructor(
-    private readonly db: Executor,
+    db: Executor,
     private readonly clock: Clock,
-  ) {}
-
-  write(context: AuditContext, entry: AuditEntry): Promise<void> {
-    const row = auditRow(this.clock, context, entry);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (!this.running) setImmediate(() => void this.flush());
+  ) {
+    this.queue = new GroupCommit<AuditRow, void>({
+      maxSize: 1000,
+      commit: async (rows) => {
+        await appendAuditRecords(db, rows);
+        return rows.map(() => ({ ok: true, value: undefined }));
+      },
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
-    const group = this.queue.splice(0, 1000);
-    try {
-      // One transaction and one lock of the chain's head for the whole group.
-      await appendAuditRecords(
-        this.db,
-        group.map((g) => g.row),
-      );
-      for (const g of group) g.resolve();
-    } catch (error) {
-      for (const g of group) g.reject(error);
-    } finally {
-      this.running = false;
-      if (this.queue.length > 0) setImmediate(() => void this.flush());
-    }
+  write(context: AuditContext, entry: AuditEntry): Promise<void> {
+    return this.queue.submit(auditRow(this.clock, context, entry));
+  }
+
+  /** Refuses new entries and resolves once every entry written before has committed (or failed). */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
 

@@ -121,6 +121,14 @@ export class Identity {
     return revokeSession(this.options.db, this.options.clock, userId, sessionId);
   }
 
+  /**
+   * For shutdown: refuses new audit entries made outside a transaction (`shutting_down`) and
+   * resolves once every one written before has committed, so that the database can then be closed.
+   */
+  close(): Promise<void> {
+    return this.auditWriter.close();
+  }
+
   /** Records an entry: in the given transaction, or, without one, with group commit. */
   audit(context: AuditContext, entry: AuditEntry, db?: Executor): Promise<void> {
     if (db && db !== this.options.db) return audit(db, this.options.clock, context, entry);

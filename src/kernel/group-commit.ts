@@ -3,8 +3,8 @@ import { DomainError } from './errors.ts';
 /**
  * Group commit: members submitted at about the same time are written together by one `commit` call
  * (one database transaction), and each caller gets its own answer. The one primitive behind the
- * ledger's, the wallet transfers', the bids' and the decision log's queues; docs/group-commit.md
- * records how those four behaved before and what each configures. The rules, stated once:
+ * ledger's, the wallet transfers', the bids', the decision log's and the audit writer's queues;
+ * docs/group-commit.md records how they behaved before and what each configures. The rules:
  *
  * 1. Most members: a group takes queued members in arrival order until the next would pass
  *    `maxSize`, each weighing `sizeOf(member)` (default 1). A member heavier than the maximum still
@@ -12,7 +12,8 @@ import { DomainError } from './errors.ts';
  * 2. A group is cut one event-loop turn after a submission while fewer than `concurrency` groups
  *    are in flight (so that requests whose bytes have already arrived join it: embedded PGlite runs
  *    queries on this thread), else as soon as a running group ends. No timer: with no load a member
- *    commits at once.
+ *    commits at once. With `cut: 'at-once'` there is no turn: a member arriving with a slot free
+ *    starts a group of its own at once, and a group ending starts the next at once.
  * 3. A member answered `{ ok: false }` by `commit` gets its error; the others commit.
  * 4. If `commit` throws, and `isolate(error, members)` allows it (default: the group had more than
  *    one member), each member is tried again alone, in order, through `alone` (default: `commit` of
@@ -39,6 +40,8 @@ export interface GroupCommitOptions<I, O> {
   readonly sizeOf?: (member: I) => number;
   /** Groups in flight at once (default 1). */
   readonly concurrency?: number;
+  /** When a group is cut while a slot is free: after one event-loop turn (default), or at once. */
+  readonly cut?: 'next-turn' | 'at-once';
   /** Whether a failed group's members may be tried again alone (default: more than one member). */
   readonly isolate?: (error: unknown, members: number) => boolean;
   /** How a member is tried alone after its group failed (default: `commit` of that member alone). */
@@ -127,6 +130,10 @@ export class GroupCommit<I, O> {
 
   private schedule(): void {
     if (this.scheduled || this.running >= this.concurrency) return;
+    if (this.options.cut === 'at-once') {
+      this.pump();
+      return;
+    }
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;

@@ -71,6 +71,8 @@ export class BidQueue {
       // failed after it was written is not retried at all.
       const created: GroupCommit<Waiting, BidOutcome> = new GroupCommit<Waiting, BidOutcome>({
         maxSize: 1000,
+        // As before the kernel's queue: a bid on a quiet listing is written at once, alone.
+        cut: 'at-once',
         commit: (batch) => this.write(loanId, batch),
         isolate: (error, members) => members > 1 || error instanceof BatchRefused,
         alone: (waiting) => this.alone(loanId, waiting),

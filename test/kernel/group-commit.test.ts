@@ -74,6 +74,15 @@ describe('GroupCommit', () => {
     expect(groups).toEqual([['a'], ['b', 'c', 'd']]);
   });
 
+  it("with cut 'at-once', starts the first member's group at once, alone, and the rest together after it", async () => {
+    const { queue, groups } = recording({ cut: 'at-once' });
+    const first = queue.submit('a');
+    expect(groups).toEqual([['a']]); // started before any turn
+    const later = ['b', 'c'].map((m) => queue.submit(m));
+    expect(await Promise.all([first, ...later])).toEqual(['A', 'B', 'C']);
+    expect(groups).toEqual([['a'], ['b', 'c']]);
+  });
+
   it('never puts more than maxSize members in a group', async () => {
     const { queue, groups } = recording({ maxSize: 3 });
     const members = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
