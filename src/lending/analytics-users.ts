@@ -32,16 +32,11 @@ export async function noteInvestmentsOn(db: Executor, date: PlainDate): Promise<
  * Investors' first note dates: of everyone (no `on`), or of those who acquired a note on `on`. The
  * first date is over the investor's whole history, so it is the true first date whatever is asked.
  */
-export async function firstNoteDates(
-  db: Executor,
-  on?: PlainDate,
-  userIds?: readonly string[],
-): Promise<UserFirstDate[]> {
+export async function firstNoteDates(db: Executor, on?: PlainDate): Promise<UserFirstDate[]> {
   const rows = await sql<{ user_id: string; first_on: string }>`
     select holder_id as user_id, min(acquired_on)::text as first_on from loan_notes n
     where kind = 'investor' and origin in ('disbursement', 'purchase')
       and ${on === undefined ? sql`true` : sql`holder_id in (select holder_id from loan_notes where kind = 'investor' and acquired_on = ${on}::date)`}
-    and ${userIds === undefined ? sql`true` : sql`holder_id = any(${[...userIds]}::uuid[])`}
     group by holder_id`.execute(db);
   return rows.rows.map((r) => ({ userId: r.user_id, firstOn: r.first_on as PlainDate }));
 }
@@ -57,16 +52,11 @@ export async function loansDisbursedOn(db: Executor, date: PlainDate): Promise<U
 }
 
 /** Borrowers' first disbursement dates: of everyone, or of those with a loan disbursed on `on`. */
-export async function firstLoanDates(
-  db: Executor,
-  on?: PlainDate,
-  userIds?: readonly string[],
-): Promise<UserFirstDate[]> {
+export async function firstLoanDates(db: Executor, on?: PlainDate): Promise<UserFirstDate[]> {
   const rows = await sql<{ user_id: string; first_on: string }>`
     select borrower_id as user_id, min(start_date)::text as first_on from loans l
     where start_date is not null and disbursed_at is not null and ${NOT_ASSIGNED_DRAW}
       and ${on === undefined ? sql`true` : sql`borrower_id in (select borrower_id from loans where start_date = ${on}::date)`}
-    and ${userIds === undefined ? sql`true` : sql`borrower_id = any(${[...userIds]}::uuid[])`}
     group by borrower_id`.execute(db);
   return rows.rows.map((r) => ({ userId: r.user_id, firstOn: r.first_on as PlainDate }));
 }

@@ -39,7 +39,6 @@ export async function wealthInvestmentsOn(db: Executor, date: PlainDate): Promis
 export async function firstWealthDates(
   db: Executor,
   on?: PlainDate,
-  userIds?: readonly string[],
 ): Promise<{ userId: string; firstOn: PlainDate }[]> {
   const rows = await sql<{ user_id: string; first_on: string }>`
     with orders as (
@@ -58,7 +57,6 @@ export async function firstWealthDates(
             union select user_id from wealth_fixed_purchases where business_date = ${on}::date
             union select user_id from wealth_fund_orders where kind = 'subscription' and ${fundOn(on)})`
     }
-    and ${userIds === undefined ? sql`true` : sql`user_id = any(${[...userIds]}::uuid[])`}
     group by user_id`.execute(db);
   return rows.rows.map((r) => ({ userId: r.user_id, firstOn: r.first_on as PlainDate }));
 }

@@ -3,9 +3,9 @@ import { firstDrawDates } from '../../credit/index.ts';
 import type { Executor } from '../../db/index.ts';
 import type { Identity } from '../../identity/index.ts';
 import { Decimal, divideRounded, formatDecimal } from '../../kernel/index.ts';
-import { borrowedBy, firstLoanDates, firstNoteDates, noteInvestmentsOf } from '../../lending/index.ts';
+import { borrowedBy, noteInvestmentsOf } from '../../lending/index.ts';
 import { feesPaidBy, firstPaymentDates } from '../../payments/index.ts';
-import { firstWealthDates, wealthInvestmentsOf } from '../../wealth/index.ts';
+import { wealthInvestmentsOf } from '../../wealth/index.ts';
 
 /**
  * A channel's or a campaign's figures (issue 20), to date:
@@ -74,21 +74,19 @@ export async function addPage(
 ): Promise<void> {
   if (page.length === 0) return;
   const ids = page.map((u) => u.userId);
-  const [notes, wealthFirst, loans, payments, draws, noteAmounts, wealthAmounts, borrowed, revenue] =
-    await Promise.all([
-      firstNoteDates(db, undefined, ids),
-      firstWealthDates(db, undefined, ids),
-      firstLoanDates(db, undefined, ids),
-      firstPaymentDates(db, undefined, ids),
-      firstDrawDates(db, undefined, ids),
-      noteInvestmentsOf(db, ids),
-      wealthInvestmentsOf(db, ids),
-      borrowedBy(db, ids),
-      feesPaidBy(db, ids),
-    ]);
-  const transacted = new Set(
-    [...notes, ...wealthFirst, ...loans, ...payments, ...draws].map((r) => r.userId),
-  );
+  // A first transaction: a note or a wealth order, a loan disbursed, a wallet payment or a credit draw.
+  const [noteAmounts, wealthAmounts, borrowed, payments, draws, revenue] = await Promise.all([
+    noteInvestmentsOf(db, ids),
+    wealthInvestmentsOf(db, ids),
+    borrowedBy(db, ids),
+    firstPaymentDates(db, undefined, ids),
+    firstDrawDates(db, undefined, ids),
+    feesPaidBy(db, ids),
+  ]);
+  const transacted = new Set([
+    ...[...noteAmounts, ...wealthAmounts, ...payments, ...draws].map((r) => r.userId),
+    ...borrowed.keys(),
+  ]);
   const invested = new Map<string, bigint>();
   for (const r of [...noteAmounts, ...wealthAmounts])
     invested.set(r.userId, (invested.get(r.userId) ?? 0n) + r.invested);
