@@ -125,7 +125,7 @@ const text = (value: string, code: string, max = 4000) => {
  * The service inbox (issue 20): one ticket per conversation on any channel (web chat, phone, e-mail,
  * messenger), prioritised by the customer's class (A first), with an owner, a category, SLA timers
  * for the first answer and the resolution, canned answers in both languages, internal notes, and the
- * customer's rating after close. See docs/crm.md, "Service inbox".
+ * customer's rating after close. See docs/crm-inbox.md.
  */
 export class Inbox {
   readonly events = new InboxEvents();
