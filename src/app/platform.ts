@@ -223,7 +223,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     });
   }
   // A day-close run by another process moves the business date: this one hears of it as it commits.
-  await batch.follow(database.listen);
+  // The embedded database has one process, whose own closes set its clock already.
+  if (database.driver === 'postgres') await batch.follow(database.listen);
+  // The inbox's live updates, from whichever process wrote them (pg_notify on commit).
+  await crmInbox.follow(database.listen);
   return {
     config,
     db: database.db,

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
-import { type Listen, PgListener } from './listen.ts';
+import { type Listen, PGliteListener, PgListener } from './listen.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Driver = 'pglite' | 'postgres';
@@ -42,9 +42,9 @@ export interface Database {
   readonly driver: Driver;
   readonly schema: string;
   /**
-   * Subscribes to notifications other processes send (NOTIFY) on a channel, on a connection of its
-   * own that is opened again if lost (listen.ts). On the embedded database it does nothing: one
-   * process owns it, so every change comes from that process, which knows of it already.
+   * Subscribes to notifications (NOTIFY, pg_notify) on a channel: on PostgreSQL, every process's, on
+   * a connection of its own that is opened again if lost; on the embedded database, its one process's
+   * own (listen.ts). A notification sent in a transaction arrives when, and only if, it commits.
    */
   readonly listen: Listen;
   close(): Promise<void>;
@@ -297,12 +297,16 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
     );
   }
   const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const listener = new PGliteListener(pglite, async (statement) => {
+    await sql.raw(statement).execute(db);
+  });
   return {
     db,
     driver: 'pglite',
     schema,
-    listen: async () => {},
+    listen: listener.listen,
     close: async () => {
+      listener.close();
       await db.destroy();
       lock?.release();
     },
