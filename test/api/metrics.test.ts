@@ -222,7 +222,7 @@ describe('GET /metrics', () => {
       expect(await response.text()).toContain('# TYPE netfin_http_request_duration_seconds histogram');
       const other = await fetch(server.url.replace('/metrics', '/v1/me/wallet'));
       expect(other.status).toBe(404);
-      expect((await other.json()).error.code).toBe('not_found');
+      expect(((await other.json()) as { error: { code: string } }).error.code).toBe('not_found');
       expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
     } finally {
       await server.close();
