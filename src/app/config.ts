@@ -65,8 +65,8 @@ export interface Config {
   readonly web: boolean;
   /**
    * NETFIN_METRICS_PORT: a port of its own where GET /metrics is served without credentials, for a
-   * Prometheus scraper (bind it where only the scraper reaches, NETFIN_METRICS_HOST). Unset: /metrics
-   * is served on the main port only, to the administrator.
+   * Prometheus scraper (bind it where only the scraper reaches, NETFIN_METRICS_HOST). The main port
+   * serves /metrics to the administrator either way.
    */
   readonly metricsPort: number | undefined;
   /** NETFIN_METRICS_HOST: the address the metrics port listens on (default: HOST). */
