@@ -204,11 +204,11 @@ export class Metrics {
       registers,
       async collect() {
         const count = exceptions();
-        // A database that does not answer leaves the gauge out rather than failing the whole scrape.
+        // A database that does not answer makes the gauge NaN (not known), not 0 and not a failed scrape.
         if (count)
           await count().then(
             (n) => this.set(n),
-            () => this.reset(),
+            () => this.set(Number.NaN),
           );
       },
     });
