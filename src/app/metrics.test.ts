@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainDate } from '../kernel/index.ts';
 import { Metrics } from './metrics.ts';
 
 /** The value of one sample line of a scrape, e.g. `netfin_group_commit_queue_depth{queue="bids"}`. */
@@ -47,7 +48,7 @@ describe('a group-commit queue watched by the metrics', () => {
   it('says the open exceptions are not known (NaN, not 0) when the database does not answer, and scrapes the rest', async () => {
     const metrics = new Metrics();
     metrics.watchPlatform({
-      businessDate: () => '2026-01-05',
+      businessDate: () => plainDate('2026-01-05'),
       openExceptions: () => Promise.reject(new Error('the database is closing')),
     });
     const text = await metrics.scrape();
