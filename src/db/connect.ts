@@ -47,7 +47,17 @@ export interface Database {
    * own (listen.ts). A notification sent in a transaction arrives when, and only if, it commits.
    */
   readonly listen: Listen;
+  /** The connections in use, idle and awaited right now (the platform's metrics read it when scraped). */
+  poolUse(): PoolUse;
   close(): Promise<void>;
+}
+
+/** A pool's connections: `max` it may open, `open` now, of which `idle`; `waiting`: requests for one. */
+export interface PoolUse {
+  readonly max: number;
+  readonly open: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 /**
@@ -125,6 +135,12 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     driver: 'postgres',
     schema,
     listen: listener ? listener.listen : async () => {},
+    poolUse: () => ({
+      max: pool.options.max,
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: async () => {
       if (listener) await slowNoted('closing the LISTEN connection', () => listener.close());
       await guarded.close();
@@ -296,7 +312,8 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
       `create schema if not exists ${quoteIdent(config.schema)}; set search_path to ${quoteIdent(config.schema)}`,
     );
   }
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<any>({ dialect });
   const listener = new PGliteListener(pglite, async (statement) => {
     await sql.raw(statement).execute(db);
   });
@@ -305,6 +322,8 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
     driver: 'pglite',
     schema,
     listen: listener.listen,
+    // One session in the process, always open: busy or idle, and the work queued for it.
+    poolUse: () => ({ max: 1, open: 1, idle: 1 - dialect.use.busy, waiting: dialect.use.waiting }),
     close: async () => {
       listener.close();
       await db.destroy();

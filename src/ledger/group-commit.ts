@@ -1,5 +1,5 @@
 import { type Executor, inTransaction } from '../db/index.ts';
-import type { Clock } from '../kernel/index.ts';
+import type { Clock, QueueObserver } from '../kernel/index.ts';
 import { MAX_BATCH_SIZE, type TransferEventResult, type TransferInput } from './model.ts';
 import { createTransfersInTransaction } from './store.ts';
 import { IdsNotNew } from './write.ts';
@@ -26,11 +26,13 @@ export class GroupCommitter {
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly concurrency = 1,
+    private readonly observer?: QueueObserver,
   ) {}
 
   submit(batch: readonly TransferInput[]): Promise<TransferEventResult[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
+      this.observer?.joined();
       this.schedule();
     });
   }
@@ -71,6 +73,7 @@ export class GroupCommitter {
       group.push(this.queue.shift()!);
       events += next.batch.length;
     }
+    this.observer?.left(group.length);
     return group;
   }
 

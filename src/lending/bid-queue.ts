@@ -7,6 +7,7 @@ import {
   DomainError,
   formatAmount,
   notFound,
+  type QueueObserver,
   ruleViolation,
   uuidv7,
 } from '../kernel/index.ts';
@@ -58,12 +59,16 @@ class BatchRefused extends Error {}
 export class BidQueue {
   private readonly queues = new Map<string, Waiting[]>();
 
-  constructor(private readonly context: LendingContext) {}
+  constructor(
+    private readonly context: LendingContext,
+    private readonly observer?: QueueObserver,
+  ) {}
 
   submit(investorId: string, loanId: string, requested: bigint, audit?: AuditContext): Promise<BidOutcome> {
     return new Promise<BidOutcome>((resolve, reject) => {
       const queue = this.queues.get(loanId);
       const waiting = { investorId, requested, audit, resolve, reject };
+      this.observer?.joined(loanId);
       if (queue) {
         queue.push(waiting);
         return;
@@ -81,6 +86,7 @@ export class BidQueue {
         return;
       }
       const batch = queue.splice(0, MAX_BATCH);
+      this.observer?.left(batch.length, loanId);
       const answered = new Set<number>();
       const answer = (i: number, result: Answer) => {
         if (answered.has(i)) return;

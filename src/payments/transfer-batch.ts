@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
-import { type PlainDate, ruleViolation } from '../kernel/index.ts';
+import { type PlainDate, type QueueObserver, ruleViolation } from '../kernel/index.ts';
 import { CURRENCY, TransferCode, walletAccountId } from './accounts.ts';
 import { overflowError, type PaymentsContext } from './context.ts';
 import { insertOrders, type NewOrder, type Order, orderFromNew } from './orders.ts';
@@ -29,11 +29,15 @@ export class TransferBatcher {
   private running = false;
   private scheduled = false;
 
-  constructor(private readonly context: PaymentsContext) {}
+  constructor(
+    private readonly context: PaymentsContext,
+    private readonly observer?: QueueObserver,
+  ) {}
 
   submit(order: Waiting['order']): Promise<Order> {
     return new Promise((resolve, reject) => {
       this.queue.push({ order, resolve, reject });
+      this.observer?.joined();
       this.schedule();
     });
   }
@@ -51,6 +55,7 @@ export class TransferBatcher {
     if (this.running || this.queue.length === 0) return;
     this.running = true;
     const group = this.queue.splice(0, MAX_GROUP);
+    this.observer?.left(group.length);
     try {
       await this.commit(group);
     } finally {

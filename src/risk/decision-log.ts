@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
+import type { QueueObserver } from '../kernel/index.ts';
 
 /**
  * The decision log, written with group commit: decisions made at about the same time share one
@@ -38,11 +39,15 @@ export class DecisionLog {
   private queue: { row: DecisionRow; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private running = false;
 
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly observer?: QueueObserver,
+  ) {}
 
   write(row: DecisionRow): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
+      this.observer?.joined();
       if (!this.running) setImmediate(() => void this.flush());
     });
   }
@@ -51,6 +56,7 @@ export class DecisionLog {
     if (this.running || this.queue.length === 0) return;
     this.running = true;
     const group = this.queue.splice(0, 500);
+    this.observer?.left(group.length);
     try {
       await inTransaction(this.db, (trx) =>
         insertDecisions(
