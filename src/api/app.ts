@@ -42,6 +42,7 @@ import { lendingAccountRoutes } from './routes/lending-accounts.ts';
 import { lendingStaffRoutes } from './routes/lending-staff.ts';
 import { lendingStaffLoanRoutes } from './routes/lending-staff-loans.ts';
 import { merchantRoutes } from './routes/merchant.ts';
+import { installRequestMetrics, metricsRoutes } from './routes/metrics.ts';
 import { paymentOperationsRoutes } from './routes/payment-operations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { privacyRoutes } from './routes/privacy.ts';
@@ -186,6 +187,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   // Before any route: every route registered from here on must declare who may call it. After the
   // headers, so that a refusal carries them too.
   installAuth(app, platform);
+  // Every route registered from here on is counted by its pattern and status (GET /metrics).
+  installRequestMetrics(app, platform.metrics);
   // API answers carry tokens and personal data: no cache, shared or private, may keep them.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.is404 && request.routeOptions.config.auth !== undefined && !reply.hasHeader('cache-control'))
@@ -258,6 +261,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   installIdempotency(app, platform.db);
 
   await app.register(healthRoutes(platform));
+  await app.register(metricsRoutes(platform));
   await app.register(identityRoutes(platform), { prefix: '/v1' });
   await app.register(adminRoutes(platform), { prefix: '/v1/admin' });
   await app.register(ledgerRoutes(platform), { prefix: '/v1/ledger' });

@@ -72,3 +72,17 @@ describe('the read database', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('the metrics port', () => {
+  it('is off unless NETFIN_METRICS_PORT names one, and listens on HOST unless told otherwise', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    const config = loadConfig({ NETFIN_METRICS_PORT: '9464' });
+    expect(config.metricsPort).toBe(9464);
+    expect(config.metricsHost).toBeUndefined();
+    expect(loadConfig({ NETFIN_METRICS_PORT: '9464', NETFIN_METRICS_HOST: '10.0.0.5' }).metricsHost).toBe(
+      '10.0.0.5',
+    );
+    for (const NETFIN_METRICS_PORT of ['0', '65536', 'http', '-1'])
+      expect(() => loadConfig({ NETFIN_METRICS_PORT }), NETFIN_METRICS_PORT).toThrow(ConfigError);
+  });
+});

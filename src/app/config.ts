@@ -63,6 +63,14 @@ export interface Config {
   readonly dayCloseAt: string | undefined;
   /** NETFIN_WEB (default on): `netfin start` serves the web app, building it first when missing or stale. */
   readonly web: boolean;
+  /**
+   * NETFIN_METRICS_PORT: a port of its own where GET /metrics is served without credentials, for a
+   * Prometheus scraper (bind it where only the scraper reaches, NETFIN_METRICS_HOST). The main port
+   * serves /metrics to the administrator either way.
+   */
+  readonly metricsPort: number | undefined;
+  /** NETFIN_METRICS_HOST: the address the metrics port listens on (default: HOST). */
+  readonly metricsHost: string | undefined;
 }
 
 function closeTime(text: string | undefined): string | undefined {
@@ -309,6 +317,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inboxAdapterSecret: env.NETFIN_INBOX_ADAPTER_SECRET || undefined,
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     demoCrowd: integer(env, 'NETFIN_DEMO_CROWD', 100, 0, 100),
+    metricsPort: env.NETFIN_METRICS_PORT ? integer(env, 'NETFIN_METRICS_PORT', 0, 1, 65535) : undefined,
+    metricsHost: env.NETFIN_METRICS_HOST || undefined,
     ...overrides,
   };
   const loopback = isLoopbackHost(config.host);

@@ -16,6 +16,7 @@ import { Risk } from '../risk/index.ts';
 import { Wealth } from '../wealth/index.ts';
 import { type Config, ConfigError } from './config.ts';
 import { resolveDataKey } from './data-key.ts';
+import { Metrics } from './metrics.ts';
 
 /**
  * The composition root: one database, one clock, and the contexts wired to them. The API server,
@@ -51,6 +52,8 @@ export interface Platform {
   readonly crm: Crm;
   readonly crmInbox: Inbox;
   readonly batch: Batch;
+  /** The platform's metrics (GET /metrics, docs/operations.md): a registry of its own. */
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -108,7 +111,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     throw error;
   }
   const readDb = replica ? replica.db : database.db;
-  const ledger = new Ledger({ db: database.db, clock, writers: 1 });
+  const metrics = new Metrics();
+  metrics.watchPool('primary', database.poolUse);
+  if (replica) metrics.watchPool('replica', replica.poolUse);
+  const ledger = new Ledger({ db: database.db, clock, writers: 1, observer: metrics.ledger });
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const identity = new Identity({
     db: database.db,
@@ -130,6 +136,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     settings: config.payments,
     channels,
+    observer: metrics.payments,
   });
   if (config.publicUrl) payments.setPublicUrl(config.publicUrl);
   const risk = new Risk({
@@ -137,8 +144,17 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     clock,
     identity,
     walletBalance: async (userId) => (await payments.wallet(userId)).balance,
+    observer: metrics.risk,
   });
-  const lending = new Lending({ db: database.db, clock, ledger, identity, payments, risk });
+  const lending = new Lending({
+    db: database.db,
+    clock,
+    ledger,
+    identity,
+    payments,
+    risk,
+    bidQueueObserver: metrics.bids,
+  });
   const credit = new Credit({ db: database.db, clock, ledger, identity, payments, risk });
   credit.connectLending(lending);
   const collections = new Collections({ db: database.db, clock, identity, lending, credit });
@@ -194,7 +210,16 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     ],
   });
   // The day-close: each context registers its own steps; the batch knows none of them.
-  const batch = new Batch({ db: database.db, clock, exclusive: database.driver === 'pglite' });
+  const batch = new Batch({
+    db: database.db,
+    clock,
+    exclusive: database.driver === 'pglite',
+    observer: metrics.batch,
+  });
+  metrics.watchPlatform({
+    businessDate: () => clock.businessDate(),
+    openExceptions: () => payments.openExceptionCount(),
+  });
   for (const step of [
     ...ledger.daySteps(),
     ...payments.daySteps(),
@@ -223,7 +248,10 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     });
   }
   // A day-close run by another process moves the business date: this one hears of it as it commits.
-  await batch.follow(database.listen);
+  // The embedded database has one process, whose own closes set its clock already.
+  if (database.driver === 'postgres') await batch.follow(database.listen);
+  // The inbox's live updates, from whichever process wrote them (pg_notify on commit).
+  await crmInbox.follow(database.listen);
   return {
     config,
     db: database.db,
@@ -247,6 +275,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     crm,
     crmInbox,
     batch,
+    metrics,
     close: async () => {
       try {
         // Drain the group-commit queues first (docs/group-commit.md): what they accepted commits

@@ -3,6 +3,7 @@ export { BUSINESS_DATE_CHANNEL, businessDateIn, readBusinessDate } from './calen
 export type { RunReport, StepReport } from './reports.ts';
 export {
   Batch,
+  type BatchObserver,
   type BatchOptions,
   type CloseResult,
   DayCloseError,

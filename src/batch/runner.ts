@@ -24,6 +24,20 @@ export interface BatchOptions {
   readonly leaseSeconds?: number;
   /** One process owns the database (the embedded one): a lease left by a killed run is void at once. */
   readonly exclusive?: boolean;
+  /** Who watches the day-close (the platform's metrics); nobody by default. */
+  readonly observer?: BatchObserver;
+}
+
+/** What the day-close tells the platform's metrics (src/app/metrics.ts), from the process doing the work. */
+export interface BatchObserver {
+  /** A chunk of `step` (a step of one chunk: the whole step) did `rows` in `seconds`. */
+  chunkDone(step: string, rows: number, seconds: number): void;
+  /** The run of `date` is at step `position` (1-based; done up to it) of `steps`. */
+  progress(date: PlainDate, position: number, steps: number): void;
+  /** `step` failed (the run stops there; running it again resumes). */
+  failed(step: string): void;
+  /** The run of `date` finished and the business date moved on. */
+  closed(date: PlainDate): void;
 }
 
 export interface Progress {
@@ -232,12 +246,14 @@ export class Batch {
         );
       return { step, done: row.status === 'done' };
     });
-    const progress = async (index: number) =>
-      onProgress?.({
+    const progress = async (index: number) => {
+      this.options.observer?.progress(date, index + 1, steps.length);
+      return onProgress?.({
         ...(await this.progressOf(date, steps[index]!.step)),
         position: index + 1,
         steps: steps.length,
       });
+    };
     for (let index = 0; index < steps.length; ) {
       if (steps[index]!.done) {
         index += 1;
@@ -356,6 +372,7 @@ export class Batch {
       finished: string;
     }[],
   ): Promise<void> {
+    for (const f of finished) this.options.observer?.chunkDone(f.step, f.rows, f.ms / 1000);
     const chunked = finished.filter((f) => f.chunk !== null);
     await sql`
       with chunks as (
@@ -460,13 +477,16 @@ export class Batch {
     rows: number,
     started: number,
   ) {
-    await sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(performance.now() - started)},
+    const ms = performance.now() - started;
+    this.options.observer?.chunkDone(step, rows, ms / 1000);
+    await sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(ms)},
               claimed_by = ${worker}, done_by = ${worker}, finished_at = ${this.options.clock.now()}, lease_until = null
               where business_date = ${date} and step = ${step} and partition = ${partition}`.execute(db);
   }
 
   private async failed(date: PlainDate, step: BatchStep, partition: number | null, error: unknown) {
     if (error instanceof DayCloseError) return error;
+    this.options.observer?.failed(step.name);
     const message = `${step.name}${partition === null ? '' : ` chunk ${partition}`}: ${error instanceof Error ? error.message : String(error)}`;
     await sql`update batch_runs set last_error = ${message} where business_date = ${date}`.execute(
       this.options.db,
@@ -507,6 +527,7 @@ export class Batch {
       );
       await moveBusinessDate(trx, this.options.clock, date, next);
     });
+    this.options.observer?.closed(date);
     return (await this.refresh()) ?? next;
   }
 

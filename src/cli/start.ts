@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from '../api/app.ts';
 import { purgeIdempotencyKeys } from '../api/idempotency.ts';
+import { type MetricsServer, startMetricsServer } from '../api/metrics-server.ts';
 import { internalRequestHeaders } from '../api/request-log.ts';
 import { type Config, ConfigError } from '../app/config.ts';
 import { backfillDemoAnalytics, DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../app/demo.ts';
@@ -130,6 +131,20 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     await platform.close();
     throw error;
   }
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(
+        platform.metrics,
+        config.metricsPort,
+        config.metricsHost ?? config.host,
+      );
+    } catch (error) {
+      await app.close();
+      await platform.close();
+      throw error;
+    }
+  }
   // PORT=0 asks the system for a free port: use the one we got.
   const bound = app.server.address();
   const url = address({ ...config, port: typeof bound === 'object' && bound ? bound.port : config.port });
@@ -151,6 +166,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
       );
     if (web) console.log(`  web app: ${url}/`);
     console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/healthz`);
+    if (metricsServer) console.log(`  metrics: ${metricsServer.url} (no credentials: NETFIN_METRICS_PORT)`);
   }
 
   let closing = false;
@@ -161,6 +177,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
     for (const timer of timers) clearInterval(timer);
     try {
       await app.close();
+      await metricsServer?.close();
       await sim?.close();
       await platform.close();
       process.exit(0);

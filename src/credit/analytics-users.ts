@@ -20,6 +20,7 @@ export async function drawsOn(db: Executor, date: PlainDate): Promise<{ count: n
 export async function firstDrawDates(
   db: Executor,
   on?: PlainDate,
+  userIds?: readonly string[],
 ): Promise<{ userId: string; firstOn: PlainDate }[]> {
   const rows = await sql<{ user_id: string; first_on: string }>`
     select l.customer_id as user_id, min(e.business_date)::text as first_on
@@ -31,6 +32,7 @@ export async function firstDrawDates(
           : sql`l.customer_id in (select l2.customer_id from credit_line_events e2 join credit_lines l2 on l2.id = e2.line_id
                                   where e2.kind = 'draw' and e2.business_date = ${on}::date)`
       }
+    and ${userIds === undefined ? sql`true` : sql`l.customer_id = any(${[...userIds]}::uuid[])`}
     group by l.customer_id`.execute(db);
   return rows.rows.map((r) => ({ userId: r.user_id, firstOn: r.first_on as PlainDate }));
 }

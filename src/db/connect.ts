@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
-import { type Listen, PgListener } from './listen.ts';
+import { type Listen, PGliteListener, PgListener } from './listen.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Driver = 'pglite' | 'postgres';
@@ -42,12 +42,22 @@ export interface Database {
   readonly driver: Driver;
   readonly schema: string;
   /**
-   * Subscribes to notifications other processes send (NOTIFY) on a channel, on a connection of its
-   * own that is opened again if lost (listen.ts). On the embedded database it does nothing: one
-   * process owns it, so every change comes from that process, which knows of it already.
+   * Subscribes to notifications (NOTIFY, pg_notify) on a channel: on PostgreSQL, every process's, on
+   * a connection of its own that is opened again if lost; on the embedded database, its one process's
+   * own (listen.ts). A notification sent in a transaction arrives when, and only if, it commits.
    */
   readonly listen: Listen;
+  /** The connections in use, idle and awaited right now (the platform's metrics read it when scraped). */
+  poolUse(): PoolUse;
   close(): Promise<void>;
+}
+
+/** A pool's connections: `max` it may open, `open` now, of which `idle`; `waiting`: requests for one. */
+export interface PoolUse {
+  readonly max: number;
+  readonly open: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 /**
@@ -125,6 +135,12 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     driver: 'postgres',
     schema,
     listen: listener ? listener.listen : async () => {},
+    poolUse: () => ({
+      max: pool.options.max,
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: async () => {
       if (listener) await slowNoted('closing the LISTEN connection', () => listener.close());
       await guarded.close();
@@ -296,13 +312,20 @@ async function openPGlite(config: DatabaseConfig): Promise<Database> {
       `create schema if not exists ${quoteIdent(config.schema)}; set search_path to ${quoteIdent(config.schema)}`,
     );
   }
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<any>({ dialect });
+  const listener = new PGliteListener(pglite, async (statement) => {
+    await sql.raw(statement).execute(db);
+  });
   return {
     db,
     driver: 'pglite',
     schema,
-    listen: async () => {},
+    listen: listener.listen,
+    // One session in the process, always open: busy or idle, and the work queued for it.
+    poolUse: () => ({ max: 1, open: 1, idle: 1 - dialect.use.busy, waiting: dialect.use.waiting }),
     close: async () => {
+      listener.close();
       await db.destroy();
       lock?.release();
     },

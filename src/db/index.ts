@@ -1,5 +1,12 @@
 export { integerArray, textArray } from './arrays.ts';
-export { type Database, type DatabaseConfig, type Driver, openDatabase, quoteIdent } from './connect.ts';
+export {
+  type Database,
+  type DatabaseConfig,
+  type Driver,
+  openDatabase,
+  type PoolUse,
+  quoteIdent,
+} from './connect.ts';
 export { copySchema } from './copy-schema.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
 export type { Listen } from './listen.ts';
@@ -8,7 +15,9 @@ export {
   type Migration,
   MigrationError,
   type MigrationReport,
+  type MigrationState,
   migrate,
+  migrationState,
 } from './migrate.ts';
 export {
   type Executor,

@@ -1,12 +1,13 @@
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /**
- * Subscribes `onEvent` to a channel: it is called on each notification on it, and after each
- * (re)connection, when notifications may have been missed, so the caller reads afresh whatever the
- * channel announces. Calls to one subscriber never overlap, so a slow read cannot finish after (and
- * undo) a later one.
+ * Subscribes `onEvent` to a channel: it is called with the payload of each notification on it, and
+ * with null after each (re)connection, when notifications may have been missed, so the caller reads
+ * afresh whatever the channel announces. Calls to one subscriber never overlap and keep the order of
+ * the notifications, so a slow read cannot finish after (and undo) a later one.
  */
-export type Listen = (channel: string, onEvent: () => Promise<void>) => Promise<void>;
+export type Listen = (channel: string, onEvent: (payload: string | null) => Promise<void>) => Promise<void>;
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 const FIRST_RETRY_MS = 100;
@@ -80,7 +81,7 @@ export class PgListener {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: CONNECT_TIMEOUT_MS,
     });
-    client.on('notification', (message) => this.deliver(message.channel));
+    client.on('notification', (message) => this.deliver(message.channel, message.payload ?? ''));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     try {
@@ -102,7 +103,7 @@ export class PgListener {
       client.query('select 1').catch(() => this.lost(client));
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
-    for (const channel of this.subscribers.keys()) this.deliver(channel);
+    for (const channel of this.subscribers.keys()) this.deliver(channel, null);
   }
 
   private lost(client: pg.Client): void {
@@ -124,15 +125,52 @@ export class PgListener {
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
   }
 
-  private deliver(channel: string): void {
-    for (const subscriber of this.subscribers.get(channel) ?? []) {
-      // A failed call is not retried here: the next notification or reconnection calls again.
-      subscriber.queue = subscriber.queue.then(subscriber.onEvent).catch(() => undefined);
-    }
+  private deliver(channel: string, payload: string | null): void {
+    // A failed call is not retried here: the next notification or reconnection calls again.
+    for (const subscriber of this.subscribers.get(channel) ?? []) enqueue(subscriber, payload);
   }
 }
 
 interface Subscriber {
-  readonly onEvent: () => Promise<void>;
+  readonly onEvent: (payload: string | null) => Promise<void>;
   queue: Promise<void>;
+}
+
+/**
+ * LISTEN on the embedded database: one process owns it, so its notifications are its own, and they
+ * arrive with the results of the COMMIT that sends them (the Kysely dialect's messages go through
+ * PGlite's parser, which hands notifications to `onNotification`). The one session never drops:
+ * each subscriber is called with null once, when it subscribes.
+ */
+export class PGliteListener {
+  private readonly subscribers = new Map<string, Subscriber[]>();
+  private stop: (() => void) | null = null;
+
+  constructor(
+    private readonly pglite: PGlite,
+    /** Runs a statement on the database's session, in its turn with the other queries. */
+    private readonly run: (statement: string) => Promise<void>,
+  ) {}
+
+  readonly listen: Listen = async (channel, onEvent) => {
+    if (!CHANNEL.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    const subscriber: Subscriber = { onEvent, queue: Promise.resolve() };
+    const known = this.subscribers.get(channel);
+    if (known) known.push(subscriber);
+    else this.subscribers.set(channel, [subscriber]);
+    this.stop ??= this.pglite.onNotification((name, payload) => {
+      for (const s of this.subscribers.get(name) ?? []) enqueue(s, payload);
+    });
+    if (!known) await this.run(`listen ${channel}`);
+    enqueue(subscriber, null);
+  };
+
+  close(): void {
+    this.stop?.();
+    this.stop = null;
+  }
+}
+
+function enqueue(subscriber: Subscriber, payload: string | null): void {
+  subscriber.queue = subscriber.queue.then(() => subscriber.onEvent(payload)).catch(() => undefined);
 }

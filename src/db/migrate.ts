@@ -87,3 +87,32 @@ export async function migrate(
     return { applied, alreadyApplied: done.size };
   });
 }
+
+export interface MigrationState {
+  /** Migrations this version ships that the database has not applied. */
+  readonly missing: string[];
+  /** Migrations the database has applied that this version does not know (a newer netfin's). */
+  readonly unknown: string[];
+}
+
+/**
+ * How the database's migrations stand against this version's, read without a lock or a write (the
+ * readiness check asks it): both lists empty means the schema is the one this code expects. A
+ * database with no migrations table has every migration missing.
+ */
+export async function migrationState(
+  db: Executor,
+  migrations: readonly Migration[] = bundledMigrations(),
+): Promise<MigrationState> {
+  const table = await sql<{
+    name: string | null;
+  }>`select to_regclass('schema_migrations')::text as name`.execute(db);
+  if (!table.rows[0]?.name) return { missing: migrations.map((m) => m.id), unknown: [] };
+  const rows = await sql<{ id: string }>`select id from schema_migrations`.execute(db);
+  const applied = new Set(rows.rows.map((row) => row.id));
+  const known = new Set(migrations.map((m) => m.id));
+  return {
+    missing: migrations.filter((m) => !applied.has(m.id)).map((m) => m.id),
+    unknown: [...applied].filter((id) => !known.has(id)).sort(),
+  };
+}

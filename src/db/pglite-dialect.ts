@@ -21,6 +21,9 @@ import {
  * one process, so a transaction must own the connection from BEGIN to COMMIT; other queries queue.
  */
 export class PGliteDialect implements Dialect {
+  /** The one session's use, for the platform's metrics: whether it is taken, and how many wait for it. */
+  readonly use = { busy: 0, waiting: 0 };
+
   constructor(private readonly pglite: PGlite) {}
 
   createAdapter(): DialectAdapter {
@@ -28,7 +31,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.use);
   }
 
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
@@ -196,7 +199,10 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly use: { busy: number; waiting: number },
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -213,7 +219,10 @@ class PGliteDriver implements Driver {
     });
     const previous = this.queue;
     this.queue = previous.then(() => turn);
+    this.use.waiting++;
     await previous;
+    this.use.waiting--;
+    this.use.busy = 1;
     this.current = release;
     return this.connection;
   }
@@ -248,6 +257,7 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.current;
     this.current = undefined;
+    this.use.busy = 0;
     release?.();
   }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { PlainDate } from '../kernel/index.ts';
 import { maskPhone } from './masking.ts';
@@ -18,13 +18,24 @@ export interface CustomerOrigin {
 
 /** Every customer's origin, or only these customers'. */
 export async function customerOrigins(db: Executor, userIds?: readonly string[]): Promise<CustomerOrigin[]> {
+  return originsWhere(db, userIds === undefined ? sql`true` : sql`id = any(${[...userIds]}::uuid[])`);
+}
+
+/** A page of customers' origins in id order, after `after` (keyset), for readers that walk every customer. */
+export async function customerOriginsPage(
+  db: Executor,
+  after: string | null,
+  limit: number,
+): Promise<CustomerOrigin[]> {
+  return originsWhere(db, sql`(${after}::uuid is null or id > ${after}::uuid) order by id limit ${limit}`);
+}
+
+async function originsWhere(db: Executor, where: RawBuilder<unknown>): Promise<CustomerOrigin[]> {
   const rows = await sql<{ id: string; channel: string; signed_up_on: string; verified: boolean }>`
     select id, channel, (created_at at time zone 'Asia/Shanghai')::date::text as signed_up_on,
            kyc_verified_at is not null as verified
     from users
-    where not is_staff and ${userIds === undefined ? sql`true` : sql`id = any(${[...userIds]}::uuid[])`}`.execute(
-    db,
-  );
+    where not is_staff and ${where}`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.id,
     channel: r.channel,

@@ -3,7 +3,7 @@ import { type Clock, isUuid } from '../kernel/index.ts';
 import { type AuditContext, type AuditEntry, AuditWriter, audit, listAudit } from './audit.ts';
 import { auditChainHead, auditHashesAt, verifyAuditChain } from './audit-chain.ts';
 import { Contacts, reachOf, regionsOf, userNames } from './contacts.ts';
-import { customerOrigins, maskedPhonesOf } from './crm-users.ts';
+import { customerOrigins, customerOriginsPage, maskedPhonesOf } from './crm-users.ts';
 import { Kyc } from './kyc.ts';
 import { type NotificationSender, Notifier } from './notifications.ts';
 import {
@@ -102,6 +102,10 @@ export class Identity {
   /** Customers' channel of origin, sign-up date and verification (crm's figures). */
   customerOrigins(userIds?: readonly string[], db: Executor = this.options.db) {
     return customerOrigins(db, userIds);
+  }
+
+  customerOriginsPage(after: string | null, limit: number, db: Executor = this.options.db) {
+    return customerOriginsPage(db, after, limit);
   }
 
   /** Users' mobile numbers, masked (what a referrer sees of whom they brought). */

@@ -74,6 +74,8 @@ export const PERMISSIONS = {
   'batch:read': ['operations', 'finance', 'admin', 'collection_supervisor', 'risk_officer'],
   /** Close the business day. */
   'batch:operate': ['operations', 'admin'],
+  /** Read the platform's operational metrics (GET /metrics): the administrator's, as the admin token's. */
+  'metrics:read': ['admin'],
   /** Find and read any contract, its PDF and acceptances; verify a PDF. */
   'contracts:read': ['legal', 'compliance', 'operations', 'admin'],
   /** Write contract templates, approve another's template, decide the legal review queue. */

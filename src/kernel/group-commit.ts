@@ -1,4 +1,5 @@
 import { DomainError } from './errors.ts';
+import type { QueueObserver } from './queue-observer.ts';
 
 /**
  * Group commit: members submitted at about the same time are written together by one `commit` call
@@ -48,6 +49,13 @@ export interface GroupCommitOptions<I, O> {
   readonly alone?: (member: I) => Promise<O>;
   /** Called whenever nothing is queued or in flight (a keyed owner can then drop this queue). */
   readonly onIdle?: () => void;
+  /**
+   * Told of each member joining and of each group leaving (the platform's metrics), with `lane`
+   * for a queue that is one of many (the bids of one listing). A caller that gives up while queued
+   * is reported as a group of one leaving, so that the depth stays right.
+   */
+  readonly observer?: QueueObserver;
+  readonly lane?: string;
 }
 
 /** Thrown by a `commit` whose writes may have taken effect: its members get `cause`, never a retry. */
@@ -110,6 +118,7 @@ export class GroupCommit<I, O> {
             const at = this.queue.indexOf(waiting);
             if (at < 0) return; // already in a group: it gets the real outcome
             this.queue.splice(at, 1);
+            this.options.observer?.left(1, this.options.lane);
             reject(signal.reason);
             this.settleIfIdle();
           }
@@ -117,6 +126,7 @@ export class GroupCommit<I, O> {
       waiting = { member, resolve, reject, signal, onAbort };
       signal?.addEventListener('abort', onAbort!, { once: true });
       this.queue.push(waiting);
+      this.options.observer?.joined(this.options.lane);
       this.schedule();
     });
   }
@@ -164,6 +174,7 @@ export class GroupCommit<I, O> {
       group.push(waiting);
       size += weight;
     }
+    this.options.observer?.left(group.length, this.options.lane);
     return group;
   }
 

@@ -70,4 +70,5 @@ export {
   parseAmount,
   subtractMoney,
 } from './money.ts';
+export type { QueueObserver } from './queue-observer.ts';
 export { divideRounded, ROUNDING_MODES, type RoundingMode } from './rounding.ts';

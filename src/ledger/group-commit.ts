@@ -1,5 +1,5 @@
 import { type Executor, inTransaction } from '../db/index.ts';
-import { type Clock, GroupCommit } from '../kernel/index.ts';
+import { type Clock, GroupCommit, type QueueObserver } from '../kernel/index.ts';
 import { MAX_BATCH_SIZE, type TransferEventResult, type TransferInput } from './model.ts';
 import { createTransfersInTransaction } from './store.ts';
 import { IdsNotNew } from './write.ts';
@@ -22,8 +22,10 @@ export class GroupCommitter {
     private readonly db: Executor,
     private readonly clock: Clock,
     concurrency = 1,
+    observer?: QueueObserver,
   ) {
     this.queue = new GroupCommit({
+      ...(observer ? { observer } : {}),
       maxSize: MAX_BATCH_SIZE,
       sizeOf: (batch) => batch.length,
       concurrency,

@@ -55,6 +55,7 @@ export type {
 export {
   type InTransaction,
   Ledger,
+  type LedgerObserver,
   type LedgerOptions,
   validateAccounts,
   validateTransfers,

@@ -1,6 +1,6 @@
 import type { BatchStep } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
-import { type Clock, findCurrency, invalid, isStorableText } from '../kernel/index.ts';
+import { type Clock, findCurrency, invalid, isStorableText, type QueueObserver } from '../kernel/index.ts';
 import { INT8_MAX } from './batch-state.ts';
 import { ledgerChainHashesAt, ledgerChainHead, sealLedgerChain } from './chain-seal.ts';
 import { type LedgerChainReport, verifyLedgerChain } from './chain-verify.ts';
@@ -45,6 +45,19 @@ export interface LedgerOptions {
   readonly clock: Clock;
   /** Group-commit transactions in flight at once (default 1: one writer, as in TigerBeetle). */
   readonly writers?: number;
+  /** Who watches the ledger (the platform's metrics); nobody by default. */
+  readonly observer?: LedgerObserver;
+}
+
+/** What the ledger tells the platform's metrics (src/app/metrics.ts). */
+export interface LedgerObserver {
+  /** The group committer's queue. */
+  readonly queue?: QueueObserver;
+  /**
+   * A caller's batch of transfers was written, one result each: in a group commit, or in the caller's
+   * own transaction (which may still roll back after).
+   */
+  written?(results: readonly TransferEventResult[]): void;
 }
 
 export interface InTransaction {
@@ -132,7 +145,12 @@ export class Ledger {
   private readonly committer: GroupCommitter;
 
   constructor(private readonly options: LedgerOptions) {
-    this.committer = new GroupCommitter(options.db, options.clock, options.writers ?? 1);
+    this.committer = new GroupCommitter(
+      options.db,
+      options.clock,
+      options.writers ?? 1,
+      options.observer?.queue,
+    );
   }
 
   /**
@@ -166,13 +184,17 @@ export class Ledger {
   ): Promise<TransferEventResult[]> {
     validateTransfers(transfers);
     if (transfers.length === 0) return [];
-    if (!options.tx) return this.committer.submit(transfers);
-    const results = await inTransaction(options.tx, (trx) =>
-      createTransfersInTransaction(trx, [transfers], this.options.clock.now(), {
-        assumeNew: options.idsAreNew ?? false,
-      }),
-    );
-    return results[0]!;
+    const results = options.tx
+      ? (
+          await inTransaction(options.tx, (trx) =>
+            createTransfersInTransaction(trx, [transfers], this.options.clock.now(), {
+              assumeNew: options.idsAreNew ?? false,
+            }),
+          )
+        )[0]!
+      : await this.committer.submit(transfers);
+    this.options.observer?.written?.(results);
+    return results;
   }
 
   lookupAccounts(ids: readonly string[], options: InTransaction = {}): Promise<Account[]> {

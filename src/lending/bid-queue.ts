@@ -10,6 +10,7 @@ import {
   formatAmount,
   GroupCommit,
   notFound,
+  type QueueObserver,
   ruleViolation,
   shuttingDown,
   uuidv7,
@@ -60,7 +61,10 @@ export class BidQueue {
   private readonly queues = new Map<string, GroupCommit<Waiting, BidOutcome>>();
   private closing = false;
 
-  constructor(private readonly context: LendingContext) {}
+  constructor(
+    private readonly context: LendingContext,
+    private readonly observer?: QueueObserver,
+  ) {}
 
   submit(investorId: string, loanId: string, requested: bigint, audit?: AuditContext): Promise<BidOutcome> {
     if (this.closing) return Promise.reject(shuttingDown());
@@ -71,6 +75,7 @@ export class BidQueue {
       // failed after it was written is not retried at all.
       const created: GroupCommit<Waiting, BidOutcome> = new GroupCommit<Waiting, BidOutcome>({
         maxSize: 1000,
+        ...(this.observer ? { observer: this.observer, lane: loanId } : {}),
         // As before the kernel's queue: a bid on a quiet listing is written at once, alone.
         cut: 'at-once',
         commit: (batch) => this.write(loanId, batch),

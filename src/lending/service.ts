@@ -2,7 +2,14 @@ import { sql } from 'kysely';
 import type { ChunkBounds } from '../batch/index.ts';
 import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
-import { type Clock, CNY, formatAmount, invalid, type PlainDate } from '../kernel/index.ts';
+import {
+  type Clock,
+  CNY,
+  formatAmount,
+  invalid,
+  type PlainDate,
+  type QueueObserver,
+} from '../kernel/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { Payments } from '../payments/index.ts';
 import type { Risk } from '../risk/index.ts';
@@ -49,6 +56,8 @@ export interface LendingOptions {
   readonly identity: Identity;
   readonly payments: Payments;
   readonly risk: Risk;
+  /** The bids' group-commit queue's watcher (the platform's metrics); nobody by default. */
+  readonly bidQueueObserver?: QueueObserver;
 }
 
 /**
@@ -70,7 +79,7 @@ export class Lending {
       origins: new OriginRegistry(),
       contracts: new ContractHookRegistry(),
     };
-    this.bidQueue = new BidQueue(this.context);
+    this.bidQueue = new BidQueue(this.context, options.bidQueueObserver);
     this.figures = new FiguresCache(this.context);
     // The wallet statement dates an investor's cash flows by the business date they were booked on.
     options.payments.onStatementDates((db, transfers) =>

@@ -34,11 +34,13 @@ export async function paymentsOn(db: Executor, date: PlainDate): Promise<Payment
 export async function firstPaymentDates(
   db: Executor,
   on?: PlainDate,
+  userIds?: readonly string[],
 ): Promise<{ userId: string; firstOn: PlainDate }[]> {
   const rows = await sql<{ user_id: string; first_on: string }>`
     select user_id, min(business_date)::text as first_on from payment_orders
     where ${PAID} and completed_at < ((business_date + 1)::timestamp at time zone 'Asia/Shanghai')
       and ${on === undefined ? sql`true` : sql`user_id in (select user_id from payment_orders where business_date = ${on}::date and ${PAID} and completed_at < ${endOf(on)})`}
+    and ${userIds === undefined ? sql`true` : sql`user_id = any(${[...userIds]}::uuid[])`}
     group by user_id`.execute(db);
   return rows.rows.map((r) => ({ userId: r.user_id, firstOn: r.first_on as PlainDate }));
 }

@@ -42,7 +42,12 @@ export {
   type ReconciliationReport,
   type Resolution,
 } from './reconcile.ts';
-export { Payments, type PaymentsOptions } from './service.ts';
+export {
+  type NotificationResult,
+  Payments,
+  type PaymentsObserver,
+  type PaymentsOptions,
+} from './service.ts';
 export { type ChannelCost, DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings.ts';
 export type { StatementDates, StatementFilter, WalletStatementLine } from './statement.ts';
 export { STATEMENT_CSV_CAP } from './statement-csv.ts';

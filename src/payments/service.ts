@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { BatchStep } from '../batch/index.ts';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
-import type { Clock } from '../kernel/index.ts';
+import type { Clock, QueueObserver } from '../kernel/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { ensurePlatformAccounts, FEE_INCOME_ACCOUNT } from './accounts.ts';
 import { channelCosts } from './channel-cost.ts';
@@ -27,6 +28,25 @@ export interface PaymentsOptions {
   readonly identity: Identity;
   readonly settings: PaymentSettings;
   readonly channels?: readonly PaymentChannel[];
+  /** Who watches payments (the platform's metrics); nobody by default. */
+  readonly observer?: PaymentsObserver;
+}
+
+/** How a channel's notification ended: the answer the channel got. */
+export type NotificationResult = 'accepted' | 'rejected' | 'malformed' | 'unknown_channel' | 'error';
+
+/** What payments tells the platform's metrics (src/app/metrics.ts). */
+export interface PaymentsObserver {
+  /** The wallet-to-wallet transfers' group-commit queue. */
+  readonly queue?: QueueObserver;
+  /** A channel's notification was answered (`channel` is `unknown` for a name no channel has). */
+  notified?(channel: string, result: NotificationResult, seconds: number): void;
+}
+
+function notificationResult(status: number): NotificationResult {
+  if (status === 200) return 'accepted';
+  if (status === 404) return 'unknown_channel';
+  return status === 400 ? 'malformed' : 'rejected';
 }
 
 /**
@@ -40,8 +60,10 @@ export class Payments {
   private publicUrl = 'http://127.0.0.1:3000';
   readonly context: PaymentsContext;
   private readonly transfers: TransferBatcher;
+  private readonly observer: PaymentsObserver | undefined;
 
   constructor(options: PaymentsOptions) {
+    this.observer = options.observer;
     for (const channel of options.channels ?? []) this.channels.set(channel.name, channel);
     this.context = {
       db: options.db,
@@ -56,7 +78,7 @@ export class Payments {
       statementDates: {},
       topUpSettled: { listeners: [] },
     };
-    this.transfers = new TransferBatcher(this.context);
+    this.transfers = new TransferBatcher(this.context, options.observer?.queue);
   }
 
   /**
@@ -225,13 +247,32 @@ export class Payments {
     return merchant.confirmCardPayment(this.context, payerId, orderId, input);
   }
 
-  handleNotification(
+  async handleNotification(
     channel: string,
     headers: Record<string, string | string[] | undefined>,
     rawBody: string,
     ip: string | null,
-  ) {
-    return handleNotification(this.context, channel, headers, rawBody, ip);
+  ): Promise<{ status: number; body: string }> {
+    const notified = this.observer?.notified;
+    if (!notified) return handleNotification(this.context, channel, headers, rawBody, ip);
+    // A name no channel has is not a label: anyone can make up names, and each would be a series.
+    const label = this.channels.has(channel) ? channel : 'unknown';
+    const started = performance.now();
+    try {
+      const answer = await handleNotification(this.context, channel, headers, rawBody, ip);
+      notified(label, notificationResult(answer.status), (performance.now() - started) / 1000);
+      return answer;
+    } catch (error) {
+      notified(label, 'error', (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  /** How many reconciliation exceptions are open (for the platform's metrics). */
+  async openExceptionCount(): Promise<number> {
+    const rows = await sql<{ n: number }>`
+      select count(*)::int as n from payment_exceptions where status = 'open'`.execute(this.context.db);
+    return rows.rows[0]?.n ?? 0;
   }
 
   pollPendingOrders() {

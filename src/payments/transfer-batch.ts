@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import { inTransaction } from '../db/index.ts';
-import { type Answer, GroupCommit, type PlainDate, ruleViolation } from '../kernel/index.ts';
+import {
+  type Answer,
+  GroupCommit,
+  type PlainDate,
+  type QueueObserver,
+  ruleViolation,
+} from '../kernel/index.ts';
 import { CURRENCY, TransferCode, walletAccountId } from './accounts.ts';
 import { overflowError, type PaymentsContext } from './context.ts';
 import { insertOrders, type NewOrder, type Order, orderFromNew } from './orders.ts';
@@ -21,10 +27,17 @@ type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: Err
 export class TransferBatcher {
   private readonly queue: GroupCommit<Member, Order>;
 
-  constructor(private readonly context: PaymentsContext) {
+  constructor(
+    private readonly context: PaymentsContext,
+    observer?: QueueObserver,
+  ) {
     // The kernel's rules (docs/group-commit.md): up to 1,000 transfers a group, one group at a time,
     // and a group whose transaction fails is tried again one transfer at a time.
-    this.queue = new GroupCommit({ maxSize: 1000, commit: (group) => this.commit(group) });
+    this.queue = new GroupCommit({
+      maxSize: 1000,
+      ...(observer ? { observer } : {}),
+      commit: (group) => this.commit(group),
+    });
   }
 
   submit(order: Member): Promise<Order> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
-import { GroupCommit } from '../kernel/index.ts';
+import { GroupCommit, type QueueObserver } from '../kernel/index.ts';
 
 /**
  * The decision log, written with group commit: decisions made at about the same time share one
@@ -42,9 +42,13 @@ export class DecisionLog {
    * The kernel's rules (docs/group-commit.md): up to 500 rows a group, one group at a time; a group
    * whose insert fails is tried again one row at a time, so a bad row fails only its own decision.
    */
-  constructor(private readonly db: Executor) {
+  constructor(
+    private readonly db: Executor,
+    observer?: QueueObserver,
+  ) {
     this.queue = new GroupCommit<DecisionRow, void>({
       maxSize: 500,
+      ...(observer ? { observer } : {}),
       commit: async (rows) => {
         await inTransaction(this.db, (trx) => insertDecisions(trx, [...rows]));
         return rows.map(() => ({ ok: true, value: undefined }));

@@ -15,6 +15,6 @@ export { LINE_GRAPH_NAME, lineGraph } from './line-graph.ts';
 export { type ReviewedTerms, reviewedTerms } from './reviewed-terms.ts';
 export type { Review, ReviewListener, ReviewOutcome, ReviewStatus } from './reviews.ts';
 export * as scorecard from './scorecard/index.ts';
-export { Risk, type RiskOptions } from './service.ts';
+export { Risk, type RiskObserver, type RiskOptions } from './service.ts';
 export { DEFAULT_POLICY, type PolicySettings } from './settings.ts';
 export type { SimulationReport } from './simulate.ts';

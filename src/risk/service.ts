@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
-import { type Clock, CNY, invalid, notFound, parseAmount } from '../kernel/index.ts';
+import { type Clock, CNY, invalid, notFound, parseAmount, type QueueObserver } from '../kernel/index.ts';
 import type { SourceConsentCheck } from './consent.ts';
 import {
   type CreditApplication,
@@ -32,6 +32,16 @@ export interface RiskOptions {
   readonly identity: Identity;
   readonly walletBalance?: (userId: string) => Promise<bigint>;
   readonly sources?: readonly DataSource<unknown>[];
+  /** Who watches decisions (the platform's metrics); nobody by default. */
+  readonly observer?: RiskObserver;
+}
+
+/** What risk tells the platform's metrics (src/app/metrics.ts). */
+export interface RiskObserver {
+  /** The decision log's group-commit queue. */
+  readonly queue?: QueueObserver;
+  /** A decision was made (`error`: none could be) in `seconds`, its log row committed. */
+  decided?(outcome: Decision['outcome'] | 'error', seconds: number): void;
 }
 
 const DEFAULT_MODEL = new URL('./default-model.json', import.meta.url);
@@ -61,7 +71,7 @@ export class Risk {
       models: this.models,
       settings: this.settings,
       engine: this.engine,
-      log: new DecisionLog(db),
+      log: new DecisionLog(db, options.observer?.queue),
       sources: options.sources ?? [simulatedBureau, simulatedBlacklist],
       graphName: DEFAULT_GRAPH_NAME,
       ...(options.walletBalance ? { walletBalance: options.walletBalance } : {}),
@@ -95,12 +105,23 @@ export class Risk {
   }
 
   /** Decides on the loan graph, or on `graph` (the line graph, LINE_GRAPH_NAME, for credit lines). */
-  decide(
+  async decide(
     application: CreditApplication,
     options: { trace?: boolean; graph?: string } = {},
   ): Promise<Decision> {
     const { graph, ...rest } = options;
-    return decide(graph ? { ...this.deps, graphName: graph } : this.deps, application, rest);
+    const deps = graph ? { ...this.deps, graphName: graph } : this.deps;
+    const decided = this.options.observer?.decided;
+    if (!decided) return decide(deps, application, rest);
+    const started = performance.now();
+    try {
+      const decision = await decide(deps, application, rest);
+      decided(decision.outcome, (performance.now() - started) / 1000);
+      return decision;
+    } catch (error) {
+      decided('error', (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   /** A logged decision with its inputs, sources and trace. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignTotals, channelTotals } from '../../src/crm/campaigns/figures.ts';
 import { MARKETING_ACCOUNT } from '../../src/crm/index.ts';
 import { closeTo } from '../support/batch.ts';
 import { staffMember } from '../support/credit.ts';
@@ -209,5 +210,15 @@ describe('a campaign from sign-ups to paid rewards', () => {
       firstTransaction: 0,
       spend: cny('0.00'),
     });
+  });
+
+  it('adds the same totals a page of one user at a time as in one page', async () => {
+    const { db, identity } = t.platform;
+    const whole = await campaignTotals(db, identity, campaignId);
+    expect(whole.signUps).toBe(4);
+    expect(await campaignTotals(db, identity, campaignId, 1)).toEqual(whole);
+    const channels = await channelTotals(db, identity);
+    expect(channels.get('wechat')?.firstTransaction).toBe(3);
+    expect(await channelTotals(db, identity, 1)).toEqual(channels);
   });
 });

@@ -1,9 +1,13 @@
 import { request as httpRequest } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { openPlatform, type Platform } from '../../src/app/platform.ts';
 import { signInbound } from '../../src/crm/index.ts';
 import { get, post, type Staff, staff } from '../support/crm-pipeline.ts';
-import { openTestApp, type TestApp } from '../support/platform.ts';
+import { ADMIN_TOKEN, onPostgres, openTestApp, type TestApp } from '../support/platform.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 
 /**
@@ -22,6 +26,29 @@ const setClass = (user: TestUser, klass: 'A' | 'B' | 'C') =>
       values (${user.userId}::uuid, '2026-01-04', 0, 'none', 0, ${klass}, '{}'::jsonb, now())`.execute(
     t.platform.db,
   );
+/** A server-sent event stream on a listening app: what it has received so far, and its end. */
+const openStream = (port: number, headers: Record<string, string>) =>
+  new Promise<{ text: () => string; close: () => void }>((resolve, reject) => {
+    let text = '';
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/crm/inbox/stream',
+        headers: { ...headers, accept: 'text/event-stream' },
+      },
+      (res) => {
+        expect(res.statusCode).toBe(200);
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        resolve({ text: () => text, close: () => req.destroy() });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 const messageCount = async () =>
   (await sql<{ n: number }>`select count(*)::int as n from crm_messages`.execute(t.platform.db)).rows[0]!.n;
 
@@ -171,28 +198,7 @@ describe('the live stream', () => {
 
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as { port: number }).port;
-    const open = (headers: Record<string, string>) =>
-      new Promise<{ text: () => string; close: () => void }>((resolve, reject) => {
-        let text = '';
-        const req = httpRequest(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/v1/crm/inbox/stream',
-            headers: { ...headers, accept: 'text/event-stream' },
-          },
-          (res) => {
-            expect(res.statusCode).toBe(200);
-            res.setEncoding('utf8');
-            res.on('data', (chunk) => {
-              text += chunk;
-            });
-            resolve({ text: () => text, close: () => req.destroy() });
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
+    const open = (headers: Record<string, string>) => openStream(port, headers);
     const agentStream = await open(agent.headers);
     const customerStream = await open(classC.headers);
     const otherStream = await open(classA.headers);
@@ -206,6 +212,104 @@ describe('the live stream', () => {
       agentStream.close();
       customerStream.close();
       otherStream.close();
+    }
+  });
+});
+
+// Skipped on PGlite: one process owns it, so there is no other process to hear.
+describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () => {
+  let other: Platform;
+  let otherApp: FastifyInstance;
+  let otherPort: number;
+  let schema: string;
+
+  beforeAll(async () => {
+    schema = (await sql<{ s: string }>`select current_schema() as s`.execute(t.platform.db)).rows[0]!.s;
+    other = await openPlatform(
+      loadConfig(process.env, {
+        logLevel: 'silent',
+        dataKey: Buffer.alloc(32, 7),
+        adminToken: ADMIN_TOKEN,
+        demo: true,
+      }),
+      {
+        schema,
+        clock: t.clock,
+        migrate: false,
+        log: () => {},
+        applicationName: `netfin-test-${schema}-other`,
+      },
+    );
+    otherApp = await buildApp(other);
+    await otherApp.listen({ port: 0, host: '127.0.0.1' });
+    otherPort = (otherApp.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await otherApp?.close();
+    await other?.close();
+  });
+
+  it("delivers a message written through one process to the other's stream subscribers, only on commit", async () => {
+    const agentStream = await openStream(otherPort, agent.headers);
+    const customerStream = await openStream(otherPort, classC.headers);
+    const otherStream = await openStream(otherPort, classA.headers);
+    try {
+      const ticket = await post(t, classC, '/v1/crm/inbox/chat', { body: 'Across processes' });
+      expect(ticket.statusCode, ticket.body).toBe(201);
+      const ticketId = ticket.json().id as string;
+      await expect.poll(() => agentStream.text()).toContain('Across processes');
+      await expect.poll(() => customerStream.text()).toContain('Across processes');
+      // The agent's note, written on the first process, reaches the other's agents but not the customer.
+      const note = await post(t, agent, `/v1/crm/inbox/tickets/${ticketId}/messages`, {
+        body: 'Internal: check the repayment',
+        note: true,
+      });
+      expect(note.statusCode, note.body).toBe(200);
+      await expect.poll(() => agentStream.text()).toContain('Internal: check the repayment');
+      const answer = await post(t, agent, `/v1/crm/inbox/tickets/${ticketId}/messages`, {
+        body: 'Answered from the first process',
+      });
+      expect(answer.statusCode, answer.body).toBe(200);
+      await expect.poll(() => customerStream.text()).toContain('Answered from the first process');
+      expect(customerStream.text()).not.toContain('Internal: check the repayment');
+      expect(otherStream.text()).not.toContain('Across processes');
+      const queueEvents = () => agentStream.text().split('event: queue').length - 1;
+      const before = queueEvents();
+      // A rolled-back transaction's notification is never delivered: after the take's, which comes
+      // after it on the one listening connection, there is one queue event more, not two.
+      await t.platform.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select pg_notify('netfin_crm_inbox', current_schema() || ' queue ' || ${ticketId}::text)`.execute(
+            trx,
+          );
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      const taken = await post(t, agent, `/v1/crm/inbox/tickets/${ticketId}/take`, {});
+      expect(taken.statusCode, taken.body).toBe(200);
+      await expect.poll(queueEvents).toBeGreaterThan(before);
+      expect(queueEvents()).toBe(before + 1);
+    } finally {
+      agentStream.close();
+      customerStream.close();
+      otherStream.close();
+    }
+  });
+
+  it('listens again when its connection drops, tells its streams to resync, and hears what comes after', async () => {
+    const agentStream = await openStream(otherPort, agent.headers);
+    try {
+      const listener = await sql<{ pid: number }>`select pid from pg_stat_activity
+        where application_name = ${`netfin-test-${schema}-other:listen`}`.execute(t.platform.db);
+      expect(listener.rows).toHaveLength(1);
+      await sql`select pg_terminate_backend(${listener.rows[0]!.pid}::int)`.execute(t.platform.db);
+      await expect.poll(() => agentStream.text(), { timeout: 5_000 }).toContain('event: resync');
+      const sent = await post(t, classA, '/v1/crm/inbox/chat', { body: 'After the reconnection' });
+      expect(sent.statusCode, sent.body).toBe(201);
+      await expect.poll(() => agentStream.text()).toContain('After the reconnection');
+    } finally {
+      agentStream.close();
     }
   });
 });

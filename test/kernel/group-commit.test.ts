@@ -345,6 +345,33 @@ describe('GroupCommit', () => {
     expect(most).toBe(2);
   });
 
+  it('tells its observer of each member joining and each group leaving, with its lane, a caller giving up as a group of one', async () => {
+    const events: string[] = [];
+    const observer = {
+      joined: (lane?: string) => events.push(`joined ${lane}`),
+      left: (size: number, lane?: string) => events.push(`left ${size} ${lane}`),
+    };
+    const { queue } = recording({ observer, lane: 'L', maxSize: 2 });
+    const controller = new AbortController();
+    const results = [
+      queue.submit('a'),
+      outcome(queue.submit('b', { signal: controller.signal })),
+      queue.submit('c'),
+      queue.submit('d'),
+    ];
+    controller.abort();
+    await Promise.all(results);
+    expect(events).toEqual([
+      'joined L',
+      'joined L',
+      'joined L',
+      'joined L',
+      'left 1 L',
+      'left 2 L',
+      'left 1 L',
+    ]);
+  });
+
   it('calls onIdle when nothing is queued or in flight', async () => {
     let idle = 0;
     const { queue } = recording({ onIdle: () => idle++ });

@@ -38,6 +38,8 @@ export const concrete = (path: string, value = NO_SUCH_ID) => path.replace(/\{[^
  */
 export const PUBLIC_OPERATIONS = new Set([
   'GET /healthz',
+  // Readiness for a load balancer: whether the database answers with the expected schema, nothing more.
+  'GET /readyz',
   'POST /v1/auth/sms-codes',
   'POST /v1/auth/sign-up',
   'POST /v1/auth/sign-in',

@@ -1,10 +1,12 @@
 import { expect, it } from 'vitest';
-import { describeInBrowser, screenshots, signIn } from './browser.ts';
+import { describeInBrowser, pageJson, screenshots, settled, signIn } from './browser.ts';
 
 /**
  * The service inbox in a browser, one flow: a customer opens the chat panel and writes; an operations
  * agent finds the ticket in the inbox queue with its SLA timer, opens it (the customer's class and a
  * link to their portrait), answers and closes it; the customer sees the answer and rates the chat.
+ * Then the inbox figures count that conversation (in Chinese and English), and the inbox settings
+ * take a new SLA target and a canned answer in both languages (in English, read back in Chinese).
  */
 describeInBrowser('the service inbox in a browser', (web) => {
   it('takes a chat from the customer to an answered, closed and rated conversation', async () => {
@@ -51,9 +53,81 @@ describeInBrowser('the service inbox in a browser', (web) => {
       await panel.getByRole('button', { name: 'Rate' }).click();
       await panel.getByText('Thank you for your rating.').waitFor();
     });
+    // The figures count this one conversation (the demo has none of its own): answered and closed in
+    // time, rated 5. The agent reached them through the menu, in Chinese.
+    const me = await pageJson<{ user: { displayName: string } }>(agent.page, '/v1/session');
+    const figure = (page: typeof agent.page, id: string) =>
+      page.getByTestId(`inbox-figure-${id}`).locator('strong').textContent();
+    await web.explained(agent.page, 'inbox-figures-zh', async () => {
+      const page = agent.page;
+      await page.getByRole('menuitem', { name: '客服数据' }).click();
+      await page.getByRole('heading', { name: '客服数据' }).waitFor();
+      await expect.poll(() => figure(page, 'volume')).toBe('1');
+      expect(await figure(page, 'first-response')).toBe('100.00%');
+      expect(await figure(page, 'resolution')).toBe('100.00%');
+      expect(await figure(page, 'satisfaction')).toBe('5.00');
+      await page
+        .getByTestId('inbox-figure-first-response')
+        .getByText(/1 单中 1 单达标/)
+        .waitFor();
+      await page.getByTestId('inbox-figures-by-category').getByText('一般咨询').waitFor();
+      await page.getByTestId('inbox-figures-by-agent').getByText(me.user.displayName).waitFor();
+      await screenshots(page, 'inbox-figures');
+    });
+    // The settings in English: a stricter first answer for C customers, a canned answer in both
+    // languages; then the figures in English and the settings in Chinese show the same.
+    const manager = await web.visitor({ lang: 'en' });
+    await web.explained(manager.page, 'inbox-settings-en', async () => {
+      const page = manager.page;
+      await signIn(page, '13800000005');
+      await page.goto('/staff/inbox');
+      await page.getByRole('menuitem', { name: 'Inbox settings' }).click();
+      await page.getByRole('heading', { name: 'Inbox settings' }).waitFor();
+      const firstC = page.getByLabel('C · First response (minutes)');
+      expect(await page.getByLabel('A · First response (minutes)').inputValue()).toBe('15');
+      expect(await firstC.inputValue()).toBe('60');
+      await firstC.fill('45');
+      await page.getByTestId('inbox-settings-save').click();
+      await page.getByText('Settings saved').waitFor();
+      await page.getByTestId('inbox-canned-new').click();
+      const dialog = page.getByRole('dialog', { name: 'New canned answer' });
+      await settled(dialog);
+      await dialog.getByLabel('Title').fill('Statements');
+      await dialog.getByLabel('English text').fill('Statements are under Account.');
+      await dialog.getByLabel('Chinese text').fill('对账单在"账户"页面。');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      const canned = page.getByTestId('inbox-canned');
+      await canned.getByText('Statements are under Account.').waitFor();
+      await canned.getByText('对账单在"账户"页面。').waitFor();
+      await screenshots(page, 'inbox-settings');
+      await page.getByRole('menuitem', { name: 'Inbox figures' }).click();
+      await page.getByRole('heading', { name: 'Inbox figures' }).waitFor();
+      await expect.poll(() => figure(page, 'volume')).toBe('1');
+      expect(await figure(page, 'satisfaction')).toBe('5.00');
+      await page
+        .getByTestId('inbox-figure-first-response')
+        .getByText(/1 of 1 · average/)
+        .waitFor();
+      await page.getByTestId('inbox-figures-by-category').getByText('General').waitFor();
+    });
+    const settings = await pageJson<{ firstResponseMinutes: { C: number } }>(
+      manager.page,
+      '/v1/crm/inbox/settings',
+    );
+    expect(settings.firstResponseMinutes.C).toBe(45);
+    await web.explained(agent.page, 'inbox-settings-zh', async () => {
+      const page = agent.page;
+      await page.getByRole('menuitem', { name: '客服设置' }).click();
+      await page.getByRole('heading', { name: '客服设置' }).waitFor();
+      expect(await page.getByLabel('C · 首次响应（分钟）').inputValue()).toBe('45');
+      await page.getByTestId('inbox-canned').getByText('对账单在"账户"页面。').waitFor();
+      await page.getByText('工单类别').waitFor();
+    });
     expect(customer.problems).toEqual([]);
     expect(agent.problems).toEqual([]);
+    expect(manager.problems).toEqual([]);
     await customer.context.close();
     await agent.context.close();
-  }, 180_000);
+    await manager.context.close();
+  }, 300_000);
 });

@@ -381,8 +381,12 @@ export function crmInboxRoutes(platform: Platform): FastifyPluginAsyncZod {
         const { userId, roles } = request.principal;
         const agent = allows(roles, 'crm:serve');
         if (!agent) customerId(request);
+        // Every process hears every change (docs/crm-inbox.md): here each stream takes what its
+        // subscriber may see. A resync (events may have been missed) goes to all, without data.
         const wants = (event: InboxEvent) =>
-          agent || (event.userId === userId && event.type === 'message' && event.message?.author !== 'note');
+          event.type === 'resync' ||
+          agent ||
+          (event.userId === userId && event.type === 'message' && event.message?.author !== 'note');
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {

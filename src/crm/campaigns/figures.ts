@@ -3,9 +3,9 @@ import { firstDrawDates } from '../../credit/index.ts';
 import type { Executor } from '../../db/index.ts';
 import type { Identity } from '../../identity/index.ts';
 import { Decimal, divideRounded, formatDecimal } from '../../kernel/index.ts';
-import { borrowedBy, firstLoanDates, firstNoteDates, noteInvestmentsOf } from '../../lending/index.ts';
+import { borrowedBy, noteInvestmentsOf } from '../../lending/index.ts';
 import { feesPaidBy, firstPaymentDates } from '../../payments/index.ts';
-import { firstWealthDates, wealthInvestmentsOf } from '../../wealth/index.ts';
+import { wealthInvestmentsOf } from '../../wealth/index.ts';
 
 /**
  * A channel's or a campaign's figures (issue 20), to date:
@@ -41,69 +41,80 @@ export interface Figures {
 const ratio = (a: number | bigint, b: number | bigint): string | null =>
   BigInt(b) === 0n ? null : formatDecimal(new Decimal(a.toString()).div(b.toString()), 4);
 
-interface UserFacts {
-  readonly verified: Set<string>;
-  readonly transacted: Set<string>;
-  readonly invested: Map<string, bigint>;
-  readonly borrowed: Map<string, bigint>;
-  readonly revenue: Map<string, bigint>;
+/** What figures add up over a group of users (a campaign's, a channel's). */
+export interface Totals {
+  signUps: number;
+  verified: number;
+  firstTransaction: number;
+  invested: bigint;
+  borrowed: bigint;
+  revenue: bigint;
 }
 
-/** The facts figures need about these users, read through each context's index.ts. */
-export async function userFacts(
+/** Users per page when figures walk a group: memory stays bounded whatever the group's size. */
+export const FIGURES_PAGE = 20_000;
+
+const emptyTotals = (): Totals => ({
+  signUps: 0,
+  verified: 0,
+  firstTransaction: 0,
+  invested: 0n,
+  borrowed: 0n,
+  revenue: 0n,
+});
+
+/**
+ * Adds one page of users to the totals of their groups (`groupOf` each user's group), reading what
+ * figures need about them through each context's index.ts, each reader restricted to these users.
+ */
+export async function addPage(
   db: Executor,
-  identity: Identity,
-  userIds: readonly string[],
-): Promise<UserFacts> {
-  const ids = new Set(userIds);
-  const origins = await identity.customerOrigins(userIds, db);
-  const transacted = new Set<string>();
-  for (const list of await Promise.all([
-    firstNoteDates(db),
-    firstWealthDates(db),
-    firstLoanDates(db),
-    firstPaymentDates(db),
-    firstDrawDates(db),
-  ]))
-    for (const r of list) if (ids.has(r.userId)) transacted.add(r.userId);
+  page: readonly { userId: string; verified: boolean; group: string }[],
+  totals: Map<string, Totals>,
+): Promise<void> {
+  if (page.length === 0) return;
+  const ids = page.map((u) => u.userId);
+  // A first transaction: a note or a wealth order, a loan disbursed, a wallet payment or a credit draw.
+  const [noteAmounts, wealthAmounts, borrowed, payments, draws, revenue] = await Promise.all([
+    noteInvestmentsOf(db, ids),
+    wealthInvestmentsOf(db, ids),
+    borrowedBy(db, ids),
+    firstPaymentDates(db, undefined, ids),
+    firstDrawDates(db, undefined, ids),
+    feesPaidBy(db, ids),
+  ]);
+  const transacted = new Set([
+    ...[...noteAmounts, ...wealthAmounts, ...payments, ...draws].map((r) => r.userId),
+    ...borrowed.keys(),
+  ]);
   const invested = new Map<string, bigint>();
-  for (const r of [...(await noteInvestmentsOf(db, userIds)), ...(await wealthInvestmentsOf(db, userIds))])
+  for (const r of [...noteAmounts, ...wealthAmounts])
     invested.set(r.userId, (invested.get(r.userId) ?? 0n) + r.invested);
-  return {
-    verified: new Set(origins.filter((o) => o.verified).map((o) => o.userId)),
-    transacted,
-    invested,
-    borrowed: await borrowedBy(db, userIds),
-    revenue: await feesPaidBy(db, userIds),
-  };
+  for (const u of page) {
+    let t = totals.get(u.group);
+    if (!t) {
+      t = emptyTotals();
+      totals.set(u.group, t);
+    }
+    t.signUps += 1;
+    if (u.verified) t.verified += 1;
+    if (transacted.has(u.userId)) t.firstTransaction += 1;
+    t.invested += invested.get(u.userId) ?? 0n;
+    t.borrowed += borrowed.get(u.userId) ?? 0n;
+    t.revenue += revenue.get(u.userId) ?? 0n;
+  }
 }
 
-export function figuresOf(
-  facts: UserFacts,
-  userIds: readonly string[],
-  spend: bigint,
-  rewardsPaid: bigint,
-): Figures {
-  let verified = 0;
-  let firstTransaction = 0;
-  let invested = 0n;
-  let borrowed = 0n;
-  let revenue = 0n;
-  for (const id of userIds) {
-    if (facts.verified.has(id)) verified += 1;
-    if (facts.transacted.has(id)) firstTransaction += 1;
-    invested += facts.invested.get(id) ?? 0n;
-    borrowed += facts.borrowed.get(id) ?? 0n;
-    revenue += facts.revenue.get(id) ?? 0n;
-  }
+export function figuresOf(totals: Totals | undefined, spend: bigint, rewardsPaid: bigint): Figures {
+  const { signUps, verified, firstTransaction, invested, borrowed, revenue } = totals ?? emptyTotals();
   return {
-    signUps: userIds.length,
+    signUps,
     verified,
     firstTransaction,
     conversion: {
-      verified: ratio(verified, userIds.length),
+      verified: ratio(verified, signUps),
       firstTransaction: ratio(firstTransaction, verified),
-      overall: ratio(firstTransaction, userIds.length),
+      overall: ratio(firstTransaction, signUps),
     },
     spend,
     rewardsPaid,
@@ -116,30 +127,68 @@ export function figuresOf(
   };
 }
 
-/** A campaign's users: the sign-ups linked to it. */
-export async function campaignUsers(db: Executor, campaignId: string): Promise<string[]> {
-  const rows = await sql<{ user_id: string }>`
-    select user_id from crm_signup_sources where campaign_id = ${campaignId} order by user_id`.execute(db);
-  return rows.rows.map((r) => r.user_id);
+/** A campaign's totals: its sign-ups, a page at a time. */
+export async function campaignTotals(
+  db: Executor,
+  identity: Identity,
+  campaignId: string,
+  pageSize = FIGURES_PAGE,
+): Promise<Totals> {
+  const totals = new Map<string, Totals>();
+  let after: string | null = null;
+  for (;;) {
+    const rows = await sql<{ user_id: string }>`
+      select user_id from crm_signup_sources
+      where campaign_id = ${campaignId} and (${after}::uuid is null or user_id > ${after}::uuid)
+      order by user_id limit ${pageSize}`.execute(db);
+    if (rows.rows.length === 0) break;
+    const origins = await identity.customerOrigins(
+      rows.rows.map((r) => r.user_id),
+      db,
+    );
+    await addPage(
+      db,
+      origins.map((o) => ({ userId: o.userId, verified: o.verified, group: campaignId })),
+      totals,
+    );
+    after = rows.rows.at(-1)!.user_id;
+    if (rows.rows.length < pageSize) break;
+  }
+  return totals.get(campaignId) ?? emptyTotals();
 }
 
 /**
- * Every customer by channel: the channel crm recorded at sign-up, or, for customers from before
- * crm recorded sources (and the demo's), the one identity keeps on the user.
+ * Every customer's totals by channel, a page of customers at a time: the channel crm recorded at
+ * sign-up, or, for customers from before crm recorded sources (and the demo's), the one identity
+ * keeps on the user.
  */
-export async function usersByChannel(db: Executor, identity: Identity): Promise<Map<string, string[]>> {
-  const origins = await identity.customerOrigins(undefined, db);
-  const recorded = await sql<{ user_id: string; channel: string }>`
-    select user_id, channel from crm_signup_sources`.execute(db);
-  const crmChannel = new Map(recorded.rows.map((r) => [r.user_id, r.channel]));
-  const out = new Map<string, string[]>();
-  for (const o of origins) {
-    const channel = crmChannel.get(o.userId) ?? o.channel;
-    const list = out.get(channel) ?? [];
-    list.push(o.userId);
-    out.set(channel, list);
+export async function channelTotals(
+  db: Executor,
+  identity: Identity,
+  pageSize = FIGURES_PAGE,
+): Promise<Map<string, Totals>> {
+  const totals = new Map<string, Totals>();
+  let after: string | null = null;
+  for (;;) {
+    const origins = await identity.customerOriginsPage(after, pageSize, db);
+    if (origins.length === 0) break;
+    const recorded = await sql<{ user_id: string; channel: string }>`
+      select user_id, channel from crm_signup_sources
+      where user_id = any(${origins.map((o) => o.userId)}::uuid[])`.execute(db);
+    const crmChannel = new Map(recorded.rows.map((r) => [r.user_id, r.channel]));
+    await addPage(
+      db,
+      origins.map((o) => ({
+        userId: o.userId,
+        verified: o.verified,
+        group: crmChannel.get(o.userId) ?? o.channel,
+      })),
+      totals,
+    );
+    after = origins.at(-1)!.userId;
+    if (origins.length < pageSize) break;
   }
-  return out;
+  return totals;
 }
 
 /** Spend entered and rewards paid, per campaign channel. */

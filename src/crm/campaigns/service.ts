@@ -5,14 +5,7 @@ import type { Clock, PlainDate } from '../../kernel/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import type { Payments } from '../../payments/index.ts';
 import { type Campaign, type CampaignInput, Campaigns, type SpendEntry } from './campaigns.ts';
-import {
-  campaignUsers,
-  costsByChannel,
-  type Figures,
-  figuresOf,
-  userFacts,
-  usersByChannel,
-} from './figures.ts';
+import { campaignTotals, channelTotals, costsByChannel, type Figures, figuresOf } from './figures.ts';
 import { referralCodeOf } from './referral-codes.ts';
 import {
   type PayOutcome,
@@ -106,20 +99,17 @@ export class CrmCampaigns {
 
   async campaignFigures(id: string): Promise<{ campaign: Campaign; figures: Figures }> {
     const campaign = await this.campaigns.get(id);
-    const users = await campaignUsers(this.readDb, id);
-    const facts = await userFacts(this.readDb, this.options.identity, users);
-    return { campaign, figures: figuresOf(facts, users, campaign.spend, campaign.rewardsPaid.amount) };
+    const totals = await campaignTotals(this.readDb, this.options.identity, id);
+    return { campaign, figures: figuresOf(totals, campaign.spend, campaign.rewardsPaid.amount) };
   }
 
   async channelFigures(): Promise<{ channel: string; figures: Figures }[]> {
-    const byChannel = await usersByChannel(this.readDb, this.options.identity);
+    const totals = await channelTotals(this.readDb, this.options.identity);
     const costs = await costsByChannel(this.readDb);
-    for (const channel of costs.keys()) if (!byChannel.has(channel)) byChannel.set(channel, []);
-    const all = [...byChannel.values()].flat();
-    const facts = await userFacts(this.readDb, this.options.identity, all);
-    return [...byChannel.keys()].sort().map((channel) => {
+    const channels = new Set([...totals.keys(), ...costs.keys()]);
+    return [...channels].sort().map((channel) => {
       const cost = costs.get(channel) ?? { spend: 0n, rewards: 0n };
-      return { channel, figures: figuresOf(facts, byChannel.get(channel)!, cost.spend, cost.rewards) };
+      return { channel, figures: figuresOf(totals.get(channel), cost.spend, cost.rewards) };
     });
   }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Executor, inTransaction } from '../../db/index.ts';
+import { type Executor, inTransaction, type Listen } from '../../db/index.ts';
 import {
   type AuditContext,
   actorId,
@@ -21,7 +21,13 @@ import {
 } from '../../kernel/index.ts';
 import type { CustomerClass } from '../classes.ts';
 import { INBOUND_TOLERANCE_SECONDS, type InboxAdapter, inboundSignatureMatches } from './adapters.ts';
-import { type InboxEvent, InboxEvents } from './events.ts';
+import {
+  INBOX_CHANNEL,
+  InboxEvents,
+  type InboxNotice,
+  parseInboxNotice,
+  publishInboxEvent,
+} from './events.ts';
 import { type FigureRow, inboxFigures } from './figures.ts';
 import {
   checkInboxSettings,
@@ -119,7 +125,7 @@ const text = (value: string, code: string, max = 4000) => {
  * The service inbox (issue 20): one ticket per conversation on any channel (web chat, phone, e-mail,
  * messenger), prioritised by the customer's class (A first), with an owner, a category, SLA timers
  * for the first answer and the resolution, canned answers in both languages, internal notes, and the
- * customer's rating after close. See docs/crm.md, "Service inbox".
+ * customer's rating after close. See docs/crm-inbox.md.
  */
 export class Inbox {
   readonly events = new InboxEvents();
@@ -131,6 +137,24 @@ export class Inbox {
 
   adapter(name: string): InboxAdapter | undefined {
     return this.adapters.get(name);
+  }
+
+  /**
+   * Hears every process's inbox changes (this one's too) through `listen`, from the notifications
+   * their transactions send on commit, and tells this process's listeners (`events`). After the
+   * listening connection comes back, when some may have been missed, the listeners get a `resync`.
+   */
+  async follow(listen: Listen): Promise<void> {
+    const found = await sql<{ schema: string }>`select current_schema() as schema`.execute(this.options.db);
+    const schema = found.rows[0]!.schema;
+    await listen(INBOX_CHANNEL, async (payload) => {
+      if (payload === null) {
+        this.events.emit({ type: 'resync' });
+        return;
+      }
+      const notice = parseInboxNotice(payload, schema);
+      if (notice) await this.deliver(notice);
+    });
   }
 
   settings(): Promise<InboxSettings> {
@@ -156,7 +180,7 @@ export class Inbox {
     const category = this.category(settings, input.category);
     const now = this.options.clock.now();
     const priority = (await this.options.classOf(userId)) ?? 'C';
-    const { ticket, message, created } = await inTransaction(this.options.db, async (trx) => {
+    const ticket = await inTransaction(this.options.db, async (trx) => {
       let row: TicketRow | undefined;
       if (input.ticketId) {
         row = await this.lock(trx, input.ticketId);
@@ -186,9 +210,9 @@ export class Inbox {
         row.status === 'pending' || row.status === 'resolved' ? 'open' : row.status,
         now,
       );
-      return { ticket: row, message, created };
+      await this.publishMessage(trx, row.id, message.id, created);
+      return row;
     });
-    this.emitMessage(ticket, message, created);
     return this.customerTicket(userId, ticket.id);
   }
 
@@ -286,7 +310,7 @@ export class Inbox {
   async reply(ticketId: string, agentId: string | null, input: { body: string; note: boolean }) {
     const body = text(input.body, 'message_invalid');
     const now = this.options.clock.now();
-    const { ticket, message } = await inTransaction(this.options.db, async (trx) => {
+    await inTransaction(this.options.db, async (trx) => {
       const row = await this.lock(trx, ticketId);
       if (!row) throw notFound('ticket_not_found');
       if (row.status === 'closed') throw conflict('ticket_closed', 'this ticket is closed');
@@ -322,28 +346,26 @@ export class Inbox {
             updated_at = ${now}
           where id = ${row.id}::uuid`.execute(trx);
       }
-      return { ticket: row, message };
+      await this.publishMessage(trx, row.id, message.id, false);
     });
-    this.emitMessage(ticket, message, false);
     return this.ticket(ticketId);
   }
 
   async take(ticketId: string, agentId: string, audit: AuditContext) {
     const now = this.options.clock.now();
-    const row = await inTransaction(this.options.db, async (trx) => {
+    await inTransaction(this.options.db, async (trx) => {
       const row = await this.lock(trx, ticketId);
       if (!row) throw notFound('ticket_not_found');
       if (row.status === 'closed') throw conflict('ticket_closed', 'this ticket is closed');
       await sql`update crm_tickets set owner_id = ${agentId}::uuid, updated_at = ${now} where id = ${ticketId}::uuid`.execute(
         trx,
       );
-      return row;
+      await publishInboxEvent(trx, { type: 'queue', ticketId });
     });
     await this.options.identity.audit(audit, {
       action: 'crm.ticket_taken',
       after: { ticketId, ownerId: agentId },
     });
-    this.events.emit({ type: 'queue', ticketId, userId: row.user_id, status: row.status });
     return this.ticket(ticketId);
   }
 
@@ -357,7 +379,7 @@ export class Inbox {
     if (input.category !== undefined && !settings.categories.includes(input.category))
       throw invalid('category_unknown', 'not one of the inbox categories');
     const now = this.options.clock.now();
-    const row = await inTransaction(this.options.db, async (trx) => {
+    await inTransaction(this.options.db, async (trx) => {
       const row = await this.lock(trx, ticketId);
       if (!row) throw notFound('ticket_not_found');
       if (row.status === 'closed') throw conflict('ticket_closed', 'this ticket is closed');
@@ -369,10 +391,9 @@ export class Inbox {
           closed_at = case when ${status} = 'closed' then ${now}::timestamptz else null end,
           updated_at = ${now}
         where id = ${ticketId}::uuid`.execute(trx);
-      return { ...row, status };
+      await publishInboxEvent(trx, { type: 'queue', ticketId });
     });
     await this.options.identity.audit(audit, { action: 'crm.ticket_updated', after: { ticketId, ...input } });
-    this.events.emit({ type: 'queue', ticketId, userId: row.user_id, status: row.status });
     return this.ticket(ticketId);
   }
 
@@ -391,7 +412,7 @@ export class Inbox {
     const category = this.category(settings, input.category);
     const priority = (await this.options.classOf(input.userId)) ?? 'C';
     const now = this.options.clock.now();
-    const { ticket, message, created } = await inTransaction(this.options.db, async (trx) => {
+    const ticket = await inTransaction(this.options.db, async (trx) => {
       let row: TicketRow | undefined;
       if (input.ticketId) {
         row = await this.lock(trx, input.ticketId);
@@ -422,9 +443,9 @@ export class Inbox {
                   owner_id = coalesce(owner_id, ${agentId}::uuid),
                   status = case when status = 'open' then 'pending' else status end, updated_at = ${now}
                 where id = ${row.id}::uuid`.execute(trx);
-      return { ticket: row, message, created };
+      await this.publishMessage(trx, row.id, message.id, created);
+      return row;
     });
-    this.emitMessage(ticket, message, created);
     return this.ticket(ticket.id);
   }
 
@@ -492,7 +513,7 @@ export class Inbox {
     const channel = adapter.channel;
     const duplicate = Symbol('duplicate');
     try {
-      const { ticket, message, created } = await inTransaction(this.options.db, async (trx) => {
+      const ticket = await inTransaction(this.options.db, async (trx) => {
         const open = await sql<TicketRow>`select ${TICKET_COLUMNS} from crm_tickets
           where channel = ${channel} and external_address = ${from} and status in ('open', 'pending', 'resolved')
           order by created_at desc limit 1 for update`.execute(trx);
@@ -515,9 +536,9 @@ export class Inbox {
           returning id, ticket_id, author, author_id, body, created_at`.execute(trx);
         if (!inserted.rows[0]) throw duplicate;
         await this.touch(trx, row.id, 'open', now);
-        return { ticket: row, message: inserted.rows[0], created };
+        await this.publishMessage(trx, row.id, inserted.rows[0].id, created);
+        return row;
       });
-      this.emitMessage(ticket, message, created);
       return { ticketId: ticket.id, duplicate: false };
     } catch (error) {
       if (error !== duplicate) throw error;
@@ -713,21 +734,35 @@ export class Inbox {
       where id = ${ticketId}::uuid`.execute(db);
   }
 
-  private emitMessage(ticket: TicketRow, message: MessageRow, created: boolean) {
-    const event: InboxEvent = {
-      type: 'message',
-      ticketId: ticket.id,
-      userId: ticket.user_id,
-      message: {
-        id: message.id,
-        author: message.author,
-        body: message.body,
-        at: message.created_at.toISOString(),
-      },
-    };
-    this.events.emit(event);
-    if (created)
-      this.events.emit({ type: 'queue', ticketId: ticket.id, userId: ticket.user_id, status: 'open' });
+  /** Announces a message (and a new ticket in the queue) when the caller's transaction commits. */
+  private async publishMessage(trx: Executor, ticketId: string, messageId: string, created: boolean) {
+    await publishInboxEvent(trx, { type: 'message', ticketId, messageId });
+    if (created) await publishInboxEvent(trx, { type: 'queue', ticketId });
+  }
+
+  /** Reads what a notification names and tells this process's listeners; the streams filter it. */
+  private async deliver(notice: InboxNotice): Promise<void> {
+    if (this.events.size === 0) return;
+    if (notice.type === 'message') {
+      const rows = await sql<MessageRow & { user_id: string | null }>`
+        select m.id, m.ticket_id, m.author, m.author_id, m.body, m.created_at, t.user_id
+        from crm_messages m join crm_tickets t on t.id = m.ticket_id
+        where m.id = ${notice.messageId}::uuid and m.ticket_id = ${notice.ticketId}::uuid`.execute(
+        this.options.db,
+      );
+      const m = rows.rows[0];
+      if (!m) return;
+      this.events.emit({
+        type: 'message',
+        ticketId: m.ticket_id,
+        userId: m.user_id,
+        message: { id: m.id, author: m.author, body: m.body, at: m.created_at.toISOString() },
+      });
+    } else {
+      const row = await this.row(this.options.db, notice.ticketId);
+      if (!row) return;
+      this.events.emit({ type: 'queue', ticketId: row.id, userId: row.user_id, status: row.status });
+    }
   }
 
   private sla(row: TicketRow, settings: InboxSettings) {

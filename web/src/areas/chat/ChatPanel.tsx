@@ -41,7 +41,10 @@ export function ChatPanel() {
   useEffect(() => {
     if (!open || typeof EventSource === 'undefined') return;
     const source = new EventSource('/v1/crm/inbox/stream');
-    source.addEventListener('message', () => void client.invalidateQueries({ queryKey: ['chat'] }));
+    const refresh = () => void client.invalidateQueries({ queryKey: ['chat'] });
+    source.addEventListener('message', refresh);
+    // The server's listening connection came back: messages may have been missed.
+    source.addEventListener('resync', refresh);
     return () => source.close();
   }, [open, client]);
   const current = latestId ? conversation.data : undefined;

@@ -73,6 +73,7 @@ export function InboxPage() {
     const refresh = () => void client.invalidateQueries({ queryKey: ['inbox'] });
     source.addEventListener('message', refresh);
     source.addEventListener('queue', refresh);
+    source.addEventListener('resync', refresh);
     return () => source.close();
   }, [client]);
   return (
