@@ -260,6 +260,11 @@ describe('the portraits step recomputes only who can have changed, exactly', () 
   it('writes a customer whose tag rules throw without rule tags, and the close goes on', async () => {
     const tags = t.platform.crm.tagRules;
     const evaluate = tags.evaluate.bind(tags);
+    // The step's warnings go to the platform's log (silent in tests): listen to them here.
+    const context = (t.platform.crm as unknown as { context: { log?: (line: string) => void } }).context;
+    const log = context.log;
+    const warnings: string[] = [];
+    context.log = (line) => warnings.push(line);
     tags.evaluate = async (ruleSet, facts) => {
       if (facts.currentDpd > 0) throw new Error('rule failed on purpose');
       return evaluate(ruleSet, facts);
@@ -271,8 +276,16 @@ describe('the portraits step recomputes only who can have changed, exactly', () 
       expect(p.tags.rules).toEqual([]);
       expect(p.sections.tagError).toBe('rule failed on purpose');
       expect((await portrait(payer.userId)).sections.tagError).toBeUndefined();
+      // One warning per customer past due (the late borrower among them), none for the others.
+      expect(warnings).toContain(
+        `crm.portraits ${date}: the tag rules failed for customer ${late.userId}: rule failed on purpose`,
+      );
+      const failed = await sql<{ user_id: string }>`
+        select user_id from crm_portraits where data ? 'tagError' order by user_id`.execute(t.platform.db);
+      expect(warnings).toHaveLength(failed.rows.length);
     } finally {
       tags.evaluate = evaluate;
+      context.log = log;
     }
     console.info(`crm.portraits recomputed per close: ${JSON.stringify(recomputed)}`);
   });
