@@ -195,7 +195,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     calendar: (around) => wealth.tradingDays(around),
   });
-  const crm = new Crm({ db: database.db, readDb, clock, identity, ledger });
+  const crm = new Crm({ db: database.db, readDb, clock, identity, ledger, log });
   // CRM: the service inbox; e-mail and messenger through the simulated adapters unless others are given.
   const inboxSecret = config.inboxAdapterSecret ?? randomBytes(24).toString('hex');
   const crmInbox = new Inbox({

@@ -23,7 +23,7 @@ export interface CreditFacts {
 
 export async function creditFacts(
   db: Executor,
-  range: { from: string | null; to: string | null },
+  range: { from: string | null; to: string | null; ids?: readonly string[] | null | undefined },
   date: PlainDate,
 ): Promise<CreditFacts[]> {
   const rows = await sql<{
@@ -54,6 +54,7 @@ export async function creditFacts(
     where l.status <> 'declined'
       and (${range.from}::uuid is null or l.customer_id >= ${range.from}::uuid)
       and (${range.to}::uuid is null or l.customer_id < ${range.to}::uuid)
+      and (${range.ids ? [...range.ids] : null}::uuid[] is null or l.customer_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
     group by l.customer_id order by l.customer_id`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.user_id,
@@ -73,4 +74,29 @@ export async function creditFacts(
       ]),
     ],
   }));
+}
+
+/**
+ * For the portraits step: the earliest date after `date` on which time alone changes what
+ * creditFacts reads, by customer: a draw dated later than `date`, and the next day for a line past
+ * due now (its days past due grow daily).
+ */
+export async function creditChangesOn(
+  db: Executor,
+  range: { from: string | null; to: string | null; ids?: readonly string[] | null | undefined },
+  date: PlainDate,
+): Promise<Map<string, PlainDate>> {
+  const rows = await sql<{ user_id: string; on: string }>`
+    select user_id, min(d)::text as on from (
+      select l.customer_id as user_id, e.business_date as d
+      from credit_line_events e join credit_lines l on l.id = e.line_id
+      where e.kind = 'draw' and e.business_date > ${date}::date
+      union all
+      select l.customer_id, ${date}::date + 1 from credit_lines l
+      where l.status <> 'declined' and l.overdue_since is not null) x
+    where (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
+      and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+      and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
+    group by user_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.user_id, r.on as PlainDate]));
 }

@@ -7,7 +7,7 @@ export type { LineApplication, LineDecision } from './apply.ts';
 export { drawApr, instalmentApr, type LinePricing, linePricing } from './apr.ts';
 export { ASSIGNED_DRAW_PRODUCT, type AssignResult } from './assign.ts';
 export type { CreditAcceptance, CreditContractHooks, CreditLineIssued } from './contract-hooks.ts';
-export { type CreditFacts, creditFacts } from './crm-portraits.ts';
+export { type CreditFacts, creditChangesOn, creditFacts } from './crm-portraits.ts';
 export { creditForExport, openLinesOf } from './data-export.ts';
 export type { DrawRepayment, DrawResult, DrawToCardResult } from './draws.ts';
 export { type FundingReport, fundingReport } from './funding.ts';

@@ -12,7 +12,7 @@ import { readRules } from './settings.ts';
  * bNextPercent% by contribution; C, everyone else. A customer whose class differs from yesterday's
  * (or who had none) gets a class change row with the reason and the figures it was decided on, and
  * the portrait is updated, in one transaction (the step's single chunk): run again, it finds no
- * change. Set-based: two statements whatever the number of customers.
+ * change. Set-based: one statement whatever the number of customers (unchanged portraits are not written).
  */
 export const CLASSES = ['A', 'B', 'C'] as const;
 export type CustomerClass = (typeof CLASSES)[number];
@@ -35,6 +35,8 @@ export async function classify(context: CrmContext, trx: Executor, date: PlainDa
     select user_id, from_class, contribution, aum, rank, n, reason,
       case reason when 'top_contribution' then 'A' when 'assets' then 'A' when 'next_contribution' then 'B' else 'C' end as to_class
     from decided`;
+  // One statement: the ranking is computed once, and the class changes and the portraits' updates
+  // (only the rows whose class or reason changed) are both written from it.
   const changed = await sql<{ n: number }>`
     with d as (${decided}),
     changes as (
@@ -45,14 +47,14 @@ export async function classify(context: CrmContext, trx: Executor, date: PlainDa
           'aAssets', ${rules.aAssetsMinor.toString()}::text),
         ${date}::date, ${context.clock.now()}
       from d where from_class is distinct from to_class
-      returning user_id)
-    select count(*)::int as n from changes`.execute(trx);
-  await sql`
-    with d as (${decided})
-    update crm_portraits p set class = d.to_class, class_reason = d.reason,
-      class_since = case when p.class is distinct from d.to_class then ${date}::date else p.class_since end
-    from d where d.user_id = p.user_id
-      and (p.class is distinct from d.to_class or p.class_reason is distinct from d.reason)`.execute(trx);
+      returning user_id),
+    updated as (
+      update crm_portraits p set class = d.to_class, class_reason = d.reason,
+        class_since = case when p.class is distinct from d.to_class then ${date}::date else p.class_since end
+      from d where d.user_id = p.user_id
+        and (p.class is distinct from d.to_class or p.class_reason is distinct from d.reason)
+      returning p.user_id)
+    select (select count(*) from changes)::int as n, (select count(*) from updated)::int as u`.execute(trx);
   return Number(changed.rows[0]!.n);
 }
 
@@ -114,7 +116,8 @@ export async function classSummary(db: Executor): Promise<ClassSummary> {
     as_of: string | null;
   }>`
     select class, count(*)::int as n, coalesce(sum(contribution), 0)::int8 as contribution,
-           coalesce(sum(aum), 0)::int8 as aum, max(as_of)::text as as_of
+           coalesce(sum(aum), 0)::int8 as aum,
+           greatest(max(as_of), (select b.computed_on from crm_portrait_basis b))::text as as_of
     from crm_portraits group by class`.execute(db);
   const unmanaged = await sql<{ n: number }>`
     select count(*)::int as n from crm_portraits p

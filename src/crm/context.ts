@@ -15,4 +15,6 @@ export interface CrmContext {
   readonly clock: Clock;
   readonly identity: Identity;
   readonly ledger: Ledger;
+  /** Where the day-close steps' warnings go (console.warn when not given). */
+  readonly log?: ((line: string) => void) | undefined;
 }

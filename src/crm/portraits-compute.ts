@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { creditFacts } from '../credit/index.ts';
+import { creditChangesOn, creditFacts } from '../credit/index.ts';
 import type { Executor } from '../db/index.ts';
-import { customerFacts } from '../identity/index.ts';
+import { type CustomerRange, customerChangesOn, customerFacts } from '../identity/index.ts';
 import { addDays, addMonths, Decimal, type PlainDate, roundToInteger } from '../kernel/index.ts';
-import { incomeFromAccounts, postedSumsBefore } from '../ledger/index.ts';
-import { borrowing, marketplaceInvesting } from '../lending/index.ts';
-import { paymentFacts } from '../payments/index.ts';
-import { holdingAccounts, wealthInvesting } from '../wealth/index.ts';
+import { firstPostedFrom, incomeFromAccounts, oldestIncomeIn, postedSumsBefore } from '../ledger/index.ts';
+import { borrowing, lendingChangesOn, marketplaceInvesting } from '../lending/index.ts';
+import { paymentChangesOn, paymentFacts } from '../payments/index.ts';
+import { holdingAccounts, wealthChangesOn, wealthInvesting } from '../wealth/index.ts';
 import type { CrmContext } from './context.ts';
 import { bandOf, readBands, readRules } from './settings.ts';
 import type { TagFacts, TagRules } from './tags.ts';
@@ -37,6 +37,30 @@ export interface PortraitRow {
   readonly worstDpd: number;
   readonly ruleTags: string[];
   readonly data: Record<string, unknown>;
+  /** The last date through which the portrait stays right if nothing touches the customer (null: any). */
+  readonly validThrough: PlainDate | null;
+}
+
+/** What a chunk computed: the rows, the ledger accounts each read, and the customers whose tag rules threw. */
+export interface BuiltPortraits {
+  readonly rows: PortraitRow[];
+  readonly accounts: { readonly accountId: string; readonly userId: string }[];
+  readonly tagErrors: { readonly userId: string; readonly error: string }[];
+}
+
+/** The Shanghai calendar date of an instant. */
+const shanghaiDate = (at: Date) =>
+  new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) as PlainDate;
+
+/**
+ * The first date D' whose income window (after addMonths(D', -months), to the end of D') no longer
+ * holds a transfer of the Shanghai date `on`.
+ */
+export function leavesWindowOn(on: PlainDate, months: number): PlainDate {
+  let d = addMonths(on, months);
+  while (addMonths(d, -months) < on) d = addDays(d, 1);
+  while (addMonths(addDays(d, -1), -months) >= on) d = addDays(d, -1);
+  return d;
 }
 
 const money = (v: bigint) => v.toString();
@@ -50,16 +74,43 @@ const INCOME_KINDS: Record<number, string> = {
   4006: 'merchant_discount',
 };
 
+/** Computes and writes the portraits of the customers in the range (see buildPortraits). */
 export async function computePortraits(
   context: CrmContext,
   tags: TagRules,
   trx: Executor,
   date: PlainDate,
-  range: { from: string | null; to: string | null },
+  range: CustomerRange,
 ): Promise<number> {
+  const built = await buildPortraits(tags, trx, date, range);
+  if (built.rows.length === 0) return 0;
+  for (const e of built.tagErrors)
+    (context.log ?? console.warn)(
+      `crm.portraits ${date}: the tag rules failed for customer ${e.userId}: ${e.error}`,
+    );
+  await writePortraits(trx, date, built.rows, context.clock.now());
+  await writeAccounts(
+    trx,
+    built.rows.map((r) => r.userId),
+    built.accounts,
+  );
+  return built.rows.length;
+}
+
+/**
+ * The portraits of the customers in the range as of the date, written nowhere: what the step writes,
+ * and what a test compares the stored portraits with.
+ */
+export async function buildPortraits(
+  tags: TagRules,
+  trx: Executor,
+  date: PlainDate,
+  range: CustomerRange,
+): Promise<BuiltPortraits> {
   const customers = await customerFacts(trx, range, date);
-  if (customers.length === 0) return 0;
-  const [bands, rules, ruleSet, investing, wealth, holdings, loans, credit, payments, previous] =
+  if (customers.length === 0) return { rows: [], accounts: [], tagErrors: [] };
+  const ids = range.ids ? [...range.ids] : null;
+  const [bands, rules, ruleSet, investing, wealth, holdings, loans, credit, payments, previous, ...changes] =
     await Promise.all([
       readBands(trx),
       readRules(trx),
@@ -73,7 +124,13 @@ export async function computePortraits(
       sql<{ user_id: string; worst_dpd: number }>`
         select user_id, worst_dpd from crm_portraits
         where (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
-          and (${range.to}::uuid is null or user_id < ${range.to}::uuid)`.execute(trx),
+          and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+          and (${ids}::uuid[] is null or user_id = any(${ids}::uuid[]))`.execute(trx),
+      customerChangesOn(trx, range, date),
+      lendingChangesOn(trx, range, date),
+      creditChangesOn(trx, range, date),
+      wealthChangesOn(trx, range, date),
+      paymentChangesOn(trx, range, date),
     ]);
   const by = <T extends { userId: string }>(rows: readonly T[]) => new Map(rows.map((r) => [r.userId, r]));
   const investingOf = by(investing);
@@ -105,6 +162,41 @@ export async function computePortraits(
     ...holdings.map((h) => ({ id: h.accountId, group: h.userId })),
   ];
   const income = await incomeFromAccounts(trx, incomeAccounts, window);
+
+  // When time alone next changes a portrait: each reader's dates, a transfer already created for a
+  // later date on any of the customer's accounts, the oldest income leaving the window, and the next
+  // day for fund units (valued at NAVs that may still be entered for past dates).
+  const ownerOf = new Map<string, string>();
+  for (const p of payments) if (p.walletAccount) ownerOf.set(p.walletAccount, p.userId);
+  for (const i of investing) for (const id of i.noteAccounts) ownerOf.set(id, i.userId);
+  for (const h of holdings) ownerOf.set(h.accountId, h.userId);
+  const accounts = [
+    ...new Map(
+      [
+        ...balanceAccounts.map((a) => ({ accountId: a.id, userId: ownerOf.get(a.id)! })),
+        ...incomeAccounts.map((a) => ({ accountId: a.id, userId: a.group })),
+      ].map((a) => [`${a.accountId} ${a.userId}`, a]),
+    ).values(),
+  ];
+  const [nextTransfer, oldestIncome] = await Promise.all([
+    firstPostedFrom(
+      trx,
+      accounts.map((a) => ({ id: a.accountId, group: a.userId })),
+      end,
+    ),
+    oldestIncomeIn(trx, incomeAccounts, window),
+  ]);
+  const changesOn = new Map<string, PlainDate>();
+  const soonest = (userId: string, on: PlainDate) => {
+    const was = changesOn.get(userId);
+    if (!was || on < was) changesOn.set(userId, on);
+  };
+  for (const m of changes) for (const [userId, on] of m) soonest(userId, on);
+  for (const [userId, at] of nextTransfer) soonest(userId, shanghaiDate(at));
+  for (const [userId, at] of oldestIncome)
+    soonest(userId, leavesWindowOn(shanghaiDate(at), rules.windowMonths));
+  for (const h of holdings)
+    if (h.nav !== null && balance(h.accountId) !== 0n) soonest(h.userId, addDays(date, 1));
 
   const holdingsOf = new Map<string, bigint>();
   for (const h of holdings) {
@@ -241,35 +333,76 @@ export async function computePortraits(
       worstDpd,
       facts,
       data,
+      validThrough: (() => {
+        const on = changesOn.get(c.userId);
+        if (!on) return null;
+        return on > date ? addDays(on, -1) : addDays(date, -1);
+      })(),
     });
   }
   // The engine answers each call from its own threads: evaluated together, the calls overlap.
+  // A rule that throws for one customer does not fail the chunk: their portrait has no rule tags and
+  // says why (data.tagError), and the step logs it.
   const tagged: PortraitRow[] = [];
+  const tagErrors: { userId: string; error: string }[] = [];
   for (let start = 0; start < rows.length; start += 500) {
     const slice = rows.slice(start, start + 500);
-    const tagsOf = await Promise.all(slice.map((r) => tags.evaluate(ruleSet, r.facts)));
+    const tagsOf = await Promise.all(
+      slice.map((r) =>
+        tags.evaluate(ruleSet, r.facts).then(
+          (ruleTags) => ({ ruleTags, error: null }),
+          (error: unknown) => ({
+            ruleTags: [] as string[],
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        ),
+      ),
+    );
     slice.forEach(({ facts: _facts, ...r }, i) => {
-      tagged.push({ ...r, ruleTags: tagsOf[i]! });
+      const { ruleTags, error } = tagsOf[i]!;
+      if (error === null) tagged.push({ ...r, ruleTags });
+      else {
+        tagErrors.push({ userId: r.userId, error });
+        tagged.push({ ...r, ruleTags, data: { ...r.data, tagError: error } });
+      }
     });
   }
-  await writePortraits(trx, date, tagged, context.clock.now());
-  return tagged.length;
+  return { rows: tagged, accounts, tagErrors };
+}
+
+/** The ledger accounts each recomputed customer's portrait read, replacing what they read before. */
+async function writeAccounts(
+  trx: Executor,
+  userIds: readonly string[],
+  accounts: readonly { readonly accountId: string; readonly userId: string }[],
+) {
+  await sql`delete from crm_portrait_accounts where user_id = any(${[...userIds]}::uuid[])`.execute(trx);
+  for (let start = 0; start < accounts.length; start += 20_000) {
+    const slice = accounts.slice(start, start + 20_000);
+    await sql`
+      insert into crm_portrait_accounts (account_id, user_id)
+      select * from unnest(${slice.map((a) => a.accountId)}::text[], ${slice.map((a) => a.userId)}::uuid[])
+      on conflict do nothing`.execute(trx);
+  }
 }
 
 async function writePortraits(trx: Executor, date: PlainDate, rows: readonly PortraitRow[], at: Date) {
   for (let start = 0; start < rows.length; start += 5000) {
     const slice = rows.slice(start, start + 5000);
     await sql`
-      insert into crm_portraits (user_id, as_of, aum, aum_band, contribution, worst_dpd, rule_tags, data, computed_at)
+      insert into crm_portraits (user_id, as_of, aum, aum_band, contribution, worst_dpd, rule_tags, data, computed_at,
+                                 valid_through)
       select u.id, ${date}::date, u.aum, u.band, u.contribution, u.worst, array(select jsonb_array_elements_text(u.tags)),
-             u.data, ${at}
+             u.data, ${at}, u.valid_through
       from unnest(${slice.map((r) => r.userId)}::uuid[], ${slice.map((r) => r.aum.toString())}::int8[],
                   ${slice.map((r) => r.band)}::text[], ${slice.map((r) => r.contribution.toString())}::int8[],
                   ${slice.map((r) => r.worstDpd)}::int[], ${slice.map((r) => JSON.stringify(r.ruleTags))}::jsonb[],
-                  ${slice.map((r) => JSON.stringify(r.data))}::jsonb[])
-        as u(id, aum, band, contribution, worst, tags, data)
+                  ${slice.map((r) => JSON.stringify(r.data))}::jsonb[], ${slice.map((r) => r.validThrough)}::date[])
+        as u(id, aum, band, contribution, worst, tags, data, valid_through)
       on conflict (user_id) do update set as_of = excluded.as_of, aum = excluded.aum, aum_band = excluded.aum_band,
         contribution = excluded.contribution, worst_dpd = excluded.worst_dpd, rule_tags = excluded.rule_tags,
-        data = excluded.data, computed_at = excluded.computed_at`.execute(trx);
+        data = excluded.data, computed_at = excluded.computed_at, valid_through = excluded.valid_through`.execute(
+      trx,
+    );
   }
 }

@@ -8,7 +8,10 @@ import { invalid, type PlainDate } from '../kernel/index.ts';
  */
 export interface StoredPortrait {
   readonly userId: string;
+  /** The business date the portrait is right as of (the last close). */
   readonly asOf: PlainDate;
+  /** The business date it was last recomputed (the close found nothing that could change it since). */
+  readonly computedOn: PlainDate;
   readonly aum: bigint;
   readonly aumBand: string;
   readonly contribution: bigint;
@@ -25,6 +28,7 @@ export interface StoredPortrait {
 interface Row {
   user_id: string;
   as_of: string;
+  computed_on: string;
   aum: bigint;
   aum_band: string;
   contribution: bigint;
@@ -38,13 +42,17 @@ interface Row {
   computed_at: Date;
 }
 
-const COLUMNS = sql`p.user_id, p.as_of::text as as_of, p.aum, p.aum_band, p.contribution, p.worst_dpd, p.class,
+// A portrait not recomputed at the last close is still right as of it (docs/crm.md): its date is the
+// last close's (the basis row's), and computedOn the date it was last recomputed.
+const COLUMNS = sql`p.user_id, greatest(p.as_of, (select b.computed_on from crm_portrait_basis b))::text as as_of,
+  p.as_of::text as computed_on, p.aum, p.aum_band, p.contribution, p.worst_dpd, p.class,
   p.class_reason, p.class_since::text as class_since, p.rule_tags, p.data, p.computed_at,
   (select array_agg(t.tag order by t.tag) from crm_staff_tags t where t.user_id = p.user_id and t.removed_at is null) as staff_tags`;
 
 const toPortrait = (r: Row): StoredPortrait => ({
   userId: r.user_id,
   asOf: r.as_of as PlainDate,
+  computedOn: r.computed_on as PlainDate,
   aum: BigInt(r.aum),
   aumBand: r.aum_band,
   contribution: BigInt(r.contribution),

@@ -24,7 +24,8 @@ import {
 } from './classes.ts';
 import type { CrmContext } from './context.ts';
 import { listPortraits, type PortraitFilter, readPortrait, type StoredPortrait } from './portraits.ts';
-import { computePortraits } from './portraits-compute.ts';
+import { buildPortraits, computePortraits, type PortraitRow } from './portraits-compute.ts';
+import { chunkCustomers, planPortraits } from './portraits-incremental.ts';
 import {
   type AumBand,
   type ClassRules,
@@ -71,13 +72,10 @@ export class Crm {
         owner: 'crm',
         position: PORTRAITS_STEP_POSITION,
         description:
-          "CRM portraits: each customer's investing, assets, borrowing, payments, contribution and rule tags as of the date, in ranges of customers",
-        plan: (db) => customerRanges(db, PORTRAIT_CHUNK),
-        run: (trx, date, bounds) =>
-          computePortraits(this.context, this.tagRules, trx, date, {
-            from: (bounds.from as string | null | undefined) ?? null,
-            to: (bounds.to as string | null | undefined) ?? null,
-          }),
+          "CRM portraits: each customer's investing, assets, borrowing, payments, contribution and rule tags as of the date, recomputed for the customers whose portrait can have changed, in ranges",
+        plan: (db, date) => planPortraits(db, this.tagRules, date, PORTRAIT_CHUNK),
+        run: async (trx, date, bounds) =>
+          computePortraits(this.context, this.tagRules, trx, date, await chunkCustomers(trx, date, bounds)),
       },
       {
         name: 'crm.classes',
@@ -88,6 +86,22 @@ export class Crm {
         run: (trx, date) => classify(this.context, trx, date),
       },
     ];
+  }
+
+  /**
+   * Every customer's portrait as of the date, computed afresh and written nowhere: what a full
+   * recompute of the date would store (the stored portraits must equal it but for as_of and computed_at).
+   */
+  async fullRecompute(date: PlainDate): Promise<PortraitRow[]> {
+    const rows: PortraitRow[] = [];
+    for (const range of await customerRanges(this.context.db, PORTRAIT_CHUNK))
+      rows.push(...(await buildPortraits(this.tagRules, this.context.db, date, range)).rows);
+    return rows;
+  }
+
+  /** Makes the next close recompute every portrait (as a change of the basis would). */
+  async recomputeAllAtNextClose(): Promise<void> {
+    await sql`delete from crm_portrait_basis`.execute(this.context.db);
   }
 
   /** A customer's portrait as of the last close, with the live last-seen and the histories. */

@@ -43,10 +43,25 @@ export async function customerRanges(
   return rows.rows.map((r, i) => ({ from: i === 0 ? null : r.id, to: rows.rows[i + 1]?.id ?? null }));
 }
 
-/** The customers signed up by the end of `date` whose ids are within [from, to) (either end open). */
+/**
+ * A range of customers: ids within [from, to) (either end open), and, when `ids` is given, only
+ * those (the portraits step's customers due for recomputing).
+ */
+export interface CustomerRange {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly ids?: readonly string[] | null | undefined;
+}
+
+const inRange = (column: string, range: CustomerRange) =>
+  sql`(${range.from}::uuid is null or ${sql.ref(column)} >= ${range.from}::uuid)
+    and (${range.to}::uuid is null or ${sql.ref(column)} < ${range.to}::uuid)
+    and (${range.ids ? [...range.ids] : null}::uuid[] is null or ${sql.ref(column)} = any(${range.ids ? [...range.ids] : null}::uuid[]))`;
+
+/** The customers signed up by the end of `date` in the range. */
 export async function customerFacts(
   db: Executor,
-  range: { from: string | null; to: string | null },
+  range: CustomerRange,
   date: PlainDate,
 ): Promise<CustomerFacts[]> {
   const rows = await sql<{
@@ -73,9 +88,7 @@ export async function customerFacts(
         where a.user_id = u.id and a.day between ${date}::date - 29 and ${date}::date) as active_days,
       ia.level, ia.expires_on::text as expires_on
     from users u left join investor_assessments ia on ia.user_id = u.id
-    where not u.is_staff and u.created_at < ${endOf(date)}
-      and (${range.from}::uuid is null or u.id >= ${range.from}::uuid)
-      and (${range.to}::uuid is null or u.id < ${range.to}::uuid)
+    where not u.is_staff and u.created_at < ${endOf(date)} and ${inRange('u.id', range)}
     order by u.id`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.id,
@@ -93,6 +106,40 @@ export async function customerFacts(
     riskExpiresOn: r.expires_on as PlainDate | null,
   }));
 }
+
+/**
+ * For the portraits step: the earliest date after `date` on which time alone changes a customer's
+ * facts as customerFacts reads them, by customer (none: no such date). The age band's next
+ * threshold (the birthday it is reached, or the day after when age() has not reached it then, as
+ * for 29 February), the oldest active day leaving the 30 days, an activity day recorded for a later
+ * date, the risk assessment's expiry (the day after expires_on).
+ */
+export async function customerChangesOn(
+  db: Executor,
+  range: CustomerRange,
+  date: PlainDate,
+): Promise<Map<string, PlainDate>> {
+  const rows = await sql<{ id: string; on: string | null }>`
+    select u.id, least(
+      (select min(greatest((u.birth_date + make_interval(years => y))::date, ${date}::date + 1))
+         from unnest(array[18, 25, 35, 45, 55]) as y
+         where u.birth_date is not null and date_part('year', age(${date}::date, u.birth_date)) < y),
+      (select min(a.day) + 30 from user_activity_days a
+         where a.user_id = u.id and a.day between ${date}::date - 29 and ${date}::date),
+      (select min(a.day) from user_activity_days a where a.user_id = u.id and a.day > ${date}::date),
+      (select ia.expires_on + 1 from investor_assessments ia where ia.user_id = u.id and ia.expires_on >= ${date}::date)
+    )::text as on
+    from users u
+    where not u.is_staff and ${inRange('u.id', range)}`.execute(db);
+  return new Map(rows.rows.filter((r) => r.on !== null).map((r) => [r.id, r.on as PlainDate]));
+}
+
+/**
+ * The customers signed up by the end of `date`, as an SQL statement of (id) rows, for the portraits
+ * step to find those without a portrait.
+ */
+export const customersSignedUpBy = (date: PlainDate) =>
+  sql<{ id: string }>`select id from users where not is_staff and created_at < ${endOf(date)}`;
 
 export interface RiskClassChange {
   readonly level: number;

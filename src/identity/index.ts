@@ -16,8 +16,11 @@ export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } fro
 export { type ContactView, MAX_CONTACTS, RELATIONS, type Relation } from './contacts.ts';
 export {
   type CustomerFacts,
+  type CustomerRange,
+  customerChangesOn,
   customerFacts,
   customerRanges,
+  customersSignedUpBy,
   liveSessionsOf,
   type RiskClassChange,
   riskClassHistory,

@@ -41,3 +41,35 @@ export async function incomeFromAccounts(
   }
   return out;
 }
+
+/**
+ * The oldest transfer incomeFromAccounts counts in the window, by label: when the sum over a sliding
+ * window next changes by a transfer leaving it.
+ */
+export async function oldestIncomeIn(
+  db: Executor,
+  accounts: readonly { readonly id: string; readonly group: string }[],
+  window: { readonly from: Date; readonly to: Date },
+): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  for (let start = 0; start < accounts.length; start += 50_000) {
+    const slice = accounts.slice(start, start + 50_000);
+    const rows = await sql<{ grp: string; oldest: Date }>`
+      select w.grp, min(x.at) as oldest
+      from unnest(${slice.map((a) => a.id)}::text[], ${slice.map((a) => a.group)}::text[]) as w(id, grp)
+      cross join lateral (
+        select t.created_at as at from ledger_transfers t join ledger_accounts i on i.id = t.credit_account_id
+        where t.debit_account_id = w.id and i.code between 4001 and 4099
+          and t.created_at >= ${window.from} and t.created_at < ${window.to} and t.flags & ${NOT_POSTED} = 0
+        union all
+        select t.created_at from ledger_transfers t join ledger_accounts i on i.id = t.debit_account_id
+        where t.credit_account_id = w.id and i.code between 4001 and 4099
+          and t.created_at >= ${window.from} and t.created_at < ${window.to} and t.flags & ${NOT_POSTED} = 0) x
+      group by w.grp`.execute(db);
+    for (const r of rows.rows) {
+      const was = out.get(r.grp);
+      if (!was || r.oldest < was) out.set(r.grp, r.oldest);
+    }
+  }
+  return out;
+}

@@ -17,7 +17,8 @@ export {
   type NormalSide,
   normalBalance,
 } from './chart.ts';
-export { incomeFromAccounts } from './crm-income.ts';
+export { incomeFromAccounts, oldestIncomeIn } from './crm-income.ts';
+export { accountsMovedSince, firstPostedFrom, ledgerChainPosition } from './crm-moved.ts';
 export { postedDebitsByCode } from './crm-sums.ts';
 export {
   ACCOUNT_FLAG_NAMES,

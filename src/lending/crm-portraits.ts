@@ -14,6 +14,8 @@ import { loanAccount, noteAccountId } from './accounts.ts';
 export interface UserRange {
   readonly from: string | null;
   readonly to: string | null;
+  /** When given, only these customers of the range. */
+  readonly ids?: readonly string[] | null | undefined;
 }
 
 export interface MarketplaceInvesting {
@@ -51,7 +53,8 @@ export interface Borrowing {
 }
 
 const inRange = (column: string, range: UserRange) =>
-  sql`(${range.from}::uuid is null or ${sql.ref(column)} >= ${range.from}::uuid) and (${range.to}::uuid is null or ${sql.ref(column)} < ${range.to}::uuid)`;
+  sql`(${range.from}::uuid is null or ${sql.ref(column)} >= ${range.from}::uuid) and (${range.to}::uuid is null or ${sql.ref(column)} < ${range.to}::uuid)
+    and (${range.ids ? [...range.ids] : null}::uuid[] is null or ${sql.ref(column)} = any(${range.ids ? [...range.ids] : null}::uuid[]))`;
 
 const NOT_ASSIGNED_DRAW = sql`not exists (select 1 from loan_applications a where a.id = l.application_id and a.credit_plan_id is not null)`;
 
@@ -185,4 +188,41 @@ export async function borrowing(db: Executor, range: UserRange, date: PlainDate)
       loanAccount.interestPayable(id),
     ]),
   }));
+}
+
+/**
+ * For the portraits step: the earliest date after `date` on which time alone changes what
+ * marketplaceInvesting and borrowing read, by customer: an acquisition leaving the 90 or 365 days or
+ * dated later than `date`, a loan starting later, a penalty or late fee charged later, an instalment
+ * falling due later, and the next day for a borrower past due now (days past due grow daily).
+ */
+export async function lendingChangesOn(
+  db: Executor,
+  range: UserRange,
+  date: PlainDate,
+): Promise<Map<string, PlainDate>> {
+  const rows = await sql<{ user_id: string; on: string }>`
+    select user_id, min(d)::text as on from (
+      select n.holder_id as user_id,
+        case when n.acquired_on > ${date}::date then n.acquired_on
+             when n.acquired_on > ${date}::date - 90 then n.acquired_on + 90
+             else n.acquired_on + 365 end as d
+      from loan_notes n
+      where n.kind = 'investor' and n.origin in ('disbursement', 'purchase')
+        and n.acquired_on > ${date}::date - 365 and ${inRange('n.holder_id', range)}
+      union all
+      select l.borrower_id, case when l.start_date > ${date}::date then l.start_date else ${date}::date + 1 end
+      from loans l
+      where l.disbursed_at is not null and ${NOT_ASSIGNED_DRAW} and ${inRange('l.borrower_id', range)}
+        and (l.start_date > ${date}::date or (l.status = 'active' and l.dpd > 0))
+      union all
+      select l.borrower_id, min(c.charged_on) from loan_charges c join loans l on l.id = c.loan_id
+      where c.kind in ('penalty', 'late_fee') and c.charged_on > ${date}::date and ${inRange('l.borrower_id', range)}
+      group by l.borrower_id
+      union all
+      select l.borrower_id, min(i.due_date) from loan_installments i join loans l on l.id = i.loan_id
+      where i.due_date > ${date}::date and ${inRange('l.borrower_id', range)}
+      group by l.borrower_id) x
+    group by user_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.user_id, r.on as PlainDate]));
 }

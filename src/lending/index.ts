@@ -58,6 +58,7 @@ export { borrowedBy, noteInvestmentsOf, type UserInvestments } from './crm-amoun
 export {
   type Borrowing,
   borrowing,
+  lendingChangesOn,
   type MarketplaceInvesting,
   marketplaceInvesting,
 } from './crm-portraits.ts';

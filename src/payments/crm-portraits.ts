@@ -21,7 +21,7 @@ export interface PaymentFacts {
 
 export async function paymentFacts(
   db: Executor,
-  range: { from: string | null; to: string | null },
+  range: { from: string | null; to: string | null; ids?: readonly string[] | null | undefined },
   date: PlainDate,
 ): Promise<PaymentFacts[]> {
   const rows = await sql<{
@@ -44,17 +44,20 @@ export async function paymentFacts(
         and business_date between ${date}::date - 89 and ${date}::date
         and (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
         and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+        and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
       group by user_id),
     last_paid as (
       select user_id, max(business_date)::text as last_on from payment_orders
       where status = 'succeeded' and kind in ('merchant_payment', 'transfer') and business_date <= ${date}::date
         and (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
         and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+        and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
       group by user_id),
     wallet as (
       select user_id, account_id from wallets
       where (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
-        and (${range.to}::uuid is null or user_id < ${range.to}::uuid))
+        and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+        and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[])))
     select coalesce(w.user_id, o.user_id, l.user_id) as user_id, w.account_id, o.n, o.paid, o.top_ups,
            o.withdrawals, l.last_on
     from wallet w full join orders o on o.user_id = w.user_id
@@ -68,4 +71,24 @@ export async function paymentFacts(
     withdrawals90: Number(r.withdrawals ?? 0),
     lastPaidOn: r.last_on as PlainDate | null,
   }));
+}
+
+/**
+ * For the portraits step: the earliest date after `date` on which time alone changes what
+ * paymentFacts reads, by customer: a succeeded order leaving the 90 days, or dated later than `date`.
+ */
+export async function paymentChangesOn(
+  db: Executor,
+  range: { from: string | null; to: string | null; ids?: readonly string[] | null | undefined },
+  date: PlainDate,
+): Promise<Map<string, PlainDate>> {
+  const rows = await sql<{ user_id: string; on: string }>`
+    select user_id, min(case when business_date > ${date}::date then business_date else business_date + 90 end)::text as on
+    from payment_orders
+    where status = 'succeeded' and user_id is not null and business_date >= ${date}::date - 89
+      and (${range.from}::uuid is null or user_id >= ${range.from}::uuid)
+      and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+      and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
+    group by user_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.user_id, r.on as PlainDate]));
 }

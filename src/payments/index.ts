@@ -30,7 +30,7 @@ export type {
   MerchantTerms,
 } from './credit-orders.ts';
 export { feesPaidBy, REVENUE_CODES } from './crm-fees.ts';
-export { type PaymentFacts, paymentFacts } from './crm-portraits.ts';
+export { type PaymentFacts, paymentChangesOn, paymentFacts } from './crm-portraits.ts';
 export { paymentsForExport } from './data-export.ts';
 export { GatewaySim, type GatewaySimOptions, type SimControl } from './gateway-sim/server.ts';
 export { type Merchant, orderIdFromPayload, qrPayload } from './merchant.ts';

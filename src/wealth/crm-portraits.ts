@@ -31,12 +31,15 @@ export interface HoldingAccount {
   readonly nav: string | null;
 }
 
-const inRange = (range: { from: string | null; to: string | null }) =>
-  sql`(${range.from}::uuid is null or user_id >= ${range.from}::uuid) and (${range.to}::uuid is null or user_id < ${range.to}::uuid)`;
+type Range = { from: string | null; to: string | null; ids?: readonly string[] | null | undefined };
+
+const inRange = (range: Range) =>
+  sql`(${range.from}::uuid is null or user_id >= ${range.from}::uuid) and (${range.to}::uuid is null or user_id < ${range.to}::uuid)
+    and (${range.ids ? [...range.ids] : null}::uuid[] is null or user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))`;
 
 export async function wealthInvesting(
   db: Executor,
-  range: { from: string | null; to: string | null },
+  range: Range,
   date: PlainDate,
 ): Promise<WealthInvesting[]> {
   const rows = await sql<{
@@ -85,7 +88,7 @@ export async function wealthInvesting(
 
 export async function holdingAccounts(
   db: Executor,
-  range: { from: string | null; to: string | null },
+  range: Range,
   date: PlainDate,
 ): Promise<HoldingAccount[]> {
   const rows = await sql<{ user_id: string; account_id: string; kind: string; nav: string | null }>`
@@ -95,10 +98,45 @@ export async function holdingAccounts(
     from wealth_holdings h join wealth_products p on p.id = h.product_id
     where (${range.from}::uuid is null or h.user_id >= ${range.from}::uuid)
       and (${range.to}::uuid is null or h.user_id < ${range.to}::uuid)
+      and (${range.ids ? [...range.ids] : null}::uuid[] is null or h.user_id = any(${range.ids ? [...range.ids] : null}::uuid[]))
     order by h.user_id, h.account_id`.execute(db);
   return rows.rows.map((r) => ({
     userId: r.user_id,
     accountId: r.account_id,
     nav: r.kind === 'mutual_fund' ? (r.nav ?? '0') : null,
   }));
+}
+
+/**
+ * For the portraits step: the earliest date after `date` on which time alone changes what
+ * wealthInvesting reads, by customer: an order leaving the 90 or 365 days, or dated later than
+ * `date`. (A mutual fund holding's value follows the NAVs: the portraits step recomputes a customer
+ * holding units every day.)
+ */
+export async function wealthChangesOn(
+  db: Executor,
+  range: Range,
+  date: PlainDate,
+): Promise<Map<string, PlainDate>> {
+  const rows = await sql<{ user_id: string; on: string }>`
+    with orders as (
+      select user_id, business_date as day from wealth_mmf_orders where kind = 'subscription' and ${inRange(range)}
+      union all
+      select user_id, business_date from wealth_fixed_purchases where ${inRange(range)}
+      union all
+      select user_id, (created_at at time zone 'Asia/Shanghai')::date from wealth_fund_orders
+        where kind = 'subscription' and ${inRange(range)})
+    select user_id, min(case when day > ${date}::date then day
+                             when day > ${date}::date - 90 then day + 90
+                             else day + 365 end)::text as on
+    from orders where day > ${date}::date - 365
+    group by user_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.user_id, r.on as PlainDate]));
+}
+
+/** Every product's id, code and kind, for the portraits step's basis (a change recomputes everyone). */
+export async function productKinds(db: Executor): Promise<{ id: string; code: string; kind: string }[]> {
+  const rows = await sql<{ id: string; code: string; kind: string }>`
+    select id::text as id, code, kind from wealth_products order by id`.execute(db);
+  return rows.rows;
 }

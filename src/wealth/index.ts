@@ -9,7 +9,9 @@ export { wealthInvestmentsOf } from './crm-investments.ts';
 export {
   type HoldingAccount,
   holdingAccounts,
+  productKinds,
   type WealthInvesting,
+  wealthChangesOn,
   wealthInvesting,
 } from './crm-portraits.ts';
 export type { Holding } from './holdings.ts';

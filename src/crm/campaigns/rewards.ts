@@ -83,7 +83,8 @@ export type PayOutcome =
  * What a rate coupon is paid on, once its days have run from the first investment: the first
  * investment, or what the customer still holds invested at the end of `date` (principal of their
  * notes and their wealth holdings, not the wallet) when that is less. Read from their portrait of
- * `date`, which the crm.portraits step (980) writes before crm.rewards (985) in the same close.
+ * `date`, which the crm.portraits step (980) writes before crm.rewards (985) in the same close
+ * (a portrait it did not recompute is still right as of the date: docs/crm.md).
  * Null while the coupon's days run, or when the portrait of `date` is not there yet: the coupon is
  * tried again at the next close. So a coupon cannot be cashed by investing and redeeming at once.
  */
@@ -97,7 +98,10 @@ async function couponBase(
   if (daysBetween(first.firstOn, date) < days) return null;
   const rows = await sql<{ notes: string | null; funds: string | null }>`
     select data->'assets'->>'notes' as notes, data->'assets'->>'funds' as funds from crm_portraits
-    where user_id = ${userId} and as_of = ${date}::date`.execute(trx);
+    where user_id = ${userId}
+      and (as_of = ${date}::date or exists (select 1 from crm_portrait_basis b where b.computed_on = ${date}::date))`.execute(
+    trx,
+  );
   const row = rows.rows[0];
   if (!row) return null;
   const held = BigInt(row.notes ?? '0') + BigInt(row.funds ?? '0');
