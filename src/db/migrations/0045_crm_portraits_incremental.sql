@@ -39,7 +39,10 @@ create table crm_portrait_dirty (
 -- update of a table a portrait reads adds its customer here (in the writer's transaction, so a
 -- change is here exactly when it is committed); the step's plan takes the rows it sees and deletes
 -- them in its own transaction. A row committed after the plan's snapshot stays for the next close.
-create table crm_touched (user_id uuid primary key);
+-- No key, on purpose: a customer may be here many times. With a unique key, two writers touching
+-- the same customers in opposite orders (two disbursements sharing investors) would wait on each
+-- other's uncommitted row and deadlock; appending never waits.
+create table crm_touched (user_id uuid not null);
 
 -- The customer is the row's column named by the trigger's argument (a uuid).
 create function crm_touch_user() returns trigger language plpgsql as $$
@@ -47,10 +50,10 @@ declare
   col text := TG_ARGV[0];
 begin
   if TG_OP <> 'DELETE' and (to_jsonb(NEW) ->> col) is not null then
-    insert into crm_touched (user_id) values ((to_jsonb(NEW) ->> col)::uuid) on conflict do nothing;
+    insert into crm_touched (user_id) values ((to_jsonb(NEW) ->> col)::uuid);
   end if;
   if TG_OP <> 'INSERT' and (to_jsonb(OLD) ->> col) is not null then
-    insert into crm_touched (user_id) values ((to_jsonb(OLD) ->> col)::uuid) on conflict do nothing;
+    insert into crm_touched (user_id) values ((to_jsonb(OLD) ->> col)::uuid);
   end if;
   return null;
 end $$;
@@ -59,10 +62,10 @@ end $$;
 create function crm_touch_loan() returns trigger language plpgsql as $$
 begin
   if TG_OP <> 'DELETE' then
-    insert into crm_touched (user_id) select borrower_id from loans where id = NEW.loan_id on conflict do nothing;
+    insert into crm_touched (user_id) select borrower_id from loans where id = NEW.loan_id;
   end if;
   if TG_OP <> 'INSERT' then
-    insert into crm_touched (user_id) select borrower_id from loans where id = OLD.loan_id on conflict do nothing;
+    insert into crm_touched (user_id) select borrower_id from loans where id = OLD.loan_id;
   end if;
   return null;
 end $$;
@@ -71,10 +74,10 @@ end $$;
 create function crm_touch_line() returns trigger language plpgsql as $$
 begin
   if TG_OP <> 'DELETE' then
-    insert into crm_touched (user_id) select customer_id from credit_lines where id = NEW.line_id on conflict do nothing;
+    insert into crm_touched (user_id) select customer_id from credit_lines where id = NEW.line_id;
   end if;
   if TG_OP <> 'INSERT' then
-    insert into crm_touched (user_id) select customer_id from credit_lines where id = OLD.line_id on conflict do nothing;
+    insert into crm_touched (user_id) select customer_id from credit_lines where id = OLD.line_id;
   end if;
   return null;
 end $$;
