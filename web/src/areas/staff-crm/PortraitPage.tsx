@@ -34,7 +34,7 @@ function PortraitView({ p }: { p: Portrait }) {
   const n = (v: string | number | null | undefined) =>
     v === null || v === undefined || v === '' ? t('none') : v;
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Typography.Text type="secondary">{t('asOf', { date: formatDate(p.asOf) })}</Typography.Text>
       <Space wrap>
         {p.class && <Tag color={classColor[p.class]}>{t(`classes.${p.class}`)}</Tag>}
@@ -203,7 +203,7 @@ function StaffTags({ p, canManage }: { p: Portrait; canManage: boolean }) {
   });
   return (
     <Card title={t('sections.staffTags')}>
-      <Space direction="vertical">
+      <Space orientation="vertical">
         {p.staffTagHistory.map((x) => (
           <div key={x.id}>
             <Tag>{x.tag}</Tag> {t('addedBy', { who: name(x.addedBy), when: formatDate(x.addedAt) })}
