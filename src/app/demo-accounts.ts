@@ -115,6 +115,33 @@ export const CREDIT_CUSTOMER = customer(
   'consumer with a credit line: instalments, statements, a cash draw',
   '消费信贷用户：分期、账单、取现',
 );
+/** Customers the CRM demo's campaigns brought (src/app/demo-crm.ts). */
+export const CRM_CUSTOMERS = [
+  customer(
+    '13400000001',
+    '韩梅',
+    'signed up through the WeChat campaign: its bonus, a referral reward, a prospect hesitating',
+    '通过微信活动注册：活动奖励、邀请奖励，销售管道中“犹豫中”',
+  ),
+  customer(
+    '13400000002',
+    '高远',
+    'referred by 韩梅 in the WeChat campaign: its bonus, a phone call in the inbox',
+    '由韩梅邀请参加微信活动：活动奖励，客服工作台有来电记录',
+  ),
+  customer(
+    '13400000003',
+    '田甜',
+    'signed up through the app store: a rate coupon due at the next close, a chat closed and rated',
+    '通过应用商店注册：加息券将于下次日终发放，在线咨询已关闭并评价',
+  ),
+  customer(
+    '13400000004',
+    '罗佳',
+    'signed up through the app store, never verified: an overdue follow-up',
+    '通过应用商店注册，未实名：跟进任务已逾期',
+  ),
+];
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   ...STAFF,
@@ -124,4 +151,5 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   SHOPPER,
   CREDIT_CUSTOMER,
   ...CREATORS,
+  ...CRM_CUSTOMERS,
 ];

@@ -22,6 +22,7 @@ import {
   STAFF,
 } from './demo-accounts.ts';
 import { seedComplianceDemo } from './demo-compliance.ts';
+import { CrmDemo } from './demo-crm.ts';
 import { Crowd } from './demo-crowd.ts';
 import { seedCrowdfundingDemo, seedCrowdfundingHistory } from './demo-crowdfunding.ts';
 import { WealthDemo } from './demo-wealth.ts';
@@ -138,7 +139,8 @@ class Seeder {
     return { userId: session.userId, phone, headers: { authorization: `Bearer ${session.token}` } };
   }
 
-  private async signUp(account: DemoAccount): Promise<Person> {
+  /** A sign-up as the app makes one; `source` is where the landing URL said they came from. */
+  private async signUp(account: DemoAccount, source?: object): Promise<Person> {
     await this.call('POST', '/v1/auth/sms-codes', { payload: { phone: account.phone, purpose: 'sign_up' } });
     const session = await this.call('POST', '/v1/auth/sign-up', {
       payload: {
@@ -147,6 +149,7 @@ class Seeder {
         code: await this.latestCode(account.phone),
         displayName: account.displayName,
         acceptTerms: true,
+        ...(source ? { source } : {}),
       },
     });
     const person = {
@@ -389,10 +392,23 @@ class Seeder {
       await this.topUp(person, index === 0 ? '50000.00' : '30000.00');
       investors.push(person);
     }
+    const operations = await this.signIn(STAFF[5]!.phone);
     this.wealth = new WealthDemo(
       this.platform,
       (method, url, options) => this.call(method, url, options),
-      await this.signIn(STAFF[5]!.phone),
+      operations,
+      this.admin,
+      this.log,
+    );
+    const crm = new CrmDemo(
+      this.platform,
+      {
+        call: (method, url, options) => this.call(method, url, options),
+        signUp: (account, source) => this.signUp(account, source),
+        verify: (person, realName, idNumber) => this.verify(person, realName, idNumber),
+        topUp: (person, amount) => this.topUp(person, amount),
+      },
+      operations,
       this.admin,
       this.log,
     );
@@ -450,6 +466,7 @@ class Seeder {
     await this.call('POST', `/v1/me/loans/${paidOffLoan}/payoff`, { as: paidOff });
     await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-46));
+    await crm.history();
     await this.loan(m1, investors.slice(0, 2), '5000.00', { purpose: 'consumption' });
     await crowd.loans(crowd.size.loansPerStage);
     await this.closeThrough(day(-1));
@@ -531,6 +548,8 @@ class Seeder {
     await this.wealth.finish(investors);
     await seedComplianceDemo(this.platform);
     await seedCrowdfundingDemo(this.platform, { investors, crowd }, this.log);
+    // Last: the portraits of today see everything the demo wrote.
+    await crm.finish({ investors, onTimeBorrower: onTime });
     // Every figure came from the services: the books must balance to the last transfer.
     const report = await this.platform.ledger.verify();
     if (report.problems.length > 0)

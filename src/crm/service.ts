@@ -8,6 +8,7 @@ import {
   liveSessionsOf,
   type RiskClassChange,
   riskClassHistory,
+  staffNames,
 } from '../identity/index.ts';
 import { notFound, type PlainDate } from '../kernel/index.ts';
 import {
@@ -55,6 +56,8 @@ export interface PortraitView extends StoredPortrait {
   readonly classHistory: ClassChange[];
   readonly staffTagHistory: StaffTag[];
   readonly manager: ManagerAssignment | null;
+  /** The names of the staff the tags' history and the manager name, by user id. */
+  readonly staffNames: Readonly<Record<string, string>>;
 }
 
 /** CRM (issue 20): portraits, tags and ABC classes, recomputed by the day-close. See docs/crm.md. */
@@ -117,7 +120,18 @@ export class Crm {
       staffTagsOf(db, userId),
       managerOf(db, userId),
     ]);
-    return { ...stored, live, riskHistory, classHistory: classes, staffTagHistory, manager };
+    const staff = new Set<string>(manager ? [manager.managerId] : []);
+    for (const t of staffTagHistory) for (const id of [t.addedBy, t.removedBy]) if (id) staff.add(id);
+    const names = Object.fromEntries(await staffNames(db, [...staff]));
+    return {
+      ...stored,
+      live,
+      riskHistory,
+      classHistory: classes,
+      staffTagHistory,
+      manager,
+      staffNames: names,
+    };
   }
 
   portraits(filter: PortraitFilter): Promise<StoredPortrait[]> {

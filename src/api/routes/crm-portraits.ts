@@ -136,6 +136,7 @@ export function crmPortraitRoutes(platform: Platform): FastifyPluginAsyncZod {
     classHistory: p.classHistory.map(changeJson),
     staffTagHistory: p.staffTagHistory.map(staffTagJson),
     manager: p.manager ? { ...p.manager, assignedAt: p.manager.assignedAt.toISOString() } : null,
+    staffNames: p.staffNames,
   });
   return async (app) => {
     app.get(

@@ -34,7 +34,7 @@ function PortraitView({ p }: { p: Portrait }) {
   const n = (v: string | number | null | undefined) =>
     v === null || v === undefined || v === '' ? t('none') : v;
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Typography.Text type="secondary">{t('asOf', { date: formatDate(p.asOf) })}</Typography.Text>
       <Space wrap>
         {p.class && <Tag color={classColor[p.class]}>{t(`classes.${p.class}`)}</Tag>}
@@ -68,7 +68,9 @@ function PortraitView({ p }: { p: Portrait }) {
               </Descriptions.Item>
               <Descriptions.Item label={t('fields.openSessions')}>{p.live.openSessions}</Descriptions.Item>
               <Descriptions.Item label={t('fields.activeDays')}>{s.activity.activeDays30}</Descriptions.Item>
-              <Descriptions.Item label={t('fields.manager')}>{n(p.manager?.managerId)}</Descriptions.Item>
+              <Descriptions.Item label={t('fields.manager')}>
+                {n(p.manager ? (p.staffNames[p.manager.managerId] ?? p.manager.managerId) : null)}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
@@ -102,7 +104,9 @@ function PortraitView({ p }: { p: Portrait }) {
               <Descriptions.Item label={t('aum')}>
                 <Amount value={s.assets.aum} strong />
               </Descriptions.Item>
-              <Descriptions.Item label={t('band')}>{s.assets.band}</Descriptions.Item>
+              <Descriptions.Item label={t('band')}>
+                {t(`bands.${s.assets.band}`, { defaultValue: s.assets.band })}
+              </Descriptions.Item>
               <Descriptions.Item label={t('fields.wallet')}>
                 <Amount value={s.assets.wallet} />
               </Descriptions.Item>
@@ -183,6 +187,7 @@ function StaffTags({ p, canManage }: { p: Portrait; canManage: boolean }) {
   const client = useQueryClient();
   const [form] = Form.useForm();
   const [key, setKey] = useState(newKey);
+  const name = (id: string | null) => (id ? (p.staffNames[id] ?? id) : '—');
   const change = useMutation({
     onSettled: (_d, error) => {
       if (!error || (error instanceof ApiError && error.status < 500)) setKey(newKey());
@@ -198,11 +203,13 @@ function StaffTags({ p, canManage }: { p: Portrait; canManage: boolean }) {
   });
   return (
     <Card title={t('sections.staffTags')}>
-      <Space direction="vertical">
+      <Space orientation="vertical">
         {p.staffTagHistory.map((x) => (
           <div key={x.id}>
-            <Tag>{x.tag}</Tag> {t('addedBy', { who: x.addedBy, when: formatDate(x.addedAt) })}
-            {x.removedAt && <>, {t('removedBy', { who: x.removedBy, when: formatDate(x.removedAt) })}</>}
+            <Tag>{x.tag}</Tag> {t('addedBy', { who: name(x.addedBy), when: formatDate(x.addedAt) })}
+            {x.removedAt && (
+              <>, {t('removedBy', { who: name(x.removedBy), when: formatDate(x.removedAt) })}</>
+            )}
             {canManage && !x.removedAt && (
               <Button type="link" onClick={() => change.mutate({ tag: x.tag, remove: true })}>
                 {t('removeTag', { tag: x.tag })}

@@ -100,6 +100,8 @@ export interface Portrait extends PortraitSummary {
   readonly classHistory: ClassChange[];
   readonly staffTagHistory: StaffTag[];
   readonly manager: { managerId: string; assignedAt: string } | null;
+  /** Staff names by user id: the tags' history and the manager. */
+  readonly staffNames: Record<string, string>;
 }
 
 export interface ClassSummary {

@@ -1,19 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Card,
-  Col,
-  Empty,
-  Form,
-  Input,
-  List,
-  Row,
-  Segmented,
-  Select,
-  Space,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Col, Empty, Form, Input, Row, Segmented, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -73,34 +59,37 @@ export function Pipeline() {
                   {items.length === 0 ? (
                     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('empty')} />
                   ) : (
-                    <List
-                      size="small"
-                      dataSource={items}
-                      renderItem={(p) => (
-                        <List.Item
-                          actions={[
-                            <Link
-                              key="open"
-                              to={`/staff/pipeline/prospects/${p.id}`}
-                              aria-label={`${t('open')} ${p.user.name ?? p.id}`}
-                            >
-                              {t('open')}
-                            </Link>,
-                          ]}
+                    <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                      {items.map((p) => (
+                        <li
+                          key={p.id}
+                          style={{
+                            display: 'flex',
+                            gap: 8,
+                            alignItems: 'baseline',
+                            padding: '8px 0',
+                            borderBottom: '1px solid rgba(128,128,128,0.2)',
+                          }}
                         >
-                          <List.Item.Meta
-                            title={`${p.user.name ?? '—'} ${p.user.phone ?? ''}`}
-                            description={
-                              <Typography.Text type="secondary">
-                                {product(p.productInterest)}
-                                {p.nextDueAt ? ` · ${t('nextDue')} ${formatDate(p.nextDueAt)}` : ''}
-                                {owner === 'all' ? ` · ${p.owner.name ?? ''}` : ''}
-                              </Typography.Text>
-                            }
-                          />
-                        </List.Item>
-                      )}
-                    />
+                          <div style={{ flex: 1, minWidth: 0 }}>
+                            <Typography.Text strong style={{ display: 'block' }}>
+                              {`${p.user.name ?? '—'} ${p.user.phone ?? ''}`}
+                            </Typography.Text>
+                            <Typography.Text type="secondary">
+                              {product(p.productInterest)}
+                              {p.nextDueAt ? ` · ${t('nextDue')} ${formatDate(p.nextDueAt)}` : ''}
+                              {owner === 'all' ? ` · ${p.owner.name ?? ''}` : ''}
+                            </Typography.Text>
+                          </div>
+                          <Link
+                            to={`/staff/pipeline/prospects/${p.id}`}
+                            aria-label={`${t('open')} ${p.user.name ?? p.id}`}
+                          >
+                            {t('open')}
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
                   )}
                 </Card>
               </Col>

@@ -77,7 +77,7 @@ export function ProspectPage() {
             <Timeline
               items={d.history.map((h) => ({
                 key: h.id,
-                children: (
+                content: (
                   <Space orientation="vertical" size={0}>
                     <Space wrap>
                       {h.from ? <StageTag stage={h.from} /> : t('entered')}
