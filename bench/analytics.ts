@@ -51,7 +51,7 @@ async function schemaExists(url: string, schema: string): Promise<boolean> {
   }
 }
 
-async function buildBook(url: string, schema: string, loans: number, log: (l: string) => void) {
+export async function buildBook(url: string, schema: string, loans: number, log: (l: string) => void) {
   const config = loadConfig(
     { ...process.env, DATABASE_URL: url },
     { logLevel: 'silent', dataKey: DATA_KEY, poolSize: 4, schema },

@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<void>> = {
   credit: async () => (await import('./credit.ts')).run(),
   wealth: async () => (await import('./wealth.ts')).run(),
   analytics: async () => (await import('./analytics.ts')).run(),
+  crm: async () => (await import('./crm.ts')).run(),
 };
 
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
