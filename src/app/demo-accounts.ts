@@ -2,6 +2,20 @@
 export const DEMO_PASSWORD = 'netfin2026';
 export const PAYMENT_PASSWORD = '246813';
 
+/** A demo user signed in through the API, as the demo's writers call it. */
+export interface DemoPerson {
+  readonly userId: string;
+  readonly phone: string;
+  readonly headers: { authorization: string };
+}
+
+/** The demo's API call: a request as a person, answering the body, failing on an unexpected status. */
+export type DemoCall = (
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  options?: { as?: DemoPerson; payload?: object; expect?: number },
+) => Promise<any>;
+
 export interface DemoAccount {
   readonly phone: string;
   readonly displayName: string;

@@ -2,7 +2,7 @@ import { PORTRAITS_STEP_POSITION } from '../crm/index.ts';
 import { inTransaction } from '../db/index.ts';
 import { withCheckCharacter } from '../identity/index.ts';
 import { addDays, type PlainDate } from '../kernel/index.ts';
-import { CRM_CUSTOMERS, type DemoAccount } from './demo-accounts.ts';
+import { CRM_CUSTOMERS, type DemoAccount, type DemoCall, type DemoPerson } from './demo-accounts.ts';
 import type { Platform } from './platform.ts';
 
 /**
@@ -21,17 +21,8 @@ import type { Platform } from './platform.ts';
  * the day-close (what tonight's close writes again); the rate coupon, whose base is read from the
  * portrait of the close's date, is paid at the next close.
  */
-export interface CrmDemoPerson {
-  readonly userId: string;
-  readonly phone: string;
-  readonly headers: { authorization: string };
-}
-
-type Call = (
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  options?: { as?: CrmDemoPerson; payload?: object; expect?: number },
-) => Promise<any>;
+export type CrmDemoPerson = DemoPerson;
+type Call = DemoCall;
 
 /** What the demo's seeder does for every customer, lent to this part. */
 export interface CrmDemoSteps {

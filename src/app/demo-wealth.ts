@@ -1,5 +1,6 @@
 import { addDays, type PlainDate } from '../kernel/index.ts';
 import { isWeekend } from '../wealth/calendar.ts';
+import type { DemoCall, DemoPerson } from './demo-accounts.ts';
 import type { Platform } from './platform.ts';
 
 /**
@@ -13,17 +14,8 @@ import type { Platform } from './platform.ts';
  * income first, then the close, then the NAVs of the days just closed (the close after prices and
  * confirms the fund's orders).
  */
-export interface WealthDemoPerson {
-  readonly userId: string;
-  readonly phone: string;
-  readonly headers: { authorization: string };
-}
-
-type Call = (
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  options?: { as?: WealthDemoPerson; payload?: object; expect?: number },
-) => Promise<any>;
+export type WealthDemoPerson = DemoPerson;
+type Call = DemoCall;
 
 const cny = (amount: string) => ({ amount, currency: 'CNY' });
 export const DEMO_FUND_CODE = 'DEMO-BALANCED';
