@@ -101,7 +101,7 @@ export async function planPortraits(
   }));
 }
 
-/** The customers of a chunk: everyone in its range ('all'), or the range's due customers ('dirty'). */
+/** The customers of a chunk: everyone in its range ('all'), or the range's due customers by id ('dirty'). */
 export async function chunkCustomers(
   db: Executor,
   date: PlainDate,
@@ -115,5 +115,8 @@ export async function chunkCustomers(
     where business_date = ${date}::date and (${from}::uuid is null or user_id >= ${from}::uuid)
       and (${to}::uuid is null or user_id < ${to}::uuid)
     order by user_id`.execute(db);
-  return { from, to, ids: rows.rows.map((r) => r.user_id) };
+  // The ids alone name the customers: without the range's bounds beside them, each reader looks the
+  // customers up by its index on the customer column instead of scanning a third of the book and
+  // filtering (a dirty chunk's ids are spread over the whole key space).
+  return { from: null, to: null, ids: rows.rows.map((r) => r.user_id) };
 }
