@@ -341,8 +341,8 @@ export async function buildPortraits(
     });
   }
   // The engine answers each call from its own threads: evaluated together, the calls overlap.
-  // A rule that throws for one customer does not fail the chunk: their portrait has no rule tags and
-  // says why (data.tagError), and the step logs it.
+  // A rule that throws for one customer does not fail the chunk: their portrait has no rule tags,
+  // says why (data.tagError), is due again at the next close, and the step logs it.
   const tagged: PortraitRow[] = [];
   const tagErrors: { userId: string; error: string }[] = [];
   for (let start = 0; start < rows.length; start += 500) {
@@ -363,7 +363,14 @@ export async function buildPortraits(
       if (error === null) tagged.push({ ...r, ruleTags });
       else {
         tagErrors.push({ userId: r.userId, error });
-        tagged.push({ ...r, ruleTags, data: { ...r.data, tagError: error } });
+        // Due again at the next close: a rule that threw once (an engine that failed in passing) is
+        // tried again rather than leaving the portrait untagged until something else touches it.
+        tagged.push({
+          ...r,
+          ruleTags,
+          data: { ...r.data, tagError: error },
+          validThrough: addDays(date, -1),
+        });
       }
     });
   }
