@@ -190,10 +190,15 @@ export class GroupCommit<I, O> {
     let answers: readonly Answer<O>[];
     try {
       answers = await this.options.commit(group.map((w) => w.member));
-      if (answers.length !== group.length)
-        throw new Error(`group commit: ${answers.length} answers for ${group.length} members`);
     } catch (error) {
       await this.failed(group, error);
+      return;
+    }
+    // `commit` returned, so its transaction committed: a wrong count is a bug to report to every
+    // member, never a reason to write them again one by one.
+    if (answers.length !== group.length) {
+      const error = new Error(`group commit: ${answers.length} answers for ${group.length} members`);
+      for (const waiting of group) waiting.reject(error);
       return;
     }
     group.forEach((waiting, index) => {

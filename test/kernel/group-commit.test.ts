@@ -56,6 +56,22 @@ function recording(options: Partial<GroupCommitOptions<string, string>> = {}) {
 }
 
 describe('GroupCommit', () => {
+  it('rejects every member, and writes none again, when a commit that returned answers the wrong number', async () => {
+    const groups: string[][] = [];
+    const queue = new GroupCommit<string, string>({
+      commit: async (members) => {
+        groups.push([...members]);
+        return members.slice(1).map((m): Answer<string> => ({ ok: true, value: m }));
+      },
+    });
+    const results = await Promise.all(['a', 'b', 'c'].map((m) => outcome(queue.submit(m))));
+    expect(groups).toEqual([['a', 'b', 'c']]);
+    for (const r of results) {
+      expect(r.ok).toBe(false);
+      expect(String((r as { error: unknown }).error)).toMatch(/2 answers for 3 members/);
+    }
+  });
+
   it('gathers the members of one turn into one group, keeps their order and answers each its own', async () => {
     const { queue, groups } = recording();
     const answers = await Promise.all(['a', 'b', 'c', 'd'].map((m) => queue.submit(m)));
