@@ -78,7 +78,7 @@ describe('the metrics port', () => {
     expect(loadConfig({}).metricsPort).toBeUndefined();
     const config = loadConfig({ NETFIN_METRICS_PORT: '9464' });
     expect(config.metricsPort).toBe(9464);
-    expect(config.metricsHost).toBeUndefined();
+    expect(config.metricsHost).toBe('127.0.0.1');
     expect(loadConfig({ NETFIN_METRICS_PORT: '9464', NETFIN_METRICS_HOST: '10.0.0.5' }).metricsHost).toBe(
       '10.0.0.5',
     );

@@ -69,8 +69,8 @@ export interface Config {
    * serves /metrics to the administrator either way.
    */
   readonly metricsPort: number | undefined;
-  /** NETFIN_METRICS_HOST: the address the metrics port listens on (default: HOST). */
-  readonly metricsHost: string | undefined;
+  /** NETFIN_METRICS_HOST: the address the metrics port listens on (default: 127.0.0.1, never HOST: the port has no credentials). */
+  readonly metricsHost: string;
 }
 
 function closeTime(text: string | undefined): string | undefined {
@@ -318,7 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     gatewaySimPort: integer(env, 'NETFIN_GATEWAY_SIM_PORT', 0, 0, 65535),
     demoCrowd: integer(env, 'NETFIN_DEMO_CROWD', 100, 0, 100),
     metricsPort: env.NETFIN_METRICS_PORT ? integer(env, 'NETFIN_METRICS_PORT', 0, 1, 65535) : undefined,
-    metricsHost: env.NETFIN_METRICS_HOST || undefined,
+    metricsHost: env.NETFIN_METRICS_HOST || '127.0.0.1',
     ...overrides,
   };
   const loopback = isLoopbackHost(config.host);

@@ -134,11 +134,7 @@ async function serve(config: Config, quiet: boolean): Promise<void> {
   let metricsServer: MetricsServer | undefined;
   if (config.metricsPort !== undefined) {
     try {
-      metricsServer = await startMetricsServer(
-        platform.metrics,
-        config.metricsPort,
-        config.metricsHost ?? config.host,
-      );
+      metricsServer = await startMetricsServer(platform.metrics, config.metricsPort, config.metricsHost);
     } catch (error) {
       await app.close();
       await platform.close();
