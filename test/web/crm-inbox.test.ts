@@ -1,17 +1,32 @@
 import { expect, it } from 'vitest';
+import { formatRate } from '../../web/src/money.ts';
 import { describeInBrowser, pageJson, screenshots, settled, signIn } from './browser.ts';
 
 /**
  * The service inbox in a browser, one flow: a customer opens the chat panel and writes; an operations
  * agent finds the ticket in the inbox queue with its SLA timer, opens it (the customer's class and a
  * link to their portrait), answers and closes it; the customer sees the answer and rates the chat.
- * Then the inbox figures count that conversation (in Chinese and English), and the inbox settings
+ * Then the inbox figures count that conversation beside the demo's own (in Chinese and English), and the inbox settings
  * take a new SLA target and a canned answer in both languages (in English, read back in Chinese).
  */
 describeInBrowser('the service inbox in a browser', (web) => {
   it('takes a chat from the customer to an answered, closed and rated conversation', async () => {
     const customer = await web.visitor({ lang: 'en' });
     const agent = await web.visitor({ lang: 'zh' });
+    // The figures page shows the 30 days to today in Shanghai; the demo has conversations of its own.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const from = new Date(Date.parse(today) - 29 * 86400_000).toISOString().slice(0, 10);
+    type Totals = {
+      total: {
+        volume: number;
+        firstResponse: { done: number; met: number; metShare: string | null };
+        satisfaction: { ratings: number };
+      };
+    };
+    const figuresNow = (page: typeof agent.page) =>
+      pageJson<Totals>(page, `/v1/crm/inbox/figures?from=${from}&to=${today}`);
+    await signIn(agent.page, '13800000005');
+    const before = await figuresNow(agent.page);
     const question = `Where is my statement? ${Date.now()}`;
     await web.explained(customer.page, 'inbox-chat-customer', async () => {
       await signIn(customer.page, '13900000003');
@@ -24,7 +39,6 @@ describeInBrowser('the service inbox in a browser', (web) => {
       await screenshots(customer.page, 'inbox-chat-panel');
     });
     await web.explained(agent.page, 'inbox-agent', async () => {
-      await signIn(agent.page, '13800000005');
       await agent.page.goto('/staff/inbox');
       await agent.page.getByRole('heading', { name: '客服工作台' }).waitFor();
       const item = agent.page.getByTestId('inbox-queue-item').first();
@@ -53,22 +67,30 @@ describeInBrowser('the service inbox in a browser', (web) => {
       await panel.getByRole('button', { name: 'Rate' }).click();
       await panel.getByText('Thank you for your rating.').waitFor();
     });
-    // The figures count this one conversation (the demo has none of its own): answered and closed in
-    // time, rated 5. The agent reached them through the menu, in Chinese.
+    // The figures count this conversation beside the demo's: one more, answered in time, one more
+    // rating. The agent reached them through the menu, in Chinese; the page shows what the API says.
     const me = await pageJson<{ user: { displayName: string } }>(agent.page, '/v1/session');
+    const after = await figuresNow(agent.page);
+    expect(after.total.volume).toBe(before.total.volume + 1);
+    expect(after.total.firstResponse.met).toBe(before.total.firstResponse.met + 1);
+    expect(after.total.satisfaction.ratings).toBe(before.total.satisfaction.ratings + 1);
+    const volume = String(after.total.volume);
+    const firstResponse = formatRate(after.total.firstResponse.metShare);
     const figure = (page: typeof agent.page, id: string) =>
       page.getByTestId(`inbox-figure-${id}`).locator('strong').textContent();
     await web.explained(agent.page, 'inbox-figures-zh', async () => {
       const page = agent.page;
       await page.getByRole('menuitem', { name: '客服数据' }).click();
       await page.getByRole('heading', { name: '客服数据' }).waitFor();
-      await expect.poll(() => figure(page, 'volume')).toBe('1');
-      expect(await figure(page, 'first-response')).toBe('100.00%');
-      expect(await figure(page, 'resolution')).toBe('100.00%');
-      expect(await figure(page, 'satisfaction')).toBe('5.00');
+      await expect.poll(() => figure(page, 'volume')).toBe(volume);
+      expect(await figure(page, 'first-response')).toBe(firstResponse);
       await page
         .getByTestId('inbox-figure-first-response')
-        .getByText(/1 单中 1 单达标/)
+        .getByText(`${after.total.firstResponse.done} 单中 ${after.total.firstResponse.met} 单达标`)
+        .waitFor();
+      await page
+        .getByTestId('inbox-figure-satisfaction')
+        .getByText(`${after.total.satisfaction.ratings} 条评分`)
         .waitFor();
       await page.getByTestId('inbox-figures-by-category').getByText('一般咨询').waitFor();
       await page.getByTestId('inbox-figures-by-agent').getByText(me.user.displayName).waitFor();
@@ -102,11 +124,14 @@ describeInBrowser('the service inbox in a browser', (web) => {
       await screenshots(page, 'inbox-settings');
       await page.getByRole('menuitem', { name: 'Inbox figures' }).click();
       await page.getByRole('heading', { name: 'Inbox figures' }).waitFor();
-      await expect.poll(() => figure(page, 'volume')).toBe('1');
-      expect(await figure(page, 'satisfaction')).toBe('5.00');
+      await expect.poll(() => figure(page, 'volume')).toBe(volume);
       await page
         .getByTestId('inbox-figure-first-response')
-        .getByText(/1 of 1 · average/)
+        .getByText(`${after.total.firstResponse.met} of ${after.total.firstResponse.done} · average`)
+        .waitFor();
+      await page
+        .getByTestId('inbox-figure-satisfaction')
+        .getByText(`${after.total.satisfaction.ratings} ratings`)
         .waitFor();
       await page.getByTestId('inbox-figures-by-category').getByText('General').waitFor();
     });
