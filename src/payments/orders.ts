@@ -200,6 +200,19 @@ export async function getOrder(
   return rows.rows[0] ? toOrder(rows.rows[0]) : undefined;
 }
 
+/** Several orders by id, with `lock` locked in id order (so that two writers never lock them crosswise). */
+export async function getOrders(
+  db: Executor,
+  ids: readonly string[],
+  options: { lock?: boolean } = {},
+): Promise<Order[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where id = any(${[...ids]}::uuid[])
+    order by id ${options.lock ? sql`for update` : sql``}`.execute(db);
+  return rows.rows.map(toOrder);
+}
+
 export async function updateOrder(
   trx: Executor,
   id: string,
