@@ -5,7 +5,7 @@ import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import { CURRENCY, ensurePlatformAccounts } from './accounts.ts';
 import { channelCostFor, channelCostTransfer, isCharge } from './channel-cost.ts';
 import type { PaymentsContext } from './context.ts';
-import { getOrder, getOrders, type Order, updateOrder } from './orders.ts';
+import { getOrder, getOrders, type Order, updateSettledOrders } from './orders.ts';
 
 /**
  * Settling a channel order: the one place where the channel's answer (by notification or by query)
@@ -77,7 +77,7 @@ export interface Settlement {
 /** What settling one answer does, decided before anything is written apart from the notification. */
 interface Plan {
   exception?: Parameters<typeof openException>[2];
-  update?: Parameters<typeof updateOrder>[2];
+  update?: Omit<Parameters<typeof updateSettledOrders>[1][number], 'id'>;
   holds?: 'post' | 'void';
   cost?: bigint;
   /** The order turned final: a top-up's listeners hear of it. */
@@ -122,8 +122,11 @@ export async function settleMany(
   for (const { plan } of plans) if (plan.exception) await openException(trx, context, plan.exception);
   // The orders are updated first and the postings come last, so that the ledger accounts (a channel's
   // cash account is in every one of its orders) stay locked only from the posting to the commit.
-  for (const { order, plan } of plans)
-    if (order && plan.update) await updateOrder(trx, order.id, plan.update, now);
+  await updateSettledOrders(
+    trx,
+    plans.flatMap(({ order, plan }) => (order && plan.update ? [{ id: order.id, ...plan.update }] : [])),
+    now,
+  );
   await post(context, trx, plans);
   for (const { order, plan } of plans) if (order && plan.final) await afterTopUp(context, trx, order);
   return results.map((result) => result!);
@@ -172,14 +175,14 @@ async function lockOrders(trx: Executor, ids: readonly string[]): Promise<Order[
   return getOrders(trx, ids, { lock: true });
 }
 
-/** The order as an update leaves it (updateOrder's rules for the fields settling changes). */
+/** The order as an update leaves it (updateSettledOrders' rules). */
 function applied(order: Order, update: NonNullable<Plan['update']>): Order {
   return {
     ...order,
-    status: update.status ?? order.status,
+    status: update.status,
     failureCode: update.failureCode === undefined ? order.failureCode : update.failureCode,
     channelOrderId: update.channelOrderId ?? order.channelOrderId,
-    completedAt: update.completedAt === undefined ? order.completedAt : update.completedAt,
+    completedAt: update.completedAt,
     channelCost: update.channelCost ?? order.channelCost,
   };
 }
