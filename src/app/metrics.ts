@@ -193,6 +193,7 @@ export class Metrics {
     });
     this.payments = {
       queue: this.queue('wallet_transfers'),
+      notificationQueue: this.queue('payment_notifications'),
       // The key is built once per notification: they are not the hot path requests are.
       notified: (channel, result, seconds) => byResult.get(`${channel}\u0000${result}`).observe(seconds),
     };

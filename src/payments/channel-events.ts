@@ -34,14 +34,19 @@ export async function handleNotification(
     return { status: check.reason === 'payload_malformed' ? 400 : 401, body: 'fail' };
   }
   const n = check.notification;
-  await settleOrder(context, n.orderId, {
-    status: n.status,
-    amount: n.amount,
-    channelOrderId: n.channelOrderId,
-    notification: { channel: channelName, notificationId: n.notificationId },
-    account: n.account,
-    type: n.type,
-    currency: n.currency,
+  // Settled with the notifications that arrive about the same time, in one transaction
+  // (notification-queue.ts); the channel is answered once that transaction has committed.
+  await context.submitNotification({
+    orderId: n.orderId,
+    outcome: {
+      status: n.status,
+      amount: n.amount,
+      channelOrderId: n.channelOrderId,
+      notification: { channel: channelName, notificationId: n.notificationId },
+      account: n.account,
+      type: n.type,
+      currency: n.currency,
+    },
   });
   return { status: 200, body: channel.acknowledgement };
 }

@@ -12,6 +12,7 @@ import type { PaymentChannel } from './channels/channel.ts';
 import type { CreditRefundListener } from './credit-orders.ts';
 import type { NewOrder, Order } from './orders.ts';
 import type { PaymentSettings } from './settings.ts';
+import type { Settlement, SettleResult } from './settle.ts';
 import type { StatementDates } from './statement.ts';
 
 /** What the payment operations share: storage, time, the ledger, identity, channels and settings. */
@@ -26,6 +27,8 @@ export interface PaymentsContext {
   notifyUrl(channel: string): string;
   /** Hands a validated wallet-to-wallet transfer to the group committer (transfer-batch.ts). */
   submitTransfer(order: NewOrder & { userId: string; counterpartyUserId: string }): Promise<Order>;
+  /** Hands a verified notification to the group committer that settles them (notification-queue.ts). */
+  submitNotification(settlement: Settlement): Promise<SettleResult>;
   /** Who takes a merchant's refund of an order paid with credit (consumer credit registers it). */
   readonly creditRefunds: { listener?: CreditRefundListener };
   /** Who knows the business dates of movements it posted into wallets (lending registers it). */

@@ -200,6 +200,19 @@ export async function getOrder(
   return rows.rows[0] ? toOrder(rows.rows[0]) : undefined;
 }
 
+/** Several orders by id, with `lock` locked in id order (so that two writers never lock them crosswise). */
+export async function getOrders(
+  db: Executor,
+  ids: readonly string[],
+  options: { lock?: boolean } = {},
+): Promise<Order[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<Row>`
+    select ${COLUMNS} from payment_orders where id = any(${[...ids]}::uuid[])
+    order by id ${options.lock ? sql`for update` : sql``}`.execute(db);
+  return rows.rows.map(toOrder);
+}
+
 export async function updateOrder(
   trx: Executor,
   id: string,
@@ -231,6 +244,42 @@ export async function updateOrder(
       channel_cost = coalesce(${changes.channelCost ?? null}::int8, channel_cost),
       updated_at = ${now}
     where id = ${id}::uuid`.execute(trx);
+}
+
+/**
+ * Settles many orders in one statement (settle.ts): each row's status and completion time, its
+ * failure code where given (else kept), the channel's order number and the channel cost where given
+ * (else kept), as updateOrder would for each. One row per order.
+ */
+export async function updateSettledOrders(
+  trx: Executor,
+  updates: readonly {
+    id: string;
+    status: OrderStatus;
+    failureCode?: string | null;
+    channelOrderId?: string | null;
+    completedAt: Date;
+    channelCost?: bigint;
+  }[],
+  now: Date,
+): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`
+    update payment_orders o set
+      status = v.status,
+      failure_code = case when v.sets_failure then v.failure_code else o.failure_code end,
+      channel_order_id = coalesce(v.channel_order_id, o.channel_order_id),
+      completed_at = v.completed_at,
+      channel_cost = coalesce(v.channel_cost, o.channel_cost),
+      updated_at = ${now}
+    from unnest(${updates.map((u) => u.id)}::uuid[], ${updates.map((u) => u.status)}::text[],
+                ${updates.map((u) => u.failureCode !== undefined)}::bool[],
+                ${updates.map((u) => u.failureCode ?? null)}::text[],
+                ${updates.map((u) => u.channelOrderId ?? null)}::text[],
+                ${updates.map((u) => u.completedAt.toISOString())}::timestamptz[],
+                ${updates.map((u) => u.channelCost ?? null)}::int8[])
+      as v(id, status, sets_failure, failure_code, channel_order_id, completed_at, channel_cost)
+    where o.id = v.id`.execute(trx);
 }
 
 export interface OrderFilter {

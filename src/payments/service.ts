@@ -12,6 +12,7 @@ import type { PaymentsContext, TopUpSettledListener } from './context.ts';
 import * as creditOrders from './credit-orders.ts';
 import { daySummary } from './day-summary.ts';
 import * as merchant from './merchant.ts';
+import { NotificationQueue } from './notification-queue.ts';
 import type { OrderFilter } from './orders.ts';
 import { ordersOfUser } from './orders.ts';
 import * as reconciliation from './reconcile.ts';
@@ -39,6 +40,8 @@ export type NotificationResult = 'accepted' | 'rejected' | 'malformed' | 'unknow
 export interface PaymentsObserver {
   /** The wallet-to-wallet transfers' group-commit queue. */
   readonly queue?: QueueObserver;
+  /** The channel notifications' group-commit queue. */
+  readonly notificationQueue?: QueueObserver;
   /** A channel's notification was answered (`channel` is `unknown` for a name no channel has). */
   notified?(channel: string, result: NotificationResult, seconds: number): void;
 }
@@ -60,6 +63,7 @@ export class Payments {
   private publicUrl = 'http://127.0.0.1:3000';
   readonly context: PaymentsContext;
   private readonly transfers: TransferBatcher;
+  private readonly notifications: NotificationQueue;
   private readonly observer: PaymentsObserver | undefined;
 
   constructor(options: PaymentsOptions) {
@@ -74,19 +78,21 @@ export class Payments {
       channels: this.channels,
       notifyUrl: (channel) => `${this.publicUrl}/v1/payments/channels/${channel}/notify`,
       submitTransfer: (order) => this.transfers.submit(order),
+      submitNotification: (settlement) => this.notifications.submit(settlement),
       creditRefunds: {},
       statementDates: {},
       topUpSettled: { listeners: [] },
     };
     this.transfers = new TransferBatcher(this.context, options.observer?.queue);
+    this.notifications = new NotificationQueue(this.context, options.observer?.notificationQueue);
   }
 
   /**
-   * For shutdown: refuses new wallet transfers (`shutting_down`) and resolves once every one
-   * submitted before has been answered, so that the database can then be closed.
+   * For shutdown: refuses new wallet transfers and channel notifications (`shutting_down`) and
+   * resolves once every one submitted before has been answered, so that the database can then be closed.
    */
-  close(): Promise<void> {
-    return this.transfers.close();
+  async close(): Promise<void> {
+    await Promise.all([this.transfers.close(), this.notifications.close()]);
   }
 
   addChannel(channel: PaymentChannel): void {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/index.ts';
 import { uuidv7 } from '../kernel/index.ts';
-import { TransferFlag } from '../ledger/index.ts';
+import { TransferFlag, type TransferInput } from '../ledger/index.ts';
 import { CURRENCY, ensurePlatformAccounts } from './accounts.ts';
 import { channelCostFor, channelCostTransfer, isCharge } from './channel-cost.ts';
 import type { PaymentsContext } from './context.ts';
-import { getOrder, type Order, updateOrder } from './orders.ts';
+import { getOrder, getOrders, type Order, updateSettledOrders } from './orders.ts';
 
 /**
  * Settling a channel order: the one place where the channel's answer (by notification or by query)
@@ -64,179 +64,293 @@ export async function settleOrder(
   orderId: string,
   outcome: ChannelOutcome,
 ): Promise<SettleResult> {
-  return inTransaction(context.db, async (trx) => {
-    if (outcome.notification) {
-      const recorded = await sql`
-        insert into channel_notifications (channel, notification_id, order_id, received_at, outcome)
-        values (${outcome.notification.channel}, ${outcome.notification.notificationId}, ${isUuid(orderId) ? orderId : null},
-                ${context.clock.now()}, ${outcome.status})
-        on conflict do nothing`.execute(trx);
-      if (recorded.numAffectedRows !== 1n) return 'duplicate';
-    }
-    const order = isUuid(orderId) ? await getOrder(trx, orderId, { lock: true }) : undefined;
-    if (!order || order.channel === null) {
-      await openException(trx, context, {
-        kind: 'unknown_order',
-        reference: orderId,
-        channel: outcome.notification?.channel,
-        details: { outcome },
-      });
-      return 'unknown_order';
-    }
-    // An answer that names this order but differs from it in what the order is (its channel, account,
-    // direction, currency or the channel's own number for it) may be about another payment altogether:
-    // it neither settles nor fails the order, whatever its status says; finance looks at it, and the
-    // order waits for its own answer (a notification, the poller or reconciliation).
-    const differences = mismatches(context, order, order.channel, outcome);
-    const first = Object.keys(differences)[0];
-    if (first !== undefined) {
-      await openException(trx, context, {
-        kind: `${first}_mismatch`,
-        reference: order.id,
-        orderId: order.id,
-        channel: order.channel,
-        details: { ...differences, status: outcome.status, amount: outcome.amount },
-      });
-      return 'order_mismatch';
-    }
-    const now = context.clock.now();
-    if (order.status === 'succeeded' || order.status === 'failed' || order.status === 'closed') {
-      if (order.status !== outcome.status && !(order.status === 'failed' && outcome.status === 'failed')) {
-        await openException(trx, context, {
-          kind: 'status_conflict',
+  const [result] = await inTransaction(context.db, (trx) => settleMany(context, trx, [{ orderId, outcome }]));
+  return result!;
+}
+
+/** One channel answer about one order: a member of a settlement group. */
+export interface Settlement {
+  readonly orderId: string;
+  readonly outcome: ChannelOutcome;
+}
+
+/** What settling one answer does, decided before anything is written apart from the notification. */
+interface Plan {
+  exception?: Parameters<typeof openException>[2];
+  update?: Omit<Parameters<typeof updateSettledOrders>[1][number], 'id'>;
+  holds?: 'post' | 'void';
+  cost?: bigint;
+  /** The order turned final: a top-up's listeners hear of it. */
+  final?: boolean;
+}
+
+/**
+ * Settles many answers in the caller's transaction, one result each, in order, as if each had been
+ * settled alone one after the other: each notification is recorded once (a second one with the same
+ * id, in this group or before it, is a `duplicate`), every order named is locked (in id order, so two
+ * groups never wait on each other the other way round) and each answer is decided against the order
+ * as the answers before it in the group left it. Then the writes are made together: the orders, the
+ * exceptions, one ledger batch with every hold posted or voided and every channel cost, and last the
+ * top-ups' listeners. A single answer (the poller, a card payment's synchronous result) is a group of
+ * one; the channel's notifications are gathered into groups by NotificationQueue.
+ */
+export async function settleMany(
+  context: PaymentsContext,
+  trx: Executor,
+  members: readonly Settlement[],
+): Promise<SettleResult[]> {
+  const results: (SettleResult | undefined)[] = members.map(() => undefined);
+  const now = context.clock.now();
+  await recordNotifications(trx, members, results, now);
+
+  const ids = [
+    ...new Set(members.filter((m, i) => results[i] === undefined && isUuid(m.orderId)).map((m) => m.orderId)),
+  ].sort();
+  const orders = new Map((await lockOrders(trx, ids)).map((order) => [order.id, order]));
+
+  const plans: { order: Order | undefined; plan: Plan }[] = [];
+  members.forEach((member, index) => {
+    if (results[index] !== undefined) return;
+    const order = isUuid(member.orderId) ? orders.get(member.orderId) : undefined;
+    const { result, plan } = decide(context, member.orderId, order, member.outcome, now);
+    results[index] = result;
+    plans.push({ order, plan });
+    // The answers after this one in the group see the order as this one leaves it.
+    if (order && plan.update) orders.set(order.id, applied(order, plan.update));
+  });
+
+  for (const { plan } of plans) if (plan.exception) await openException(trx, context, plan.exception);
+  // The orders are updated first and the postings come last, so that the ledger accounts (a channel's
+  // cash account is in every one of its orders) stay locked only from the posting to the commit.
+  await updateSettledOrders(
+    trx,
+    plans.flatMap(({ order, plan }) => (order && plan.update ? [{ id: order.id, ...plan.update }] : [])),
+    now,
+  );
+  await post(context, trx, plans);
+  for (const { order, plan } of plans) if (order && plan.final) await afterTopUp(context, trx, order);
+  return results.map((result) => result!);
+}
+
+/**
+ * Records each notification once: the first of a group with a given id is inserted (all in one
+ * statement), one the table already has, or a later one of the group with the same id, is a duplicate.
+ */
+async function recordNotifications(
+  trx: Executor,
+  members: readonly Settlement[],
+  results: (SettleResult | undefined)[],
+  now: Date,
+): Promise<void> {
+  const first = new Map<string, number>();
+  members.forEach((member, index) => {
+    const n = member.outcome.notification;
+    if (!n) return;
+    const key = `${n.channel}\u0000${n.notificationId}`;
+    if (first.has(key)) results[index] = 'duplicate';
+    else first.set(key, index);
+  });
+  if (first.size === 0) return;
+  const candidates = [...first.values()].map((index) => members[index]!);
+  const recorded = await sql<{ channel: string; notification_id: string }>`
+    insert into channel_notifications (channel, notification_id, order_id, received_at, outcome)
+    select v.channel, v.notification_id, v.order_id, ${now}, v.outcome
+    from unnest(${candidates.map((m) => m.outcome.notification!.channel)}::text[],
+                ${candidates.map((m) => m.outcome.notification!.notificationId)}::text[],
+                ${candidates.map((m) => (isUuid(m.orderId) ? m.orderId : null))}::uuid[],
+                ${candidates.map((m) => m.outcome.status)}::text[])
+      as v(channel, notification_id, order_id, outcome)
+    on conflict do nothing
+    returning channel, notification_id`.execute(trx);
+  const inserted = new Set(recorded.rows.map((row) => `${row.channel}\u0000${row.notification_id}`));
+  for (const [key, index] of first) if (!inserted.has(key)) results[index] = 'duplicate';
+}
+
+async function lockOrders(trx: Executor, ids: readonly string[]): Promise<Order[]> {
+  if (ids.length === 0) return [];
+  if (ids.length === 1) {
+    const order = await getOrder(trx, ids[0]!, { lock: true });
+    return order ? [order] : [];
+  }
+  return getOrders(trx, ids, { lock: true });
+}
+
+/** The order as an update leaves it (updateSettledOrders' rules). */
+function applied(order: Order, update: NonNullable<Plan['update']>): Order {
+  return {
+    ...order,
+    status: update.status,
+    failureCode: update.failureCode === undefined ? order.failureCode : update.failureCode,
+    channelOrderId: update.channelOrderId ?? order.channelOrderId,
+    completedAt: update.completedAt,
+    channelCost: update.channelCost ?? order.channelCost,
+  };
+}
+
+/** What one answer does to its order (as the answers before it in the group left it). */
+function decide(
+  context: PaymentsContext,
+  orderId: string,
+  order: Order | undefined,
+  outcome: ChannelOutcome,
+  now: Date,
+): { result: SettleResult; plan: Plan } {
+  if (!order || order.channel === null) {
+    return {
+      result: 'unknown_order',
+      plan: {
+        exception: {
+          kind: 'unknown_order',
+          reference: orderId,
+          channel: outcome.notification?.channel,
+          details: { outcome },
+        },
+      },
+    };
+  }
+  // An answer that names this order but differs from it in what the order is (its channel, account,
+  // direction, currency or the channel's own number for it) may be about another payment altogether:
+  // it neither settles nor fails the order, whatever its status says; finance looks at it, and the
+  // order waits for its own answer (a notification, the poller or reconciliation).
+  const differences = mismatches(context, order, order.channel, outcome);
+  const first = Object.keys(differences)[0];
+  if (first !== undefined) {
+    return {
+      result: 'order_mismatch',
+      plan: {
+        exception: {
+          kind: `${first}_mismatch`,
           reference: order.id,
           orderId: order.id,
           channel: order.channel,
-          details: { netfin: order.status, channel: outcome.status },
-        });
-        return 'status_conflict';
-      }
-      return 'already_final';
-    }
-    if (outcome.status === 'succeeded' && outcome.amount !== order.amount) {
-      await openException(trx, context, {
-        kind: 'amount_mismatch',
-        reference: order.id,
-        orderId: order.id,
-        channel: order.channel,
-        details: {
-          orderAmount: order.amount,
-          channelAmount: outcome.amount,
-          channelOrderId: outcome.channelOrderId,
+          details: { ...differences, status: outcome.status, amount: outcome.amount },
         },
-      });
-      // Money coming in is not credited until finance has looked; money going out stays frozen.
-      if (order.kind !== 'withdrawal') {
-        await resolveHolds(context, trx, order, 'void');
-        await updateOrder(
-          trx,
-          order.id,
-          { status: 'failed', failureCode: 'amount_mismatch', completedAt: now },
-          now,
-        );
-        await afterTopUp(context, trx, order);
-      }
-      return 'amount_mismatch';
+      },
+    };
+  }
+  if (order.status === 'succeeded' || order.status === 'failed' || order.status === 'closed') {
+    if (order.status !== outcome.status && !(order.status === 'failed' && outcome.status === 'failed')) {
+      return {
+        result: 'status_conflict',
+        plan: {
+          exception: {
+            kind: 'status_conflict',
+            reference: order.id,
+            orderId: order.id,
+            channel: order.channel,
+            details: { netfin: order.status, channel: outcome.status },
+          },
+        },
+      };
     }
-    // The order is updated first and the postings come last, so that the ledger accounts (a channel's
-    // cash account is in every one of its orders) stay locked only from the posting to the commit.
-    if (outcome.status === 'succeeded') {
-      // What the channel keeps of a charge is booked with it: the wallet or merchant gets the whole
-      // amount, the channel's cash account the amount less the cost (what the channel remits).
-      const cost = isCharge(order) ? channelCostFor(context, order.channel, order.amount) : null;
-      await updateOrder(
-        trx,
-        order.id,
-        {
+    return { result: 'already_final', plan: {} };
+  }
+  if (outcome.status === 'succeeded' && outcome.amount !== order.amount) {
+    const exception = {
+      kind: 'amount_mismatch',
+      reference: order.id,
+      orderId: order.id,
+      channel: order.channel,
+      details: {
+        orderAmount: order.amount,
+        channelAmount: outcome.amount,
+        channelOrderId: outcome.channelOrderId,
+      },
+    };
+    // Money coming in is not credited until finance has looked; money going out stays frozen.
+    if (order.kind === 'withdrawal') return { result: 'amount_mismatch', plan: { exception } };
+    return {
+      result: 'amount_mismatch',
+      plan: {
+        exception,
+        update: { status: 'failed', failureCode: 'amount_mismatch', completedAt: now },
+        holds: 'void',
+        final: true,
+      },
+    };
+  }
+  if (outcome.status === 'succeeded') {
+    // What the channel keeps of a charge is booked with it: the wallet or merchant gets the whole
+    // amount, the channel's cash account the amount less the cost (what the channel remits).
+    const cost = isCharge(order) ? channelCostFor(context, order.channel, order.amount) : null;
+    return {
+      result: 'settled',
+      plan: {
+        update: {
           status: 'succeeded',
           channelOrderId: outcome.channelOrderId,
           completedAt: now,
           ...(cost === null ? {} : { channelCost: cost }),
         },
-        now,
-      );
-      await resolveHolds(context, trx, order, 'post');
-      if (cost !== null && cost > 0n) await bookChannelCost(context, trx, order, order.channel, cost);
-    } else {
-      await updateOrder(
-        trx,
-        order.id,
-        {
-          status: 'failed',
-          failureCode: outcome.failureCode ?? 'channel_failed',
-          channelOrderId: outcome.channelOrderId,
-          completedAt: now,
-        },
-        now,
-      );
-      await resolveHolds(context, trx, order, 'void');
+        holds: 'post',
+        ...(cost !== null && cost > 0n ? { cost } : {}),
+        final: true,
+      },
+    };
+  }
+  return {
+    result: 'settled',
+    plan: {
+      update: {
+        status: 'failed',
+        failureCode: outcome.failureCode ?? 'channel_failed',
+        channelOrderId: outcome.channelOrderId,
+        completedAt: now,
+      },
+      holds: 'void',
+      final: true,
+    },
+  };
+}
+
+/**
+ * One ledger batch for the whole group: each order's holds posted or voided and, after them, its
+ * channel cost. A hold on money coming in may have timed out before a late success: the channel has
+ * the money, so the credit is made directly instead.
+ */
+async function post(
+  context: PaymentsContext,
+  trx: Executor,
+  plans: readonly { order: Order | undefined; plan: Plan }[],
+): Promise<void> {
+  const transfers: TransferInput[] = [];
+  const why: { order: Order; how: 'post' | 'void' | 'cost'; pendingId?: string }[] = [];
+  const costChannels = new Set<string>();
+  for (const { order, plan } of plans) {
+    if (!order) continue;
+    if (plan.holds) {
+      for (const pendingId of holdIds(order)) {
+        transfers.push({
+          id: `${pendingId}:${plan.holds}`,
+          pendingId,
+          amount: 0n,
+          ledger: CURRENCY,
+          userData: order.id,
+          flags: plan.holds === 'post' ? TransferFlag.postPendingTransfer : TransferFlag.voidPendingTransfer,
+        });
+        why.push({ order, how: plan.holds, pendingId });
+      }
     }
-    await afterTopUp(context, trx, order);
-    return 'settled';
-  });
-}
-
-/**
- * Tells whoever chained an action on a top-up (payments' onTopUpSettled) that it is final, in the
- * settlement's transaction, once per order: the answers that come after find the order final and
- * stop above. A listener takes its own locks after the postings above (the order, then the wallet's
- * ledger account, then its own rows); a deadlock with a transaction that takes them the other way
- * round is retried whole by inTransaction.
- */
-async function afterTopUp(context: PaymentsContext, trx: Executor, order: Order): Promise<void> {
-  const { listeners } = context.topUpSettled;
-  if (order.kind !== 'top_up' || listeners.length === 0) return;
-  const final = await getOrder(trx, order.id);
-  for (const listener of listeners) await listener(trx, final!);
-}
-
-/** Books a settled charge's channel cost (channel-cost.ts), in the settlement's transaction. */
-async function bookChannelCost(
-  context: PaymentsContext,
-  trx: Executor,
-  order: Order,
-  channel: string,
-  cost: bigint,
-): Promise<void> {
+    if (plan.cost !== undefined) {
+      transfers.push(channelCostTransfer(order, order.channel!, plan.cost));
+      why.push({ order, how: 'cost' });
+      costChannels.add(order.channel!);
+    }
+  }
+  if (transfers.length === 0) return;
   // An order created before channel costs were booked may find its channel's fee account missing.
-  await ensurePlatformAccounts(context.ledger, trx, [channel]);
-  const [result] = await context.ledger.createTransfers([channelCostTransfer(order, channel, cost)], {
-    tx: trx,
-  });
-  if (result!.result !== 'ok' && result!.result !== 'exists')
-    throw new Error(`channel cost of ${order.id}: ${result!.result}`);
-}
-
-/**
- * Posts or voids an order's holds. A hold on money coming in may have timed out before a late
- * success: the channel has the money, so the credit is made directly instead.
- */
-async function resolveHolds(
-  context: PaymentsContext,
-  trx: Executor,
-  order: Order,
-  how: 'post' | 'void',
-): Promise<void> {
-  const ids = holdIds(order);
-  const results = await context.ledger.createTransfers(
-    ids.map((pendingId) => ({
-      id: `${pendingId}:${how}`,
-      pendingId,
-      amount: 0n,
-      ledger: CURRENCY,
-      userData: order.id,
-      flags: how === 'post' ? TransferFlag.postPendingTransfer : TransferFlag.voidPendingTransfer,
-    })),
-    { tx: trx },
-  );
+  if (costChannels.size > 0) await ensurePlatformAccounts(context.ledger, trx, [...costChannels]);
+  const results = await context.ledger.createTransfers(transfers, { tx: trx });
   for (const [index, result] of results.entries()) {
     if (result.result === 'ok' || result.result === 'exists') continue;
+    const { order, how, pendingId } = why[index]!;
+    if (how === 'cost') throw new Error(`channel cost of ${order.id}: ${result.result}`);
     if (result.result === 'pending_transfer_expired' && how === 'post' && order.kind !== 'withdrawal') {
-      const [hold] = await context.ledger.lookupTransfers([ids[index]!], { tx: trx });
+      const [hold] = await context.ledger.lookupTransfers([pendingId!], { tx: trx });
       const late = await context.ledger.createTransfers(
         [
           {
-            id: `${ids[index]}:late`,
+            id: `${pendingId}:late`,
             debitAccountId: hold!.debitAccountId,
             creditAccountId: hold!.creditAccountId,
             amount: hold!.amount,
@@ -255,8 +369,22 @@ async function resolveHolds(
       how === 'void'
     )
       continue;
-    throw new Error(`settling ${order.id}: ${ids[index]} ${how}: ${result.result}`);
+    throw new Error(`settling ${order.id}: ${pendingId} ${how}: ${result.result}`);
   }
+}
+
+/**
+ * Tells whoever chained an action on a top-up (payments' onTopUpSettled) that it is final, in the
+ * settlement's transaction, once per order: the answers that come after find the order final and
+ * stop above. A listener takes its own locks after the postings above (the order, then the wallet's
+ * ledger account, then its own rows); a deadlock with a transaction that takes them the other way
+ * round is retried whole by inTransaction.
+ */
+async function afterTopUp(context: PaymentsContext, trx: Executor, order: Order): Promise<void> {
+  const { listeners } = context.topUpSettled;
+  if (order.kind !== 'top_up' || listeners.length === 0) return;
+  const final = await getOrder(trx, order.id);
+  for (const listener of listeners) await listener(trx, final!);
 }
 
 /**
