@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError, type ErrorKind } from '../kernel/index.ts';
+import { CommitOutcomeUnknown, DomainError, type ErrorKind, infrastructureFailure } from '../kernel/index.ts';
 
 /** The one shape of every error response: `{"error": {"code", "message", "details"}}`. */
 export const errorResponseSchema = z
@@ -123,6 +123,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = (error.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
       return sendError(reply, status, code, 'the request was refused');
+    }
+    if (infrastructureFailure(error) || error instanceof CommitOutcomeUnknown) {
+      // The database or the connection to it failed: nothing about the request. A write whose
+      // commit was lost is answered the same way; its Idempotency-Key tells on a retry whether it took.
+      request.log.error({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return sendError(reply, 503, 'database_unavailable', 'the database is unavailable; try again shortly');
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(

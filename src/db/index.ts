@@ -21,6 +21,7 @@ export {
 } from './migrate.ts';
 export {
   type Executor,
+  inGroupTransaction,
   inTransaction,
   isRetryable,
   RetryableError,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IsolationLevel, Kysely, Transaction } from 'kysely';
+import { CommitOutcomeUnknown } from '../kernel/index.ts';
 
 /** Any handle that can run queries: the database itself or an open transaction. */
 export type Executor = Kysely<any>;
@@ -59,4 +60,42 @@ export async function inTransaction<T>(
       await sleep(Math.random() * ceilingMs);
     }
   }
+}
+
+/**
+ * inTransaction for a group commit (the kernel's GroupCommit): when the work inside ran to its end
+ * and the transaction then failed without PostgreSQL saying why (the connection dropped at COMMIT,
+ * or the server went away), whether it committed is unknown, so the failure is thrown as
+ * `CommitOutcomeUnknown` and the group's members are not tried again (they could be applied twice).
+ * A COMMIT that PostgreSQL answers with an error (a deferred constraint, a serialization failure)
+ * did not commit: that error is thrown as it is.
+ */
+export async function inGroupTransaction<T>(
+  db: Executor,
+  fn: (trx: Transaction<any>) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<any>);
+  let ranToEnd = false;
+  try {
+    return await inTransaction(
+      db,
+      async (trx) => {
+        ranToEnd = false;
+        const value = await fn(trx);
+        ranToEnd = true;
+        return value;
+      },
+      options,
+    );
+  } catch (error) {
+    if (ranToEnd && !answeredByServer(error)) throw new CommitOutcomeUnknown(error);
+    throw error;
+  }
+}
+
+/** An error PostgreSQL itself reported (it has a SQLSTATE), other than a lost connection or shutdown. */
+function answeredByServer(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && !/^(08|57)/.test(state);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Executor, inTransaction } from '../db/index.ts';
+import { type Executor, inGroupTransaction, inTransaction } from '../db/index.ts';
 import { assert, canonicalSha256 } from '../kernel/index.ts';
 import type { AuditLogRow } from './audit.ts';
 
@@ -70,7 +70,7 @@ const parsed = (text: string | null): unknown => (text === null ? null : JSON.pa
 /** Appends records to the chain in the order given, in `db`'s transaction (or a new one). */
 export async function appendAuditRecords(db: Executor, records: readonly AuditRow[]): Promise<void> {
   if (records.length === 0) return;
-  await inTransaction(db, async (trx) => {
+  await inGroupTransaction(db, async (trx) => {
     const head = await sql<{ position: bigint; hash: string }>`
       select position, hash from audit_chain_head for update`.execute(trx);
     assert(head.rows.length === 1, 'the audit chain has one head row');

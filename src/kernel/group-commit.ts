@@ -17,8 +17,9 @@ import type { QueueObserver } from './queue-observer.ts';
  *    starts a group of its own at once, and a group ending starts the next at once.
  * 3. A member answered `{ ok: false }` by `commit` gets its error; the others commit.
  * 4. If `commit` throws, and `isolate(error, members)` allows it (default: the group had more than
- *    one member), each member is tried again alone, in order, through `alone` (default: `commit` of
- *    that member alone); otherwise every member gets the error.
+ *    one member and the error is not the database or its connection failing, `infrastructureFailure`),
+ *    each member is tried again alone, in order, through `alone` (default: `commit` of that member
+ *    alone); otherwise every member gets the error.
  * 5. A `commit` that throws `CommitOutcomeUnknown` (its writes were sent and the commit itself
  *    failed) is never retried: every member gets the cause, since trying again could apply it twice.
  * 6. A caller that gives up (its `signal` aborts) while its member is still queued has it taken out,
@@ -43,7 +44,10 @@ export interface GroupCommitOptions<I, O> {
   readonly concurrency?: number;
   /** When a group is cut while a slot is free: after one event-loop turn (default), or at once. */
   readonly cut?: 'next-turn' | 'at-once';
-  /** Whether a failed group's members may be tried again alone (default: more than one member). */
+  /**
+   * Whether a failed group's members may be tried again alone (default: more than one member, and
+   * the error is not `infrastructureFailure`).
+   */
   readonly isolate?: (error: unknown, members: number) => boolean;
   /** How a member is tried alone after its group failed (default: `commit` of that member alone). */
   readonly alone?: (member: I) => Promise<O>;
@@ -64,6 +68,21 @@ export class CommitOutcomeUnknown extends Error {
   constructor(override readonly cause: unknown) {
     super('the commit failed after its writes were sent; whether it took effect is unknown');
   }
+}
+
+const INFRASTRUCTURE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Whether an error says the database or the connection to it failed, rather than something about
+ * the members: a socket error, or a SQLSTATE of class 08 (connection), 53 (insufficient resources),
+ * 57 (operator intervention: shutdown, cancel) or 58 (system error). Trying each member alone would
+ * only repeat the failure once per member, so by default such a group is not isolated: every member
+ * gets the error, and its caller may try again.
+ */
+export function infrastructureFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return INFRASTRUCTURE_CODES.has(code) || /^(08|53|57|58)[0-9A-Z]{3}$/.test(code);
 }
 
 export const shuttingDown = () =>
@@ -92,7 +111,7 @@ export class GroupCommit<I, O> {
     this.maxSize = options.maxSize ?? 1000;
     this.sizeOf = options.sizeOf ?? (() => 1);
     this.concurrency = options.concurrency ?? 1;
-    this.isolate = options.isolate ?? ((_error, members) => members > 1);
+    this.isolate = options.isolate ?? ((error, members) => members > 1 && !infrastructureFailure(error));
     if (!(this.maxSize >= 1) || !(this.concurrency >= 1))
       throw new RangeError('group commit needs maxSize and concurrency of at least 1');
   }

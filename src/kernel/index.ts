@@ -52,6 +52,7 @@ export {
   CommitOutcomeUnknown,
   GroupCommit,
   type GroupCommitOptions,
+  infrastructureFailure,
   shuttingDown,
 } from './group-commit.ts';
 export { isUuid, uuidv7 } from './ids.ts';

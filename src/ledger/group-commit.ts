@@ -1,4 +1,4 @@
-import { type Executor, inTransaction } from '../db/index.ts';
+import { type Executor, inGroupTransaction } from '../db/index.ts';
 import { type Clock, GroupCommit, type QueueObserver } from '../kernel/index.ts';
 import { MAX_BATCH_SIZE, type TransferEventResult, type TransferInput } from './model.ts';
 import { createTransfersInTransaction } from './store.ts';
@@ -49,12 +49,12 @@ export class GroupCommitter {
   private async run(batches: readonly (readonly TransferInput[])[]): Promise<TransferEventResult[][]> {
     const now = this.clock.now();
     try {
-      return await inTransaction(this.db, (trx) =>
+      return await inGroupTransaction(this.db, (trx) =>
         createTransfersInTransaction(trx, batches, now, { assumeNew: true }),
       );
     } catch (error) {
       if (!(error instanceof IdsNotNew)) throw error;
-      return inTransaction(this.db, (trx) => createTransfersInTransaction(trx, batches, now));
+      return inGroupTransaction(this.db, (trx) => createTransfersInTransaction(trx, batches, now));
     }
   }
 }

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { type Executor, inTransaction } from '../db/index.ts';
+import { type Executor, inGroupTransaction, inTransaction } from '../db/index.ts';
 import type { AuditContext } from '../identity/index.ts';
 import {
   type Answer,
   CNY,
-  CommitOutcomeUnknown,
   conflict,
   DomainError,
   formatAmount,
@@ -98,24 +97,14 @@ export class BidQueue {
   }
 
   /**
-   * Writes a batch in one transaction. Failing after the batch was written means the commit itself
-   * failed, and whether it took effect is unknown: retrying could place every bid twice, so each
-   * bidder is told it failed (CommitOutcomeUnknown).
+   * Writes a batch in one transaction. A commit that fails without PostgreSQL's answer leaves it
+   * unknown whether the batch took effect: retrying could place every bid twice, so each bidder is
+   * told it failed (inGroupTransaction throws CommitOutcomeUnknown).
    */
   private async write(loanId: string, batch: readonly Waiting[]): Promise<BidAnswer[]> {
-    let written = false;
-    let answers: BidAnswer[];
-    try {
-      answers = await inTransaction(this.context.db, async (trx) => {
-        written = false;
-        const answers = await writeBatch(this.context, trx, loanId, batch);
-        written = true;
-        return answers;
-      });
-    } catch (error) {
-      if (written) throw new CommitOutcomeUnknown(error);
-      throw error;
-    }
+    const answers = await inGroupTransaction(this.context.db, (trx) =>
+      writeBatch(this.context, trx, loanId, batch),
+    );
     // The bid that filled the listing answers after the disbursement, as a lone bid would; the
     // rest of its batch with it.
     if (answers.some((a) => a.ok && a.value.full)) await this.disburse(loanId);

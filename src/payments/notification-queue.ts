@@ -1,4 +1,4 @@
-import { inTransaction } from '../db/index.ts';
+import { inGroupTransaction } from '../db/index.ts';
 import { type Answer, GroupCommit, type QueueObserver } from '../kernel/index.ts';
 import type { PaymentsContext } from './context.ts';
 import { type Settlement, type SettleResult, settleMany } from './settle.ts';
@@ -42,7 +42,7 @@ export class NotificationQueue {
   }
 
   private async commit(group: readonly Settlement[]): Promise<Answer<SettleResult>[]> {
-    const results = await inTransaction(this.context.db, (trx) => settleMany(this.context, trx, group));
+    const results = await inGroupTransaction(this.context.db, (trx) => settleMany(this.context, trx, group));
     return results.map((value) => ({ ok: true, value }));
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction } from '../db/index.ts';
+import { inGroupTransaction } from '../db/index.ts';
 import {
   type Answer,
   GroupCommit,
@@ -61,7 +61,7 @@ export class TransferBatcher {
 
   private apply(group: readonly Member[], now: Date, businessDate: PlainDate): Promise<Outcome[]> {
     const context = this.context;
-    return inTransaction(context.db, async (trx) => {
+    return inGroupTransaction(context.db, async (trx) => {
       const users = [...new Set(group.flatMap((w) => [w.userId, w.counterpartyUserId]))];
       const found = await sql<{
         user_id: string;

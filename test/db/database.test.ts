@@ -1,14 +1,18 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Executor,
+  inGroupTransaction,
   inTransaction,
   integerArray,
   type Migration,
   MigrationError,
   migrate,
   RetryableError,
+  sqlState,
   textArray,
 } from '../../src/db/index.ts';
+import { CommitOutcomeUnknown } from '../../src/kernel/index.ts';
 import { onPostgres, openTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let t: TestPlatform;
@@ -150,6 +154,42 @@ describe('the transaction helper', () => {
       }),
     ).rejects.toThrow('a bug');
     expect(attempts).toBe(1);
+  });
+
+  it('for a group: a commit PostgreSQL refuses is its own error; one lost without an answer is CommitOutcomeUnknown', async () => {
+    const db = t.platform.db;
+    await sql`create table if not exists deferred_probe (id int primary key,
+      parent int references deferred_probe (id) deferrable initially deferred)`.execute(db);
+    // The foreign key is checked at COMMIT, which PostgreSQL refuses with a SQLSTATE: not committed.
+    const refused = await inGroupTransaction(db, async (trx) => {
+      await sql`insert into deferred_probe values (1, 99)`.execute(trx);
+      return 'ran';
+    }).catch((error: unknown) => error);
+    expect(refused).not.toBeInstanceOf(CommitOutcomeUnknown);
+    expect(sqlState(refused)).toBe('23503');
+    const left = await sql<{ n: number }>`select count(*)::int as n from deferred_probe`.execute(db);
+    expect(left.rows[0]!.n).toBe(0);
+
+    // A connection lost at COMMIT (no SQLSTATE), after the work ran to its end: unknown.
+    const lost = new Error('Connection terminated unexpectedly');
+    const losing = () =>
+      ({
+        isTransaction: false,
+        transaction: () => ({
+          execute: async (fn: (trx: unknown) => Promise<unknown>) => {
+            await fn({});
+            throw lost;
+          },
+        }),
+      }) as unknown as Executor;
+    const unknown = await inGroupTransaction(losing(), async () => 'ran').catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(CommitOutcomeUnknown);
+    expect((unknown as CommitOutcomeUnknown).cause).toBe(lost);
+    // The same error thrown before the work ran to its end is thrown as it is.
+    const early = await inGroupTransaction(losing(), async () => {
+      throw lost;
+    }).catch((e: unknown) => e);
+    expect(early).toBe(lost);
   });
 
   it.runIf(onPostgres)(

@@ -5,6 +5,7 @@ import {
   DomainError,
   GroupCommit,
   type GroupCommitOptions,
+  infrastructureFailure,
 } from '../../src/kernel/index.ts';
 
 /** A promise settled from outside: a commit held open until the test lets it finish. */
@@ -205,6 +206,40 @@ describe('GroupCommit', () => {
       { ok: false, error: cause },
     ]);
     expect(groups).toEqual([['a', 'b']]);
+  });
+
+  it('does not try members alone when the database or its connection failed, by default', async () => {
+    const groups: string[][] = [];
+    const failures = [
+      Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('duplicate key'), { code: '23505' }),
+    ];
+    let next = 0;
+    const queue = new GroupCommit<string, string>({
+      commit: async (members) => {
+        groups.push([...members]);
+        if (members.length > 1) throw failures[next++];
+        return members.map((m) => ({ ok: true as const, value: m }));
+      },
+    });
+    expect(infrastructureFailure(failures[0])).toBe(true);
+    expect(infrastructureFailure(failures[1])).toBe(true);
+    expect(infrastructureFailure(failures[2])).toBe(false);
+    for (const error of failures.slice(0, 2)) {
+      const results = await Promise.all(['a', 'b'].map((m) => outcome(queue.submit(m))));
+      expect(results).toEqual([
+        { ok: false, error },
+        { ok: false, error },
+      ]);
+    }
+    // A constraint violation is about a member: each is tried alone.
+    const results = await Promise.all(['c', 'd'].map((m) => outcome(queue.submit(m))));
+    expect(results).toEqual([
+      { ok: true, value: 'c' },
+      { ok: true, value: 'd' },
+    ]);
+    expect(groups).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd'], ['c'], ['d']]);
   });
 
   it('answers every member with an error when commit returns the wrong number of answers', async () => {
