@@ -227,15 +227,28 @@ export class GraphStore {
     return this.getCached(id);
   }
 
-  private immutable = new Map<string, GraphVersion>();
+  private immutable = new Map<string, Promise<GraphVersion>>();
 
-  /** Published and retired versions never change, so they can be kept once read. */
-  async getCached(id: string): Promise<GraphVersion> {
+  /**
+   * Published and retired versions never change, so they can be kept once read. Callers asking for
+   * a version while it is being read share that read (a new champion is read once, not by every
+   * decision in flight); a failed read, or a draft, is not kept.
+   */
+  getCached(id: string): Promise<GraphVersion> {
     const known = this.immutable.get(id);
     if (known) return known;
-    const version = await this.get(id);
-    if (version.status !== 'draft') this.immutable.set(id, version);
-    return version;
+    const reading = this.get(id).then(
+      (version) => {
+        if (version.status === 'draft' && this.immutable.get(id) === reading) this.immutable.delete(id);
+        return version;
+      },
+      (error: unknown) => {
+        if (this.immutable.get(id) === reading) this.immutable.delete(id);
+        throw error;
+      },
+    );
+    this.immutable.set(id, reading);
+    return reading;
   }
 
   /** Ships the default graph as version 1 if no version of its name exists. */

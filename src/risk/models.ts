@@ -31,10 +31,21 @@ export class ModelStore {
     this.latestCache = new RefreshingCache(2000, now);
   }
 
-  /** Models never change once stored, so each is read once per process. */
-  async get(id: string): Promise<StoredModel> {
+  /** Models being read: callers asking for one meanwhile share the read. */
+  private readonly reading = new Map<string, Promise<StoredModel>>();
+
+  /** Models never change once stored, so each is read once per process (a failed read is not kept). */
+  get(id: string): Promise<StoredModel> {
     const known = this.byId.get(id);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    const pending = this.reading.get(id);
+    if (pending) return pending;
+    const reading = this.read(id).finally(() => this.reading.delete(id));
+    this.reading.set(id, reading);
+    return reading;
+  }
+
+  private async read(id: string): Promise<StoredModel> {
     const rows = await sql<{
       id: string;
       name: string;
