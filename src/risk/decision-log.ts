@@ -133,10 +133,14 @@ function rowValues(r: DecisionRow): unknown[] {
  * the quoting and escaping the driver does for the elements of an array parameter (which cost more
  * than the rest of the log's Node time together, docs/risk-profile.md section 1).
  */
-export async function insertDecisions(trx: Executor, rows: DecisionRow[]): Promise<void> {
+export async function insertDecisions(
+  trx: Executor,
+  rows: DecisionRow[],
+  rowsPerInsert = ROWS_PER_INSERT,
+): Promise<void> {
   if (rows.length === 0) return;
-  for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
-    const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+  for (let from = 0; from < rows.length; from += rowsPerInsert) {
+    const chunk = rows.slice(from, from + rowsPerInsert);
     const parameters: unknown[] = [];
     const tuples: string[] = [];
     for (const row of chunk) {
