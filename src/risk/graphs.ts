@@ -11,6 +11,7 @@ import {
   type GraphDocument,
   parseGraph,
 } from './graph-validation.ts';
+import { RefreshingCache } from './refreshing-cache.ts';
 
 /**
  * Decision graphs as versions: a draft can be edited; publishing validates it (naming the node at
@@ -65,7 +66,8 @@ const toVersion = (r: Row): GraphVersion => ({
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 
 export class GraphStore {
-  private championCache = new Map<string, { id: string; at: number }>();
+  /** Each name's champion version id, read at most every two seconds. */
+  private readonly championCache: RefreshingCache<string, string>;
 
   constructor(
     private readonly db: Executor,
@@ -73,7 +75,11 @@ export class GraphStore {
     private readonly identity: Identity,
     /** Evaluates a graph on sample applications and checks its outputs; throws an error naming the problem. */
     private readonly sampleCheck: (graph: GraphDocument) => Promise<void>,
-  ) {}
+    /** The champion cache's clock in milliseconds (tests move it). */
+    now: () => number = Date.now,
+  ) {
+    this.championCache = new RefreshingCache(2000, now);
+  }
 
   async get(id: string, db: Executor = this.db): Promise<GraphVersion> {
     const rows = await sql<Row>`select * from risk_graphs where id = ${id}::uuid`.execute(db);
@@ -207,28 +213,42 @@ export class GraphStore {
     return this.get(id);
   }
 
-  /** The newest published version of a name: the champion. Cached for two seconds per process. */
+  /** The newest published version of a name: the champion. Cached for two seconds per process
+   * (when that has passed, one read refreshes it while the other callers get the version known). */
   async champion(name: string): Promise<GraphVersion> {
-    const cached = this.championCache.get(name);
-    if (cached && Date.now() - cached.at < 2000) return this.getCached(cached.id);
-    const rows = await sql<{ id: string }>`
-      select id from risk_graphs where name = ${name} and status = 'published' order by version desc limit 1`.execute(
-      this.db,
-    );
-    if (!rows.rows[0]) throw notFound('no_published_graph', `no published version of ${name}`);
-    this.championCache.set(name, { id: rows.rows[0].id, at: Date.now() });
-    return this.getCached(rows.rows[0].id);
+    const id = await this.championCache.get(name, async () => {
+      const rows = await sql<{ id: string }>`
+        select id from risk_graphs where name = ${name} and status = 'published' order by version desc limit 1`.execute(
+        this.db,
+      );
+      if (!rows.rows[0]) throw notFound('no_published_graph', `no published version of ${name}`);
+      return rows.rows[0].id;
+    });
+    return this.getCached(id);
   }
 
-  private immutable = new Map<string, GraphVersion>();
+  private immutable = new Map<string, Promise<GraphVersion>>();
 
-  /** Published and retired versions never change, so they can be kept once read. */
-  async getCached(id: string): Promise<GraphVersion> {
+  /**
+   * Published and retired versions never change, so they can be kept once read. Callers asking for
+   * a version while it is being read share that read (a new champion is read once, not by every
+   * decision in flight); a failed read, or a draft, is not kept.
+   */
+  getCached(id: string): Promise<GraphVersion> {
     const known = this.immutable.get(id);
     if (known) return known;
-    const version = await this.get(id);
-    if (version.status !== 'draft') this.immutable.set(id, version);
-    return version;
+    const reading = this.get(id).then(
+      (version) => {
+        if (version.status === 'draft' && this.immutable.get(id) === reading) this.immutable.delete(id);
+        return version;
+      },
+      (error: unknown) => {
+        if (this.immutable.get(id) === reading) this.immutable.delete(id);
+        throw error;
+      },
+    );
+    this.immutable.set(id, reading);
+    return reading;
   }
 
   /** Ships the default graph as version 1 if no version of its name exists. */

@@ -3,6 +3,7 @@ import { type Executor, inTransaction } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { actorId } from '../identity/index.ts';
 import { type Clock, notFound, uuidv7 } from '../kernel/index.ts';
+import { RefreshingCache } from './refreshing-cache.ts';
 import { parseModel, type ScorecardModel } from './scorecard/index.ts';
 
 /** Scorecard models as numbered versions of a name; a decision records the version it used. */
@@ -17,18 +18,34 @@ export interface StoredModel {
 
 export class ModelStore {
   private readonly byId = new Map<string, StoredModel>();
-  private latestCache = new Map<string, { id: string; at: number }>();
+  /** Each name's newest version id, read at most every two seconds. */
+  private readonly latestCache: RefreshingCache<string, string>;
 
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly identity: Identity,
-  ) {}
+    /** The cache's clock in milliseconds (tests move it). */
+    now: () => number = Date.now,
+  ) {
+    this.latestCache = new RefreshingCache(2000, now);
+  }
 
-  /** Models never change once stored, so each is read once per process. */
-  async get(id: string): Promise<StoredModel> {
+  /** Models being read: callers asking for one meanwhile share the read. */
+  private readonly reading = new Map<string, Promise<StoredModel>>();
+
+  /** Models never change once stored, so each is read once per process (a failed read is not kept). */
+  get(id: string): Promise<StoredModel> {
     const known = this.byId.get(id);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    const pending = this.reading.get(id);
+    if (pending) return pending;
+    const reading = this.read(id).finally(() => this.reading.delete(id));
+    this.reading.set(id, reading);
+    return reading;
+  }
+
+  private async read(id: string): Promise<StoredModel> {
     const rows = await sql<{
       id: string;
       name: string;
@@ -56,14 +73,14 @@ export class ModelStore {
 
   /** The newest version of a model name (cached for two seconds per process). */
   async latest(name: string): Promise<StoredModel> {
-    const cached = this.latestCache.get(name);
-    if (cached && Date.now() - cached.at < 2000) return this.get(cached.id);
-    const rows = await sql<{
-      id: string;
-    }>`select id from risk_models where name = ${name} order by version desc limit 1`.execute(this.db);
-    if (!rows.rows[0]) throw notFound('model_not_found', `no scorecard model named ${name}`);
-    this.latestCache.set(name, { id: rows.rows[0].id, at: Date.now() });
-    return this.get(rows.rows[0].id);
+    const id = await this.latestCache.get(name, async () => {
+      const rows = await sql<{
+        id: string;
+      }>`select id from risk_models where name = ${name} order by version desc limit 1`.execute(this.db);
+      if (!rows.rows[0]) throw notFound('model_not_found', `no scorecard model named ${name}`);
+      return rows.rows[0].id;
+    });
+    return this.get(id);
   }
 
   async list(): Promise<{ id: string; name: string; version: number; metrics: unknown; createdAt: Date }[]> {

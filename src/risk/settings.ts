@@ -3,6 +3,7 @@ import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { actorId } from '../identity/index.ts';
 import { type Clock, CNY, invalid, parseAmount, parseDecimal } from '../kernel/index.ts';
+import { RefreshingCache } from './refreshing-cache.ts';
 
 /**
  * Risk settings that staff change without a release: regulatory caps, the income floor, the rate
@@ -48,21 +49,27 @@ export function checkPolicy(policy: PolicySettings): PolicySettings {
 }
 
 export class RiskSettings {
-  private cache = new Map<string, { value: unknown; at: number }>();
+  /** Each setting's stored value (undefined: none stored), read at most every two seconds. */
+  private readonly cache: RefreshingCache<string, unknown>;
 
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly identity: Identity,
-  ) {}
+    /** The cache's clock in milliseconds (tests move it). */
+    now: () => number = Date.now,
+  ) {
+    this.cache = new RefreshingCache(2000, now);
+  }
 
   private async read<T>(key: string, fallback: T): Promise<T> {
-    const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.at < 2000) return cached.value as T;
-    const rows = await sql<{ value: T }>`select value from risk_settings where key = ${key}`.execute(this.db);
-    const value = rows.rows[0]?.value ?? fallback;
-    this.cache.set(key, { value, at: Date.now() });
-    return value;
+    const value = await this.cache.get(key, async () => {
+      const rows = await sql<{ value: unknown }>`select value from risk_settings where key = ${key}`.execute(
+        this.db,
+      );
+      return rows.rows[0]?.value;
+    });
+    return (value ?? fallback) as T;
   }
 
   private async write(key: string, value: unknown, context: AuditContext): Promise<void> {
