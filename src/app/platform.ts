@@ -11,7 +11,7 @@ import { Identity, logSender, type NotificationSender, Vault } from '../identity
 import { type Clock, systemClock } from '../kernel/index.ts';
 import { Ledger } from '../ledger/index.ts';
 import { Lending } from '../lending/index.ts';
-import { type PaymentChannel, Payments, SimChannel } from '../payments/index.ts';
+import { type PaymentChannel, Payments, SimChannel, walletBalanceSql } from '../payments/index.ts';
 import { Risk } from '../risk/index.ts';
 import { Wealth } from '../wealth/index.ts';
 import { type Config, ConfigError } from './config.ts';
@@ -143,7 +143,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     db: database.db,
     clock,
     identity,
-    walletBalance: async (userId) => (await payments.wallet(userId)).balance,
+    walletBalanceSql,
     observer: metrics.risk,
   });
   const lending = new Lending({

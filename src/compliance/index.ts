@@ -4,7 +4,7 @@ export type { Aml } from './aml/service.ts';
 export type { Contracts } from './contracts/service.ts';
 export type { ComplianceDeps } from './deps.ts';
 export { type PdfBlock, type PdfDocument, renderPdf } from './pdf.ts';
-export { CONSENT_PURPOSES, type ConsentPurpose } from './privacy/consents.ts';
+export { bureauConsentSql, CONSENT_PURPOSES, type ConsentPurpose } from './privacy/consents.ts';
 export type { RetentionRule, RetentionRun } from './privacy/retention.ts';
 export type { DataExportInfo, Privacy } from './privacy/service.ts';
 export type { Screening } from './screening/service.ts';

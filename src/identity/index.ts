@@ -10,6 +10,7 @@ export {
   type VerifiedGroup,
   verifiedGroups,
 } from './analytics-users.ts';
+export { type ApplicantFacts, type ApplicantFactsRow, applicantFactsSql } from './applicant-facts.ts';
 export type { AuditContext, AuditEntry, AuditRecord } from './audit.ts';
 export { type AuditChainProblem, type AuditChainReport, GENESIS_HASH } from './audit-chain.ts';
 export { type Bank, identifyCard, luhnValid, supportedBanks, withLuhnDigit } from './bank-card.ts';

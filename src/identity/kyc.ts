@@ -9,6 +9,7 @@ import {
   ruleViolation,
   uuidv7,
 } from '../kernel/index.ts';
+import type { ApplicantFacts, ApplicantFactsRow } from './applicant-facts.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { identifyCard } from './bank-card.ts';
 import { forgiveAttempts, type GuessLimit, InFlightGuesses, takeAttempt } from './guess-limit.ts';
@@ -178,6 +179,34 @@ export class Kyc {
       regionCode: user.region_code,
       createdAt: user.created_at,
       verified,
+    };
+  }
+
+  /**
+   * The facts of a row read through applicantFactsSql. Nothing is decrypted here: the identity
+   * number and phone only when `verified.clear()` is called (a source to ask, on a cache miss), and
+   * the name never, since a decision does not use it.
+   */
+  applicantOf(row: ApplicantFactsRow): ApplicantFacts {
+    const birth = row.birth_date as Parameters<typeof ageOn>[0] | null;
+    let clear: { idNumber: string; phone: string } | null = null;
+    const { vault } = this;
+    const idNumberEnc = row.id_number_enc;
+    return {
+      kycLevel: row.kyc_level,
+      age: birth ? ageOn(birth, this.clock.businessDate()) : null,
+      regionCode: row.region_code,
+      createdAt: row.created_at,
+      verified:
+        row.verified && idNumberEnc
+          ? {
+              idNumberHash: row.id_number_hash,
+              clear() {
+                clear ??= { idNumber: vault.decrypt(idNumberEnc), phone: vault.decrypt(row.phone_enc) };
+                return clear;
+              },
+            }
+          : null,
     };
   }
 

@@ -8,6 +8,7 @@ export {
   type PostedSums,
   postedSumsBefore,
 } from './analytics-balances.ts';
+export { postedBalanceSql } from './balance-sql.ts';
 export type { LedgerChainProblem, LedgerChainReport } from './chain-verify.ts';
 export {
   type ChartEntry,

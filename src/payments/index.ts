@@ -60,3 +60,4 @@ export {
   type StatementKind,
 } from './statement-kinds.ts';
 export type { TopUpOptions, WalletView } from './wallet.ts';
+export { walletBalanceSql } from './wallet-balance-sql.ts';

@@ -1,11 +1,13 @@
+import type { RawBuilder } from 'kysely';
 import type { SourceRecord } from './sources.ts';
 
 /**
- * Whether an applicant allows a data source to be asked about them (the credit bureau needs the
- * applicant's authorisation). Risk does not keep consents: whoever does (compliance) registers a
- * check with Risk.checkConsentWith. With no check registered every source may be asked, as before.
+ * Whether an applicant allows a data source to be asked about them at `at` (the credit bureau needs
+ * the applicant's authorisation), as a SQL boolean expression: a decision reads it inside its one
+ * statement (decision-read.ts). Risk does not keep consents: whoever does (compliance) registers its
+ * expression with Risk.checkConsentWith. With none registered every source may be asked, as before.
  */
-export type SourceConsentCheck = (applicantId: string, source: string) => Promise<boolean>;
+export type SourceConsentSql = (applicantId: string, source: string, at: Date) => RawBuilder<boolean>;
 
 /** The sources that need the applicant's consent before they are asked. */
 export const SOURCES_NEEDING_CONSENT: readonly string[] = ['bureau'];

@@ -1,23 +1,27 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { Identity } from '../identity/index.ts';
 import { type Clock, CNY, Decimal, formatAmount, invalid, parseAmount, uuidv7 } from '../kernel/index.ts';
-import {
-  NO_CONSENT,
-  noConsentReason,
-  notConsented,
-  SOURCES_NEEDING_CONSENT,
-  type SourceConsentCheck,
-} from './consent.ts';
+import { NO_CONSENT, noConsentReason, notConsented, type SourceConsentSql } from './consent.ts';
 import type { DecisionLog, DecisionRow } from './decision-log.ts';
+import { readForDecision } from './decision-read.ts';
 import { type Evaluation, RiskEngine } from './engine.ts';
 import { features } from './features.ts';
 import { checkOutputs, type GraphDocument, nodeErrorOf } from './graph-validation.ts';
 import type { GraphStore, GraphVersion } from './graphs.ts';
 import type { ModelStore } from './models.ts';
 import type { PolicySettings, RiskSettings } from './settings.ts';
-import { type BureauReport, type DataSource, gather, type SourceRecord, type Subject } from './sources.ts';
+import {
+  answerSources,
+  type BureauReport,
+  type DataSource,
+  gather,
+  type SourceRecord,
+  type Subject,
+} from './sources.ts';
+
+export { VELOCITY_WINDOW } from './decision-read.ts';
 
 /**
  * decide(application): gather data → anti-fraud rules → credit-policy rules → scorecard → grade and
@@ -77,10 +81,10 @@ export interface DecideDeps {
   readonly log: DecisionLog;
   readonly sources: readonly DataSource<unknown>[];
   readonly graphName: string;
-  /** The applicant's wallet balance, minor units (payments), if it can be read. */
-  readonly walletBalance?: (userId: string) => Promise<bigint>;
-  /** Whether the applicant allows a source to be asked (consent.ts); absent: every source may be. */
-  readonly consent?: SourceConsentCheck;
+  /** The applicant's wallet balance, minor units, as SQL (payments' walletBalanceSql); absent: zero. */
+  readonly walletBalanceSql?: ((userId: string) => RawBuilder<bigint>) | undefined;
+  /** Whether the applicant allows a source to be asked, as SQL (consent.ts); absent: every source may be. */
+  readonly consentSql?: SourceConsentSql | undefined;
 }
 
 const TERMS = [3, 6, 9, 12, 18, 24, 36];
@@ -112,19 +116,22 @@ export interface GatheredInput {
 export async function gatherInput(deps: DecideDeps, application: CreditApplication): Promise<GatheredInput> {
   checkApplication(application);
   const { identity } = deps;
-  const [facts, policy] = await Promise.all([
-    identity.kyc.applicantFacts(application.applicantId),
+  // One statement (decision-read.ts) beside the policy (cached): the facts, consent, cached sources,
+  // velocity and wallet in one round trip.
+  const [read, policy] = await Promise.all([
+    readForDecision(deps.db, {
+      applicantId: application.applicantId,
+      device: application.device ?? null,
+      ip: application.ip ?? null,
+      now: deps.clock.now(),
+      sources: deps.sources,
+      consentSql: deps.consentSql,
+      walletBalanceSql: deps.walletBalanceSql,
+    }),
     deps.settings.policy(),
   ]);
+  const facts = identity.kyc.applicantOf(read.facts);
   const verified = facts.verified;
-  const subject: Subject | null = verified
-    ? {
-        idNumber: verified.idNumber,
-        phone: verified.phone,
-        key: identity.vault.lookupHash(verified.idNumber),
-      }
-    : null;
-  // The sources, the velocity counts and the wallet do not depend on each other: ask them at once.
   const unverified = (): Record<string, SourceRecord> =>
     Object.fromEntries(
       deps.sources.map((s) => [
@@ -134,18 +141,27 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
     );
   // A source the applicant has not consented to is not asked (nor read from the cache): it is
   // recorded as failed with the reason, and the decision goes on as when that source is down.
-  const refused = subject ? await refusedSources(deps, application.applicantId) : [];
+  const refused = verified ? read.refused : [];
   const asked = deps.sources.filter((s) => !refused.includes(s.name));
-  const [sources, velocity, wallet] = await Promise.all([
-    subject
-      ? gather(deps.db, deps.clock, asked, subject).then((records) => ({
-          ...records,
-          ...Object.fromEntries(refused.map((name) => [name, notConsented()])),
-        }))
-      : unverified(),
-    velocityOf(deps, application),
-    deps.walletBalance ? deps.walletBalance(application.applicantId).catch(() => 0n) : 0n,
-  ]);
+  let subject: string | null = null;
+  let sources: Record<string, SourceRecord>;
+  if (!verified) sources = unverified();
+  else {
+    // The clear identity number and phone are decrypted only for a source to fetch (a cache miss).
+    const clear = (): Subject => ({ ...verified.clear(), key: subject! });
+    let records: Record<string, SourceRecord>;
+    if (verified.idNumberHash !== null) {
+      subject = verified.idNumberHash;
+      records = await answerSources(deps.db, deps.clock, asked, subject, clear, read.cached);
+    } else {
+      // A verified row without its stored hash (written by hand): the key computed, the cache read apart.
+      subject = identity.vault.lookupHash(verified.clear().idNumber);
+      records = await gather(deps.db, deps.clock, asked, clear());
+    }
+    sources = { ...records, ...Object.fromEntries(refused.map((name) => [name, notConsented()])) };
+  }
+  const velocity = read.velocity;
+  const wallet = read.walletBalance;
   const bureau = (sources.bureau?.status === 'ok' ? sources.bureau.response : null) as BureauReport | null;
   const blacklist = (sources.blacklist?.status === 'ok' ? sources.blacklist.response : { hit: false }) as {
     hit: boolean;
@@ -194,47 +210,7 @@ export async function gatherInput(deps: DecideDeps, application: CreditApplicati
       bureau,
     }),
   };
-  return { document, sources, subject: subject?.key ?? null };
-}
-
-/** The sources needing consent that this applicant has not given it for. */
-async function refusedSources(deps: DecideDeps, applicantId: string): Promise<string[]> {
-  const check = deps.consent;
-  if (!check) return [];
-  const needing = deps.sources.map((s) => s.name).filter((name) => SOURCES_NEEDING_CONSENT.includes(name));
-  const allowed = await Promise.all(needing.map((name) => check(applicantId, name)));
-  return needing.filter((_name, i) => !allowed[i]);
-}
-
-/**
- * Velocity counts read at most the latest VELOCITY_WINDOW decisions each, through their indexes: a
- * device or address used by thousands of applications (a carrier's shared address, an attack) would
- * otherwise make every decision from it count them all. A rule needs to know that a count is high,
- * not how high, so a full window counts as VELOCITY_WINDOW: one applicant flooding a device cannot
- * hide the others who used it. Simulations are not applications and are not counted.
- */
-export const VELOCITY_WINDOW = 1000;
-
-async function velocityOf(deps: DecideDeps, application: CreditApplication) {
-  const now = deps.clock.now();
-  const day = new Date(now.getTime() - 86_400_000);
-  const month = new Date(now.getTime() - 30 * 86_400_000);
-  const applicant = application.applicantId;
-  // Other applicants on this device or address in 30 days. The key is a literal, not a parameter,
-  // so that the expression matches its index.
-  const sharedBy = (key: 'device' | 'ip', value: string | null) => sql`
-    (select case when count(*) >= ${VELOCITY_WINDOW} then ${VELOCITY_WINDOW} else count(distinct applicant_id) end
-     from (select applicant_id from risk_decisions
-       where ${value}::text is not null and input -> 'application' ->> ${sql.lit(key)} = ${value}
-         and created_at > ${month} and applicant_id <> ${applicant}::uuid and variant <> 'simulation'
-       order by input -> 'application' ->> ${sql.lit(key)}, created_at desc limit ${VELOCITY_WINDOW}) s)::int8`;
-  const rows = await sql<{ apps: bigint; device: bigint; ip: bigint }>`
-    select (select count(*) from (select 1 from risk_decisions where applicant_id = ${applicant}::uuid
-              and variant <> 'simulation' and created_at > ${day} limit ${VELOCITY_WINDOW}) a)::int8 as apps,
-           ${sharedBy('device', application.device ?? null)} as device,
-           ${sharedBy('ip', application.ip ?? null)} as ip`.execute(deps.db);
-  const r = rows.rows[0]!;
-  return { applications24h: Number(r.apps), deviceApplicants: Number(r.device), ipApplicants: Number(r.ip) };
+  return { document, sources, subject };
 }
 
 /** Evaluates a graph version on gathered input with pinned models; engine errors become a referral. */

@@ -1,7 +1,7 @@
 /** Risk control: decisions on decision graphs (ZEN), scorecards, pricing and limits, manual review. */
 
 export { type DecisionCount, decisionsOn } from './analytics-facts.ts';
-export { NO_CONSENT, noConsentReason, type SourceConsentCheck } from './consent.ts';
+export { NO_CONSENT, noConsentReason, type SourceConsentSql } from './consent.ts';
 export {
   decisionsForExport,
   deleteSourceCacheBefore,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { AuditContext, Identity } from '../identity/index.ts';
 import { type Clock, CNY, invalid, notFound, parseAmount, type QueueObserver } from '../kernel/index.ts';
-import type { SourceConsentCheck } from './consent.ts';
+import type { SourceConsentSql } from './consent.ts';
 import {
   type CreditApplication,
   type DecideDeps,
@@ -30,7 +30,8 @@ export interface RiskOptions {
   readonly db: Executor;
   readonly clock: Clock;
   readonly identity: Identity;
-  readonly walletBalance?: (userId: string) => Promise<bigint>;
+  /** The applicant's wallet balance as SQL (payments' walletBalanceSql), read with the decision's facts. */
+  readonly walletBalanceSql?: (userId: string) => RawBuilder<bigint>;
   readonly sources?: readonly DataSource<unknown>[];
   /** Who watches decisions (the platform's metrics); nobody by default. */
   readonly observer?: RiskObserver;
@@ -54,7 +55,7 @@ export class Risk {
   readonly reviews: Reviews;
   readonly engine: RiskEngine;
   private readonly deps: DecideDeps;
-  private consentCheck: SourceConsentCheck | null = null;
+  private consentSql: SourceConsentSql | null = null;
 
   constructor(private readonly options: RiskOptions) {
     const { db, clock, identity } = options;
@@ -74,9 +75,9 @@ export class Risk {
       log: new DecisionLog(db, options.observer?.queue),
       sources: options.sources ?? [simulatedBureau, simulatedBlacklist],
       graphName: DEFAULT_GRAPH_NAME,
-      ...(options.walletBalance ? { walletBalance: options.walletBalance } : {}),
-      consent: (applicantId, source) =>
-        this.consentCheck ? this.consentCheck(applicantId, source) : Promise.resolve(true),
+      walletBalanceSql: options.walletBalanceSql,
+      consentSql: (applicantId, source, at) =>
+        this.consentSql ? this.consentSql(applicantId, source, at) : sql<boolean>`true`,
     };
   }
 
@@ -90,10 +91,11 @@ export class Risk {
 
   /**
    * Registers who answers whether an applicant consents to a source being asked (compliance, which
-   * keeps the consent records). Until one is registered every source may be asked.
+   * keeps the consent records), as a SQL expression that a decision reads in its one statement. Until
+   * one is registered every source may be asked.
    */
-  checkConsentWith(check: SourceConsentCheck): void {
-    this.consentCheck = check;
+  checkConsentWith(consentSql: SourceConsentSql): void {
+    this.consentSql = consentSql;
   }
 
   /** Ships the default model (trained from the LendingClub data) and the default graph on first start. */

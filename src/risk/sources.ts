@@ -134,6 +134,22 @@ export async function gather(
     db,
   );
   const hits = new Map(cached.rows.map((row) => [row.source, row.response]));
+  return answerSources(db, clock, sources, subject.key, () => subject, hits);
+}
+
+/**
+ * Each source's record: the cache's answer from `hits` (read by the caller, fresh ones only), else
+ * fetched with its timeout and cached under `key`. `subject` is called only for a source to fetch,
+ * so that a decision answered from the cache decrypts nothing.
+ */
+export async function answerSources(
+  db: Executor,
+  clock: Clock,
+  sources: readonly DataSource<unknown>[],
+  key: string,
+  subject: () => Subject,
+  hits: ReadonlyMap<string, unknown>,
+): Promise<Record<string, SourceRecord>> {
   const records: Record<string, SourceRecord> = {};
   const fresh: { source: string; response: unknown }[] = [];
   await Promise.all(
@@ -142,8 +158,9 @@ export async function gather(
         records[source.name] = { status: 'ok', cached: true, response: hits.get(source.name) };
         return;
       }
+      const who = subject(); // outside the try: a value that cannot be decrypted is a bug, not a source down
       try {
-        const response = await withTimeout(source.fetch(subject), source.timeoutMs);
+        const response = await withTimeout(source.fetch(who), source.timeoutMs);
         records[source.name] = { status: 'ok', cached: false, response };
         fresh.push({ source: source.name, response });
       } catch (error) {
@@ -160,7 +177,7 @@ export async function gather(
   if (fresh.length > 0) {
     await sql`
       insert into risk_source_cache (source, subject, response, fetched_at)
-      select source, ${subject.key}, response::jsonb, ${clock.now()}::timestamptz
+      select source, ${key}, response::jsonb, ${clock.now()}::timestamptz
       from unnest(${fresh.map((f) => f.source)}::text[], ${fresh.map((f) => JSON.stringify(f.response))}::text[]) as v(source, response)
       on conflict (source, subject) do update set response = excluded.response, fetched_at = excluded.fetched_at`.execute(
       db,

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { type Clock, notFound, uuidv7 } from '../../kernel/index.ts';
 
@@ -129,6 +129,18 @@ export async function consentAt(
     where user_id = ${userId}::uuid and purpose = ${purpose} and recorded_at <= ${at}
     order by recorded_at desc, id desc limit 1`.execute(db);
   return rows.rows[0] ? recordOf(rows.rows[0]) : null;
+}
+
+/**
+ * Whether the credit bureau may be asked about a user at `at`, as a SQL expression for a context that
+ * composes it into a statement of its own (risk reads it in its one read per decision): the record in
+ * force (as consentAt) says so, or there is none, since applying is the moment of authorisation (see
+ * Privacy.bureauAllowed, which answers the same from JavaScript).
+ */
+export function bureauConsentSql(userId: string, at: Date): RawBuilder<boolean> {
+  return sql<boolean>`coalesce((select granted from privacy_consents
+    where user_id = ${userId}::uuid and purpose = 'credit_bureau' and recorded_at <= ${at}::timestamptz
+    order by recorded_at desc, id desc limit 1), true)`;
 }
 
 /** A user's consent records, newest first (every purpose). */

@@ -18,6 +18,7 @@ import { openPositionsOf } from '../../lending/index.ts';
 import type { ComplianceDeps } from '../deps.ts';
 import {
   ACCEPTED_AT_SIGN_UP,
+  bureauConsentSql,
   CONSENT_PURPOSES,
   type ConsentPurpose,
   type ConsentRecord,
@@ -57,9 +58,10 @@ export interface ConsentClient {
 /** Retention, consent records and a user's data export. */
 export class Privacy {
   constructor(private readonly deps: ComplianceDeps) {
-    // The credit bureau is asked only with the applicant's consent (see bureauAllowed).
-    deps.risk.checkConsentWith((applicantId, source) =>
-      source === 'bureau' ? this.bureauAllowed(applicantId) : Promise.resolve(true),
+    // The credit bureau is asked only with the applicant's consent (see bureauAllowed); risk reads
+    // the same answer inside its one read per decision (bureauConsentSql).
+    deps.risk.checkConsentWith((applicantId, source, at) =>
+      source === 'bureau' ? bureauConsentSql(applicantId, at) : sql<boolean>`true`,
     );
     // Signing up accepts the user agreement and the privacy policy: recorded with the account.
     deps.identity.onSignedUp(async (trx, event) => {

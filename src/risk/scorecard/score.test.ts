@@ -3,7 +3,7 @@ import { parseCsv } from './csv.ts';
 import { ScorecardError } from './errors.ts';
 import { MODEL_FORMAT, parseModel, type ScorecardModel } from './model.ts';
 import { psi } from './psi.ts';
-import { scoreRows } from './score.ts';
+import { compileModel, scoreRows } from './score.ts';
 
 const bin = (
   label: string,
@@ -113,6 +113,20 @@ describe('scoreRows', () => {
     expect(error).toBeInstanceOf(ScorecardError);
     expect(error!.code).toBe('column_not_found');
     expect(error!.message).toMatch(/"home"/);
+  });
+
+  it('compiles a model once and again only when its variables are replaced', () => {
+    const model: ScorecardModel = structuredClone(handModel);
+    const compiled = compileModel(model);
+    expect(compileModel(model)).toBe(compiled);
+    expect(scoreRows(model, [{ age: '25', home: 'rent' }])[0]!.score).toBe(482);
+    expect(compileModel(model)).toBe(compiled);
+    // Another object with the same content is another model: compiled on its own.
+    expect(compileModel(structuredClone(handModel))).not.toBe(compiled);
+    // Variables replaced (the age variable dropped): scored by the new ones, not the cached ones.
+    model.variables = model.variables.filter((v) => v.name !== 'age');
+    expect(compileModel(model)).not.toBe(compiled);
+    expect(scoreRows(model, [{ age: '25', home: 'rent' }])[0]!.score).toBe(492);
   });
 });
 

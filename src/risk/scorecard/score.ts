@@ -36,7 +36,7 @@ export const REASON_COUNT = 3;
 
 const MISSING = new Set(DEFAULT_MISSING);
 
-interface CompiledVariable {
+export interface CompiledVariable {
   readonly variable: ModelVariable;
   readonly binOf: (cell: Cell) => number;
   readonly otherBin: number;
@@ -44,9 +44,26 @@ interface CompiledVariable {
   readonly maxPoints: number;
 }
 
+/**
+ * Each model's compiled variables, kept with the model object: a decision scores one row, and
+ * compiling the bins (level maps, cuts) cost more than scoring it. A model is immutable once parsed
+ * (each version is a row of risk_models that is never updated; training builds a new object), so the
+ * object is the key; a model whose variables were replaced is compiled again.
+ */
+const compiledModels = new WeakMap<ScorecardModel, { variables: unknown; compiled: CompiledVariable[] }>();
+
+/** The model's variables compiled for scoring, once per model object. */
+export function compileModel(model: ScorecardModel): readonly CompiledVariable[] {
+  const known = compiledModels.get(model);
+  if (known && known.variables === model.variables) return known.compiled;
+  const compiled = model.variables.map(compileVariable);
+  compiledModels.set(model, { variables: model.variables, compiled });
+  return compiled;
+}
+
 /** Scores every row: the score, the probability of bad it stands for, and the reason codes. */
 export function scoreRows(model: ScorecardModel, input: ScoreInput): RowScore[] {
-  const compiled = model.variables.map(compileVariable);
+  const compiled = compileModel(model);
   const assigned = assignModelBins(model, input);
   const out: RowScore[] = [];
   for (let row = 0; row < rowCount(input); row++) {
@@ -76,8 +93,7 @@ export function scoreRows(model: ScorecardModel, input: ScoreInput): RowScore[] 
 /** The bin index of every row, per model variable (in the model's order). */
 export function assignModelBins(model: ScorecardModel, input: ScoreInput): Int32Array[] {
   const n = rowCount(input);
-  return model.variables.map((variable) => {
-    const { binOf } = compileVariable(variable);
+  return compileModel(model).map(({ variable, binOf }) => {
     const out = new Int32Array(n);
     if (isTable(input)) {
       const c = input.header.indexOf(variable.name);
