@@ -301,8 +301,11 @@ export class Batch {
    */
   private async plan(date: PlainDate, steps: readonly BatchStep[], worker: string): Promise<number> {
     let current = steps[0]!;
+    // Told to the observer (the metrics) once the transaction has committed, not before: a rolled
+    // back attempt finished nothing.
+    let observed: readonly { step: string; rows: number; ms: number }[] = [];
     try {
-      return await inTransaction(this.options.db, async (trx) => {
+      const count = await inTransaction(this.options.db, async (trx) => {
         const locked = await sql<{ step: string; status: string }>`
           select step, status from batch_steps
           where business_date = ${date} and step = any(${steps.map((s) => s.name)}::text[])
@@ -351,8 +354,11 @@ export class Batch {
           break;
         }
         if (finished.length > 0) await this.storeFinished(trx, date, worker, finished);
+        observed = finished;
         return count;
       });
+      for (const f of observed) this.options.observer?.chunkDone(f.step, f.rows, f.ms / 1000);
+      return count;
     } catch (error) {
       throw await this.failed(date, current, null, error);
     }
@@ -372,7 +378,6 @@ export class Batch {
       finished: string;
     }[],
   ): Promise<void> {
-    for (const f of finished) this.options.observer?.chunkDone(f.step, f.rows, f.ms / 1000);
     const chunked = finished.filter((f) => f.chunk !== null);
     await sql`
       with chunks as (
@@ -395,8 +400,10 @@ export class Batch {
    */
   private async runLockedChunk(date: PlainDate, step: BatchStep, worker: string): Promise<boolean> {
     let partition: number | null = null;
+    let done: { rows: number; seconds: number } | null = null;
     try {
-      return await inTransaction(this.options.db, async (trx) => {
+      const ran = await inTransaction(this.options.db, async (trx) => {
+        done = null;
         const free = await sql<{ partition: number; bounds: ChunkBounds }>`
           select partition, bounds from batch_chunks
           where business_date = ${date} and step = ${step.name} and status = 'pending'
@@ -406,9 +413,12 @@ export class Batch {
         partition = chunk.partition;
         const started = performance.now();
         const rows = await step.run(trx, date, chunk.bounds);
-        await this.markDone(trx, date, step.name, chunk.partition, worker, rows, started);
+        done = await this.markDone(trx, date, step.name, chunk.partition, worker, rows, started);
         return true;
       });
+      const committed = done as { rows: number; seconds: number } | null;
+      if (committed) this.options.observer?.chunkDone(step.name, committed.rows, committed.seconds);
+      return ran;
     } catch (error) {
       throw await this.failed(date, step, partition, error);
     }
@@ -437,7 +447,16 @@ export class Batch {
     try {
       const started = performance.now();
       const rows = await step.run(this.options.db, date, chunk.bounds);
-      await this.markDone(this.options.db, date, step.name, chunk.partition, worker, rows, started);
+      const done = await this.markDone(
+        this.options.db,
+        date,
+        step.name,
+        chunk.partition,
+        worker,
+        rows,
+        started,
+      );
+      this.options.observer?.chunkDone(step.name, done.rows, done.seconds);
       return true;
     } catch (error) {
       // Give the chunk back at once so that the next attempt need not wait for the lease.
@@ -478,10 +497,10 @@ export class Batch {
     started: number,
   ) {
     const ms = performance.now() - started;
-    this.options.observer?.chunkDone(step, rows, ms / 1000);
     await sql`update batch_chunks set status = 'done', rows = ${rows}, ms = ${Math.round(ms)},
               claimed_by = ${worker}, done_by = ${worker}, finished_at = ${this.options.clock.now()}, lease_until = null
               where business_date = ${date} and step = ${step} and partition = ${partition}`.execute(db);
+    return { rows, seconds: ms / 1000 };
   }
 
   private async failed(date: PlainDate, step: BatchStep, partition: number | null, error: unknown) {

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
-import { type Executor, inTransaction, textArray } from '../db/index.ts';
+import { type Executor, inGroupTransaction, textArray } from '../db/index.ts';
 import { GroupCommit, type QueueObserver } from '../kernel/index.ts';
 
 /**
@@ -54,7 +54,7 @@ export class DecisionLog {
       concurrency: 2,
       ...(observer ? { observer } : {}),
       commit: async (rows) => {
-        await inTransaction(this.db, (trx) => insertDecisions(trx, [...rows]));
+        await inGroupTransaction(this.db, (trx) => insertDecisions(trx, [...rows]));
         return rows.map(() => ({ ok: true, value: undefined }));
       },
     });
