@@ -71,6 +71,11 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** NETFIN_METRICS_HOST: the address the metrics port listens on (default: 127.0.0.1, never HOST: the port has no credentials). */
   readonly metricsHost: string;
+  /**
+   * NETFIN_RISK_WORKERS: worker threads the risk engine evaluates decision graphs in (docs/risk-profile.md,
+   * "The engine in worker threads"); 0: on the main thread.
+   */
+  readonly riskWorkers: number;
 }
 
 function closeTime(text: string | undefined): string | undefined {
@@ -139,6 +144,9 @@ function dataKey(text: string | undefined): Buffer | undefined {
     throw new ConfigError('NETFIN_DATA_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   return key;
 }
+
+/** Decided by measurement (docs/risk-profile.md, "The engine in worker threads"). */
+const DEFAULT_RISK_WORKERS = 0;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -319,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoCrowd: integer(env, 'NETFIN_DEMO_CROWD', 100, 0, 100),
     metricsPort: env.NETFIN_METRICS_PORT ? integer(env, 'NETFIN_METRICS_PORT', 0, 1, 65535) : undefined,
     metricsHost: env.NETFIN_METRICS_HOST || '127.0.0.1',
+    riskWorkers: integer(env, 'NETFIN_RISK_WORKERS', DEFAULT_RISK_WORKERS, 0, 64),
     ...overrides,
   };
   const loopback = isLoopbackHost(config.host);

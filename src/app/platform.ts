@@ -145,6 +145,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     walletBalance: async (userId) => (await payments.wallet(userId)).balance,
     observer: metrics.risk,
+    engineWorkers: config.riskWorkers,
   });
   const lending = new Lending({
     db: database.db,
