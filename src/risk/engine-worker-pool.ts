@@ -90,12 +90,18 @@ export class EnginePool {
   private seq = 0;
   private broken = false;
   private closing: Promise<void> | null = null;
+  private answered = 0;
 
   constructor(
     readonly size: number,
     private readonly fallback: (request: EvaluationRequest) => Promise<Evaluation>,
   ) {
     this.slots = Array.from({ length: size }, () => null);
+  }
+
+  /** Worker threads running, and the evaluations they have answered. */
+  get stats(): { running: number; evaluated: number } {
+    return { running: this.slots.filter((slot) => slot !== null).length, evaluated: this.answered };
   }
 
   /** Closed (or unable to start a worker): evaluations run on the calling thread. */
@@ -214,6 +220,7 @@ export class EnginePool {
     const pending = slot.pending.get(message.seq);
     if (!pending) return;
     slot.pending.delete(message.seq);
+    this.answered++;
     if (message.type === 'done') pending.resolve(message.evaluation);
     else {
       const error = new Error(message.error.message);

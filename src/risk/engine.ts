@@ -171,9 +171,9 @@ export class RiskEngine {
     this.pool = workers > 0 ? new EnginePool(workers, (request) => this.inThread(request)) : null;
   }
 
-  /** How many worker threads evaluate (0: the calling thread). */
-  get workers(): number {
-    return this.pool?.size ?? 0;
+  /** The worker threads asked for (0: the calling thread), those running, and what they evaluated. */
+  get workers(): { size: number; running: number; evaluated: number } {
+    return { size: this.pool?.size ?? 0, ...(this.pool?.stats ?? { running: 0, evaluated: 0 }) };
   }
 
   private inThread(request: {
