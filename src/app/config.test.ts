@@ -86,3 +86,12 @@ describe('the metrics port', () => {
       expect(() => loadConfig({ NETFIN_METRICS_PORT }), NETFIN_METRICS_PORT).toThrow(ConfigError);
   });
 });
+
+describe("the risk engine's worker threads", () => {
+  it('are as many as NETFIN_RISK_WORKERS says, and refuse what is not a count', () => {
+    expect(loadConfig({ NETFIN_RISK_WORKERS: '0' }).riskWorkers).toBe(0);
+    expect(loadConfig({ NETFIN_RISK_WORKERS: '3' }).riskWorkers).toBe(3);
+    for (const NETFIN_RISK_WORKERS of ['-1', 'two', '65', '1.5'])
+      expect(() => loadConfig({ NETFIN_RISK_WORKERS }), NETFIN_RISK_WORKERS).toThrow(ConfigError);
+  });
+});

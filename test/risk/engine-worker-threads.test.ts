@@ -54,8 +54,9 @@ describe('the risk engine in worker threads', () => {
     });
     expect(response.statusCode, response.body).toBe(200);
     const decision = response.json();
-    expect(decision.outcome).toBe('approve');
-    expect(decision.reasons.some((r: string) => r.startsWith('rule_error'))).toBe(false);
+    // The applicant's bureau file is random: any outcome, but one the graph gave, not an engine error.
+    expect(['approve', 'refer', 'decline']).toContain(decision.outcome);
+    expect(decision.reasons.filter((r: string) => r.startsWith('rule_error'))).toEqual([]);
     expect(engine.workers.evaluated).toBe(before + 1);
     const logged = (
       await t.app.inject({
