@@ -9,6 +9,7 @@ import { loadConfig } from '../src/app/config.ts';
 import { openPlatform, type Platform } from '../src/app/platform.ts';
 import { openDatabase, quoteIdent } from '../src/db/index.ts';
 import { pinModels } from '../src/risk/decide.ts';
+import { RiskEngine } from '../src/risk/engine.ts';
 import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
 import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
 import { fmt, type Measurement, machine, openLoop, startServer, summarize, writeSection } from './lib.ts';
@@ -54,6 +55,19 @@ async function concurrently(
   };
 }
 
+/** CPU milliseconds the main thread has used (Linux: its /proc stat; elsewhere the process's). */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line, in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+}
+
 function application(applicantId: string, i: number) {
   return {
     applicantId,
@@ -85,24 +99,48 @@ export async function run(): Promise<void> {
     const ids = await applicants(platform);
     const { risk } = platform;
     const total = onServer ? 6000 : 3000;
+    // The engine's worker threads (NETFIN_RISK_WORKERS) load before the clock starts.
+    await risk.engine.start();
+    const workers = risk.engine.workers.size;
     for (let i = 0; i < 400; i++) await risk.decide(application(ids[i % ids.length]!, i));
+    // The main thread's CPU time per decision: what the worker threads take off it, whether or not
+    // the decisions are bound by it (CPU time, not the loop's busy wall time, which a loaded machine
+    // inflates with the time the thread waits for a core).
+    const cpuBefore = mainThreadCpuMs();
     const decisions = await concurrently(total, async (i) => {
       await risk.decide(application(ids[i % ids.length]!, i), { trace: true });
     });
-    // Baseline: the same graph and scorecard evaluated alone, with no gathering, limits or logging.
+    const mainMs = (mainThreadCpuMs() - cpuBefore) / total;
+    // Baseline: the same graph and scorecard evaluated alone, with no gathering, limits or logging,
+    // on the main thread whatever the decisions above used.
     const champion = await risk.graphs.champion(DEFAULT_GRAPH_NAME);
     const pinned = await pinModels({ models: risk.models } as never, champion.content);
     const sample = { ...SAMPLE_APPLICATIONS['good applicant']!, _models: pinned };
+    const alone = new RiskEngine(risk.models, { workers: 0 });
     const bare = await concurrently(total, async () => {
-      await risk.engine.evaluate(champion.id, champion.content, sample, true);
+      await alone.evaluate(champion.id, champion.content, sample, true);
     });
     const d = summarize(decisions);
     const b = summarize(bare);
     console.log(
-      `[${target}] in process: ${fmt(d.perSecond)} decisions/s (graph alone ${fmt(b.perSecond)}/s)`,
+      `[${target}] in process: ${fmt(d.perSecond)} decisions/s, main thread CPU ${fmt(mainMs, 2)} ms a decision (graph alone ${fmt(b.perSecond)}/s)`,
     );
+    const where = workers > 0 ? `in ${workers} worker threads` : 'on the main thread';
     lines.push(
-      `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone (ZEN evaluate with trace) |`,
+      `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard ${where}, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone on the main thread (ZEN evaluate with trace); main thread CPU ${fmt(mainMs, 2)} ms a decision |`,
+    );
+    // Not a baseline: the engine alone through the worker pool, the same work as the baseline.
+    const pool = new RiskEngine(risk.models, { workers: workers || 2 });
+    await pool.start();
+    const pooled = summarize(
+      await concurrently(total, async () => {
+        await pool.evaluate(champion.id, champion.content, sample, true);
+      }),
+    );
+    await pool.close();
+    console.log(`[${target}] graph alone in ${pool.workers.size} worker threads ${fmt(pooled.perSecond)}/s`);
+    lines.push(
+      `| ${target} | the engine alone **through ${pool.workers.size} worker threads** (NETFIN_RISK_WORKERS): default graph and scorecard with trace, ${CALLERS} callers | ${fmt(pooled.perSecond)} | ${fmt(pooled.p50, 2)} / ${fmt(pooled.p99, 2)} | | | | not the baseline: the baseline above evaluates on the main thread |`,
     );
     // The engine's own ceiling on this machine, nothing else running: the default graph evaluated
     // without its trace, and a graph that only passes its input through (one call into the engine and
@@ -130,7 +168,7 @@ export async function run(): Promise<void> {
       }
       return top!;
     };
-    const untraced = await best(() => risk.engine.evaluate(champion.id, champion.content, sample, false));
+    const untraced = await best(() => alone.evaluate(champion.id, champion.content, sample, false));
     const empty = await best(() => passThrough.evaluate(sample));
     console.log(
       `[${target}] engine ceiling: default graph without trace ${fmt(untraced.perSecond)}/s, pass-through graph ${fmt(empty.perSecond)}/s`,

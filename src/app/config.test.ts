@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { logSender } from '../identity/index.ts';
 import { ConfigError, isLoopbackHost, loadConfig } from './config.ts';
@@ -84,5 +85,15 @@ describe('the metrics port', () => {
     );
     for (const NETFIN_METRICS_PORT of ['0', '65536', 'http', '-1'])
       expect(() => loadConfig({ NETFIN_METRICS_PORT }), NETFIN_METRICS_PORT).toThrow(ConfigError);
+  });
+});
+
+describe("the risk engine's worker threads", () => {
+  it('are as many as NETFIN_RISK_WORKERS says (two by default, one on one core), and refuse what is not a count', () => {
+    expect(loadConfig({}).riskWorkers).toBe(Math.min(2, availableParallelism()));
+    expect(loadConfig({ NETFIN_RISK_WORKERS: '0' }).riskWorkers).toBe(0);
+    expect(loadConfig({ NETFIN_RISK_WORKERS: '3' }).riskWorkers).toBe(3);
+    for (const NETFIN_RISK_WORKERS of ['-1', 'two', '65', '1.5'])
+      expect(() => loadConfig({ NETFIN_RISK_WORKERS }), NETFIN_RISK_WORKERS).toThrow(ConfigError);
   });
 });

@@ -145,6 +145,7 @@ export async function openPlatform(config: Config, options: PlatformOptions = {}
     identity,
     walletBalanceSql,
     observer: metrics.risk,
+    engineWorkers: config.riskWorkers,
   });
   const lending = new Lending({
     db: database.db,

@@ -35,6 +35,8 @@ export interface RiskOptions {
   readonly sources?: readonly DataSource<unknown>[];
   /** Who watches decisions (the platform's metrics); nobody by default. */
   readonly observer?: RiskObserver;
+  /** Worker threads the engine evaluates in (RiskEngineOptions.workers); 0 by default: none. */
+  readonly engineWorkers?: number;
 }
 
 /** What risk tells the platform's metrics (src/app/metrics.ts). */
@@ -60,7 +62,7 @@ export class Risk {
   constructor(private readonly options: RiskOptions) {
     const { db, clock, identity } = options;
     this.models = new ModelStore(db, clock, identity);
-    this.engine = new RiskEngine(this.models);
+    this.engine = new RiskEngine(this.models, { workers: options.engineWorkers ?? 0 });
     this.settings = new RiskSettings(db, clock, identity);
     this.graphs = new GraphStore(db, clock, identity, (graph) => this.sampleCheck(graph));
     this.reviews = new Reviews(db, clock, identity, this.settings);
@@ -83,10 +85,15 @@ export class Risk {
 
   /**
    * For shutdown: refuses new decisions' log rows (`shutting_down`) and resolves once every row
-   * written before has committed, so that the database can then be closed.
+   * written before has committed, so that the database can then be closed; then ends the engine's
+   * worker threads.
    */
-  close(): Promise<void> {
-    return this.deps.log.close();
+  async close(): Promise<void> {
+    try {
+      await this.deps.log.close();
+    } finally {
+      await this.engine.close();
+    }
   }
 
   /**

@@ -53,6 +53,8 @@ export async function openTestPlatform(
     /** A streaming replica of DATABASE_URL's server for platform.readDb (in the test's schema too). */
     readDatabaseUrl?: string;
     analyticsAreas?: readonly AnalyticsArea[];
+    /** The risk engine's worker threads; none unless asked here or by NETFIN_RISK_WORKERS. */
+    riskWorkers?: number;
   } = {},
 ): Promise<TestPlatform> {
   const clock =
@@ -66,6 +68,11 @@ export async function openTestPlatform(
     dataKey: TEST_DATA_KEY,
     demo: true,
     ...(options.readDatabaseUrl ? { readDatabaseUrl: options.readDatabaseUrl, readPoolSize: 4 } : {}),
+    ...(options.riskWorkers !== undefined
+      ? { riskWorkers: options.riskWorkers }
+      : process.env.NETFIN_RISK_WORKERS
+        ? {}
+        : { riskWorkers: 0 }),
   });
   // Tests come from one address: the per-address SMS limits would get in their way (one test checks them).
   const config = {
@@ -126,6 +133,7 @@ export async function openTestApp(
     channels?: PaymentChannel[];
     readDatabaseUrl?: string;
     analyticsAreas?: readonly AnalyticsArea[];
+    riskWorkers?: number;
   } = {},
 ): Promise<TestApp> {
   const base = await openTestPlatform(options);
