@@ -8,6 +8,7 @@ export {
   type PostedSums,
   postedSumsBefore,
 } from './analytics-balances.ts';
+export { blockOf } from './chain.ts';
 export type { LedgerChainProblem, LedgerChainReport } from './chain-verify.ts';
 export {
   type ChartEntry,
