@@ -1,4 +1,4 @@
-export { integerArray, textArray } from './arrays.ts';
+export { integerArray, nullableTextArray, textArray } from './arrays.ts';
 export {
   type Database,
   type DatabaseConfig,

@@ -23,6 +23,11 @@ function randomBytes8(): Uint8Array {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+// The millisecond's part of the id ("xxxxxxxx-xxxx-"), written once per millisecond: a batch mints
+// thousands of ids (a repayment's transfers) within a few milliseconds.
+let prefixMs = -1;
+let prefix = '';
+
 export function uuidv7(now: number = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
@@ -35,13 +40,13 @@ export function uuidv7(now: number = Date.now()): string {
       counter = 0;
     }
   }
-  const random = randomBytes8();
-  const ms = lastMs.toString(16).padStart(12, '0');
-  const a = (0x7000 | counter).toString(16);
-  const variant = HEX[(random[0]! & 0x3f) | 0x80]!;
-  let rest = '';
-  for (let i = 1; i < 8; i++) rest += HEX[random[i]!];
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-${a}-${variant}${rest.slice(0, 2)}-${rest.slice(2, 14)}`;
+  if (prefixMs !== lastMs) {
+    const ms = lastMs.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-`;
+    prefixMs = lastMs;
+  }
+  const r = randomBytes8();
+  return `${prefix}${(0x7000 | counter).toString(16)}-${HEX[(r[0]! & 0x3f) | 0x80]!}${HEX[r[1]!]!}-${HEX[r[2]!]!}${HEX[r[3]!]!}${HEX[r[4]!]!}${HEX[r[5]!]!}${HEX[r[6]!]!}${HEX[r[7]!]!}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -9,6 +9,7 @@ export {
   postedSumsBefore,
 } from './analytics-balances.ts';
 export { postedBalanceSql } from './balance-sql.ts';
+export { blockOf } from './chain.ts';
 export type { LedgerChainProblem, LedgerChainReport } from './chain-verify.ts';
 export {
   type ChartEntry,

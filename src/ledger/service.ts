@@ -25,6 +25,7 @@ import {
   type Balances,
   balanceAt,
   lookupAccounts,
+  lookupBalances,
   lookupTransfers,
   type PostedMovement,
   type PostedMovementFilter,
@@ -199,6 +200,11 @@ export class Ledger {
 
   lookupAccounts(ids: readonly string[], options: InTransaction = {}): Promise<Account[]> {
     return lookupAccounts(options.tx ?? this.options.db, ids);
+  }
+
+  /** The balances of many accounts by id, and nothing else of them (queries.ts). */
+  lookupBalances(ids: readonly string[], options: InTransaction = {}): Promise<Map<string, Balances>> {
+    return lookupBalances(options.tx ?? this.options.db, ids);
   }
 
   /** Balances of many accounts summed by the group the caller gives each (queries.ts). */

@@ -1,5 +1,12 @@
 import { type RawBuilder, sql } from 'kysely';
-import { type Executor, integerArray, RetryableError, sqlState, textArray } from '../db/index.ts';
+import {
+  type Executor,
+  integerArray,
+  nullableTextArray,
+  RetryableError,
+  sqlState,
+  textArray,
+} from '../db/index.ts';
 import { assert } from '../kernel/index.ts';
 import type { Changes } from './batch-state.ts';
 import { pendingLink, pendingLinkYielding } from './chain.ts';
@@ -92,8 +99,10 @@ export async function writeChanges(
              ${base} + coalesce(seq, ${BigInt(t[0]!.seq)}::int8 + ord - 1), ${t[0]!.createdAt}::timestamptz
       from unnest(${textArray(t.map((x) => x.id))}::text[], ${textArray(t.map((x) => x.debitAccountId))}::text[],
                   ${textArray(t.map((x) => x.creditAccountId))}::text[], ${integerArray(t.map((x) => x.amount))}::int8[],
-                  ${pendingIds.list}::text[], ${ledgers.list}::text[], ${codes.list}::int4[], ${userData.list}::text[],
-                  ${flags.list}::int4[], ${timeouts.list}::int4[], ${consecutive ? [] : t.map((x) => BigInt(x.seq))}::int8[])
+                  ${nullableTextArray(pendingIds.list)}::text[], ${nullableTextArray(ledgers.list)}::text[],
+                  ${integerArray(codes.list)}::int4[], ${nullableTextArray(userData.list)}::text[],
+                  ${integerArray(flags.list)}::int4[], ${integerArray(timeouts.list)}::int4[],
+                  ${consecutive ? '{}' : integerArray(t.map((x) => x.seq))}::int8[])
         with ordinality as v(id, dr, cr, amount, pending_id, ledger, code, user_data, flags, timeout, seq, ord)
       returning id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, user_data, flags, timeout_seconds,
                 timestamp, created_at)`);

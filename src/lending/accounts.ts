@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/index.ts';
+import { type Executor, integerArray } from '../db/index.ts';
 import { assert, type PlainDate, ruleViolation } from '../kernel/index.ts';
 import {
   type AccountInput,
+  blockOf,
   ChartOfAccounts,
   isOverflow,
   type Ledger,
@@ -134,7 +135,8 @@ export function createNoteAccounts(ledger: Ledger, trx: Executor, notes: { id: s
  * Posts lending's transfers in the caller's transaction. A wallet that cannot cover them is the
  * business error insufficient_funds, an account they would take past int8 balance_would_overflow;
  * any other refusal is a bug and stops everything. An investor's cash flows among them are dated
- * `on`, the business date they are booked on (investor_flow_dates), which the caller must then give.
+ * `on`, the business date they are booked on (investor_flow_blocks: one row per ledger batch), which
+ * the caller must then give.
  */
 export async function post(
   ledger: Ledger,
@@ -164,11 +166,16 @@ export async function post(
       'this would take an account past the largest balance it can hold',
     );
   for (const r of results) if (r.result !== 'ok') throw new Error(`ledger refused ${r.id}: ${r.result}`);
-  const flows = nonZero.filter(isInvestorFlow);
-  if (flows.length > 0) {
+  // The flows' business date, once per ledger block they were written in (one per batch above):
+  // a repayment's thousands of payouts are dated by one row (investor_flow_blocks).
+  const blocks = new Set<bigint>();
+  nonZero.forEach((t, i) => {
+    if (isInvestorFlow(t)) blocks.add(blockOf(results[i]!.timestamp!));
+  });
+  if (blocks.size > 0) {
     assert(on, "an investor's cash flow must be posted with the business date it is booked on");
-    await sql`insert into investor_flow_dates (transfer_id, business_date)
-      select id, ${on}::date from unnest(${flows.map((t) => t.id)}::text[]) as t(id)`.execute(trx);
+    await sql`insert into investor_flow_blocks (block, business_date)
+      select block, ${on}::date from unnest(${integerArray([...blocks])}::int8[]) as b(block)`.execute(trx);
   }
   return results;
 }

@@ -1,13 +1,15 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/index.ts';
+import { type Executor, integerArray } from '../db/index.ts';
 import { BUSINESS_TIME_ZONE, dateInZone, type PlainDate } from '../kernel/index.ts';
-import type { Transfer } from '../ledger/index.ts';
+import { blockOf, type Transfer } from '../ledger/index.ts';
 import { LendingCode } from './accounts.ts';
 
 /**
  * The business date of each of an investor's cash flows (ledger transfers that isInvestorFlow
- * accepts). Since migration 0010 the transaction that posts a flow records its date
- * (investor_flow_dates, written by post()). A flow posted before that has no row, and its date is
+ * accepts). Since migration 0047 the transaction that posts flows records their date once per ledger
+ * block they were written in (investor_flow_blocks, written by post(): one batch, one block, one
+ * business date); from migration 0010 until then it recorded one row per flow (investor_flow_dates),
+ * which is read for the flows no block dates. A flow posted before 0010 has no row, and its date is
  * taken from the lending journal row written in the same transaction, which carries a business date:
  * for a posted bid, its loan's start date (the disbursement's); for a payout, the business date of
  * the loan's last repayment made before the transfer; for an advance, the loan's last advance so
@@ -23,11 +25,23 @@ export async function flowDates(
 ): Promise<Map<string, PlainDate>> {
   const dates = new Map<string, PlainDate>();
   if (transfers.length === 0) return dates;
+  const blocks = await sql<{ block: bigint; business_date: PlainDate }>`
+    select block, business_date from investor_flow_blocks
+      join unnest(${integerArray([...new Set(transfers.map((t) => blockOf(t.timestamp)))])}::int8[]) as wanted(block) using (block)`.execute(
+    trx,
+  );
+  const byBlock = new Map(blocks.rows.map((row) => [row.block, row.business_date]));
+  for (const t of transfers) {
+    const date = byBlock.get(blockOf(t.timestamp));
+    if (date) dates.set(t.id, date);
+  }
+  const undated = transfers.filter((t) => !dates.has(t.id));
+  if (undated.length === 0) return dates;
   const recorded = await sql<{ transfer_id: string; business_date: PlainDate }>`
     select transfer_id, business_date from investor_flow_dates
-    where transfer_id = any(${transfers.map((t) => t.id)}::text[])`.execute(trx);
+    where transfer_id = any(${undated.map((t) => t.id)}::text[])`.execute(trx);
   for (const row of recorded.rows) dates.set(row.transfer_id, row.business_date);
-  const older = transfers.filter((t) => !dates.has(t.id));
+  const older = undated.filter((t) => !dates.has(t.id));
   if (older.length > 0) for (const [id, date] of await derivedDates(trx, older)) dates.set(id, date);
   return dates;
 }

@@ -222,18 +222,20 @@ export async function loadNotes(ledger: Ledger, db: Executor, loanId: string): P
     select id, holder_id, kind, acquired_on from loan_notes where loan_id = ${loanId}::uuid order by id`.execute(
     db,
   );
-  const accounts = await ledger.lookupAccounts(
+  const balances = await ledger.lookupBalances(
     rows.rows.map((r) => noteAccountId(r.id)),
     { tx: db },
   );
-  const balance = new Map(accounts.map((a) => [a.id, a.creditsPosted - a.debitsPosted]));
-  return rows.rows.map((r) => ({
-    id: r.id,
-    holderId: r.holder_id,
-    kind: r.kind,
-    principal: balance.get(noteAccountId(r.id)) ?? 0n,
-    acquiredOn: r.acquired_on,
-  }));
+  return rows.rows.map((r) => {
+    const b = balances.get(noteAccountId(r.id));
+    return {
+      id: r.id,
+      holderId: r.holder_id,
+      kind: r.kind,
+      principal: b ? b.creditsPosted - b.debitsPosted : 0n,
+      acquiredOn: r.acquired_on,
+    };
+  });
 }
 
 export async function loadState(
@@ -336,11 +338,10 @@ export async function loadStates(
       trx,
     ),
   ]);
-  const accounts = await context.ledger.lookupAccounts(
+  const account = await context.ledger.lookupBalances(
     [...notes.rows.map((n) => noteAccountId(n.id)), ...ids.map((id) => loanAccount.principal(id))],
     { tx: trx },
   );
-  const account = new Map(accounts.map((a) => [a.id, a]));
   for (const row of loans.rows) {
     const principal = account.get(loanAccount.principal(row.id));
     states.set(row.id, {

@@ -131,14 +131,12 @@ export async function balances(
   const deferred = plan.deferred;
   if (!deferred) {
     await commit(context, trx, plan);
-    const accounts = await context.ledger.lookupAccounts(ids, { tx: trx });
-    const found = new Map(accounts.map((a) => [a.id, a]));
+    const found = await context.ledger.lookupBalances(ids, { tx: trx });
     return new Map(ids.map((id) => [id, balancesOf(found.get(id))]));
   }
   const missing = ids.filter((id) => !deferred.balances.has(id));
   if (missing.length > 0) {
-    const accounts = await context.ledger.lookupAccounts(missing, { tx: trx });
-    const found = new Map(accounts.map((a) => [a.id, a]));
+    const found = await context.ledger.lookupBalances(missing, { tx: trx });
     const fresh = new Map(missing.map((id) => [id, balancesOf(found.get(id))]));
     for (const t of plan.transfers) {
       const d = fresh.get(t.debitAccountId ?? '');

@@ -49,10 +49,9 @@ export interface RepaymentResult {
 }
 
 async function walletAvailable(context: LendingContext, trx: Executor, userId: string): Promise<bigint> {
-  const account = await context.ledger.getAccount(
-    await context.payments.walletAccount(trx, userId, { lock: true }),
-    { tx: trx },
-  );
+  // The wallet row locked as payments' own debits lock it (one statement once the wallet exists).
+  const wallet = (await context.payments.lockWallets(trx, [userId])).get(userId)!;
+  const account = await context.ledger.getAccount(wallet, { tx: trx });
   return account ? account.creditsPosted - account.debitsPosted - account.debitsPending : 0n;
 }
 
@@ -139,12 +138,14 @@ export async function repay(
   return inTransaction(context.db, async (trx) => {
     const today = await businessDateIn(trx, context.clock);
     const { state, product } = await loadOwned(context, trx, borrowerId, loanId);
+    // One plan for the instalment charged early and its payment: the charge's transfers (interest
+    // receivable to payable, the fee to income) go first in the one ledger batch that also pays the
+    // holders out of what they accrued, so the ledger applies them in that order.
+    const plan = newPlan(today);
     if (input.mode === 'next') {
       const next = state.installments.find((i) => !isCharged(state, i.period));
       if (!next) throw ruleViolation('nothing_left_to_fall_due', 'every instalment has already fallen due');
-      const plan = newPlan(today);
       await chargePeriod(context, trx, state, next.period, today, plan);
-      await commit(context, trx, plan);
     }
     const due = amountDue(state);
     if (due === 0n)
@@ -165,7 +166,9 @@ export async function repay(
     const available = await walletAvailable(context, trx, borrowerId);
     if (available < amount)
       throw ruleViolation('insufficient_funds', 'the wallet does not hold enough available money for this');
-    const result = await collect(context, trx, state, product, amount, 'manual', today);
+    const result = await collect(context, trx, state, product, amount, 'manual', today, plan);
+    // collect has committed the plan; should it ever return early, the charge is still posted.
+    await commit(context, trx, plan);
     return result!;
   });
 }

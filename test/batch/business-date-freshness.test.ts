@@ -60,7 +60,8 @@ describe('a process whose business date is stale', () => {
     expect(booked.rows).toEqual([{ business_date: open }]);
     // The investors' payouts are dated the same, and the process now knows the date.
     const payouts = await sql<{ business_date: PlainDate; n: number }>`
-      select d.business_date, count(*)::int as n from ledger_transfers x join investor_flow_dates d on d.transfer_id = x.id
+      select d.business_date, count(*)::int as n from ledger_transfers x
+        join investor_flow_blocks d on d.block = x.timestamp - x.timestamp % 65536
       where x.code in (213, 214) and x.user_data in (select id::text from loan_notes where loan_id = ${loanId}::uuid)
       group by d.business_date`.execute(t.platform.db);
     expect(payouts.rows).toEqual([{ business_date: open, n: 4 }]);

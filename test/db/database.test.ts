@@ -8,6 +8,7 @@ import {
   type Migration,
   MigrationError,
   migrate,
+  nullableTextArray,
   RetryableError,
   sqlState,
   textArray,
@@ -58,6 +59,15 @@ describe(`the database driver (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => 
     expect(row.plain).toEqual(['a', 'b:c', 'NULL']);
     expect(row.n).toEqual(numbers);
     expect(row.e).toEqual([]);
+    // A column with nulls: nulls come back as nulls, and every string (even "NULL") as itself.
+    const nullable = [null, ...texts, null];
+    const withNulls = await sql<{ t: (string | null)[]; plain: (string | null)[]; none: string[] }>`
+      select ${nullableTextArray(nullable)}::text[] as t, ${nullableTextArray(['a', 'NULL'])}::text[] as plain,
+             ${nullableTextArray([])}::text[] as none`.execute(t.platform.db);
+    expect(withNulls.rows[0]!.t).toEqual(nullable);
+    expect(withNulls.rows[0]!.plain).toEqual(['a', 'NULL']);
+    expect(withNulls.rows[0]!.none).toEqual([]);
+    expect(() => nullableTextArray(['a', 1 as unknown as string])).toThrow(TypeError);
     // A stray null would otherwise be written as "" (or an empty element): refused instead.
     expect(() => textArray(['a', null as unknown as string])).toThrow(TypeError);
     expect(() => integerArray([1n, 1.5])).toThrow(TypeError);

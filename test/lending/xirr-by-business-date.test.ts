@@ -117,9 +117,38 @@ describe('an investor whose flows happen across catch-up day-closes', () => {
     expect(total('principalToCome')).toBe('2000.00');
     expect(new Decimal(total('interestToCome')).gt(0)).toBe(true);
 
+    // Each flow is dated by one row per ledger batch (investor_flow_blocks). The wallet statement's
+    // lines of the flows carry the dates found above.
+    const { db } = t.platform;
+    const flowLines = async () => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/v1/me/wallet/statement?limit=100',
+        headers: lender.headers,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const flowKinds = ['investment', 'repayment_received_principal', 'repayment_received_interest'];
+      return (response.json() as { items: { businessDate: PlainDate; kind: string }[] }).items.filter((l) =>
+        flowKinds.includes(l.kind),
+      );
+    };
+    const booked = (await flowLines()).map((l) => l.businessDate).sort();
+    expect(booked).toContain(addDays(start, 7));
+    expect(booked.every((d) => d >= start && d <= today)).toBe(true);
+
+    // A database from between migrations 0010 and 0047 has a row per flow (investor_flow_dates)
+    // and no blocks: those rows date the flows (here a date of their own, to tell them apart).
+    const rows = await sql`insert into investor_flow_dates (transfer_id, business_date)
+      select x.id, '2001-02-03'::date from ledger_transfers x
+        join investor_flow_blocks b on b.block = x.timestamp - x.timestamp % 65536`.execute(db);
+    expect(Number(rows.numAffectedRows)).toBeGreaterThan(0);
+    await sql`delete from investor_flow_blocks`.execute(db);
+    const perFlow = await flowLines();
+    expect(perFlow.map((l) => l.businessDate)).toEqual(booked.map(() => '2001-02-03'));
+
     // A database from before the flows' dates were recorded: each is dated from the lending journal
     // row written with it (the loan's start date, the repayment's business date), to the same rate.
-    await sql`delete from investor_flow_dates`.execute(t.platform.db);
+    await sql`delete from investor_flow_dates`.execute(db);
     const derived = await investments(t, lender);
     expect(derived.xirr).toBe(statement.xirr);
   });
