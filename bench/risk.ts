@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,62 @@ function mainThreadCpuMs(): number {
   }
 }
 
+/** Clock ticks of a process's CPU (utime + stime of /proc/<pid>/stat), or 0 if it cannot be read. */
+function ticksOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU milliseconds of the whole machine's work for a phase: this process (every thread: the main
+ * one, the engine's workers, ZEN's own pool) and, when the PostgreSQL server runs on this machine,
+ * its processes (the postmaster's children: backends, WAL writer, checkpointer). Null where /proc is
+ * not there or the server is elsewhere.
+ */
+async function cpuMeter(platform: Platform): Promise<(() => { node: number; server: number | null }) | null> {
+  if (process.platform !== 'linux') return null;
+  let postmaster: number | null = null;
+  if (platform.driver === 'postgres') {
+    try {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(platform.db);
+      const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+      postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      postmaster = null; // the server is on another machine
+    }
+  }
+  const serverTicks = (): number | null => {
+    if (postmaster === null) return null;
+    let ticks = ticksOf(postmaster);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+          ticks += ticksOf(Number(entry));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks;
+  };
+  const node0 = process.cpuUsage();
+  const server0 = serverTicks();
+  return () => {
+    const node = process.cpuUsage(node0);
+    const server = serverTicks();
+    return {
+      node: (node.user + node.system) / 1000,
+      server: server === null || server0 === null ? null : (server - server0) * 10,
+    };
+  };
+}
+
 function application(applicantId: string, i: number) {
   return {
     applicantId,
@@ -107,9 +163,11 @@ export async function run(): Promise<void> {
     // the decisions are bound by it (CPU time, not the loop's busy wall time, which a loaded machine
     // inflates with the time the thread waits for a core).
     const cpuBefore = mainThreadCpuMs();
+    const decideMeter = await cpuMeter(platform);
     const decisions = await concurrently(total, async (i) => {
       await risk.decide(application(ids[i % ids.length]!, i), { trace: true });
     });
+    const decideCpu = decideMeter?.() ?? null;
     const mainMs = (mainThreadCpuMs() - cpuBefore) / total;
     // Baseline: the same graph and scorecard evaluated alone, with no gathering, limits or logging,
     // on the main thread whatever the decisions above used.
@@ -117,17 +175,33 @@ export async function run(): Promise<void> {
     const pinned = await pinModels({ models: risk.models } as never, champion.content);
     const sample = { ...SAMPLE_APPLICATIONS['good applicant']!, _models: pinned };
     const alone = new RiskEngine(risk.models, { workers: 0 });
+    const bareMeter = await cpuMeter(platform);
     const bare = await concurrently(total, async () => {
       await alone.evaluate(champion.id, champion.content, sample, true);
     });
+    const bareCpu = bareMeter?.() ?? null;
     const d = summarize(decisions);
     const b = summarize(bare);
     console.log(
       `[${target}] in process: ${fmt(d.perSecond)} decisions/s, main thread CPU ${fmt(mainMs, 2)} ms a decision (graph alone ${fmt(b.perSecond)}/s)`,
     );
     const where = workers > 0 ? `in ${workers} worker threads` : 'on the main thread';
+    // Where the machine's CPU went, per decision and per evaluation alone: with both phases bound
+    // by the machine's cores, their rates can differ by at most the ratio of these.
+    const perCall = (cpu: { node: number; server: number | null } | null, n: number) =>
+      cpu ? { node: cpu.node / n, server: cpu.server === null ? null : cpu.server / n } : null;
+    const dc = perCall(decideCpu, total);
+    const bc = perCall(bareCpu, total);
+    const cpuNote =
+      dc && bc
+        ? `; CPU a decision: this process ${fmt(dc.node, 2)} ms${dc.server === null ? '' : ` + the database server ${fmt(dc.server, 2)} ms`}, against ${fmt(bc.node + (bc.server ?? 0), 2)} ms an evaluation alone`
+        : '';
+    if (dc && bc)
+      console.log(
+        `[${target}] CPU a decision: node ${fmt(dc.node, 2)} ms, server ${dc.server === null ? '?' : fmt(dc.server, 2)} ms; an evaluation alone ${fmt(bc.node, 2)} ms`,
+      );
     lines.push(
-      `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard ${where}, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone on the main thread (ZEN evaluate with trace); main thread CPU ${fmt(mainMs, 2)} ms a decision |`,
+      `| ${target} | decisions in process, ${CALLERS} concurrent callers (gather, graph with scorecard ${where}, limits, log) | ${fmt(d.perSecond)} | ${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} | ${fmt(b.perSecond)} | ${fmt(b.p50, 2)} / ${fmt(b.p99, 2)} | ${fmt(d.perSecond / b.perSecond, 2)} | the graph and scorecard alone on the main thread (ZEN evaluate with trace); main thread CPU ${fmt(mainMs, 2)} ms a decision${cpuNote} |`,
     );
     // Not a baseline: the engine alone through the worker pool, the same work as the baseline.
     const pool = new RiskEngine(risk.models, { workers: workers || 2 });
