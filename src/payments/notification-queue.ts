@@ -10,8 +10,10 @@ import { type Settlement, type SettleResult, settleMany } from './settle.ts';
  * ledger batch posts or voids every hold and books every channel cost. Each notification gets its
  * own result, and its caller answers the channel only once the group has committed.
  *
- * The kernel's rules (docs/group-commit.md), configured: up to 1,000 notifications a group, one
- * group at a time, cut one event-loop turn after a submission. A group whose transaction fails (a
+ * The kernel's rules (docs/group-commit.md), configured: up to 1,000 notifications a group, two
+ * groups in flight (one prepares while the other waits for the channel's cash account and commits:
+ * orders are locked in id order before the ledger's accounts, so two groups cannot deadlock), cut
+ * one event-loop turn after a submission. A group whose transaction fails (a
  * ledger refusal that is a bug, a top-up listener that throws) is tried again one notification at a
  * time through the same path (the default isolation), so one bad notification fails only itself and
  * its channel sends it again. That retry is safe even if the failed group's commit had in fact taken
@@ -27,6 +29,7 @@ export class NotificationQueue {
   ) {
     this.queue = new GroupCommit({
       maxSize: 1000,
+      concurrency: 2,
       ...(observer ? { observer } : {}),
       commit: (group) => this.commit(group),
     });
