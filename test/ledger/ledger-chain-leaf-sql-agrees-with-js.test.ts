@@ -1,6 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asBuffer, type LeafRow, transferCanonicalText, transferLeaf } from '../../src/ledger/chain.ts';
+import type { NewTransfer } from '../../src/ledger/batch-state.ts';
+import {
+  asBuffer,
+  BLOCK_SPAN,
+  type LeafRow,
+  pendingLink,
+  STORED_LEAF_BYTES,
+  transferCanonicalText,
+  transferLeaf,
+} from '../../src/ledger/chain.ts';
 import { openTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -67,6 +76,41 @@ describe('a transfer’s leaf', () => {
         (await sqlLeaf(row)).toString('hex'),
         JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? `${v}` : v)),
       ).toBe(transferLeaf(row).toString('hex'));
+  });
+
+  it('is the same when the writer hashes a new transfer before it has a row (pendingLink)', () => {
+    // The writer hashes a batch's new transfers without building their rows: the slot of the
+    // timestamp is the transfer's seq, and created_at is the batch's first (whole milliseconds).
+    const createdAt = new Date(1_767_578_400_123);
+    const rows = awkward.map((row, seq) => ({
+      ...row,
+      timestamp: 7n * BLOCK_SPAN + BigInt(seq),
+      created_us: BigInt(createdAt.getTime()) * 1000n,
+    }));
+    const transfers: NewTransfer[] = rows.map((row, seq) => ({
+      id: row.id,
+      debitAccountId: row.debit_account_id,
+      creditAccountId: row.credit_account_id,
+      amount: row.amount,
+      pendingId: row.pending_id,
+      ledger: row.ledger,
+      code: row.code,
+      userData: row.user_data,
+      flags: row.flags,
+      timeoutSeconds: row.timeout_seconds,
+      createdAt,
+      seq,
+    }));
+    const link = pendingLink(transfers);
+    const leaves = rows.map((row) => transferLeaf(row).subarray(0, STORED_LEAF_BYTES).toString('hex'));
+    expect(link.transfers).toBe(rows.length);
+    expect(link.leaves).toBe(leaves.join(''));
+    // And a transfer differing in one field has another leaf.
+    const changed = pendingLink([
+      { ...transfers[0]!, amount: transfers[0]!.amount + 1n },
+      ...transfers.slice(1),
+    ]);
+    expect(changed.leaves.slice(0, 2 * STORED_LEAF_BYTES)).not.toBe(leaves[0]);
   });
 
   it('tells null from the empty string and keeps values from running into each other', () => {
