@@ -1,8 +1,10 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Platform } from '../src/app/platform.ts';
+import type { Executor } from '../src/db/index.ts';
 import { ChartOfAccounts } from '../src/ledger/index.ts';
 import { ensureWallet } from '../src/payments/wallet.ts';
 
@@ -82,6 +84,77 @@ export function machine(): string {
 }
 
 const RESULTS = path.join(import.meta.dirname, 'RESULTS.md');
+
+/** Clock ticks of a process's CPU (utime + stime of /proc/<pid>/stat, all its threads), or 0. */
+function ticksOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+export interface CpuUse {
+  /** This process, every thread (ms). */
+  readonly node: number;
+  /** Other processes named by `pids` (a server this bench started), ms. */
+  readonly others: number;
+  /** The PostgreSQL server's processes when it runs on this machine, else null (ms). */
+  readonly server: number | null;
+}
+
+/**
+ * CPU milliseconds of the machine's work for a phase: this process (every thread: the main one,
+ * workers, native pools), the processes `pids` (a server this bench spawned), and, when `db` is a
+ * PostgreSQL server on this machine, its processes (the postmaster and its children: backends, WAL
+ * writer, checkpointer). Null where there is no /proc. Start it, run the phase, call the result.
+ */
+export async function cpuMeter(
+  db: Executor | null,
+  pids: readonly number[] = [],
+): Promise<(() => CpuUse) | null> {
+  if (process.platform !== 'linux') return null;
+  let postmaster: number | null = null;
+  if (db) {
+    try {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+      const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+      postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      postmaster = null; // PGlite, or a server on another machine
+    }
+  }
+  const serverTicks = (): number | null => {
+    if (postmaster === null) return null;
+    let ticks = ticksOf(postmaster);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+          ticks += ticksOf(Number(entry));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks;
+  };
+  const othersTicks = () => pids.reduce((sum, pid) => sum + ticksOf(pid), 0);
+  const node0 = process.cpuUsage();
+  const others0 = othersTicks();
+  const server0 = serverTicks();
+  return () => {
+    const node = process.cpuUsage(node0);
+    const server = serverTicks();
+    return {
+      node: (node.user + node.system) / 1000,
+      others: (othersTicks() - others0) * 10,
+      server: server === null || server0 === null ? null : (server - server0) * 10,
+    };
+  };
+}
 
 /** Replaces the section for `suite` in bench/RESULTS.md (creating the file if needed), keeping the others. */
 export function writeSection(suite: string, body: string): void {

@@ -11,7 +11,16 @@ import { CNY, formatAmount } from '../src/kernel/index.ts';
 import { ChartOfAccounts } from '../src/ledger/index.ts';
 import type { PaymentChannel } from '../src/payments/channels/channel.ts';
 import { signNotification } from '../src/payments/index.ts';
-import { fmt, fundWallets, type Measurement, machine, startServer, summarize, writeSection } from './lib.ts';
+import {
+  cpuMeter,
+  fmt,
+  fundWallets,
+  type Measurement,
+  machine,
+  startServer,
+  summarize,
+  writeSection,
+} from './lib.ts';
 
 /**
  * The payments benchmark (issue 4, "Speed"): wallet-to-wallet transfers through HTTP from 64
@@ -20,6 +29,9 @@ import { fmt, fundWallets, type Measurement, machine, startServer, summarize, wr
  * second (verify the signature, record it once, settle the order), beside the ledger posts alone.
  */
 const USERS = 1000;
+/** Top-ups settled in the measured phase, and before it (not counted) to warm the server up. */
+const NOTIFICATIONS = 2000;
+const WARM_UP = 400;
 const CALLERS = 64;
 const DATA_KEY = Buffer.alloc(32, 11);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
@@ -213,7 +225,7 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
     const users = await setupUsers(platform);
     // Top-up orders for the notification test, made now, while this process owns the database.
     const orders: { id: string; amount: bigint }[] = [];
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < NOTIFICATIONS + WARM_UP; i++) {
       const user = users[i % 250]!;
       const card = await bindCard(platform, user.userId, i);
       const order = await platform.payments.topUp(user.userId, { amount: 100n + BigInt(i), cardId: card });
@@ -260,7 +272,7 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS });
     const now = () => Math.floor(Date.now() / 1000);
-    const bodies = orders.map((o, i) =>
+    const all = orders.map((o, i) =>
       JSON.stringify({
         notificationId: `bench-n-${i}`,
         orderId: o.id,
@@ -273,7 +285,7 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
         completedAt: new Date().toISOString(),
       }),
     );
-    const notifications = await concurrently(bodies, async (body) => {
+    const settle = async (body: string) => {
       const ts = now();
       const r = await post(agent, server.port, '/v1/payments/channels/sim/notify', body, {
         'x-sim-timestamp': String(ts),
@@ -281,15 +293,43 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
       });
       if (r.status !== 200 || r.text !== 'success')
         throw new Error(`notification refused: ${r.status} ${r.text}`);
-    });
-    const replays = await concurrently(bodies, async (body) => {
+    };
+    const replay = async (body: string) => {
       const ts = now();
       const r = await post(agent, server.port, '/v1/payments/channels/sim/notify', body, {
         'x-sim-timestamp': String(ts),
         'x-sim-signature': signNotification(SECRET, ts, body),
       });
       if (r.status !== 200) throw new Error(`replay refused: ${r.status}`);
-    });
+    };
+    // Warm-up, not counted: the server's settling and replay paths compiled and its pool filled, as
+    // a server that has been up a while would have them.
+    const warm = all.slice(NOTIFICATIONS);
+    await concurrently(warm, settle);
+    await concurrently(warm, replay);
+    const bodies = all.slice(0, NOTIFICATIONS);
+    const serverPid = server.proc.pid ? [server.proc.pid] : [];
+    // A connection of our own, only to find the PostgreSQL server's processes for the CPU meter.
+    const meterDb = onServer ? await openDatabase({ url: target.url, poolSize: 1 }) : null;
+    const platformDbForMeter = meterDb?.db ?? null;
+    const notifyMeter = await cpuMeter(platformDbForMeter, serverPid);
+    const notifications = await concurrently(bodies, settle);
+    const notifyCpu = notifyMeter?.() ?? null;
+    const replayMeter = await cpuMeter(platformDbForMeter, serverPid);
+    const replays = await concurrently(bodies, replay);
+    const replayCpu = replayMeter?.() ?? null;
+    await meterDb?.close();
+    // The machine's CPU a notification, in each phase: the server process, the PostgreSQL server (when
+    // local) and this process (the 64 senders). With both phases bound by the cores, their rates can
+    // differ by at most the ratio of these.
+    const cpuEach = (cpu: typeof notifyCpu) =>
+      cpu ? (cpu.others + (cpu.server ?? 0) + cpu.node) / NOTIFICATIONS : null;
+    const [settleEach, replayEach] = [cpuEach(notifyCpu), cpuEach(replayCpu)];
+    const cpuNote =
+      notifyCpu && replayCpu && settleEach !== null && replayEach !== null
+        ? `; CPU a notification settled ${fmt(settleEach, 2)} ms (server ${fmt(notifyCpu.others / NOTIFICATIONS, 2)}${notifyCpu.server === null ? '' : `, database ${fmt(notifyCpu.server / NOTIFICATIONS, 2)}`}, senders ${fmt(notifyCpu.node / NOTIFICATIONS, 2)}) against ${fmt(replayEach, 2)} ms replayed`
+        : '';
+    if (cpuNote) console.log(`[${target.name}] ${cpuNote.slice(2)}`);
     agent.destroy();
     await stopServer(server.proc);
     console.log(
@@ -300,7 +340,7 @@ async function benchTarget(target: { name: string; url: string | undefined }): P
       test: `top-up notifications processed, ${CALLERS} concurrent senders (node:http)`,
       netfin: summarize(notifications),
       baseline: summarize(replays),
-      baselineName: 'the same notifications again: verified and recognised as seen, nothing settled',
+      baselineName: `the same notifications again: verified and recognised as seen, nothing settled${cpuNote}`,
     });
 
     platform = await openPlatform(config, {
@@ -375,7 +415,7 @@ Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${mac
 
 ${USERS} signed-up users with funded wallets; transfers of 0.01 between random pairs, each authenticated by its sender's
 session and written as an order row and a ledger transfer in one transaction; load from wrk (2 threads) on the same machine.
-Notifications: 2,000 pending top-ups (of 250 users) settled by signed notifications (signature and timestamp checked, recorded once, the
+Notifications: ${fmt(NOTIFICATIONS)} pending top-ups (of 250 users; ${WARM_UP} more settled and replayed first to warm the server up, not counted) settled by signed notifications (signature and timestamp checked, recorded once, the
 hold posted, the order updated).
 
 | database | test | netfin /s | netfin p50 / p99 ms | baseline /s | baseline p50 / p99 ms | ratio | baseline |

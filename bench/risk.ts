@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,16 @@ import { pinModels } from '../src/risk/decide.ts';
 import { RiskEngine } from '../src/risk/engine.ts';
 import { DEFAULT_GRAPH_NAME, scorecard } from '../src/risk/index.ts';
 import { SAMPLE_APPLICATIONS } from '../src/risk/samples.ts';
-import { fmt, type Measurement, machine, openLoop, startServer, summarize, writeSection } from './lib.ts';
+import {
+  cpuMeter,
+  fmt,
+  type Measurement,
+  machine,
+  openLoop,
+  startServer,
+  summarize,
+  writeSection,
+} from './lib.ts';
 import { verifiedUsers } from './people.ts';
 
 /**
@@ -68,62 +77,6 @@ function mainThreadCpuMs(): number {
   }
 }
 
-/** Clock ticks of a process's CPU (utime + stime of /proc/<pid>/stat), or 0 if it cannot be read. */
-function ticksOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * CPU milliseconds of the whole machine's work for a phase: this process (every thread: the main
- * one, the engine's workers, ZEN's own pool) and, when the PostgreSQL server runs on this machine,
- * its processes (the postmaster's children: backends, WAL writer, checkpointer). Null where /proc is
- * not there or the server is elsewhere.
- */
-async function cpuMeter(platform: Platform): Promise<(() => { node: number; server: number | null }) | null> {
-  if (process.platform !== 'linux') return null;
-  let postmaster: number | null = null;
-  if (platform.driver === 'postgres') {
-    try {
-      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(platform.db);
-      const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
-      postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      postmaster = null; // the server is on another machine
-    }
-  }
-  const serverTicks = (): number | null => {
-    if (postmaster === null) return null;
-    let ticks = ticksOf(postmaster);
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
-          ticks += ticksOf(Number(entry));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return ticks;
-  };
-  const node0 = process.cpuUsage();
-  const server0 = serverTicks();
-  return () => {
-    const node = process.cpuUsage(node0);
-    const server = serverTicks();
-    return {
-      node: (node.user + node.system) / 1000,
-      server: server === null || server0 === null ? null : (server - server0) * 10,
-    };
-  };
-}
-
 function application(applicantId: string, i: number) {
   return {
     applicantId,
@@ -163,7 +116,7 @@ export async function run(): Promise<void> {
     // the decisions are bound by it (CPU time, not the loop's busy wall time, which a loaded machine
     // inflates with the time the thread waits for a core).
     const cpuBefore = mainThreadCpuMs();
-    const decideMeter = await cpuMeter(platform);
+    const decideMeter = await cpuMeter(platform.db);
     const decisions = await concurrently(total, async (i) => {
       await risk.decide(application(ids[i % ids.length]!, i), { trace: true });
     });
@@ -175,7 +128,7 @@ export async function run(): Promise<void> {
     const pinned = await pinModels({ models: risk.models } as never, champion.content);
     const sample = { ...SAMPLE_APPLICATIONS['good applicant']!, _models: pinned };
     const alone = new RiskEngine(risk.models, { workers: 0 });
-    const bareMeter = await cpuMeter(platform);
+    const bareMeter = await cpuMeter(platform.db);
     const bare = await concurrently(total, async () => {
       await alone.evaluate(champion.id, champion.content, sample, true);
     });
